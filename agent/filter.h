@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The kernel filter for a plan.
+ *
+ * libseccomp 2.5.4 builds the filter for every syscall its table knows, for
+ * all the plan's ABIs (x86_64, and i386 / x32 where the profile lists them).
+ * Its table stops at Linux 5.17 and it translates rule numbers between ABIs
+ * by name, so syscalls it does not know (fchmodat2, cachestat, mseal, ...)
+ * cannot go through it.  Those, and runc's ENOSYS range above the newest
+ * syscall a profile names, are decided by a short program of callgate's own
+ * placed in front of libseccomp's, the way runc prepends its ENOSYS stub.
+ * A conditional rule on such a syscall is sent to the supervisor, which
+ * evaluates the conditions (the prefix only compares numbers).
+ *
+ * Edge code: includes libseccomp, which includes <linux/seccomp.h>.
+ */
+#ifndef CALLGATE_AGENT_FILTER_H
+#define CALLGATE_AGENT_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callgate/bpf.h"
+#include "callgate/plan.h"
+
+struct filter_prog {
+	struct bpf_insn *insns;
+	size_t len;
+	size_t prefix_len; /* instructions of callgate's own prefix */
+};
+
+/*
+ * filter_build() - the BPF program for @plan.
+ * Returns 0 and the program in *@ret (release with filter_prog_done()), or
+ * a negative errno with a message in @err (libseccomp refused a rule, the
+ * program is too long, out of memory).
+ */
+int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size);
+void filter_prog_done(struct filter_prog *prog);
+
+/* The SECCOMP_RET_* value for an action and its data. */
+uint32_t filter_ret_value(enum policy_action action, uint16_t data);
+
+/*
+ * Whether syscall @nr of @arch is missing from libseccomp's table, so that
+ * callgate's prefix decides it.
+ */
+int filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr);
+
+#endif

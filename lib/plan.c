@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+#include <string.h>
+
+#include "callgate/plan.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const mode_names[PLAN_MODE_MAX] = {
+	[PLAN_MODE_ENFORCE] = "enforce",
+	[PLAN_MODE_AUDIT] = "audit",
+	[PLAN_MODE_INTERACTIVE] = "interactive",
+};
+
+const char *plan_mode_to_string(enum plan_mode m)
+{
+	if (m < 0 || m >= PLAN_MODE_MAX)
+		return NULL;
+	return mode_names[m];
+}
+
+enum plan_mode plan_mode_from_string(const char *s)
+{
+	for (int m = 0; m < PLAN_MODE_MAX; m++)
+		if (strcmp(s, mode_names[m]) == 0)
+			return (enum plan_mode)m;
+	return PLAN_MODE_INVALID;
+}
+
+static bool strv_contains(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int arch_from_scmp(const char *s)
+{
+	if (strcmp(s, "SCMP_ARCH_X86_64") == 0)
+		return CG_ARCH_X86_64;
+	if (strcmp(s, "SCMP_ARCH_X86") == 0)
+		return CG_ARCH_I386;
+	if (strcmp(s, "SCMP_ARCH_X32") == 0)
+		return CG_ARCH_X32;
+	return -1; /* a foreign architecture: never seen on an x86_64 kernel */
+}
+
+unsigned plan_policy_arches(const struct policy *policy)
+{
+	/* libseccomp always filters the native architecture. */
+	unsigned set = 1u << CG_ARCH_X86_64;
+	int a;
+
+	for (size_t i = 0; i < policy->n_architectures; i++)
+		if ((a = arch_from_scmp(policy->architectures[i])) >= 0)
+			set |= 1u << a;
+	for (size_t i = 0; i < policy->n_arch_map; i++) {
+		const struct policy_archmap *m = &policy->arch_map[i];
+
+		if (!m->arch || strcmp(m->arch, "SCMP_ARCH_X86_64") != 0)
+			continue;
+		for (size_t k = 0; k < m->n_sub_arches; k++)
+			if ((a = arch_from_scmp(m->sub_arches[k])) >= 0)
+				set |= 1u << a;
+	}
+	return set;
+}
+
+static bool holds_cap(const struct plan_host *host, const char *name)
+{
+	int c = cap_from_name(name);
+
+	return c >= 0 && c < 64 && (host->caps & (1ull << c));
+}
+
+static bool kernel_at_least(const struct plan_host *host, const struct policy_filter *f)
+{
+	if (host->kernel_major != f->min_kernel_major)
+		return host->kernel_major > f->min_kernel_major;
+	return host->kernel_minor >= f->min_kernel_minor;
+}
+
+/* The Go architecture Docker compares includes/excludes "arches" with. */
+#define HOST_GO_ARCH "amd64"
+
+bool plan_rule_applies(const struct policy_rule *rule, const struct plan_host *host)
+{
+	const struct policy_filter *ex = rule->excludes, *in = rule->includes;
+
+	if (ex) {
+		if (ex->n_arches && strv_contains(ex->arches, ex->n_arches, HOST_GO_ARCH))
+			return false;
+		for (size_t i = 0; i < ex->n_caps; i++)
+			if (holds_cap(host, ex->caps[i]))
+				return false;
+		if (ex->has_min_kernel && kernel_at_least(host, ex))
+			return false;
+	}
+	if (in) {
+		if (in->n_arches && !strv_contains(in->arches, in->n_arches, HOST_GO_ARCH))
+			return false;
+		for (size_t i = 0; i < in->n_caps; i++)
+			if (!holds_cap(host, in->caps[i]))
+				return false;
+		if (in->has_min_kernel && !kernel_at_least(host, in))
+			return false;
+	}
+	return true;
+}
+
+/* The return data runc gives an action: errnoRet, else EPERM (runc's
+ * actErrno and actTrace); the kernel sees the low 16 bits. */
+static uint16_t action_data(enum policy_action a, bool has, uint64_t v)
+{
+	if (a != POLICY_ACT_ERRNO && a != POLICY_ACT_TRACE)
+		return 0;
+	return has ? (uint16_t)(v & 0xffff) : 1;
+}
+
+/* Whether an outcome is sent to the supervisor in @mode. */
+static bool outcome_notifies(enum policy_action a, enum plan_mode mode)
+{
+	if (a == POLICY_ACT_NOTIFY)
+		return true;
+	return mode != PLAN_MODE_ENFORCE && policy_action_denies(a);
+}
+
+static bool split_conditions(const struct policy_rule *r)
+{
+	unsigned count[6] = { 0 };
+
+	for (size_t i = 0; i < r->n_args; i++)
+		if (r->args[i].index < 6 && ++count[r->args[i].index] > 1)
+			return true;
+	return false;
+}
+
+static void plan_arch_done(struct plan_arch *a)
+{
+	free(a->entries);
+	*a = (struct plan_arch){ 0 };
+}
+
+void plan_free(struct plan *plan)
+{
+	if (!plan)
+		return;
+	for (int a = 0; a < CG_ARCH_MAX; a++)
+		plan_arch_done(&plan->arch[a]);
+	free(plan->rules);
+	free(plan->refs);
+	free(plan->skips);
+	free(plan);
+}
+
+static int add_skip(struct plan *plan, const char *name, uint32_t rule,
+		    enum plan_skip_reason reason)
+{
+	struct plan_skip *s = realloc(plan->skips, (plan->n_skips + 1) * sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	plan->skips = s;
+	s[plan->n_skips++] = (struct plan_skip){ .name = name, .rule = rule, .reason = reason };
+	return 0;
+}
+
+static enum plan_skip_reason skip_reason(const char *name)
+{
+	for (int a = 0; a < CG_ARCH_MAX; a++)
+		if (syscall_lookup((enum cg_arch)a, name) >= 0)
+			return PLAN_SKIP_NOT_ENABLED;
+	return syscall_known_elsewhere(name) ? PLAN_SKIP_OTHER_ARCH : PLAN_SKIP_UNKNOWN;
+}
+
+static unsigned filter_flags(const struct policy *policy)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} map[] = {
+		{ "SECCOMP_FILTER_FLAG_TSYNC", PLAN_FLAG_TSYNC },
+		{ "SECCOMP_FILTER_FLAG_LOG", PLAN_FLAG_LOG },
+		{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", PLAN_FLAG_SPEC_ALLOW },
+		{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", PLAN_FLAG_WAIT_KILLABLE_RECV },
+	};
+	unsigned flags = 0;
+
+	for (size_t i = 0; i < policy->n_flags; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(map); k++)
+			if (strcmp(policy->flags[i], map[k].name) == 0)
+				flags |= map[k].flag;
+	return flags;
+}
+
+/*
+ * Fill the entries of @a: count the rules per number, lay the lists out
+ * contiguously in plan->refs, then fill them in profile order.
+ */
+static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
+		      size_t *n_refs_out)
+{
+	struct plan_arch *a = &plan->arch[arch];
+	uint32_t nr_mask = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
+	size_t total = 0, base = *n_refs_out;
+	uint32_t *refs;
+
+	a->enabled = true;
+	a->last_nr = -1;
+	a->nr_limit = syscall_nr_limit(arch);
+	a->entries = calloc((size_t)a->nr_limit, sizeof(*a->entries));
+	if (!a->entries)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct policy_rule *src = plan->rules[i].src;
+
+		for (size_t k = 0; k < src->n_names; k++) {
+			int nr = syscall_lookup(arch, src->names[k]);
+
+			if (nr < 0)
+				continue;
+			nr &= ~(int)nr_mask;
+			if (nr > a->last_nr)
+				a->last_nr = nr;
+			if (plan->rules[i].redundant)
+				continue;
+			if (a->entries[nr].n_refs == UINT16_MAX)
+				return -E2BIG;
+			a->entries[nr].n_refs++;
+			total++;
+		}
+	}
+
+	/* runc's stub covers only ABIs for which the profile names syscalls */
+	if (a->last_nr < 0)
+		a->enosys_above_last = false;
+
+	refs = realloc(*refs_out, (base + total + 1) * sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	*refs_out = refs;
+	{
+		size_t off = base;
+
+		for (int nr = 0; nr < a->nr_limit; nr++) {
+			a->entries[nr].first = (uint32_t)off;
+			off += a->entries[nr].n_refs;
+			a->entries[nr].n_refs = 0; /* refilled below */
+		}
+	}
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct policy_rule *src = plan->rules[i].src;
+
+		if (plan->rules[i].redundant)
+			continue;
+		for (size_t k = 0; k < src->n_names; k++) {
+			int nr = syscall_lookup(arch, src->names[k]);
+			struct plan_entry *e;
+
+			if (nr < 0)
+				continue;
+			e = &a->entries[nr & ~(int)nr_mask];
+			/* a name listed twice in one rule adds the rule once */
+			if (e->n_refs && refs[e->first + e->n_refs - 1] == i)
+				continue;
+			refs[e->first + e->n_refs++] = (uint32_t)i;
+		}
+	}
+	*n_refs_out = base + total;
+
+	for (int nr = 0; nr < a->nr_limit; nr++) {
+		struct plan_entry *e = &a->entries[nr];
+		bool notify = false, unconditional = false;
+
+		if (e->n_refs == 0) {
+			e->route = a->enosys_above_last && nr > a->last_nr ? PLAN_ROUTE_ENOSYS
+									     : PLAN_ROUTE_DEFAULT;
+			if (e->route == PLAN_ROUTE_DEFAULT && plan->default_notify)
+				e->route = PLAN_ROUTE_SUPERVISOR;
+			if (e->route == PLAN_ROUTE_ENOSYS && plan->mode != PLAN_MODE_ENFORCE)
+				e->route = PLAN_ROUTE_SUPERVISOR;
+			continue;
+		}
+		for (uint16_t k = 0; k < e->n_refs; k++) {
+			const struct plan_rule *r = &plan->rules[refs[e->first + k]];
+
+			notify |= r->notify;
+			unconditional |= r->src->n_args == 0;
+		}
+		if (!unconditional && plan->default_notify)
+			notify = true;
+		e->route = notify ? PLAN_ROUTE_SUPERVISOR : PLAN_ROUTE_KERNEL;
+	}
+	return 0;
+}
+
+int plan_compile(const struct policy *policy, const struct plan_host *host,
+		 enum plan_mode mode, struct plan **ret)
+{
+	struct plan *plan;
+	unsigned arches;
+	int r = -ENOMEM;
+
+	if (!policy->enabled || mode < 0 || mode >= PLAN_MODE_MAX)
+		return -EINVAL;
+	plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return -ENOMEM;
+	plan->policy = policy;
+	plan->mode = mode;
+	plan->default_action = policy->default_action;
+	plan->default_data = action_data(policy->default_action, policy->has_default_errno_ret,
+					 policy->default_errno_ret);
+	plan->default_notify = outcome_notifies(policy->default_action, mode);
+	plan->flags = filter_flags(policy);
+
+	plan->rules = calloc(policy->n_rules ? policy->n_rules : 1, sizeof(*plan->rules));
+	if (!plan->rules)
+		goto fail;
+	for (size_t i = 0; i < policy->n_rules; i++) {
+		const struct policy_rule *src = &policy->rules[i];
+		struct plan_rule *pr;
+
+		if (!plan_rule_applies(src, host)) {
+			plan->n_excluded++;
+			continue;
+		}
+		pr = &plan->rules[plan->n_rules++];
+		*pr = (struct plan_rule){
+			.src = src,
+			.index = (uint32_t)i,
+			.action = src->action,
+			.data = action_data(src->action, src->has_errno_ret, src->errno_ret),
+			.split = split_conditions(src),
+		};
+		pr->notify = outcome_notifies(src->action, mode) || src->log ||
+			     src->n_paths || src->n_addresses ||
+			     (src->audit && policy_action_denies(src->action));
+		/* runc skips a rule whose action is the default's: the filter
+		 * would decide the same without it. */
+		pr->redundant = !pr->notify && pr->action == plan->default_action &&
+				pr->data == plan->default_data;
+	}
+
+	/* runc's ENOSYS stub: not when the default already is ENOSYS, nor
+	 * when it allows (ALLOW, LOG, TRACE: a tracer handles new calls). */
+	arches = plan_policy_arches(policy);
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		bool allows = policy->default_action == POLICY_ACT_ALLOW ||
+			      policy->default_action == POLICY_ACT_LOG ||
+			      policy->default_action == POLICY_ACT_TRACE ||
+			      policy->default_action == POLICY_ACT_NOTIFY;
+		bool enosys = policy->default_action == POLICY_ACT_ERRNO &&
+			      plan->default_data == ENOSYS;
+
+		if (!(arches & (1u << a)))
+			continue;
+		plan->arch[a].enosys_above_last = !allows && !enosys;
+		r = build_arch(plan, (enum cg_arch)a, &plan->refs, &plan->n_refs);
+		if (r < 0)
+			goto fail;
+	}
+
+	/* Names that no enabled ABI has. */
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct policy_rule *src = plan->rules[i].src;
+
+		for (size_t k = 0; k < src->n_names; k++) {
+			bool found = false;
+
+			for (int a = 0; a < CG_ARCH_MAX && !found; a++)
+				found = plan->arch[a].enabled &&
+					syscall_lookup((enum cg_arch)a, src->names[k]) >= 0;
+			if (!found) {
+				r = add_skip(plan, src->names[k], plan->rules[i].index,
+					     skip_reason(src->names[k]));
+				if (r < 0)
+					goto fail;
+			}
+		}
+	}
+	*ret = plan;
+	return 0;
+fail:
+	plan_free(plan);
+	return r;
+}
+
+static bool cond_holds(const struct policy_arg *c, uint64_t v, bool narrow)
+{
+	uint64_t value = c->value, two = c->value_two;
+
+	/* libseccomp compares only the low 32 bits on 32-bit ABIs. */
+	if (narrow) {
+		v &= 0xffffffffu;
+		value &= 0xffffffffu;
+		two &= 0xffffffffu;
+	}
+	switch (c->op) {
+	case POLICY_OP_NE:
+		return v != value;
+	case POLICY_OP_LT:
+		return v < value;
+	case POLICY_OP_LE:
+		return v <= value;
+	case POLICY_OP_EQ:
+		return v == value;
+	case POLICY_OP_GE:
+		return v >= value;
+	case POLICY_OP_GT:
+		return v > value;
+	case POLICY_OP_MASKED_EQ:
+		return (v & value) == two;
+	default:
+		return false;
+	}
+}
+
+bool plan_rule_matches(const struct plan_rule *r, enum cg_arch arch, const uint64_t args[6])
+{
+	const struct policy_rule *src = r->src;
+	bool narrow = arch != CG_ARCH_X86_64;
+
+	if (src->n_args == 0)
+		return true;
+	for (size_t i = 0; i < src->n_args; i++) {
+		bool holds = cond_holds(&src->args[i], args[src->args[i].index], narrow);
+
+		if (r->split && holds)
+			return true;
+		if (!r->split && !holds)
+			return false;
+	}
+	return !r->split;
+}
+
+struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr,
+			      const uint64_t args[6])
+{
+	struct plan_verdict v = {
+		.action = plan->default_action,
+		.data = plan->default_data,
+		.notify = plan->default_notify,
+		.rule = -1,
+	};
+	const struct plan_arch *a;
+	const struct plan_entry *e;
+	const struct plan_rule *unconditional = NULL;
+
+	if (arch < 0 || arch >= CG_ARCH_MAX || !plan->arch[arch].enabled) {
+		/* libseccomp's default bad-architecture action */
+		v = (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD, .rule = -1 };
+		return v;
+	}
+	a = &plan->arch[arch];
+	if (arch == CG_ARCH_X32) {
+		if (!((unsigned)nr & CG_X32_SYSCALL_BIT))
+			return (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD, .rule = -1 };
+		nr &= ~(int)CG_X32_SYSCALL_BIT;
+	}
+	if (nr < 0 || nr >= a->nr_limit) {
+		if (nr > a->last_nr && a->enosys_above_last)
+			goto enosys;
+		return v;
+	}
+	e = &a->entries[nr];
+	if (e->n_refs == 0) {
+		if (e->route == PLAN_ROUTE_ENOSYS ||
+		    (a->enosys_above_last && nr > a->last_nr))
+			goto enosys;
+		return v;
+	}
+	/* libseccomp lets an unconditional rule for a syscall override its
+	 * conditional ones; among the rest the first match in profile order
+	 * decides (profiles keep the rules of one syscall disjoint). */
+	for (uint16_t k = 0; k < e->n_refs; k++) {
+		const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
+
+		if (r->src->n_args == 0) {
+			unconditional = r;
+			break;
+		}
+	}
+	for (uint16_t k = 0; k < e->n_refs && !unconditional; k++) {
+		const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
+
+		if (plan_rule_matches(r, arch, args)) {
+			unconditional = r;
+			break;
+		}
+	}
+	if (unconditional) {
+		v.action = unconditional->action;
+		v.data = unconditional->data;
+		v.notify = unconditional->notify;
+		v.rule = (int)unconditional->index;
+		v.prule = unconditional;
+	}
+	return v;
+enosys:
+	return (struct plan_verdict){
+		.action = POLICY_ACT_ERRNO,
+		.data = ENOSYS,
+		.notify = plan->mode != PLAN_MODE_ENFORCE,
+		.rule = -2,
+	};
+}
