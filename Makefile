@@ -51,15 +51,18 @@ LIB_SRC := $(wildcard lib/*.c)
 AGENT_LIB_SRC := agent/filter.c
 SUP_SRC := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+LIVE_SRC := $(wildcard tests/live/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 AGENT_LIB_OBJ := $(AGENT_LIB_SRC:%.c=$(B)/%.o)
 SUP_OBJ := $(SUP_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+LIVE_BIN := $(LIVE_SRC:tests/live/%.c=$(B)/live/%)
 
 LIBCALLGATE := $(B)/libcallgate.a
 CALLGATE := $(B)/callgate
 
+.SECONDARY:
 .PHONY: all check unit live install uninstall clean format format-check fuzz
 all: $(CALLGATE)
 
@@ -81,6 +84,13 @@ $(B)/tests/%.o: tests/unit/%.c
 $(B)/tests/%: $(B)/tests/%.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
 
+$(B)/live/%.o: tests/live/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+$(B)/live/%: $(B)/live/%.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
+	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
+
 # Unit suites run from the project root so fixtures resolve; the live tests
 # drive the real binary under the real kernel.
 SHARED ?= $(abspath ../shared)
@@ -91,8 +101,9 @@ check: unit live
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
 
-live: $(CALLGATE)
-	@CALLGATE=$(abspath $(CALLGATE)) bash tests/live/run.sh
+live: $(CALLGATE) $(LIVE_BIN)
+	@fail=0; for t in $(LIVE_BIN); do echo "== $$t"; ./$$t || fail=1; done; \
+	CALLGATE=$(abspath $(CALLGATE)) bash tests/live/run.sh || fail=1; exit $$fail
 
 install: $(CALLGATE)
 	install -D -m 0755 $(CALLGATE) $(DESTDIR)$(BINDIR)/callgate

@@ -218,7 +218,7 @@ static void patch_ja(struct prog *p, size_t at)
  * to the main program, recorded in @to_main.
  */
 static void emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch arch,
-			   size_t *to_main, size_t *n_to_main)
+			   size_t *to_main, size_t *n_to_main, unsigned *decisions)
 {
 	const struct plan_arch *a = &plan->arch[arch];
 	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
@@ -245,6 +245,7 @@ static void emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch
 			continue;
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (uint32_t)nr | bit);
 		emit(p, BPF_RET | BPF_K, 0, 0, value);
+		(*decisions)++;
 	}
 	if (a->enosys_above_last) {
 		uint32_t value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS
@@ -252,12 +253,15 @@ static void emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch
 
 		emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 1, (uint32_t)a->last_nr | bit);
 		emit(p, BPF_RET | BPF_K, 0, 0, value);
+		(*decisions)++;
 	}
 	to_main[(*n_to_main)++] = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
 }
 
-static void build_prefix(struct prog *p, const struct plan *plan)
+/* Returns the number of decisions the prefix makes; 0: it is not needed. */
+static unsigned build_prefix(struct prog *p, const struct plan *plan)
 {
+	unsigned decisions = 0;
 	size_t to_main[MAIN_JUMPS_MAX], n_to_main = 0, skip;
 	const struct plan_arch *x32 = &plan->arch[CG_ARCH_X32];
 
@@ -273,10 +277,10 @@ static void build_prefix(struct prog *p, const struct plan *plan)
 		 * which applies its bad-architecture action */
 		size_t to_x32 = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
 
-		emit_arch_body(p, plan, CG_ARCH_X86_64, to_main, &n_to_main);
+		emit_arch_body(p, plan, CG_ARCH_X86_64, to_main, &n_to_main, &decisions);
 		if (x32->enabled) {
 			patch_ja(p, to_x32);
-			emit_arch_body(p, plan, CG_ARCH_X32, to_main, &n_to_main);
+			emit_arch_body(p, plan, CG_ARCH_X32, to_main, &n_to_main, &decisions);
 		} else {
 			to_main[n_to_main++] = to_x32;
 		}
@@ -287,10 +291,11 @@ static void build_prefix(struct prog *p, const struct plan *plan)
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_I386);
 		to_main[n_to_main++] = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
 		emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
-		emit_arch_body(p, plan, CG_ARCH_I386, to_main, &n_to_main);
+		emit_arch_body(p, plan, CG_ARCH_I386, to_main, &n_to_main, &decisions);
 	}
 	for (size_t i = 0; i < n_to_main; i++)
 		patch_ja(p, to_main[i]);
+	return decisions;
 }
 
 int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size)
@@ -347,7 +352,8 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 	prefix = calloc(1, sizeof(*prefix));
 	if (!prefix)
 		return -ENOMEM;
-	build_prefix(prefix, plan);
+	if (build_prefix(prefix, plan) == 0)
+		prefix->n = 0;
 	if (prefix->overflow || prefix->n + main_len > BPF_MAXINSNS_SECCOMP)
 		return fail(err, err_size, -E2BIG,
 			    "the filter needs %zu instructions; the kernel takes at most %d",
