@@ -18,6 +18,7 @@ HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 OPT ?= -O2 -g
 
 # Plain and sanitized objects never mix: each flavour has its own tree.
+comma := ,
 ifeq ($(SANITIZE),)
 B := build
 SAN_CFLAGS :=
@@ -26,7 +27,6 @@ B := build-$(subst $(comma),-,$(SANITIZE))
 SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 HARDEN := -fstack-protector-strong
 endif
-comma := ,
 
 define need_pkg
 $(if $(shell $(PKG_CONFIG) --exists $(1) && echo y),,$(error $(1) not found by pkg-config: install $(2)))
@@ -115,6 +115,21 @@ uninstall:
 
 clean:
 	rm -rf build build-* 
+
+# libFuzzer harness for the policy parser, seeded with every policy we know.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -std=gnu11 -D_GNU_SOURCE -Iinclude $(DEP_CFLAGS) -g -O1 \
+	     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build-fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(LIB_SRC) $(wildcard lib/*.h include/callgate/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_policy.c $(LIB_SRC) $(DEP_LIBS) -o $@
+
+fuzz: build-fuzz/fuzz_policy
+	@mkdir -p build-fuzz/corpus
+	cp -f policies/*.json $(wildcard $(SHARED)/profiles/*.json) build-fuzz/corpus/
+	build-fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-artifact_prefix=build-fuzz/ build-fuzz/corpus
 
 FORMAT_SRC = $(wildcard include/callgate/*.h lib/*.c lib/*.h agent/*.c agent/*.h \
 		supervisor/*.c supervisor/*.h tests/unit/*.c tests/live/*.c tests/fuzz/*.c)

@@ -34,24 +34,15 @@ static int fail(char *err, size_t size, int r, const char *fmt, ...)
 uint32_t filter_ret_value(enum policy_action action, uint16_t data)
 {
 	switch (action) {
-	case POLICY_ACT_KILL_THREAD:
-		return SECCOMP_RET_KILL_THREAD;
-	case POLICY_ACT_KILL_PROCESS:
-		return SECCOMP_RET_KILL_PROCESS;
-	case POLICY_ACT_TRAP:
-		return SECCOMP_RET_TRAP;
-	case POLICY_ACT_ERRNO:
-		return SECCOMP_RET_ERRNO | data;
-	case POLICY_ACT_TRACE:
-		return SECCOMP_RET_TRACE | data;
-	case POLICY_ACT_LOG:
-		return SECCOMP_RET_LOG;
-	case POLICY_ACT_NOTIFY:
-		return SECCOMP_RET_USER_NOTIF;
-	case POLICY_ACT_ALLOW:
-		return SECCOMP_RET_ALLOW;
-	default:
-		return SECCOMP_RET_KILL_PROCESS;
+	case POLICY_ACT_KILL_THREAD: return SECCOMP_RET_KILL_THREAD;
+	case POLICY_ACT_KILL_PROCESS: return SECCOMP_RET_KILL_PROCESS;
+	case POLICY_ACT_TRAP: return SECCOMP_RET_TRAP;
+	case POLICY_ACT_ERRNO: return SECCOMP_RET_ERRNO | data;
+	case POLICY_ACT_TRACE: return SECCOMP_RET_TRACE | data;
+	case POLICY_ACT_LOG: return SECCOMP_RET_LOG;
+	case POLICY_ACT_NOTIFY: return SECCOMP_RET_USER_NOTIF;
+	case POLICY_ACT_ALLOW: return SECCOMP_RET_ALLOW;
+	default: return SECCOMP_RET_KILL_PROCESS;
 	}
 }
 
@@ -69,12 +60,9 @@ static uint32_t default_filter_value(const struct plan *plan)
 static uint32_t scmp_arch(enum cg_arch arch)
 {
 	switch (arch) {
-	case CG_ARCH_I386:
-		return SCMP_ARCH_X86;
-	case CG_ARCH_X32:
-		return SCMP_ARCH_X32;
-	default:
-		return SCMP_ARCH_X86_64;
+	case CG_ARCH_I386: return SCMP_ARCH_X86;
+	case CG_ARCH_X32: return SCMP_ARCH_X32;
+	default: return SCMP_ARCH_X86_64;
 	}
 }
 
@@ -92,20 +80,13 @@ int filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr)
 static enum scmp_compare scmp_op(enum policy_op op)
 {
 	switch (op) {
-	case POLICY_OP_NE:
-		return SCMP_CMP_NE;
-	case POLICY_OP_LT:
-		return SCMP_CMP_LT;
-	case POLICY_OP_LE:
-		return SCMP_CMP_LE;
-	case POLICY_OP_EQ:
-		return SCMP_CMP_EQ;
-	case POLICY_OP_GE:
-		return SCMP_CMP_GE;
-	case POLICY_OP_GT:
-		return SCMP_CMP_GT;
-	default:
-		return SCMP_CMP_MASKED_EQ;
+	case POLICY_OP_NE: return SCMP_CMP_NE;
+	case POLICY_OP_LT: return SCMP_CMP_LT;
+	case POLICY_OP_LE: return SCMP_CMP_LE;
+	case POLICY_OP_EQ: return SCMP_CMP_EQ;
+	case POLICY_OP_GE: return SCMP_CMP_GE;
+	case POLICY_OP_GT: return SCMP_CMP_GT;
+	default: return SCMP_CMP_MASKED_EQ;
 	}
 }
 
@@ -116,8 +97,8 @@ static void release_ctx(scmp_filter_ctx *ctx)
 }
 
 /* Add @r for syscall @name as runc does (libcontainer/seccomp). */
-static int add_rule(scmp_filter_ctx ctx, const struct plan_rule *r, const char *name,
-		    char *err, size_t err_size)
+static int add_rule(scmp_filter_ctx ctx, const struct plan_rule *r, const char *name, char *err,
+		    size_t err_size)
 {
 	const struct policy_rule *src = r->src;
 	struct scmp_arg_cmp conds[64];

@@ -6,22 +6,61 @@
 #include "callgate/bpf.h"
 
 /* Opcode fields (linux/bpf_common.h). */
-#define CLS(c) ((c) & 0x07)
-#define SIZE(c) ((c) & 0x18)
-#define MODE(c) ((c) & 0xe0)
-#define OP(c) ((c) & 0xf0)
-#define SRC(c) ((c) & 0x08)
-#define RVAL(c) ((c) & 0x18)
-#define MISCOP(c) ((c) & 0xf8)
+#define CLS(c)	  ((c)&0x07)
+#define SIZE(c)	  ((c)&0x18)
+#define MODE(c)	  ((c)&0xe0)
+#define OP(c)	  ((c)&0xf0)
+#define SRC(c)	  ((c)&0x08)
+#define RVAL(c)	  ((c)&0x18)
+#define MISCOP(c) ((c)&0xf8)
 
-enum { C_LD = 0, C_LDX = 1, C_ST = 2, C_STX = 3, C_ALU = 4, C_JMP = 5, C_RET = 6, C_MISC = 7 };
-enum { S_W = 0x00 };
-enum { M_IMM = 0x00, M_ABS = 0x20, M_MEM = 0x60, M_LEN = 0x80 };
-enum { A_ADD = 0x00, A_SUB = 0x10, A_MUL = 0x20, A_DIV = 0x30, A_OR = 0x40, A_AND = 0x50,
-       A_LSH = 0x60, A_RSH = 0x70, A_NEG = 0x80, A_MOD = 0x90, A_XOR = 0xa0 };
-enum { J_JA = 0x00, J_JEQ = 0x10, J_JGT = 0x20, J_JGE = 0x30, J_JSET = 0x40 };
-enum { R_K = 0x00, R_A = 0x10 };
-enum { X_TAX = 0x00, X_TXA = 0x80 };
+enum {
+	C_LD = 0,
+	C_LDX = 1,
+	C_ST = 2,
+	C_STX = 3,
+	C_ALU = 4,
+	C_JMP = 5,
+	C_RET = 6,
+	C_MISC = 7
+};
+enum {
+	S_W = 0x00
+};
+enum {
+	M_IMM = 0x00,
+	M_ABS = 0x20,
+	M_MEM = 0x60,
+	M_LEN = 0x80
+};
+enum {
+	A_ADD = 0x00,
+	A_SUB = 0x10,
+	A_MUL = 0x20,
+	A_DIV = 0x30,
+	A_OR = 0x40,
+	A_AND = 0x50,
+	A_LSH = 0x60,
+	A_RSH = 0x70,
+	A_NEG = 0x80,
+	A_MOD = 0x90,
+	A_XOR = 0xa0
+};
+enum {
+	J_JA = 0x00,
+	J_JEQ = 0x10,
+	J_JGT = 0x20,
+	J_JGE = 0x30,
+	J_JSET = 0x40
+};
+enum {
+	R_K = 0x00,
+	R_A = 0x10
+};
+enum {
+	X_TAX = 0x00,
+	X_TXA = 0x80
+};
 
 #define MEMWORDS 16
 
@@ -56,19 +95,14 @@ int bpf_run(const struct bpf_insn *prog, size_t len, const struct bpf_seccomp_da
 					return -EINVAL;
 				memcpy(&v, raw + in->k, 4);
 				break;
-			case M_IMM:
-				v = in->k;
-				break;
+			case M_IMM: v = in->k; break;
 			case M_MEM:
 				if (in->k >= MEMWORDS)
 					return -EINVAL;
 				v = mem[in->k];
 				break;
-			case M_LEN:
-				v = sizeof(raw);
-				break;
-			default:
-				return -EINVAL;
+			case M_LEN: v = sizeof(raw); break;
+			default: return -EINVAL;
 			}
 			if (CLS(c) == C_LD)
 				A = v;
@@ -103,8 +137,7 @@ int bpf_run(const struct bpf_insn *prog, size_t len, const struct bpf_seccomp_da
 			case A_LSH: A = src >= 32 ? 0 : A << src; break;
 			case A_RSH: A = src >= 32 ? 0 : A >> src; break;
 			case A_NEG: A = -A; break;
-			default:
-				return -EINVAL;
+			default: return -EINVAL;
 			}
 			break;
 		case C_JMP: {
@@ -121,8 +154,7 @@ int bpf_run(const struct bpf_insn *prog, size_t len, const struct bpf_seccomp_da
 			case J_JGT: taken = A > src; break;
 			case J_JGE: taken = A >= src; break;
 			case J_JSET: taken = (A & src) != 0; break;
-			default:
-				return -EINVAL;
+			default: return -EINVAL;
 			}
 			if ((size_t)(taken ? in->jt : in->jf) >= len - pc)
 				return -EINVAL;
@@ -145,8 +177,7 @@ int bpf_run(const struct bpf_insn *prog, size_t len, const struct bpf_seccomp_da
 			else
 				return -EINVAL;
 			break;
-		default:
-			return -EINVAL;
+		default: return -EINVAL;
 		}
 	}
 	return -EINVAL; /* fell off the end */

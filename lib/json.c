@@ -110,8 +110,7 @@ static int scan_string(struct scanner *sc)
 			return 0;
 		}
 		if (c < 0x20)
-			return fail(sc, sc->i,
-				    "control character 0x%02x in string (escape it)", c);
+			return fail(sc, sc->i, "control character 0x%02x in string (escape it)", c);
 		if (c != '\\') {
 			sc->i++;
 			continue;
@@ -131,16 +130,21 @@ static int scan_string(struct scanner *sc)
 
 			if (r < 0)
 				return r;
+			/* cJSON keeps strings as C strings and would cut them
+			 * at U+0000, reading "defaultAction\u0000x" as
+			 * "defaultAction": refuse what cannot be kept intact. */
+			if (u == 0)
+				return fail(sc, sc->i, "\\u0000 in a string is not supported");
 			/* Go replaces unpaired surrogates with U+FFFD; cJSON
 			 * refuses them, so say so rather than fail obscurely. */
 			if (u >= 0xdc00 && u <= 0xdfff)
 				return fail(sc, sc->i, "unpaired UTF-16 surrogate \\u%04x", u);
 			if (u >= 0xd800 && u <= 0xdbff) {
 				if (sc->len - sc->i < 12 || sc->s[sc->i + 6] != '\\' ||
-				    sc->s[sc->i + 7] != 'u' ||
-				    hex4(sc, sc->i + 8, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
-					return fail(sc, sc->i,
-						    "unpaired UTF-16 surrogate \\u%04x", u);
+				    sc->s[sc->i + 7] != 'u' || hex4(sc, sc->i + 8, &lo) < 0 ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return fail(sc, sc->i, "unpaired UTF-16 surrogate \\u%04x",
+						    u);
 				sc->i += 6;
 			}
 			sc->i += 6;
@@ -198,8 +202,7 @@ static int scan_literal(struct scanner *sc, const char *word)
 	return 0;
 }
 
-static int record(struct scanner *sc, const cJSON *node, size_t val_off,
-		  size_t key_off)
+static int record(struct scanner *sc, const cJSON *node, size_t val_off, size_t key_off)
 {
 	if (sc->n_pos == sc->cap_pos) {
 		size_t cap = sc->cap_pos ? sc->cap_pos * 2 : 256;
@@ -244,8 +247,7 @@ static int scan_value(struct scanner *sc, const cJSON *node, size_t key_off)
 		const cJSON *child = node ? node->child : NULL;
 
 		if (++sc->depth > JSON_DEPTH_MAX)
-			return fail(sc, sc->i, "nesting deeper than %d levels",
-				    JSON_DEPTH_MAX);
+			return fail(sc, sc->i, "nesting deeper than %d levels", JSON_DEPTH_MAX);
 		sc->i++;
 		skip_ws(sc);
 		if (sc->i < sc->len && sc->s[sc->i] == close) {
@@ -291,14 +293,10 @@ static int scan_value(struct scanner *sc, const cJSON *node, size_t key_off)
 		sc->depth--;
 		return 0;
 	}
-	case '"':
-		return scan_string(sc);
-	case 't':
-		return scan_literal(sc, "true");
-	case 'f':
-		return scan_literal(sc, "false");
-	case 'n':
-		return scan_literal(sc, "null");
+	case '"': return scan_string(sc);
+	case 't': return scan_literal(sc, "true");
+	case 'f': return scan_literal(sc, "false");
+	case 'n': return scan_literal(sc, "null");
 	default:
 		if (sc->s[sc->i] == '-' || is_digit(sc->s[sc->i]))
 			return scan_number(sc);
@@ -354,8 +352,7 @@ static void set_error(struct policy_error *e, struct policy_pos pos, const char 
 	snprintf(e->msg, sizeof(e->msg), "%s", msg);
 }
 
-int json_doc_parse(const char *buf, size_t len, struct json_doc *ret,
-		   struct policy_error *reterr)
+int json_doc_parse(const char *buf, size_t len, struct json_doc *ret, struct policy_error *reterr)
 {
 	struct scanner sc = { .s = buf, .len = len };
 	const char *end = NULL;
@@ -367,7 +364,8 @@ int json_doc_parse(const char *buf, size_t len, struct json_doc *ret,
 		return -EFBIG;
 	}
 	if (len == 0) {
-		set_error(reterr, (struct policy_pos){ 1, 1 }, "empty file: expected a JSON object");
+		set_error(reterr, (struct policy_pos){ 1, 1 },
+			  "empty file: expected a JSON object");
 		return -EINVAL;
 	}
 
@@ -420,8 +418,7 @@ void json_doc_done(struct json_doc *doc)
 	*doc = (struct json_doc){ 0 };
 }
 
-static const struct json_node_pos *find_pos(const struct json_doc *doc,
-					    const cJSON *node)
+static const struct json_node_pos *find_pos(const struct json_doc *doc, const cJSON *node)
 {
 	struct json_node_pos key = { .node = node };
 
@@ -462,13 +459,16 @@ int json_uint64(const struct json_doc *doc, const cJSON *node, uint64_t *ret,
 		unsigned d = (unsigned)(doc->buf[i] - '0');
 
 		if (v > (UINT64_MAX - d) / 10) {
-			set_error(reterr, pos, "number does not fit in 64 bits (the largest is 18446744073709551615)");
+			set_error(reterr, pos,
+				  "number does not fit in 64 bits (the largest is "
+				  "18446744073709551615)");
 			return -EINVAL;
 		}
 		v = v * 10 + d;
 	}
 	if (i < doc->len && (doc->buf[i] == '.' || doc->buf[i] == 'e' || doc->buf[i] == 'E')) {
-		set_error(reterr, pos, "expected an integer, got a number with a fraction or exponent");
+		set_error(reterr, pos,
+			  "expected an integer, got a number with a fraction or exponent");
 		return -EINVAL;
 	}
 	*ret = v;

@@ -40,13 +40,11 @@ struct json_doc {
  * Returns 0, -EINVAL (syntax error, detail in @reterr), -ENOMEM or -EFBIG.
  * On success *@ret owns the cJSON tree; release with json_doc_done().
  */
-int json_doc_parse(const char *buf, size_t len, struct json_doc *ret,
-		   struct policy_error *reterr);
+int json_doc_parse(const char *buf, size_t len, struct json_doc *ret, struct policy_error *reterr);
 void json_doc_done(struct json_doc *doc);
 
 /* Position of @node's value, or of its key when @key is true. */
-struct policy_pos json_pos(const struct json_doc *doc, const cJSON *node,
-			   bool key);
+struct policy_pos json_pos(const struct json_doc *doc, const cJSON *node, bool key);
 
 /* Line and column of byte offset @off in @buf. */
 struct policy_pos json_pos_of_offset(const char *buf, size_t len, size_t off);

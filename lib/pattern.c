@@ -21,7 +21,8 @@ static int check_component(const char *s, const char *e, char *why, size_t size)
 	size_t n = (size_t)(e - s);
 
 	if (n == 0)
-		return bad(why, size, "empty path component ('//'): patterns match normalised paths");
+		return bad(why, size,
+			   "empty path component ('//'): patterns match normalised paths");
 	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
 		return bad(why, size, "'.' or '..' component: patterns match normalised paths");
 	for (const char *c = s; c < e; c++) {
@@ -124,8 +125,8 @@ static int check_ip(char *buf, int family, char *why, size_t size)
 	if (strcmp(buf, "*") == 0)
 		return 0;
 	if (inet_pton(family, buf, addr) != 1)
-		return bad(why, size, family == AF_INET ? "invalid IPv4 address"
-							 : "invalid IPv6 address");
+		return bad(why, size,
+			   family == AF_INET ? "invalid IPv4 address" : "invalid IPv6 address");
 	return 0;
 }
 
@@ -174,6 +175,7 @@ int address_pattern_check(const char *pat, char *why, size_t why_size)
 			*colon = '\0';
 			if (check_prefix(port + 1, 128, why, why_size) < 0)
 				return -EINVAL;
+			*colon = ':';
 			port = colon;
 		}
 		if (*port != ':')

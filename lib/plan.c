@@ -198,8 +198,7 @@ static unsigned filter_flags(const struct policy *policy)
  * Fill the entries of @a: count the rules per number, lay the lists out
  * contiguously in plan->refs, then fill them in profile order.
  */
-static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
-		      size_t *n_refs_out)
+static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out, size_t *n_refs_out)
 {
 	struct plan_arch *a = &plan->arch[arch];
 	uint32_t nr_mask = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
@@ -276,7 +275,7 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 
 		if (e->n_refs == 0) {
 			e->route = a->enosys_above_last && nr > a->last_nr ? PLAN_ROUTE_ENOSYS
-									     : PLAN_ROUTE_DEFAULT;
+									   : PLAN_ROUTE_DEFAULT;
 			if (e->route == PLAN_ROUTE_DEFAULT && plan->default_notify)
 				e->route = PLAN_ROUTE_SUPERVISOR;
 			if (e->route == PLAN_ROUTE_ENOSYS && plan->mode != PLAN_MODE_ENFORCE)
@@ -296,8 +295,8 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 	return 0;
 }
 
-int plan_compile(const struct policy *policy, const struct plan_host *host,
-		 enum plan_mode mode, struct plan **ret)
+int plan_compile(const struct policy *policy, const struct plan_host *host, enum plan_mode mode,
+		 struct plan **ret)
 {
 	struct plan *plan;
 	unsigned arches;
@@ -335,9 +334,8 @@ int plan_compile(const struct policy *policy, const struct plan_host *host,
 			.data = action_data(src->action, src->has_errno_ret, src->errno_ret),
 			.split = split_conditions(src),
 		};
-		pr->notify = outcome_notifies(src->action, mode) || src->log ||
-			     src->n_paths || src->n_addresses ||
-			     (src->audit && policy_action_denies(src->action));
+		pr->notify = outcome_notifies(src->action, mode) || src->log || src->n_paths ||
+			     src->n_addresses || (src->audit && policy_action_denies(src->action));
 		/* runc skips a rule whose action is the default's: the filter
 		 * would decide the same without it. */
 		pr->redundant = !pr->notify && pr->action == plan->default_action &&
@@ -352,8 +350,8 @@ int plan_compile(const struct policy *policy, const struct plan_host *host,
 			      policy->default_action == POLICY_ACT_LOG ||
 			      policy->default_action == POLICY_ACT_TRACE ||
 			      policy->default_action == POLICY_ACT_NOTIFY;
-		bool enosys = policy->default_action == POLICY_ACT_ERRNO &&
-			      plan->default_data == ENOSYS;
+		bool enosys =
+			policy->default_action == POLICY_ACT_ERRNO && plan->default_data == ENOSYS;
 
 		if (!(arches & (1u << a)))
 			continue;
@@ -399,22 +397,14 @@ static bool cond_holds(const struct policy_arg *c, uint64_t v, bool narrow)
 		two &= 0xffffffffu;
 	}
 	switch (c->op) {
-	case POLICY_OP_NE:
-		return v != value;
-	case POLICY_OP_LT:
-		return v < value;
-	case POLICY_OP_LE:
-		return v <= value;
-	case POLICY_OP_EQ:
-		return v == value;
-	case POLICY_OP_GE:
-		return v >= value;
-	case POLICY_OP_GT:
-		return v > value;
-	case POLICY_OP_MASKED_EQ:
-		return (v & value) == two;
-	default:
-		return false;
+	case POLICY_OP_NE: return v != value;
+	case POLICY_OP_LT: return v < value;
+	case POLICY_OP_LE: return v <= value;
+	case POLICY_OP_EQ: return v == value;
+	case POLICY_OP_GE: return v >= value;
+	case POLICY_OP_GT: return v > value;
+	case POLICY_OP_MASKED_EQ: return (v & value) == two;
+	default: return false;
 	}
 }
 
@@ -457,7 +447,8 @@ struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr
 	a = &plan->arch[arch];
 	if (arch == CG_ARCH_X32) {
 		if (!((unsigned)nr & CG_X32_SYSCALL_BIT))
-			return (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD, .rule = -1 };
+			return (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD,
+						      .rule = -1 };
 		nr &= ~(int)CG_X32_SYSCALL_BIT;
 	}
 	if (nr < 0 || nr >= a->nr_limit) {
@@ -467,8 +458,7 @@ struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr
 	}
 	e = &a->entries[nr];
 	if (e->n_refs == 0) {
-		if (e->route == PLAN_ROUTE_ENOSYS ||
-		    (a->enosys_above_last && nr > a->last_nr))
+		if (e->route == PLAN_ROUTE_ENOSYS || (a->enosys_above_last && nr > a->last_nr))
 			goto enosys;
 		return v;
 	}

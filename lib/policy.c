@@ -39,23 +39,42 @@ static const char *const action_names[POLICY_ACT_MAX] = {
 };
 
 static const char *const op_names[POLICY_OP_MAX] = {
-	[POLICY_OP_NE] = "SCMP_CMP_NE",	  [POLICY_OP_LT] = "SCMP_CMP_LT",
-	[POLICY_OP_LE] = "SCMP_CMP_LE",	  [POLICY_OP_EQ] = "SCMP_CMP_EQ",
-	[POLICY_OP_GE] = "SCMP_CMP_GE",	  [POLICY_OP_GT] = "SCMP_CMP_GT",
+	[POLICY_OP_NE] = "SCMP_CMP_NE",
+	[POLICY_OP_LT] = "SCMP_CMP_LT",
+	[POLICY_OP_LE] = "SCMP_CMP_LE",
+	[POLICY_OP_EQ] = "SCMP_CMP_EQ",
+	[POLICY_OP_GE] = "SCMP_CMP_GE",
+	[POLICY_OP_GT] = "SCMP_CMP_GT",
 	[POLICY_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 /* The architecture names runc and libseccomp accept. */
 static const char *const arch_names[] = {
-	"SCMP_ARCH_X86",       "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",
-	"SCMP_ARCH_ARM",       "SCMP_ARCH_AARCH64",   "SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-	"SCMP_ARCH_MIPSEL64",  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
-	"SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_S390",
-	"SCMP_ARCH_S390X",     "SCMP_ARCH_RISCV64",   "SCMP_ARCH_LOONG64",
+	"SCMP_ARCH_X86",
+	"SCMP_ARCH_X86_64",
+	"SCMP_ARCH_X32",
+	"SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64",
+	"SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",
+	"SCMP_ARCH_MIPS64N32",
+	"SCMP_ARCH_MIPSEL",
+	"SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32",
+	"SCMP_ARCH_PPC",
+	"SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390",
+	"SCMP_ARCH_S390X",
+	"SCMP_ARCH_RISCV64",
+	"SCMP_ARCH_LOONG64",
 	/* libseccomp's spellings, used by Docker's own default profile */
-	"SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64",
-	"SCMP_ARCH_M68K",      "SCMP_ARCH_SH",	      "SCMP_ARCH_SHEB",
+	"SCMP_ARCH_LOONGARCH64",
+	"SCMP_ARCH_PARISC",
+	"SCMP_ARCH_PARISC64",
+	"SCMP_ARCH_M68K",
+	"SCMP_ARCH_SH",
+	"SCMP_ARCH_SHEB",
 };
 
 /* The filter flags of the OCI runtime spec. */
@@ -68,9 +87,9 @@ static const char *const flag_names[] = {
 
 /* Go architecture names used by includes/excludes "arches". */
 static const char *const go_arch_names[] = {
-	"386",	   "amd64",   "x86",	 "x32",	     "arm",	"arm64",   "mips",
-	"mipsle",  "mips64",  "mips64le", "mips64n32", "mipsel64n32", "ppc",
-	"ppc64",   "ppc64le", "riscv64", "s390",     "s390x",	"loong64", "loongarch64",
+	"386",	   "amd64",   "x86",	  "x32",       "arm",	      "arm64",	     "mips",
+	"mipsle",  "mips64",  "mips64le", "mips64n32", "mipsel64n32", "ppc",	     "ppc64",
+	"ppc64le", "riscv64", "s390",	  "s390x",     "loong64",     "loongarch64",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -122,10 +141,8 @@ bool policy_action_denies(enum policy_action a)
 	case POLICY_ACT_KILL_PROCESS:
 	case POLICY_ACT_TRAP:
 	case POLICY_ACT_ERRNO:
-	case POLICY_ACT_TRACE:
-		return true;
-	default:
-		return false;
+	case POLICY_ACT_TRACE: return true;
+	default: return false;
 	}
 }
 
@@ -134,13 +151,11 @@ bool policy_arch_known(const char *s)
 	return in_list(s, arch_names, ARRAY_SIZE(arch_names));
 }
 
-int policy_error_format(const char *filename, const struct policy_error *e,
-			char *buf, size_t size)
+int policy_error_format(const char *filename, const struct policy_error *e, char *buf, size_t size)
 {
 	if (e->pos.line == 0)
 		return snprintf(buf, size, "%s: %s", filename, e->msg);
-	return snprintf(buf, size, "%s:%u:%u: %s", filename, e->pos.line,
-			e->pos.column, e->msg);
+	return snprintf(buf, size, "%s:%u:%u: %s", filename, e->pos.line, e->pos.column, e->msg);
 }
 
 /* ---- freeing ---------------------------------------------------------- */
@@ -285,8 +300,7 @@ static const char *json_type_name(const cJSON *n)
 	return "an object";
 }
 
-static int type_error(struct parser *ps, const cJSON *n, const char *field,
-		      const char *expected)
+static int type_error(struct parser *ps, const cJSON *n, const char *field, const char *expected)
 {
 	return error_at(ps, pos_of(ps, n), "%s: expected %s, got %s", field, expected,
 			json_type_name(n));
@@ -338,8 +352,8 @@ static int dec_uint(struct parser *ps, const cJSON *n, const char *field, uint64
 }
 
 /* A *uint field: null clears it. */
-static int dec_uint_ptr(struct parser *ps, const cJSON *n, const char *field,
-			bool *has, uint64_t *dst)
+static int dec_uint_ptr(struct parser *ps, const cJSON *n, const char *field, bool *has,
+			uint64_t *dst)
 {
 	int r;
 
@@ -380,11 +394,12 @@ static int dec_strv(struct parser *ps, const cJSON *n, const char *field, char *
 	}
 	if (!cJSON_IsArray(n))
 		return type_error(ps, n, field, "an array of strings");
-	cJSON_ArrayForEach(e, n) count++;
+	cJSON_ArrayForEach (e, n)
+		count++;
 	v = calloc(count ? count : 1, sizeof(*v));
 	if (!v)
 		return oom(ps);
-	cJSON_ArrayForEach(e, n) {
+	cJSON_ArrayForEach (e, n) {
 		if (!cJSON_IsString(e) && !cJSON_IsNull(e)) {
 			strv_free(v, i);
 			return type_error(ps, e, field, "a string");
@@ -425,8 +440,7 @@ static int expect_object(struct parser *ps, const cJSON *n, const char *field)
 
 /* ---- structured decoders ---------------------------------------------- */
 
-static int parse_kernel_version(struct parser *ps, const cJSON *n,
-				struct policy_filter *f)
+static int parse_kernel_version(struct parser *ps, const cJSON *n, struct policy_filter *f)
 {
 	const char *s = n->valuestring;
 	unsigned long v[2];
@@ -466,7 +480,8 @@ static int parse_kernel_version(struct parser *ps, const cJSON *n,
 	return 0;
 bad:
 	return error_at(ps, pos_of(ps, n),
-			"invalid minKernel \"%s\": expected \"<kernel>.<major>\" such as \"5.8\"", s);
+			"invalid minKernel \"%s\": expected \"<kernel>.<major>\" such as \"5.8\"",
+			s);
 }
 
 static int dec_filter(struct parser *ps, const cJSON *n, const char *field,
@@ -492,14 +507,15 @@ static int dec_filter(struct parser *ps, const cJSON *n, const char *field,
 		*dst = f;
 	}
 	f->pos = pos_of(ps, n);
-	cJSON_ArrayForEach(m, n) {
+	cJSON_ArrayForEach (m, n) {
 		if (json_key_equal(m->string, "caps")) {
 			r = dec_strv(ps, m, "caps", &f->caps, &f->n_caps);
 			if (r >= 0 && last_of_field(m, "caps"))
 				for (size_t i = 0; r >= 0 && i < f->n_caps; i++)
 					if (cap_from_name(f->caps[i]) < 0)
 						r = warn_at(ps, elem_pos(ps, m, i),
-							    "unknown capability \"%s\": never held, so this condition never holds",
+							    "unknown capability \"%s\": never "
+							    "held, so this condition never holds",
 							    f->caps[i]);
 		} else if (json_key_equal(m->string, "arches")) {
 			r = dec_strv(ps, m, "arches", &f->arches, &f->n_arches);
@@ -508,7 +524,8 @@ static int dec_filter(struct parser *ps, const cJSON *n, const char *field,
 					if (!in_list(f->arches[i], go_arch_names,
 						     ARRAY_SIZE(go_arch_names)))
 						r = warn_at(ps, elem_pos(ps, m, i),
-							    "unknown architecture \"%s\" (expected a Go name such as \"amd64\")",
+							    "unknown architecture \"%s\" (expected "
+							    "a Go name such as \"amd64\")",
 							    f->arches[i]);
 		} else if (json_key_equal(m->string, "minKernel")) {
 			if (cJSON_IsNull(m))
@@ -528,52 +545,68 @@ static int dec_filter(struct parser *ps, const cJSON *n, const char *field,
 
 static int dec_arg(struct parser *ps, const cJSON *n, struct policy_arg *a)
 {
+	/* decoded before, when "args" appears twice: Go decodes into it */
+	bool existed = a->pos.line != 0;
+	struct policy_pos idx_pos = a->pos, op_pos = a->pos;
+	uint64_t idx = a->index;
 	const cJSON *m;
 	char *op = NULL;
 	int r = 0;
 
-	if (cJSON_IsNull(n))
-		return 0; /* Go: null leaves the element as it was */
+	if (cJSON_IsNull(n)) {
+		/* Go leaves the element as it was: zero for a new one, whose
+		 * empty operator runc refuses */
+		if (existed)
+			return 0;
+		return error_at(ps, pos_of(ps, n), "argument condition is null: it has no \"op\"");
+	}
 	r = expect_object(ps, n, "args[]");
 	if (r < 0)
 		return r;
 	a->pos = pos_of(ps, n);
-	if (a->op >= 0 && a->op < POLICY_OP_MAX) {
+	if (existed) {
 		op = strdup(op_names[a->op]);
 		if (!op)
 			return oom(ps);
 	}
-	cJSON_ArrayForEach(m, n) {
-		uint64_t idx = a->index;
-
+	cJSON_ArrayForEach (m, n) {
 		if (json_key_equal(m->string, "index")) {
 			r = dec_uint(ps, m, "index", &idx);
-			if (r >= 0 && idx > 5 && last_of_field(m, "index"))
-				r = error_at(ps, pos_of(ps, m),
-					     "argument index %llu out of range: a syscall has arguments 0 to 5",
-					     (unsigned long long)idx);
-			a->index = (unsigned)idx;
+			if (!cJSON_IsNull(m))
+				idx_pos = pos_of(ps, m);
 		} else if (json_key_equal(m->string, "value")) {
 			r = dec_uint(ps, m, "value", &a->value);
 		} else if (json_key_equal(m->string, "valueTwo")) {
 			r = dec_uint(ps, m, "valueTwo", &a->value_two);
 		} else if (json_key_equal(m->string, "op")) {
 			r = dec_string(ps, m, "op", &op);
-			if (r >= 0 && last_of_field(m, "op")) {
-				a->op = policy_op_from_string(op ? op : "");
-				if (a->op < 0)
-					r = error_at(ps, pos_of(ps, m),
-						     "unknown operator \"%s\" (expected SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT or _MASKED_EQ)",
-						     op ? op : "");
-			}
+			if (!cJSON_IsNull(m))
+				op_pos = pos_of(ps, m);
 		} else {
 			r = unknown_key(ps, m, "args[]");
 		}
 		if (r < 0)
-			break;
+			goto out;
 	}
-	if (r >= 0 && !op)
+	/* Checked on the final values, as runc sees them. */
+	if (idx > 5) {
+		r = error_at(ps, idx_pos,
+			     "argument index %llu out of range: a syscall has arguments 0 to 5",
+			     (unsigned long long)idx);
+		goto out;
+	}
+	a->index = (unsigned)idx;
+	if (!op) {
 		r = error_at(ps, a->pos, "argument condition has no \"op\"");
+		goto out;
+	}
+	a->op = policy_op_from_string(op);
+	if (a->op < 0)
+		r = error_at(ps, op_pos,
+			     "unknown operator \"%s\" (expected SCMP_CMP_NE, _LT, _LE, _EQ, _GE, "
+			     "_GT or _MASKED_EQ)",
+			     op);
+out:
 	free(op);
 	return r;
 }
@@ -586,8 +619,7 @@ static int dec_arg(struct parser *ps, const cJSON *n, struct policy_arg *a)
  */
 static int dec_list(struct parser *ps, const cJSON *n, const char *field, void **list,
 		    size_t *n_list, size_t size, size_t max,
-		    int (*dec)(struct parser *, const cJSON *, void *),
-		    void (*done)(void *))
+		    int (*dec)(struct parser *, const cJSON *, void *), void (*done)(void *))
 {
 	size_t count = 0, i = 0;
 	const cJSON *e;
@@ -599,7 +631,8 @@ static int dec_list(struct parser *ps, const cJSON *n, const char *field, void *
 	else if (!cJSON_IsArray(n))
 		return type_error(ps, n, field, "an array");
 	else
-		cJSON_ArrayForEach(e, n) count++;
+		cJSON_ArrayForEach (e, n)
+			count++;
 	if (count > max)
 		return error_at(ps, pos_of(ps, n), "%s: more than %zu entries", field, max);
 	if (count > *n_list) {
@@ -619,7 +652,7 @@ static int dec_list(struct parser *ps, const cJSON *n, const char *field, void *
 		return 0;
 	}
 	i = 0;
-	cJSON_ArrayForEach(e, n) {
+	cJSON_ArrayForEach (e, n) {
 		r = dec(ps, e, v + i * size);
 		if (r < 0)
 			return r;
@@ -640,8 +673,8 @@ static int check_patterns(struct parser *ps, const cJSON *m, char **v, size_t n,
 
 	for (size_t i = 0; i < n; i++)
 		if (check(v[i], why, sizeof(why)) < 0)
-			return error_at(ps, elem_pos(ps, m, i), "invalid pattern \"%s\": %s",
-					v[i], why);
+			return error_at(ps, elem_pos(ps, m, i), "invalid pattern \"%s\": %s", v[i],
+					why);
 	return 0;
 }
 
@@ -665,7 +698,7 @@ static int dec_rule(struct parser *ps, const cJSON *n, struct policy_rule *rule)
 			return oom(ps);
 	}
 
-	cJSON_ArrayForEach(m, n) {
+	cJSON_ArrayForEach (m, n) {
 		if (json_key_equal(m->string, "names")) {
 			r = dec_strv(ps, m, "names", &rule->names, &rule->n_names);
 		} else if (json_key_equal(m->string, "name")) {
@@ -739,7 +772,8 @@ static int dec_rule(struct parser *ps, const cJSON *n, struct policy_rule *rule)
 	rule->action = policy_action_from_string(action);
 	if (rule->action < 0) {
 		r = error_at(ps, rule->action_pos,
-			     "unknown action \"%s\" (expected SCMP_ACT_KILL, _KILL_PROCESS, _KILL_THREAD, _TRAP, _ERRNO, _TRACE, _ALLOW, _LOG or _NOTIFY)",
+			     "unknown action \"%s\" (expected SCMP_ACT_KILL, _KILL_PROCESS, "
+			     "_KILL_THREAD, _TRAP, _ERRNO, _TRACE, _ALLOW, _LOG or _NOTIFY)",
 			     action);
 		goto out;
 	}
@@ -771,12 +805,11 @@ static int dec_archmap_entry(struct parser *ps, const cJSON *n, void *v)
 	if (r < 0)
 		return r;
 	a->pos = pos_of(ps, n);
-	cJSON_ArrayForEach(m, n) {
+	cJSON_ArrayForEach (m, n) {
 		if (json_key_equal(m->string, "architecture"))
 			r = dec_string(ps, m, "architecture", &a->arch);
 		else if (json_key_equal(m->string, "subArchitectures"))
-			r = dec_strv(ps, m, "subArchitectures", &a->sub_arches,
-				     &a->n_sub_arches);
+			r = dec_strv(ps, m, "subArchitectures", &a->sub_arches, &a->n_sub_arches);
 		else
 			r = unknown_key(ps, m, "an archMap entry");
 		if (r < 0)
@@ -799,8 +832,8 @@ static bool action_takes_errno(enum policy_action a)
 }
 
 /* Podman writes "errno": "EPERM" next to (or instead of) "errnoRet". */
-static int resolve_errno_name(struct parser *ps, const char *name, struct policy_pos pos,
-			      bool *has, uint64_t *value, const char *field)
+static int resolve_errno_name(struct parser *ps, const char *name, struct policy_pos pos, bool *has,
+			      uint64_t *value, const char *field)
 {
 	int e;
 
@@ -810,8 +843,8 @@ static int resolve_errno_name(struct parser *ps, const char *name, struct policy
 	if (e < 0)
 		return error_at(ps, pos, "%s: unknown errno name \"%s\"", field, name);
 	if (*has && *value != (uint64_t)e)
-		return error_at(ps, pos, "%s \"%s\" (%d) contradicts the numeric value %llu",
-				field, name, e, (unsigned long long)*value);
+		return error_at(ps, pos, "%s \"%s\" (%d) contradicts the numeric value %llu", field,
+				name, e, (unsigned long long)*value);
 	*has = true;
 	*value = (uint64_t)e;
 	return 0;
@@ -823,7 +856,8 @@ static int check_errno_value(struct parser *ps, struct policy_pos pos, uint64_t 
 	 * the filter (Docker accepts the file, the container does not start). */
 	if (v > 4095)
 		return error_at(ps, pos,
-				"errno value %llu is larger than 4095 (MAX_ERRNO): libseccomp and runc refuse it",
+				"errno value %llu is larger than 4095 (MAX_ERRNO): libseccomp and "
+				"runc refuse it",
 				(unsigned long long)v);
 	return 0;
 }
@@ -837,9 +871,10 @@ static int check_rule(struct parser *ps, struct policy_rule *rule)
 	if (r < 0)
 		return r;
 	if (rule->has_errno_ret && !action_takes_errno(rule->action))
-		return error_at(ps, rule->errno_pos,
-				"errnoRet is only meaningful with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
-				action_names[rule->action]);
+		return error_at(
+			ps, rule->errno_pos,
+			"errnoRet is only meaningful with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
+			action_names[rule->action]);
 	if (rule->has_errno_ret) {
 		r = check_errno_value(ps, rule->errno_pos, rule->errno_ret);
 		if (r < 0)
@@ -859,7 +894,8 @@ static int check_arch_list(struct parser *ps, const cJSON *n, char **v, size_t c
 	for (size_t i = 0; i < count; i++)
 		if (!policy_arch_known(v[i]))
 			return error_at(ps, elem_pos(ps, n, i),
-					"unknown architecture \"%s\" (expected SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, ...)",
+					"unknown architecture \"%s\" (expected SCMP_ARCH_X86_64, "
+					"SCMP_ARCH_X86, SCMP_ARCH_X32, ...)",
 					v[i]);
 	return 0;
 }
@@ -874,7 +910,7 @@ static int dec_top(struct parser *ps, const cJSON *root)
 	if (!cJSON_IsObject(root))
 		return type_error(ps, root, "profile", "a JSON object");
 
-	cJSON_ArrayForEach(m, root) {
+	cJSON_ArrayForEach (m, root) {
 		if (json_key_equal(m->string, "defaultAction")) {
 			r = dec_string(ps, m, "defaultAction", &default_action);
 			if (!cJSON_IsNull(m))
@@ -904,7 +940,8 @@ static int dec_top(struct parser *ps, const cJSON *root)
 			r = dec_string(ps, m, "listenerMetadata", &p->listener_metadata);
 		} else if (json_key_equal(m->string, "syscalls")) {
 			r = dec_list(ps, m, "syscalls", (void **)&p->rules, &p->n_rules,
-				     sizeof(*p->rules), POLICY_RULES_MAX, dec_rule_cb, rule_done_cb);
+				     sizeof(*p->rules), POLICY_RULES_MAX, dec_rule_cb,
+				     rule_done_cb);
 		} else {
 			r = unknown_key(ps, m, "the profile");
 		}
@@ -916,20 +953,23 @@ static int dec_top(struct parser *ps, const cJSON *root)
 	if ((!default_action || !*default_action) && p->n_rules == 0) {
 		p->enabled = false;
 		r = warn_at(ps, (struct policy_pos){ 1, 1 },
-			    "no defaultAction and no syscalls: Docker runs such a container unconfined");
+			    "no defaultAction and no syscalls: Docker runs such a container "
+			    "unconfined");
 		goto out;
 	}
 	p->enabled = true;
 	if (!default_action || !*default_action) {
-		r = error_at(ps, p->default_action_pos.line ? p->default_action_pos
-							     : (struct policy_pos){ 1, 1 },
+		r = error_at(ps,
+			     p->default_action_pos.line ? p->default_action_pos
+							: (struct policy_pos){ 1, 1 },
 			     "the profile has syscalls but no \"defaultAction\"");
 		goto out;
 	}
 	p->default_action = policy_action_from_string(default_action);
 	if (p->default_action < 0) {
 		r = error_at(ps, p->default_action_pos,
-			     "unknown defaultAction \"%s\" (expected SCMP_ACT_KILL, _KILL_PROCESS, _KILL_THREAD, _TRAP, _ERRNO, _TRACE, _ALLOW, _LOG or _NOTIFY)",
+			     "unknown defaultAction \"%s\" (expected SCMP_ACT_KILL, _KILL_PROCESS, "
+			     "_KILL_THREAD, _TRAP, _ERRNO, _TRACE, _ALLOW, _LOG or _NOTIFY)",
 			     default_action);
 		goto out;
 	}
@@ -940,7 +980,8 @@ static int dec_top(struct parser *ps, const cJSON *root)
 	if (p->has_default_errno_ret) {
 		if (!action_takes_errno(p->default_action)) {
 			r = error_at(ps, p->default_errno_pos,
-				     "defaultErrnoRet is only meaningful with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
+				     "defaultErrnoRet is only meaningful with SCMP_ACT_ERRNO or "
+				     "SCMP_ACT_TRACE, not %s",
 				     action_names[p->default_action]);
 			goto out;
 		}
@@ -972,8 +1013,7 @@ static int dec_top(struct parser *ps, const cJSON *root)
 			continue;
 		for (size_t k = 0; k < a->n_sub_arches; k++)
 			if (!policy_arch_known(a->sub_arches[k])) {
-				r = error_at(ps, a->pos,
-					     "archMap: unknown sub-architecture \"%s\"",
+				r = error_at(ps, a->pos, "archMap: unknown sub-architecture \"%s\"",
 					     a->sub_arches[k]);
 				goto out;
 			}
@@ -981,7 +1021,8 @@ static int dec_top(struct parser *ps, const cJSON *root)
 	for (size_t i = 0; i < p->n_flags; i++)
 		if (!in_list(p->flags[i], flag_names, ARRAY_SIZE(flag_names))) {
 			r = error_at(ps, elem_pos(ps, flags_node, i),
-				     "unknown flag \"%s\" (expected SECCOMP_FILTER_FLAG_TSYNC, _LOG, _SPEC_ALLOW or _WAIT_KILLABLE_RECV)",
+				     "unknown flag \"%s\" (expected SECCOMP_FILTER_FLAG_TSYNC, "
+				     "_LOG, _SPEC_ALLOW or _WAIT_KILLABLE_RECV)",
 				     p->flags[i]);
 			goto out;
 		}
@@ -995,8 +1036,8 @@ out:
 	return r;
 }
 
-int policy_parse_buf(const char *buf, size_t len, const char *filename,
-		     struct policy **ret, struct policy_error *reterr)
+int policy_parse_buf(const char *buf, size_t len, const char *filename, struct policy **ret,
+		     struct policy_error *reterr)
 {
 	struct json_doc doc;
 	struct policy *p;

@@ -25,9 +25,9 @@ struct systable_entry {
 };
 
 struct systable_arch {
-	const char *const *by_nr;	/* [nr_limit], NULL for holes */
+	const char *const *by_nr; /* [nr_limit], NULL for holes */
 	int nr_limit;
-	const struct systable_entry *by_name;	/* [count], strcmp order */
+	const struct systable_entry *by_name; /* [count], strcmp order */
 	size_t count;
 };
 
@@ -257,17 +257,16 @@ static const char *const errno_names[] = {
 	[133] = "EHWPOISON",
 };
 
-_Static_assert(ARRAY_SIZE(errno_names) == 134,
-	       "errno_names must end at EHWPOISON (133)");
+_Static_assert(ARRAY_SIZE(errno_names) == 134, "errno_names must end at EHWPOISON (133)");
 
 /* Accepted by name only; errno_name() gives the primary spelling. */
 static const struct {
 	const char *name;
 	int err;
 } errno_aliases[] = {
-	{ "EWOULDBLOCK", 11 },	/* EAGAIN */
-	{ "EDEADLOCK", 35 },	/* EDEADLK */
-	{ "ENOTSUP", 95 },	/* EOPNOTSUPP */
+	{ "EWOULDBLOCK", 11 }, /* EAGAIN */
+	{ "EDEADLOCK", 35 },   /* EDEADLK */
+	{ "ENOTSUP", 95 },     /* EOPNOTSUPP */
 };
 
 int errno_from_name(const char *name)
@@ -337,8 +336,7 @@ static const char *const cap_names[] = {
 	[40] = "CAP_CHECKPOINT_RESTORE",
 };
 
-_Static_assert(ARRAY_SIZE(cap_names) == CG_CAP_LAST + 1,
-	       "cap_names must cover 0..CG_CAP_LAST");
+_Static_assert(ARRAY_SIZE(cap_names) == CG_CAP_LAST + 1, "cap_names must cover 0..CG_CAP_LAST");
 
 int cap_from_name(const char *name)
 {

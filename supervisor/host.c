@@ -89,7 +89,8 @@ int host_parse_caps(const char *s, uint64_t *ret, char *bad, size_t bad_size)
 		int c;
 
 		/* accept "sys_admin" and "CAP_SYS_ADMIN" alike */
-		snprintf(name, sizeof(name), "%s%s", strncasecmp(tok, "CAP_", 4) ? "CAP_" : "", tok);
+		snprintf(name, sizeof(name), "%s%s", strncasecmp(tok, "CAP_", 4) ? "CAP_" : "",
+			 tok);
 		for (char *p = name; *p; p++)
 			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 		c = cap_from_name(name);

@@ -12,15 +12,17 @@
 #include "policy_load.h"
 
 #define EXIT_CHECK_INVALID 2
-#define EXIT_OWN_FAILURE 125
+#define EXIT_OWN_FAILURE   125
 
 static void usage(FILE *f)
 {
-	fputs("Usage: callgate check [--strict] [--caps LIST] [--kernel X.Y] [--mode MODE] POLICY...\n"
+	fputs("Usage: callgate check [--strict] [--caps LIST] [--kernel X.Y] [--mode MODE] "
+	      "POLICY...\n"
 	      "\n"
 	      "  check    validate Docker/OCI seccomp profiles (with callgate's extensions)\n"
 	      "           and summarise what the kernel and the supervisor would decide.\n"
-	      "           --strict        warnings (unknown keys, unknown syscall names) are errors\n"
+	      "           --strict        warnings (unknown keys, unknown syscall names) are "
+	      "errors\n"
 	      "           --caps LIST     capabilities of the target: CAP_A,CAP_B | all | none\n"
 	      "                           (default: what a program started here would hold)\n"
 	      "           --kernel X.Y    kernel version for minKernel (default: this kernel)\n"
@@ -38,12 +40,9 @@ struct check_opts {
 static const char *skip_reason_text(enum plan_skip_reason r)
 {
 	switch (r) {
-	case PLAN_SKIP_UNKNOWN:
-		return "not a syscall of any Linux architecture";
-	case PLAN_SKIP_OTHER_ARCH:
-		return "a syscall of other architectures only";
-	default:
-		return "not on the profile's x86 ABIs";
+	case PLAN_SKIP_UNKNOWN: return "not a syscall of any Linux architecture";
+	case PLAN_SKIP_OTHER_ARCH: return "a syscall of other architectures only";
+	default: return "not on the profile's x86 ABIs";
 	}
 }
 
@@ -61,13 +60,35 @@ static void print_route_counts(const struct plan *plan)
 				continue;
 			n[pa->entries[nr].route]++;
 		}
-		printf("  %-6s  %3u by rule in the kernel, %3u by the supervisor, %3u by the default",
+		printf("  %-6s  %3u by rule in the kernel, %3u by the supervisor, %3u by the "
+		       "default",
 		       arch_to_string((enum cg_arch)a), n[PLAN_ROUTE_KERNEL],
 		       n[PLAN_ROUTE_SUPERVISOR], n[PLAN_ROUTE_DEFAULT]);
 		if (pa->enosys_above_last)
 			printf(", %u newer than the profile (ENOSYS)", n[PLAN_ROUTE_ENOSYS]);
 		putchar('\n');
 	}
+}
+
+/* One line listing the names skipped for @reason, at most 12 of them. */
+static void print_skips(const struct plan *plan, enum plan_skip_reason reason)
+{
+	size_t shown = 0, total = 0;
+
+	for (size_t i = 0; i < plan->n_skips; i++) {
+		if (plan->skips[i].reason != reason)
+			continue;
+		if (total++ == 0)
+			printf("    %s:", skip_reason_text(reason));
+		if (shown < 12) {
+			printf(" %s", plan->skips[i].name);
+			shown++;
+		}
+	}
+	if (total > shown)
+		printf(" and %zu more", total - shown);
+	if (total)
+		putchar('\n');
 }
 
 /* Returns true if @path is valid under @o. */
@@ -99,7 +120,8 @@ static bool check_one(const char *path, const struct check_opts *o)
 			ok = false;
 	}
 	if (!p->enabled) {
-		printf("%s: %s: no defaultAction and no syscalls: runs unconfined, as Docker does\n",
+		printf("%s: %s: no defaultAction and no syscalls: runs unconfined, as Docker "
+		       "does\n",
 		       path, ok ? "valid" : "invalid");
 		policy_free(p);
 		return ok;
@@ -142,11 +164,14 @@ static bool check_one(const char *path, const struct check_opts *o)
 		printf(" (%u)", plan->default_data);
 	printf(", mode %s, kernel %u.%u\n", plan_mode_to_string(o->mode), o->host.kernel_major,
 	       o->host.kernel_minor);
-	printf("  rules: %zu, %zu apply here, %zu excluded by includes/excludes, %zu same as the default\n",
+	printf("  rules: %zu, %zu apply here, %zu excluded by includes/excludes, %zu same as the "
+	       "default\n",
 	       p->n_rules, n_kept, plan->n_excluded, n_redundant);
 	print_route_counts(plan);
-	printf("  names skipped: %zu unknown, %zu for other architectures\n", n_unknown,
+	printf("  names skipped: %zu unknown, %zu not on this profile's x86 ABIs\n", n_unknown,
 	       n_elsewhere);
+	print_skips(plan, PLAN_SKIP_OTHER_ARCH);
+	print_skips(plan, PLAN_SKIP_NOT_ENABLED);
 	if (prog.len)
 		printf("  filter: %zu BPF instructions (%zu of them callgate's own prefix)\n",
 		       prog.len, prog.prefix_len);
@@ -177,28 +202,19 @@ static int cmd_check(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+m:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's':
-			o.strict = true;
-			break;
-		case 'c':
-			caps = optarg;
-			break;
-		case 'k':
-			kernel = optarg;
-			break;
+		case 's': o.strict = true; break;
+		case 'c': caps = optarg; break;
+		case 'k': kernel = optarg; break;
 		case 'm':
 			o.mode = plan_mode_from_string(optarg);
 			if (o.mode < 0) {
-				log_error("Unknown mode '%s' (enforce, audit or interactive)", optarg);
+				log_error("Unknown mode '%s' (enforce, audit or interactive)",
+					  optarg);
 				return EXIT_CHECK_INVALID;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return EXIT_CHECK_INVALID;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_CHECK_INVALID;
 		}
 	}
 	if (optind >= argc) {

@@ -24,8 +24,8 @@ static inline void closep(int *fd)
 	*fd = -1;
 }
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_(f)	__attribute__((cleanup(f)))
+#define _cleanup_free_	_cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
 
 static inline void *steal_ptr_impl(void **p)

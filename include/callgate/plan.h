@@ -38,15 +38,15 @@ enum plan_mode {
 
 /* The host and target a policy is resolved for. */
 struct plan_host {
-	uint64_t caps;		/* bit N set: the target holds capability N */
-	unsigned kernel_major;	/* e.g. 6 */
-	unsigned kernel_minor;	/* e.g. 18 */
+	uint64_t caps;	       /* bit N set: the target holds capability N */
+	unsigned kernel_major; /* e.g. 6 */
+	unsigned kernel_minor; /* e.g. 18 */
 };
 
 /* Filter flags (SECCOMP_FILTER_FLAG_* names in the profile). */
-#define PLAN_FLAG_TSYNC (1u << 0)
-#define PLAN_FLAG_LOG (1u << 1)
-#define PLAN_FLAG_SPEC_ALLOW (1u << 2)
+#define PLAN_FLAG_TSYNC		     (1u << 0)
+#define PLAN_FLAG_LOG		     (1u << 1)
+#define PLAN_FLAG_SPEC_ALLOW	     (1u << 2)
 #define PLAN_FLAG_WAIT_KILLABLE_RECV (1u << 3)
 
 /* One resolved rule as it applies to the syscalls it names. */
@@ -54,10 +54,10 @@ struct plan_rule {
 	const struct policy_rule *src; /* borrowed from the policy */
 	uint32_t index;		       /* index in the profile's syscalls[] */
 	enum policy_action action;
-	uint16_t data;	   /* errno for ERRNO, value for TRACE, else 0 */
-	bool notify;	   /* reaches the supervisor instead of the kernel deciding */
-	bool split;	   /* an index repeats: each condition is its own rule (OR) */
-	bool redundant;	   /* same as the default: no filter rule (runc) */
+	uint16_t data;	/* errno for ERRNO, value for TRACE, else 0 */
+	bool notify;	/* reaches the supervisor instead of the kernel deciding */
+	bool split;	/* an index repeats: each condition is its own rule (OR) */
+	bool redundant; /* same as the default: no filter rule (runc) */
 };
 
 enum plan_route {
@@ -82,9 +82,9 @@ struct plan_arch {
 };
 
 enum plan_skip_reason {
-	PLAN_SKIP_UNKNOWN,	/* no Linux architecture has it: a typo? */
-	PLAN_SKIP_OTHER_ARCH,	/* a syscall of other architectures only */
-	PLAN_SKIP_NOT_ENABLED,	/* x86 ABIs have it, but not the enabled ones */
+	PLAN_SKIP_UNKNOWN,     /* no Linux architecture has it: a typo? */
+	PLAN_SKIP_OTHER_ARCH,  /* a syscall of other architectures only */
+	PLAN_SKIP_NOT_ENABLED, /* x86 ABIs have it, but not the enabled ones */
 };
 
 struct plan_skip {
@@ -116,16 +116,16 @@ struct plan {
  * policy is disabled (Docker's unconfined profile) or the mode invalid,
  * -ENOMEM.
  */
-int plan_compile(const struct policy *policy, const struct plan_host *host,
-		 enum plan_mode mode, struct plan **ret);
+int plan_compile(const struct policy *policy, const struct plan_host *host, enum plan_mode mode,
+		 struct plan **ret);
 void plan_free(struct plan *plan);
 
 /* The verdict of a plan for one call. */
 struct plan_verdict {
 	enum policy_action action;
-	uint16_t data;	  /* errno for ERRNO */
-	bool notify;	  /* the filter sends it to the supervisor */
-	int rule;	  /* index in syscalls[]; -1 the default; -2 ENOSYS range */
+	uint16_t data;		       /* errno for ERRNO */
+	bool notify;		       /* the filter sends it to the supervisor */
+	int rule;		       /* index in syscalls[]; -1 the default; -2 ENOSYS range */
 	const struct plan_rule *prule; /* NULL for the default and ENOSYS */
 };
 
@@ -139,8 +139,7 @@ struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr
 			      const uint64_t args[6]);
 
 /* Whether the conditions of @r hold for @args on @arch. */
-bool plan_rule_matches(const struct plan_rule *r, enum cg_arch arch,
-		       const uint64_t args[6]);
+bool plan_rule_matches(const struct plan_rule *r, enum cg_arch arch, const uint64_t args[6]);
 
 /* Whether a policy rule is kept for @host (includes / excludes). */
 bool plan_rule_applies(const struct policy_rule *rule, const struct plan_host *host);

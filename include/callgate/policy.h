@@ -92,9 +92,9 @@ struct policy_rule {
 	uint64_t errno_ret;
 	struct policy_arg *args;
 	size_t n_args;
-	char *comment;			 /* NULL when absent */
-	struct policy_filter *includes;	 /* NULL when absent */
-	struct policy_filter *excludes;	 /* NULL when absent */
+	char *comment;			/* NULL when absent */
+	struct policy_filter *includes; /* NULL when absent */
+	struct policy_filter *excludes; /* NULL when absent */
 	/* callgate extensions */
 	char **paths;
 	size_t n_paths;
@@ -102,8 +102,8 @@ struct policy_rule {
 	size_t n_addresses;
 	bool log;
 	bool audit;
-	char *errno_name; /* Podman's "errno", NULL when absent */
-	struct policy_pos pos;	     /* the rule's object */
+	char *errno_name;	      /* Podman's "errno", NULL when absent */
+	struct policy_pos pos;	      /* the rule's object */
 	struct policy_pos action_pos; /* ro: where "action" was set */
 	struct policy_pos errno_pos;  /* ro: where "errnoRet" / "errno" was set */
 };
@@ -123,10 +123,10 @@ struct policy {
 	enum policy_action default_action;
 	bool has_default_errno_ret;
 	uint64_t default_errno_ret;
-	char *default_errno_name; /* Podman's "defaultErrno", NULL when absent */
+	char *default_errno_name;	      /* Podman's "defaultErrno", NULL when absent */
 	struct policy_pos default_action_pos; /* ro */
 	struct policy_pos default_errno_pos;  /* ro */
-	char **architectures; /* SCMP_ARCH_* names */
+	char **architectures;		      /* SCMP_ARCH_* names */
 	size_t n_architectures;
 	struct policy_archmap *arch_map;
 	size_t n_arch_map;
@@ -143,8 +143,8 @@ struct policy {
 };
 
 /* Limits on what a policy file can make the parser allocate. */
-#define POLICY_FILE_MAX (16u << 20)
-#define POLICY_RULES_MAX 65536u
+#define POLICY_FILE_MAX	    (16u << 20)
+#define POLICY_RULES_MAX    65536u
 #define POLICY_WARNINGS_MAX 256u
 
 /*
@@ -154,8 +154,8 @@ struct policy {
  * returns 0.  On failure returns -EINVAL for an invalid profile (detail in
  * @reterr, which may be NULL), -ENOMEM or -EFBIG; *@ret is left untouched.
  */
-int policy_parse_buf(const char *buf, size_t len, const char *filename,
-		     struct policy **ret, struct policy_error *reterr);
+int policy_parse_buf(const char *buf, size_t len, const char *filename, struct policy **ret,
+		     struct policy_error *reterr);
 
 /* policy_free() - free @p and everything it owns; NULL is fine. */
 void policy_free(struct policy *p);
@@ -173,7 +173,6 @@ bool policy_action_denies(enum policy_action a);
 bool policy_arch_known(const char *s);
 
 /* Format "FILE:LINE:COLUMN: MESSAGE" (no newline) into @buf. */
-int policy_error_format(const char *filename, const struct policy_error *e,
-			char *buf, size_t size);
+int policy_error_format(const char *filename, const struct policy_error *e, char *buf, size_t size);
 
 #endif

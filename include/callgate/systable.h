@@ -24,9 +24,9 @@ enum cg_arch {
 };
 
 /* x32 syscalls reach the kernel as AUDIT_ARCH_X86_64 with this bit set. */
-#define CG_X32_SYSCALL_BIT 0x40000000u
+#define CG_X32_SYSCALL_BIT   0x40000000u
 #define CG_AUDIT_ARCH_X86_64 0xc000003eu
-#define CG_AUDIT_ARCH_I386 0x40000003u
+#define CG_AUDIT_ARCH_I386   0x40000003u
 
 /* "x86_64", "i386", "x32" (the log record spelling); NULL if out of range. */
 const char *arch_to_string(enum cg_arch arch);

@@ -99,34 +99,64 @@ static void expect(const char *profile, uint64_t caps, const struct call *calls,
 				      "%s: %s: returned %ld (%s), expected %s", profile, c->name,
 				      res[i].ret, strerror(res[i].err), strerror(c->want_errno));
 		else
-			ck_assert_msg(res[i].ret == c->want_ret, "%s: %s: returned %ld (%s), expected %ld",
-				      profile, c->name, res[i].ret, strerror(res[i].err),
-				      c->want_ret);
+			ck_assert_msg(res[i].ret == c->want_ret,
+				      "%s: %s: returned %ld (%s), expected %ld", profile, c->name,
+				      res[i].ret, strerror(res[i].err), c->want_ret);
 	}
 }
 
 #define FAIL(e) -1, (e)
-#define OK -2, 0
+#define OK	-2, 0
 
 START_TEST(runc_test1_under_the_kernel)
 {
 	const long big = -1L;
 	const struct call calls[] = {
 		{ "write(-1, NULL, 0)", SYS_write, { -1, 0, 0 }, FAIL(EBADF) },
-		{ "socket(AF_UNIX, SOCK_STREAM, 0x000)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0x000 }, OK },
-		{ "socket(AF_UNIX, SOCK_STREAM, 0x0ff)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0x0ff },
+		{ "socket(AF_UNIX, SOCK_STREAM, 0x000)",
+		  SYS_socket,
+		  { AF_UNIX, SOCK_STREAM, 0x000 },
+		  OK },
+		{ "socket(AF_UNIX, SOCK_STREAM, 0x0ff)",
+		  SYS_socket,
+		  { AF_UNIX, SOCK_STREAM, 0x0ff },
 		  FAIL(EPROTONOSUPPORT) },
-		{ "socket(AF_UNIX, SOCK_STREAM, 0x001)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0x001 }, OK },
-		{ "socket(AF_UNIX, SOCK_STREAM, 0x100)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0x100 },
+		{ "socket(AF_UNIX, SOCK_STREAM, 0x001)",
+		  SYS_socket,
+		  { AF_UNIX, SOCK_STREAM, 0x001 },
+		  OK },
+		{ "socket(AF_UNIX, SOCK_STREAM, 0x100)",
+		  SYS_socket,
+		  { AF_UNIX, SOCK_STREAM, 0x100 },
 		  FAIL(EPERM) },
-		{ "socket(AF_UNIX, SOCK_STREAM, 0xc00)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0xc00 },
+		{ "socket(AF_UNIX, SOCK_STREAM, 0xc00)",
+		  SYS_socket,
+		  { AF_UNIX, SOCK_STREAM, 0xc00 },
 		  FAIL(EPERM) },
-		{ "process_vm_readv(100)", SYS_process_vm_readv, { 100, 0, 0, 0, 0, big }, FAIL(EINVAL) },
-		{ "process_vm_readv(9001)", SYS_process_vm_readv, { 9001, 0, 0, 0, 0, big }, FAIL(EINVAL) },
-		{ "process_vm_readv(0)", SYS_process_vm_readv, { 0, 0, 0, 0, 0, big }, FAIL(EPERM) },
-		{ "process_vm_writev(1337)", SYS_process_vm_writev, { 1337, 0, 0, 0, 0, big }, FAIL(ENOANO) },
-		{ "process_vm_writev(2020)", SYS_process_vm_writev, { 2020, 0, 0, 0, 0, big }, FAIL(ENOANO) },
-		{ "process_vm_writev(0)", SYS_process_vm_writev, { 0, 0, 0, 0, 0, big }, FAIL(EPERM) },
+		{ "process_vm_readv(100)",
+		  SYS_process_vm_readv,
+		  { 100, 0, 0, 0, 0, big },
+		  FAIL(EINVAL) },
+		{ "process_vm_readv(9001)",
+		  SYS_process_vm_readv,
+		  { 9001, 0, 0, 0, 0, big },
+		  FAIL(EINVAL) },
+		{ "process_vm_readv(0)",
+		  SYS_process_vm_readv,
+		  { 0, 0, 0, 0, 0, big },
+		  FAIL(EPERM) },
+		{ "process_vm_writev(1337)",
+		  SYS_process_vm_writev,
+		  { 1337, 0, 0, 0, 0, big },
+		  FAIL(ENOANO) },
+		{ "process_vm_writev(2020)",
+		  SYS_process_vm_writev,
+		  { 2020, 0, 0, 0, 0, big },
+		  FAIL(ENOANO) },
+		{ "process_vm_writev(0)",
+		  SYS_process_vm_writev,
+		  { 0, 0, 0, 0, 0, big },
+		  FAIL(EPERM) },
 		{ "ftruncate(123456789, 1337)", SYS_ftruncate, { 123456789, 1337 }, FAIL(EBADF) },
 		{ "ftruncate(123456789, 0)", SYS_ftruncate, { 123456789, 0 }, FAIL(EPERM) },
 		{ "ftruncate(500, 1337)", SYS_ftruncate, { 500, 1337 }, FAIL(EPERM) },
@@ -152,16 +182,21 @@ START_TEST(runc_test2_default_errno)
 		{ "getppid()", SYS_getppid, { 0 }, OK },
 	};
 
-	expect(tu_shared("profiles/runc_testdata_seccomp_syscall_test2_defaultErrnoRet-ENXIO.json"), 0,
-	       calls, 2);
+	expect(tu_shared("profiles/runc_testdata_seccomp_syscall_test2_defaultErrnoRet-ENXIO.json"),
+	       0, calls, 2);
 }
 END_TEST
 
 START_TEST(docker_labs_chmod)
 {
 	const struct call denied[] = {
-		{ "chmod(tmp, 0777) without chmod", SYS_chmod, { (long)tmp_file, 0777 }, FAIL(EPERM) },
-		{ "fchmodat(AT_FDCWD, tmp, 0777)", SYS_fchmodat, { AT_FDCWD, (long)tmp_file, 0777 },
+		{ "chmod(tmp, 0777) without chmod",
+		  SYS_chmod,
+		  { (long)tmp_file, 0777 },
+		  FAIL(EPERM) },
+		{ "fchmodat(AT_FDCWD, tmp, 0777)",
+		  SYS_fchmodat,
+		  { AT_FDCWD, (long)tmp_file, 0777 },
 		  FAIL(EPERM) },
 	};
 	const struct call allowed[] = {
@@ -177,11 +212,18 @@ START_TEST(default_policy_under_the_kernel)
 {
 	const struct call plain[] = {
 		{ "getppid()", SYS_getppid, { 0 }, OK },
-		{ "unshare(CLONE_NEWUSER) without CAP_SYS_ADMIN", SYS_unshare, { CLONE_NEWUSER }, FAIL(EPERM) },
+		{ "unshare(CLONE_NEWUSER) without CAP_SYS_ADMIN",
+		  SYS_unshare,
+		  { CLONE_NEWUSER },
+		  FAIL(EPERM) },
 		{ "socket(AF_VSOCK)", SYS_socket, { 40, SOCK_STREAM, 0 }, FAIL(EPERM) },
 		{ "socket(AF_UNIX)", SYS_socket, { AF_UNIX, SOCK_STREAM, 0 }, OK },
 		{ "clone3(NULL, 0) gets ENOSYS", SYS_clone3, { 0, 0 }, FAIL(ENOSYS) },
-		{ "fchmodat2 reaches the kernel", 452, { AT_FDCWD, (long)tmp_file, 0600, 0 }, 0, 0 },
+		{ "fchmodat2 reaches the kernel",
+		  452,
+		  { AT_FDCWD, (long)tmp_file, 0600, 0 },
+		  0,
+		  0 },
 		{ "kexec_load denied", SYS_kexec_load, { 0 }, FAIL(EPERM) },
 	};
 

@@ -18,10 +18,10 @@ struct variant {
 };
 
 /* Docker's default capability set for a container. */
-#define DOCKER_CAPS                                                                       \
-	((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_FSETID) |        \
-	 (1ull << CAP_FOWNER) | (1ull << CAP_MKNOD) | (1ull << CAP_NET_RAW) |             \
-	 (1ull << CAP_SETGID) | (1ull << CAP_SETUID) | (1ull << CAP_SETFCAP) |            \
+#define DOCKER_CAPS                                                                          \
+	((1ull << CAP_CHOWN) | (1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_FSETID) |           \
+	 (1ull << CAP_FOWNER) | (1ull << CAP_MKNOD) | (1ull << CAP_NET_RAW) |                \
+	 (1ull << CAP_SETGID) | (1ull << CAP_SETUID) | (1ull << CAP_SETFCAP) |               \
 	 (1ull << CAP_SETPCAP) | (1ull << CAP_NET_BIND_SERVICE) | (1ull << CAP_SYS_CHROOT) | \
 	 (1ull << CAP_KILL) | (1ull << CAP_AUDIT_WRITE))
 
@@ -137,8 +137,8 @@ START_TEST(docker_default_facts)
 	 * cannot go unnoticed. */
 	struct policy *p = tu_load("policies/default.json");
 	struct plan *plain = tu_compile(p, DOCKER_CAPS, 6, 18, PLAN_MODE_ENFORCE);
-	struct plan *admin = tu_compile(p, DOCKER_CAPS | (1ull << CAP_SYS_ADMIN), 6, 18,
-					PLAN_MODE_ENFORCE);
+	struct plan *admin =
+		tu_compile(p, DOCKER_CAPS | (1ull << CAP_SYS_ADMIN), 6, 18, PLAN_MODE_ENFORCE);
 	struct {
 		const char *what;
 		const struct plan *plan;
@@ -148,7 +148,8 @@ START_TEST(docker_default_facts)
 		uint16_t data;
 	} rows[] = {
 		{ "read allowed", plain, "read", 0, POLICY_ACT_ALLOW, 0 },
-		{ "unshare denied without CAP_SYS_ADMIN", plain, "unshare", 0, POLICY_ACT_ERRNO, 1 },
+		{ "unshare denied without CAP_SYS_ADMIN", plain, "unshare", 0, POLICY_ACT_ERRNO,
+		  1 },
 		{ "unshare allowed with CAP_SYS_ADMIN", admin, "unshare", 0, POLICY_ACT_ALLOW, 0 },
 		{ "mount denied without CAP_SYS_ADMIN", plain, "mount", 0, POLICY_ACT_ERRNO, 1 },
 		{ "clone3 ENOSYS without CAP_SYS_ADMIN", plain, "clone3", 0, POLICY_ACT_ERRNO, 38 },
@@ -157,7 +158,8 @@ START_TEST(docker_default_facts)
 		{ "AF_ALG socket denied", plain, "socket", 38, POLICY_ACT_ERRNO, 1 },
 		{ "AF_VSOCK socket denied", plain, "socket", 40, POLICY_ACT_ERRNO, 1 },
 		{ "kexec_load denied", admin, "kexec_load", 0, POLICY_ACT_ERRNO, 1 },
-		{ "fchmodat2 allowed (post-5.17 name)", plain, "fchmodat2", 0, POLICY_ACT_ALLOW, 0 },
+		{ "fchmodat2 allowed (post-5.17 name)", plain, "fchmodat2", 0, POLICY_ACT_ALLOW,
+		  0 },
 		{ "mseal allowed (post-5.17 name)", plain, "mseal", 0, POLICY_ACT_ALLOW, 0 },
 		{ "personality PER_LINUX allowed", plain, "personality", 0, POLICY_ACT_ALLOW, 0 },
 		{ "personality 0x1 denied", plain, "personality", 1, POLICY_ACT_ERRNO, 1 },

@@ -11,9 +11,9 @@
 
 #include "testutil.h"
 
-#define RET_ALLOW SECCOMP_RET_ALLOW
+#define RET_ALLOW    SECCOMP_RET_ALLOW
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | (e))
-#define RET_NOTIFY SECCOMP_RET_USER_NOTIF
+#define RET_NOTIFY   SECCOMP_RET_USER_NOTIF
 
 struct call_row {
 	const char *name;    /* row name */
@@ -31,12 +31,32 @@ static const struct call_row runc_test1[] = {
 	{ "socket proto 1", "socket", 0, { 1, 1, 0x001 }, RET_ALLOW },
 	{ "socket proto 0x100 masked out", "socket", 0, { 1, 1, 0x100 }, RET_ERRNO(EPERM) },
 	{ "socket proto 0xc00 masked out", "socket", 0, { 1, 1, 0xc00 }, RET_ERRNO(EPERM) },
-	{ "process_vm_readv 100 (OR)", "process_vm_readv", 0, { 100, 0, 0, 0, 0, ~0ull }, RET_ALLOW },
-	{ "process_vm_readv 9001 (OR)", "process_vm_readv", 0, { 9001, 0, 0, 0, 0, ~0ull }, RET_ALLOW },
+	{ "process_vm_readv 100 (OR)",
+	  "process_vm_readv",
+	  0,
+	  { 100, 0, 0, 0, 0, ~0ull },
+	  RET_ALLOW },
+	{ "process_vm_readv 9001 (OR)",
+	  "process_vm_readv",
+	  0,
+	  { 9001, 0, 0, 0, 0, ~0ull },
+	  RET_ALLOW },
 	{ "process_vm_readv 0", "process_vm_readv", 0, { 0, 0, 0, 0, 0, ~0ull }, RET_ERRNO(EPERM) },
-	{ "process_vm_writev 1337", "process_vm_writev", 0, { 1337, 0, 0, 0, 0, ~0ull }, RET_ERRNO(55) },
-	{ "process_vm_writev 2020", "process_vm_writev", 0, { 2020, 0, 0, 0, 0, ~0ull }, RET_ERRNO(55) },
-	{ "process_vm_writev 0", "process_vm_writev", 0, { 0, 0, 0, 0, 0, ~0ull }, RET_ERRNO(EPERM) },
+	{ "process_vm_writev 1337",
+	  "process_vm_writev",
+	  0,
+	  { 1337, 0, 0, 0, 0, ~0ull },
+	  RET_ERRNO(55) },
+	{ "process_vm_writev 2020",
+	  "process_vm_writev",
+	  0,
+	  { 2020, 0, 0, 0, 0, ~0ull },
+	  RET_ERRNO(55) },
+	{ "process_vm_writev 0",
+	  "process_vm_writev",
+	  0,
+	  { 0, 0, 0, 0, 0, ~0ull },
+	  RET_ERRNO(EPERM) },
 	{ "ftruncate both (AND)", "ftruncate", 0, { 123456789, 1337 }, RET_ALLOW },
 	{ "ftruncate first only", "ftruncate", 0, { 123456789, 0 }, RET_ERRNO(EPERM) },
 	{ "ftruncate second only", "ftruncate", 0, { 500, 1337 }, RET_ERRNO(EPERM) },
@@ -97,7 +117,11 @@ START_TEST(deny_profile_has_no_enosys_stub)
 {
 	static const struct call_row rows[] = {
 		{ "getpid denied EPERM", "getpid", 0, { 0 }, RET_ERRNO(EPERM) },
-		{ "syscall 1000 denied EPERM (no rule, no stub)", NULL, 1000, { 0 }, RET_ERRNO(EPERM) },
+		{ "syscall 1000 denied EPERM (no rule, no stub)",
+		  NULL,
+		  1000,
+		  { 0 },
+		  RET_ERRNO(EPERM) },
 	};
 
 	run_rows("profiles/docker-labs_deny.json", rows, 2);
@@ -141,9 +165,8 @@ static size_t candidate_values(const struct plan *plan, const struct plan_entry 
 	return n;
 }
 
-static void check_call(const struct plan *plan, const struct filter_prog *prog,
-		       enum cg_arch arch, int nr, const uint64_t args[6], const char *profile,
-		       struct agree_stats *st)
+static void check_call(const struct plan *plan, const struct filter_prog *prog, enum cg_arch arch,
+		       int nr, const uint64_t args[6], const char *profile, struct agree_stats *st)
 {
 	struct plan_verdict v = plan_eval(plan, arch, nr, args);
 	uint32_t got = tu_bpf(prog, arch, nr, args), want = tu_expected(&v);
@@ -158,14 +181,15 @@ static void check_call(const struct plan *plan, const struct filter_prog *prog,
 		st->deferred++;
 		return;
 	}
-	ck_abort_msg("%s mode %s: %s nr %d (%s) args %#llx %#llx %#llx: filter %#x, plan %#x (rule %d)",
-		     profile, plan_mode_to_string(plan->mode), arch_to_string(arch), nr,
-		     name ? name : "?", (unsigned long long)args[0], (unsigned long long)args[1],
-		     (unsigned long long)args[2], got, want, v.rule);
+	ck_abort_msg(
+		"%s mode %s: %s nr %d (%s) args %#llx %#llx %#llx: filter %#x, plan %#x (rule %d)",
+		profile, plan_mode_to_string(plan->mode), arch_to_string(arch), nr,
+		name ? name : "?", (unsigned long long)args[0], (unsigned long long)args[1],
+		(unsigned long long)args[2], got, want, v.rule);
 }
 
-static void agree(const char *profile, const struct policy *p, uint64_t caps,
-		  enum plan_mode mode, struct agree_stats *st)
+static void agree(const char *profile, const struct policy *p, uint64_t caps, enum plan_mode mode,
+		  struct agree_stats *st)
 {
 	struct plan *plan = tu_compile(p, caps, 6, 18, mode);
 	struct filter_prog prog = { 0 };
@@ -178,7 +202,8 @@ static void agree(const char *profile, const struct policy *p, uint64_t caps,
 
 		for (int nr = 0; nr < limit + 8; nr++) {
 			uint64_t args[6] = { 0 }, vals[256];
-			const struct plan_entry *e = pa->enabled && nr < limit ? &pa->entries[nr] : NULL;
+			const struct plan_entry *e =
+				pa->enabled && nr < limit ? &pa->entries[nr] : NULL;
 
 			check_call(plan, &prog, (enum cg_arch)a, nr | bit, args, profile, st);
 			if (!e || e->n_refs == 0)
@@ -207,10 +232,12 @@ static void agree(const char *profile, const struct policy *p, uint64_t caps,
 								? src->args[c].value_two
 								: src->args[c].value;
 				}
-				check_call(plan, &prog, (enum cg_arch)a, nr | bit, base, profile, st);
+				check_call(plan, &prog, (enum cg_arch)a, nr | bit, base, profile,
+					   st);
 			}
 		}
-		check_call(plan, &prog, (enum cg_arch)a, 1000 | bit, (uint64_t[6]){ 0 }, profile, st);
+		check_call(plan, &prog, (enum cg_arch)a, 1000 | bit, (uint64_t[6]){ 0 }, profile,
+			   st);
 	}
 	filter_prog_done(&prog);
 	plan_free(plan);
@@ -251,7 +278,8 @@ START_TEST(plan_and_filter_agree_on_every_shared_profile)
 	}
 	closedir(d);
 	ck_assert_uint_ge(profiles, 30);
-	fprintf(stderr, "plan/filter agreement: %u profiles, %lu calls, %lu deferred to the supervisor\n",
+	fprintf(stderr,
+		"plan/filter agreement: %u profiles, %lu calls, %lu deferred to the supervisor\n",
 		profiles, st.checked, st.deferred);
 }
 END_TEST
@@ -274,8 +302,9 @@ END_TEST
 /* Syscalls newer than libseccomp 2.5.4's own table (Linux 5.17).  Debian's
  * build carries some of them; which ones it lacks is asked at run time. */
 static const char *const new_syscalls[] = {
-	"cachestat", "fchmodat2", "map_shadow_stack", "futex_wait", "futex_wake", "statmount",
-	"listmount", "lsm_get_self_attr", "lsm_list_modules", "mseal", "setxattrat",
+	"cachestat",	    "fchmodat2", "map_shadow_stack", "futex_wait",
+	"futex_wake",	    "statmount", "listmount",	     "lsm_get_self_attr",
+	"lsm_list_modules", "mseal",	 "setxattrat",
 };
 #define N_NEW (sizeof(new_syscalls) / sizeof(new_syscalls[0]))
 
@@ -353,7 +382,8 @@ START_TEST(i386_and_x32_decided_by_their_own_numbers)
 	struct policy *p = tu_parse(
 		"{\"defaultAction\":\"SCMP_ACT_ALLOW\","
 		"\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],"
-		"\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}");
+		"\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":"
+		"13}]}");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct filter_prog prog = { 0 };
 
@@ -377,9 +407,10 @@ END_TEST
 START_TEST(unlisted_abis_have_no_way_through)
 {
 	/* x86_64 only: i386 calls and x32 numbers hit the bad-arch action. */
-	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-				    "\"architectures\":[\"SCMP_ARCH_X86_64\"],"
-				    "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+	struct policy *p =
+		tu_parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+			 "\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+			 "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct filter_prog prog = { 0 };
 
@@ -412,9 +443,9 @@ START_TEST(audit_mode_notifies_every_denial_and_nothing_else)
 				 (uint64_t[6]){ 1337 }),
 			  RET_NOTIFY);
 	ck_assert_uint_eq(tu_bpf(&prog, CG_ARCH_X86_64, 1000, NULL), RET_NOTIFY);
-	ck_assert_uint_eq(tu_bpf(&prog, CG_ARCH_X86_64, tu_nr(CG_ARCH_X86_64, "dup3"),
-				 (uint64_t[6]){ 3 }),
-			  RET_ALLOW);
+	ck_assert_uint_eq(
+		tu_bpf(&prog, CG_ARCH_X86_64, tu_nr(CG_ARCH_X86_64, "dup3"), (uint64_t[6]){ 3 }),
+		RET_ALLOW);
 	filter_prog_done(&prog);
 	plan_free(plan);
 	policy_free(p);

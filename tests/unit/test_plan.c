@@ -26,12 +26,14 @@ START_TEST(conditional_include_fixture)
 	static const struct cap_row rows[] = {
 		{ "chmod always allowed", 0, "chmod", POLICY_ACT_ALLOW },
 		{ "syslog needs CAP_SYSLOG (absent)", 0, "syslog", POLICY_ACT_ERRNO },
-		{ "syslog needs CAP_SYSLOG (held)", 1ull << CAP_SYSLOG, "syslog", POLICY_ACT_ALLOW },
+		{ "syslog needs CAP_SYSLOG (held)", 1ull << CAP_SYSLOG, "syslog",
+		  POLICY_ACT_ALLOW },
 		{ "ptrace excluded by CAP_SYS_ADMIN (absent)", 0, "ptrace", POLICY_ACT_ALLOW },
 		{ "ptrace excluded by CAP_SYS_ADMIN (held)", 1ull << CAP_SYS_ADMIN, "ptrace",
 		  POLICY_ACT_ERRNO },
 	};
-	struct policy *p = tu_load(tu_shared("profiles/moby-profiles_fixture_conditional_include.json"));
+	struct policy *p =
+		tu_load(tu_shared("profiles/moby-profiles_fixture_conditional_include.json"));
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct plan *plan = tu_compile(p, rows[i].caps, 6, 18, PLAN_MODE_ENFORCE);
@@ -47,17 +49,22 @@ END_TEST
 
 START_TEST(includes_all_must_hold_excludes_any_drops)
 {
-	struct policy *p = tu_parse(
-		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\","
-		" \"includes\":{\"caps\":[\"CAP_SYS_ADMIN\",\"CAP_NET_ADMIN\"],\"arches\":[\"amd64\",\"arm64\"],\"minKernel\":\"5.4\"}},"
-		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\","
-		" \"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\",\"CAP_NET_ADMIN\"]}},"
-		"{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"arm64\"]}},"
-		"{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"arches\":[\"amd64\"]}},"
-		"{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"minKernel\":\"6.0\"}},"
-		"{\"names\":[\"getegid\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_NOT_A_CAP\"]}}"
-		"]}");
+	struct policy *p =
+		tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+			 "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\","
+			 " \"includes\":{\"caps\":[\"CAP_SYS_ADMIN\",\"CAP_NET_ADMIN\"],\"arches\":"
+			 "[\"amd64\",\"arm64\"],\"minKernel\":\"5.4\"}},"
+			 "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\","
+			 " \"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\",\"CAP_NET_ADMIN\"]}},"
+			 "{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{"
+			 "\"arches\":[\"arm64\"]}},"
+			 "{\"names\":[\"getuid\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{"
+			 "\"arches\":[\"amd64\"]}},"
+			 "{\"names\":[\"getgid\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{"
+			 "\"minKernel\":\"6.0\"}},"
+			 "{\"names\":[\"getegid\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{"
+			 "\"caps\":[\"CAP_NOT_A_CAP\"]}}"
+			 "]}");
 	const uint64_t both = (1ull << CAP_SYS_ADMIN) | (1ull << CAP_NET_ADMIN);
 	struct {
 		const char *name;
@@ -67,11 +74,13 @@ START_TEST(includes_all_must_hold_excludes_any_drops)
 		enum policy_action expected;
 	} rows[] = {
 		{ "includes: both caps, new kernel", both, 6, 1, "getpid", POLICY_ACT_ALLOW },
-		{ "includes: one cap missing", 1ull << CAP_SYS_ADMIN, 6, 1, "getpid", POLICY_ACT_ERRNO },
+		{ "includes: one cap missing", 1ull << CAP_SYS_ADMIN, 6, 1, "getpid",
+		  POLICY_ACT_ERRNO },
 		{ "includes: kernel too old", both, 5, 3, "getpid", POLICY_ACT_ERRNO },
 		{ "includes: kernel exactly 5.4", both, 5, 4, "getpid", POLICY_ACT_ALLOW },
 		{ "excludes: no cap held", 0, 6, 1, "getppid", POLICY_ACT_ALLOW },
-		{ "excludes: one cap held drops", 1ull << CAP_NET_ADMIN, 6, 1, "getppid", POLICY_ACT_ERRNO },
+		{ "excludes: one cap held drops", 1ull << CAP_NET_ADMIN, 6, 1, "getppid",
+		  POLICY_ACT_ERRNO },
 		{ "includes arches arm64 only", 0, 6, 1, "gettid", POLICY_ACT_ERRNO },
 		{ "excludes arches amd64", 0, 6, 1, "getuid", POLICY_ACT_ERRNO },
 		{ "excludes minKernel 6.0 on 5.15", 0, 5, 15, "getgid", POLICY_ACT_ALLOW },
@@ -80,8 +89,8 @@ START_TEST(includes_all_must_hold_excludes_any_drops)
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct plan *plan = tu_compile(p, rows[i].caps, rows[i].kmaj, rows[i].kmin,
-					       PLAN_MODE_ENFORCE);
+		struct plan *plan =
+			tu_compile(p, rows[i].caps, rows[i].kmaj, rows[i].kmin, PLAN_MODE_ENFORCE);
 		struct plan_verdict v = eval(plan, CG_ARCH_X86_64, rows[i].syscall, 0, 0);
 
 		ck_assert_msg(v.action == rows[i].expected, "%s: got %s", rows[i].name,
@@ -96,8 +105,10 @@ START_TEST(min_kernel_empty_string_is_zero)
 {
 	/* moby: "" parses as 0.0, so includes always hold, excludes always drop */
 	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-				    "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"minKernel\":\"\"}},"
-				    "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"minKernel\":\"\"}}]}");
+				    "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\","
+				    "\"includes\":{\"minKernel\":\"\"}},"
+				    "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\","
+				    "\"excludes\":{\"minKernel\":\"\"}}]}");
 	struct plan *plan = tu_compile(p, 0, 3, 10, PLAN_MODE_ENFORCE);
 
 	ck_assert_int_eq(eval(plan, CG_ARCH_X86_64, "getpid", 0, 0).action, POLICY_ACT_ALLOW);
@@ -120,7 +131,8 @@ START_TEST(arch_map_picks_the_x86_64_entry)
 		{ "profiles/runtime-spec_spec-example_seccomp-section_no-native-arch.json",
 		  (1u << CG_ARCH_X86_64) | (1u << CG_ARCH_I386) | (1u << CG_ARCH_X32) },
 		{ "profiles/runc_testdata_seccomp_syscall_test1.json", 1u << CG_ARCH_X86_64 },
-		{ "profiles/kinvolk-seccompagent_falco-demo_NOTIFY-mkdir.json", 1u << CG_ARCH_X86_64 },
+		{ "profiles/kinvolk-seccompagent_falco-demo_NOTIFY-mkdir.json",
+		  1u << CG_ARCH_X86_64 },
 		{ "profiles/spo_bpf-recorder.json",
 		  (1u << CG_ARCH_X86_64) | (1u << CG_ARCH_I386) | (1u << CG_ARCH_X32) },
 	};
@@ -128,8 +140,9 @@ START_TEST(arch_map_picks_the_x86_64_entry)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct policy *p = tu_load(tu_shared(rows[i].profile));
 
-		ck_assert_msg(plan_policy_arches(p) == rows[i].arches, "%s: arches %#x, expected %#x",
-			      rows[i].profile, plan_policy_arches(p), rows[i].arches);
+		ck_assert_msg(plan_policy_arches(p) == rows[i].arches,
+			      "%s: arches %#x, expected %#x", rows[i].profile,
+			      plan_policy_arches(p), rows[i].arches);
 		policy_free(p);
 	}
 }
@@ -138,7 +151,8 @@ END_TEST
 START_TEST(arch_map_without_x86_entry_means_native_only)
 {
 	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"archMap\":["
-				    "{\"architecture\":\"SCMP_ARCH_AARCH64\",\"subArchitectures\":[\"SCMP_ARCH_ARM\"]}]}");
+				    "{\"architecture\":\"SCMP_ARCH_AARCH64\",\"subArchitectures\":["
+				    "\"SCMP_ARCH_ARM\"]}]}");
 
 	ck_assert_uint_eq(plan_policy_arches(p), 1u << CG_ARCH_X86_64);
 	policy_free(p);
@@ -151,7 +165,7 @@ START_TEST(names_resolve_per_abi_including_new_ones)
 {
 	struct policy *p = tu_load("policies/default.json");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
-	static const char *const names[] = { "fchmodat2", "cachestat", "mseal", "futex_wait",
+	static const char *const names[] = { "fchmodat2", "cachestat", "mseal",	    "futex_wait",
 					     "statmount", "listmount", "setxattrat" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -159,7 +173,8 @@ START_TEST(names_resolve_per_abi_including_new_ones)
 			struct plan_verdict v = eval(plan, (enum cg_arch)a, names[i], 0, 0);
 
 			ck_assert_msg(v.action == POLICY_ACT_ALLOW && v.rule >= 0,
-				      "%s on %s: %s rule %d", names[i], arch_to_string((enum cg_arch)a),
+				      "%s on %s: %s rule %d", names[i],
+				      arch_to_string((enum cg_arch)a),
 				      policy_action_to_string(v.action), v.rule);
 		}
 	/* socketcall and ipc are i386 syscalls: allowed there, absent on x86_64 */
@@ -173,10 +188,11 @@ END_TEST
 
 START_TEST(skipped_names_are_classified)
 {
-	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
-				    "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":["
-				    "{\"names\":[\"_exit\",\"arm_fadvise64_64\",\"vm86\",\"mkdir\"],"
-				    "\"action\":\"SCMP_ACT_ERRNO\"}]}");
+	struct policy *p =
+		tu_parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+			 "\"architectures\":[\"SCMP_ARCH_X86_64\"],\"syscalls\":["
+			 "{\"names\":[\"_exit\",\"arm_fadvise64_64\",\"vm86\",\"mkdir\"],"
+			 "\"action\":\"SCMP_ACT_ERRNO\"}]}");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct {
 		const char *name;
@@ -190,8 +206,8 @@ START_TEST(skipped_names_are_classified)
 	ck_assert_uint_eq(plan->n_skips, 3);
 	for (size_t i = 0; i < 3; i++) {
 		ck_assert_str_eq(plan->skips[i].name, want[i].name);
-		ck_assert_msg(plan->skips[i].reason == want[i].reason, "%s: reason %d", want[i].name,
-			      plan->skips[i].reason);
+		ck_assert_msg(plan->skips[i].reason == want[i].reason, "%s: reason %d",
+			      want[i].name, plan->skips[i].reason);
 	}
 	ck_assert_int_eq(eval(plan, CG_ARCH_X86_64, "mkdir", 0, 0).action, POLICY_ACT_ERRNO);
 	plan_free(plan);
@@ -205,14 +221,15 @@ START_TEST(repeated_index_makes_every_condition_its_own_rule)
 {
 	/* runc: if any index repeats, each condition is a rule of its own,
 	 * including conditions on other indexes (OR, not AND). */
-	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
-				    "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
-				    "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
-				    "{\"index\":0,\"value\":2,\"op\":\"SCMP_CMP_EQ\"},"
-				    "{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"}]},"
-				    "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
-				    "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
-				    "{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+	struct policy *p =
+		tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+			 "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+			 "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
+			 "{\"index\":0,\"value\":2,\"op\":\"SCMP_CMP_EQ\"},"
+			 "{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"}]},"
+			 "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+			 "{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_EQ\"},"
+			 "{\"index\":1,\"value\":5,\"op\":\"SCMP_CMP_EQ\"}]}]}");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 
 	ck_assert_int_eq(eval(plan, CG_ARCH_X86_64, "getpid", 1, 0).action, POLICY_ACT_ALLOW);
@@ -234,12 +251,18 @@ START_TEST(all_seven_operators)
 		uint64_t value, two, arg;
 		bool match;
 	} rows[] = {
-		{ "SCMP_CMP_NE", 5, 0, 5, false },	   { "SCMP_CMP_NE", 5, 0, 6, true },
-		{ "SCMP_CMP_LT", 5, 0, 4, true },	   { "SCMP_CMP_LT", 5, 0, 5, false },
-		{ "SCMP_CMP_LE", 5, 0, 5, true },	   { "SCMP_CMP_LE", 5, 0, 6, false },
-		{ "SCMP_CMP_EQ", 5, 0, 5, true },	   { "SCMP_CMP_EQ", 5, 0, 4, false },
-		{ "SCMP_CMP_GE", 5, 0, 5, true },	   { "SCMP_CMP_GE", 5, 0, 4, false },
-		{ "SCMP_CMP_GT", 5, 0, 6, true },	   { "SCMP_CMP_GT", 5, 0, 5, false },
+		{ "SCMP_CMP_NE", 5, 0, 5, false },
+		{ "SCMP_CMP_NE", 5, 0, 6, true },
+		{ "SCMP_CMP_LT", 5, 0, 4, true },
+		{ "SCMP_CMP_LT", 5, 0, 5, false },
+		{ "SCMP_CMP_LE", 5, 0, 5, true },
+		{ "SCMP_CMP_LE", 5, 0, 6, false },
+		{ "SCMP_CMP_EQ", 5, 0, 5, true },
+		{ "SCMP_CMP_EQ", 5, 0, 4, false },
+		{ "SCMP_CMP_GE", 5, 0, 5, true },
+		{ "SCMP_CMP_GE", 5, 0, 4, false },
+		{ "SCMP_CMP_GT", 5, 0, 6, true },
+		{ "SCMP_CMP_GT", 5, 0, 5, false },
 		{ "SCMP_CMP_MASKED_EQ", 0xf0, 0x20, 0x2f, true },
 		{ "SCMP_CMP_MASKED_EQ", 0xf0, 0x20, 0x3f, false },
 		{ "SCMP_CMP_GT", 1, 0, 1ull << 32, true }, /* 64-bit compare on x86_64 */
@@ -252,16 +275,18 @@ START_TEST(all_seven_operators)
 		struct plan *plan;
 
 		snprintf(json, sizeof(json),
-			 "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"getpid\"],"
+			 "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":["
+			 "\"getpid\"],"
 			 "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":2,\"value\":%llu,"
 			 "\"valueTwo\":%llu,\"op\":\"%s\"}]}]}",
-			 (unsigned long long)rows[i].value, (unsigned long long)rows[i].two, rows[i].op);
+			 (unsigned long long)rows[i].value, (unsigned long long)rows[i].two,
+			 rows[i].op);
 		p = tu_parse(json);
 		plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 		{
 			uint64_t args[6] = { 0, 0, rows[i].arg };
-			struct plan_verdict v =
-				plan_eval(plan, CG_ARCH_X86_64, tu_nr(CG_ARCH_X86_64, "getpid"), args);
+			struct plan_verdict v = plan_eval(plan, CG_ARCH_X86_64,
+							  tu_nr(CG_ARCH_X86_64, "getpid"), args);
 
 			ck_assert_msg((v.action == POLICY_ACT_ALLOW) == rows[i].match,
 				      "row %zu %s %#llx vs %#llx: %s", i, rows[i].op,
@@ -277,10 +302,11 @@ END_TEST
 
 START_TEST(thirty_two_bit_abis_compare_low_words)
 {
-	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\","
-				    "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
-				    "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\","
-				    "\"args\":[{\"index\":0,\"value\":4294967297,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+	struct policy *p =
+		tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\","
+			 "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+			 "\"syscalls\":[{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\","
+			 "\"args\":[{\"index\":0,\"value\":4294967297,\"op\":\"SCMP_CMP_EQ\"}]}]}");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 
 	ck_assert_int_eq(eval(plan, CG_ARCH_I386, "getpid", 1, 0).action, POLICY_ACT_ALLOW);
@@ -294,8 +320,9 @@ END_TEST
 
 START_TEST(rules_equal_to_default_are_redundant)
 {
-	struct policy *p = tu_load(tu_shared(
-		"profiles/spo_example_seccompprofile-allowed-syscalls-validation__profile-denied-syscalls.json"));
+	struct policy *p = tu_load(tu_shared("profiles/"
+					     "spo_example_seccompprofile-allowed-syscalls-"
+					     "validation__profile-denied-syscalls.json"));
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	size_t redundant = 0;
 
@@ -309,10 +336,11 @@ END_TEST
 
 START_TEST(errno_data_as_runc_gives_it)
 {
-	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_TRACE\",\"syscalls\":["
-				    "{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\"},"
-				    "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":55},"
-				    "{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"ENOSYS\"}]}");
+	struct policy *p = tu_parse(
+		"{\"defaultAction\":\"SCMP_ACT_TRACE\",\"syscalls\":["
+		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\"},"
+		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":55},"
+		"{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"ENOSYS\"}]}");
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 
 	ck_assert_uint_eq(plan->default_data, EPERM); /* runc's actTrace */
@@ -333,9 +361,11 @@ START_TEST(enosys_range_as_runc)
 		bool stub;
 	} rows[] = {
 		{ "profiles/runc_testdata_seccomp_syscall_test1.json", true },
-		{ "profiles/containers-common_podman-default_seccomp.json", false }, /* default ENOSYS */
-		{ "profiles/docker-labs_allow.json", false },			     /* default ALLOW */
-		{ "profiles/spo_example_seccompprofile__profile-complain-unsafe.json", false }, /* LOG */
+		{ "profiles/containers-common_podman-default_seccomp.json",
+		  false },				      /* default ENOSYS */
+		{ "profiles/docker-labs_allow.json", false }, /* default ALLOW */
+		{ "profiles/spo_example_seccompprofile__profile-complain-unsafe.json",
+		  false },				     /* LOG */
 		{ "profiles/docker-labs_deny.json", false }, /* names no syscall */
 	};
 
@@ -347,8 +377,8 @@ START_TEST(enosys_range_as_runc)
 		ck_assert_msg(plan->arch[CG_ARCH_X86_64].enosys_above_last == rows[i].stub, "%s",
 			      rows[i].profile);
 		if (rows[i].stub)
-			ck_assert_msg(v.rule == -2 && v.data == ENOSYS, "%s: rule %d", rows[i].profile,
-				      v.rule);
+			ck_assert_msg(v.rule == -2 && v.data == ENOSYS, "%s: rule %d",
+				      rows[i].profile, v.rule);
 		else
 			ck_assert_msg(v.rule == -1, "%s: rule %d", rows[i].profile, v.rule);
 		plan_free(plan);
@@ -366,7 +396,8 @@ START_TEST(routes_per_mode)
 		"{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
 		"{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"},"
 		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\",\"log\":true},"
-		"{\"names\":[\"chmod\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"audit\":true},"
+		"{\"names\":[\"chmod\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"audit\":"
+		"true},"
 		"{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ALLOW\",\"paths\":[\"/usr/**\"]},"
 		"{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}");
 	struct {
@@ -388,9 +419,11 @@ START_TEST(routes_per_mode)
 		int nr = tu_nr(CG_ARCH_X86_64, rows[i].syscall);
 
 		ck_assert_msg(enforce->arch[0].entries[nr].route == rows[i].enforce,
-			      "%s enforce: route %d", rows[i].syscall, enforce->arch[0].entries[nr].route);
-		ck_assert_msg(audit->arch[0].entries[nr].route == rows[i].audit, "%s audit: route %d",
-			      rows[i].syscall, audit->arch[0].entries[nr].route);
+			      "%s enforce: route %d", rows[i].syscall,
+			      enforce->arch[0].entries[nr].route);
+		ck_assert_msg(audit->arch[0].entries[nr].route == rows[i].audit,
+			      "%s audit: route %d", rows[i].syscall,
+			      audit->arch[0].entries[nr].route);
 	}
 	ck_assert(!enforce->default_notify);
 	ck_assert(audit->default_notify);

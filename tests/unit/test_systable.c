@@ -19,7 +19,7 @@
 #include "callgate/systable.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define X32(nr) ((int)(CG_X32_SYSCALL_BIT | (nr)))
+#define X32(nr)	      ((int)(CG_X32_SYSCALL_BIT | (nr)))
 
 static const char *str_or_null(const char *s)
 {
@@ -53,8 +53,8 @@ START_TEST(test_arch_to_string)
 	const struct arch_case *c = &arch_cases[_i];
 	const char *got = arch_to_string(c->arch);
 
-	ck_assert_msg(str_eq_null(got, c->want), "%s: got %s, want %s",
-		      c->what, str_or_null(got), str_or_null(c->want));
+	ck_assert_msg(str_eq_null(got, c->want), "%s: got %s, want %s", c->what, str_or_null(got),
+		      str_or_null(c->want));
 }
 END_TEST
 
@@ -73,8 +73,7 @@ static const struct lookup_case {
 	{ "x86_64 arch_prctl", CG_ARCH_X86_64, "arch_prctl", 158 },
 	{ "x86_64 _sysctl", CG_ARCH_X86_64, "_sysctl", 156 },
 	{ "x86_64 uretprobe", CG_ARCH_X86_64, "uretprobe", 335 },
-	{ "x86_64 pidfd_send_signal", CG_ARCH_X86_64, "pidfd_send_signal",
-	  424 },
+	{ "x86_64 pidfd_send_signal", CG_ARCH_X86_64, "pidfd_send_signal", 424 },
 	{ "x86_64 cachestat", CG_ARCH_X86_64, "cachestat", 451 },
 	{ "x86_64 fchmodat2", CG_ARCH_X86_64, "fchmodat2", 452 },
 	{ "x86_64 mseal", CG_ARCH_X86_64, "mseal", 462 },
@@ -130,9 +129,8 @@ START_TEST(test_syscall_lookup)
 	const struct lookup_case *c = &lookup_cases[_i];
 	int got = syscall_lookup(c->arch, c->name);
 
-	ck_assert_msg(got == c->want, "%s: got %d (%#x), want %d (%#x)",
-		      c->what, got, (unsigned int)got, c->want,
-		      (unsigned int)c->want);
+	ck_assert_msg(got == c->want, "%s: got %d (%#x), want %d (%#x)", c->what, got,
+		      (unsigned int)got, c->want, (unsigned int)c->want);
 }
 END_TEST
 
@@ -184,8 +182,8 @@ START_TEST(test_syscall_name)
 	const struct name_case *c = &name_cases[_i];
 	const char *got = syscall_name(c->arch, c->nr);
 
-	ck_assert_msg(str_eq_null(got, c->want), "%s: got %s, want %s",
-		      c->what, str_or_null(got), str_or_null(c->want));
+	ck_assert_msg(str_eq_null(got, c->want), "%s: got %s, want %s", c->what, str_or_null(got),
+		      str_or_null(c->want));
 }
 END_TEST
 
@@ -195,7 +193,7 @@ static const struct table_case {
 	const char *what;
 	enum cg_arch arch;
 	int nr_limit;
-	int count;	/* syscalls in the CSV column */
+	int count; /* syscalls in the CSV column */
 } table_cases[] = {
 	{ "x86_64", CG_ARCH_X86_64, 467, 379 },
 	{ "i386", CG_ARCH_I386, 467, 456 },
@@ -209,8 +207,8 @@ START_TEST(test_syscall_round_trip)
 	int limit = syscall_nr_limit(c->arch);
 	int i, last, count = 0;
 
-	ck_assert_msg(limit == c->nr_limit, "%s: nr_limit %d, want %d",
-		      c->what, limit, c->nr_limit);
+	ck_assert_msg(limit == c->nr_limit, "%s: nr_limit %d, want %d", c->what, limit,
+		      c->nr_limit);
 	for (i = 0; i < limit; i++) {
 		int nr = (int)(bit | (unsigned int)i);
 		const char *name = syscall_name(c->arch, nr);
@@ -220,16 +218,13 @@ START_TEST(test_syscall_round_trip)
 			continue;
 		count++;
 		back = syscall_lookup(c->arch, name);
-		ck_assert_msg(back == nr, "%s: %s is %#x, looks up as %#x",
-			      c->what, name, (unsigned int)nr,
-			      (unsigned int)back);
+		ck_assert_msg(back == nr, "%s: %s is %#x, looks up as %#x", c->what, name,
+			      (unsigned int)nr, (unsigned int)back);
 	}
-	ck_assert_msg(count == c->count, "%s: %d syscalls, want %d",
-		      c->what, count, c->count);
+	ck_assert_msg(count == c->count, "%s: %d syscalls, want %d", c->what, count, c->count);
 	/* The limit is tight: the last slot is a syscall. */
 	last = (int)(bit | (unsigned int)(limit - 1));
-	ck_assert_msg(syscall_name(c->arch, last),
-		      "%s: no syscall at nr_limit - 1", c->what);
+	ck_assert_msg(syscall_name(c->arch, last), "%s: no syscall at nr_limit - 1", c->what);
 }
 END_TEST
 
@@ -270,8 +265,8 @@ START_TEST(test_syscall_known_elsewhere)
 	const struct elsewhere_case *c = &elsewhere_cases[_i];
 	bool got = syscall_known_elsewhere(c->name);
 
-	ck_assert_msg(got == c->want, "%s: %s known elsewhere = %d, want %d",
-		      c->what, str_or_null(c->name), got, c->want);
+	ck_assert_msg(got == c->want, "%s: %s known elsewhere = %d, want %d", c->what,
+		      str_or_null(c->name), got, c->want);
 }
 END_TEST
 
@@ -280,8 +275,8 @@ END_TEST
 static const struct errno_case {
 	const char *what;
 	const char *name;
-	int err;		/* errno_from_name(name) */
-	const char *primary;	/* errno_name(err), when err > 0 */
+	int err;	     /* errno_from_name(name) */
+	const char *primary; /* errno_name(err), when err > 0 */
 } errno_cases[] = {
 	{ "EPERM", "EPERM", 1, "EPERM" },
 	{ "ENXIO", "ENXIO", 6, "ENXIO" },
@@ -306,20 +301,21 @@ START_TEST(test_errno_names)
 	const struct errno_case *c = &errno_cases[_i];
 	int got = errno_from_name(c->name);
 
-	ck_assert_msg(got == c->err, "%s: errno_from_name = %d, want %d",
-		      c->what, got, c->err);
+	ck_assert_msg(got == c->err, "%s: errno_from_name = %d, want %d", c->what, got, c->err);
 	if (c->err > 0) {
 		const char *name = errno_name(c->err);
 
-		ck_assert_msg(str_eq_null(name, c->primary),
-			      "%s: errno_name(%d) = %s, want %s", c->what,
-			      c->err, str_or_null(name), c->primary);
+		ck_assert_msg(str_eq_null(name, c->primary), "%s: errno_name(%d) = %s, want %s",
+			      c->what, c->err, str_or_null(name), c->primary);
 	}
 }
 END_TEST
 
 /* Every <errno.h> name of the build host (x86 Linux), by its macro. */
-#define ERR(e) { #e, e }
+#define ERR(e)        \
+	{             \
+#e, e \
+	}
 static const struct {
 	const char *name;
 	int err;
@@ -466,12 +462,10 @@ START_TEST(test_errno_complete)
 		const char *name = errno_name(errno_all[i].err);
 		int got = errno_from_name(errno_all[i].name);
 
-		ck_assert_msg(got == errno_all[i].err,
-			      "%s: errno_from_name = %d, want %d",
+		ck_assert_msg(got == errno_all[i].err, "%s: errno_from_name = %d, want %d",
 			      errno_all[i].name, got, errno_all[i].err);
-		ck_assert_msg(str_eq_null(name, errno_all[i].name),
-			      "errno_name(%d) = %s, want %s", errno_all[i].err,
-			      str_or_null(name), errno_all[i].name);
+		ck_assert_msg(str_eq_null(name, errno_all[i].name), "errno_name(%d) = %s, want %s",
+			      errno_all[i].err, str_or_null(name), errno_all[i].name);
 	}
 	/* No value is named that the host's <errno.h> does not name. */
 	for (err = -1; err <= 200; err++)
@@ -513,20 +507,21 @@ START_TEST(test_cap_names)
 	const struct cap_case *c = &cap_cases[_i];
 	int got = cap_from_name(c->name);
 
-	ck_assert_msg(got == c->want, "%s: cap_from_name = %d, want %d",
-		      c->what, got, c->want);
+	ck_assert_msg(got == c->want, "%s: cap_from_name = %d, want %d", c->what, got, c->want);
 	if (c->want >= 0) {
 		const char *name = cap_name(c->want);
 
-		ck_assert_msg(str_eq_null(name, c->name),
-			      "%s: cap_name(%d) = %s", c->what, c->want,
+		ck_assert_msg(str_eq_null(name, c->name), "%s: cap_name(%d) = %s", c->what, c->want,
 			      str_or_null(name));
 	}
 }
 END_TEST
 
 /* Every capability of the build host's <linux/capability.h>, by its macro. */
-#define CAP(c) { #c, c }
+#define CAP(c)        \
+	{             \
+#c, c \
+	}
 static const struct {
 	const char *name;
 	int cap;
@@ -584,12 +579,10 @@ START_TEST(test_cap_complete)
 		const char *name = cap_name(cap_all[i].cap);
 
 		ck_assert_msg(cap_from_name(cap_all[i].name) == cap_all[i].cap,
-			      "%s: cap_from_name = %d, want %d",
-			      cap_all[i].name, cap_from_name(cap_all[i].name),
-			      cap_all[i].cap);
-		ck_assert_msg(str_eq_null(name, cap_all[i].name),
-			      "cap_name(%d) = %s, want %s", cap_all[i].cap,
-			      str_or_null(name), cap_all[i].name);
+			      "%s: cap_from_name = %d, want %d", cap_all[i].name,
+			      cap_from_name(cap_all[i].name), cap_all[i].cap);
+		ck_assert_msg(str_eq_null(name, cap_all[i].name), "cap_name(%d) = %s, want %s",
+			      cap_all[i].cap, str_or_null(name), cap_all[i].name);
 	}
 	ck_assert_ptr_null(cap_name(-1));
 	ck_assert_ptr_null(cap_name(CG_CAP_LAST + 1));
@@ -608,14 +601,11 @@ static Suite *systable_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("syscall");
-	tcase_add_loop_test(tc, test_syscall_lookup, 0,
-			    ARRAY_SIZE(lookup_cases));
+	tcase_add_loop_test(tc, test_syscall_lookup, 0, ARRAY_SIZE(lookup_cases));
 	tcase_add_loop_test(tc, test_syscall_name, 0, ARRAY_SIZE(name_cases));
-	tcase_add_loop_test(tc, test_syscall_round_trip, 0,
-			    ARRAY_SIZE(table_cases));
+	tcase_add_loop_test(tc, test_syscall_round_trip, 0, ARRAY_SIZE(table_cases));
 	tcase_add_test(tc, test_syscall_nr_limit_invalid);
-	tcase_add_loop_test(tc, test_syscall_known_elsewhere, 0,
-			    ARRAY_SIZE(elsewhere_cases));
+	tcase_add_loop_test(tc, test_syscall_known_elsewhere, 0, ARRAY_SIZE(elsewhere_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errno");
