@@ -35,28 +35,6 @@ static const struct variant variants[] = {
 	{ "CAP_SYS_PTRACE, 4.8", 1ull << CAP_SYS_PTRACE, 4, 8 },
 };
 
-static size_t add_values(const struct plan *plan, const struct plan_entry *e, int idx,
-			 uint64_t *out, size_t n, size_t max)
-{
-	for (uint16_t k = 0; k < e->n_refs; k++) {
-		const struct policy_rule *src = plan->rules[plan->refs[e->first + k]].src;
-
-		for (size_t a = 0; a < src->n_args && n + 6 <= max; a++) {
-			const struct policy_arg *c = &src->args[a];
-
-			if ((int)c->index != idx)
-				continue;
-			out[n++] = c->value;
-			out[n++] = c->value + 1;
-			out[n++] = c->value - 1;
-			out[n++] = c->value_two;
-			out[n++] = c->value_two | ~c->value;
-			out[n++] = c->value_two ^ (c->value & -c->value);
-		}
-	}
-	return n;
-}
-
 static void same(const struct plan *pa, const struct filter_prog *fa, const struct plan *pb,
 		 const struct filter_prog *fb, enum cg_arch arch, int nr, const uint64_t args[6],
 		 const char *variant, unsigned long *count)
@@ -102,8 +80,10 @@ START_TEST(default_matches_docker)
 				size_t n = 0;
 
 				vals[n++] = ~0ull;
-				n = add_values(pa, &pa->arch[a].entries[nr], idx, vals, n, 512);
-				n = add_values(pb, &pb->arch[a].entries[nr], idx, vals, n, 512);
+				n = tu_condition_values(pa, &pa->arch[a].entries[nr], idx, vals, n,
+							512);
+				n = tu_condition_values(pb, &pb->arch[a].entries[nr], idx, vals, n,
+							512);
 				for (size_t k = 0; k < n; k++) {
 					uint64_t args[6] = { 0 };
 

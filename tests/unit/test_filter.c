@@ -135,36 +135,6 @@ struct agree_stats {
 	unsigned long deferred; /* conditions the prefix leaves to the supervisor */
 };
 
-/* Argument values around every condition of the rules for one entry. */
-static size_t candidate_values(const struct plan *plan, const struct plan_entry *e, int idx,
-			       uint64_t *out, size_t max)
-{
-	size_t n = 0;
-
-	out[n++] = 0;
-	out[n++] = ~0ull;
-	out[n++] = 0xffffffffull;
-	for (uint16_t k = 0; k < e->n_refs; k++) {
-		const struct policy_rule *src = plan->rules[plan->refs[e->first + k]].src;
-
-		for (size_t a = 0; a < src->n_args && n + 8 <= max; a++) {
-			const struct policy_arg *c = &src->args[a];
-
-			if ((int)c->index != idx)
-				continue;
-			out[n++] = c->value;
-			out[n++] = c->value + 1;
-			out[n++] = c->value - 1;
-			out[n++] = c->value | (1ull << 32); /* differs only in the high word */
-			out[n++] = c->value_two;
-			out[n++] = c->value_two | ~c->value;
-			out[n++] = c->value_two ^ (c->value & -c->value);
-			out[n++] = c->value_two + 1;
-		}
-	}
-	return n;
-}
-
 static void check_call(const struct plan *plan, const struct filter_prog *prog, enum cg_arch arch,
 		       int nr, const uint64_t args[6], const char *profile, struct agree_stats *st)
 {
@@ -209,7 +179,12 @@ static void agree(const char *profile, const struct policy *p, uint64_t caps, en
 			if (!e || e->n_refs == 0)
 				continue;
 			for (int idx = 0; idx < 6; idx++) {
-				size_t n = candidate_values(plan, e, idx, vals, 256);
+				size_t n = 0;
+
+				vals[n++] = 0;
+				vals[n++] = ~0ull;
+				vals[n++] = 0xffffffffull;
+				n = tu_condition_values(plan, e, idx, vals, n, 256);
 
 				for (size_t k = 0; k < n; k++) {
 					memset(args, 0, sizeof(args));

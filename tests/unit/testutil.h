@@ -87,6 +87,36 @@ static inline uint32_t tu_expected(const struct plan_verdict *v)
 	return filter_ret_value(v->action, v->data);
 }
 
+/*
+ * Argument values for index @idx around every condition of the rules of
+ * entry @e: each value, its neighbours, a value differing only in the high
+ * word, and masked values in and out of the mask.  Appends to @out (which
+ * holds @n already, at most @max); returns the new count.
+ */
+static inline size_t tu_condition_values(const struct plan *plan, const struct plan_entry *e,
+					 int idx, uint64_t *out, size_t n, size_t max)
+{
+	for (uint16_t k = 0; k < e->n_refs; k++) {
+		const struct policy_rule *src = plan->rules[plan->refs[e->first + k]].src;
+
+		for (size_t a = 0; a < src->n_args && n + 8 <= max; a++) {
+			const struct policy_arg *c = &src->args[a];
+
+			if ((int)c->index != idx)
+				continue;
+			out[n++] = c->value;
+			out[n++] = c->value + 1;
+			out[n++] = c->value - 1;
+			out[n++] = c->value | (1ull << 32);
+			out[n++] = c->value_two;
+			out[n++] = c->value_two + 1;
+			out[n++] = c->value_two | ~c->value;
+			out[n++] = c->value_two ^ (c->value & -c->value);
+		}
+	}
+	return n;
+}
+
 static inline int tu_nr(enum cg_arch arch, const char *name)
 {
 	int nr = syscall_lookup(arch, name);
