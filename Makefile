@@ -43,12 +43,12 @@ EV_LIBS := $(or $(shell $(PKG_CONFIG) --libs libev 2>/dev/null),-lev)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(or $(shell $(PKG_CONFIG) --libs check 2>/dev/null),-lcheck -lsubunit -lm -lrt -lpthread)
 
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -MMD -MP -Iinclude $(WARN) $(HARDEN) $(OPT) \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DCALLGATE_DATADIR='"$(DATADIR)"' -MMD -MP -Iinclude $(WARN) $(HARDEN) $(OPT) \
 	     $(SAN_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(wildcard lib/*.c)
-AGENT_LIB_SRC := agent/filter.c
+AGENT_LIB_SRC := agent/filter.c agent/launch.c
 SUP_SRC := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 LIVE_SRC := $(wildcard tests/live/test_*.c)
@@ -58,6 +58,11 @@ AGENT_LIB_OBJ := $(AGENT_LIB_SRC:%.c=$(B)/%.o)
 SUP_OBJ := $(SUP_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LIVE_BIN := $(LIVE_SRC:tests/live/%.c=$(B)/live/%)
+# Programs the live tests run under filters: never sanitized (a sanitizer
+# runtime makes syscalls of its own that the profiles under test deny).
+PROG_SRC := $(wildcard tests/live/progs/*.c)
+PROG_BIN := $(PROG_SRC:tests/live/progs/%.c=$(B)/progs/%)
+PROG_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -pthread
 
 LIBCALLGATE := $(B)/libcallgate.a
 CALLGATE := $(B)/callgate
@@ -91,6 +96,10 @@ $(B)/live/%.o: tests/live/%.c
 $(B)/live/%: $(B)/live/%.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
 
+$(B)/progs/%: tests/live/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) $(CFLAGS) $< -o $@ $(LDFLAGS)
+
 # Unit suites run from the project root so fixtures resolve; the live tests
 # drive the real binary under the real kernel.
 SHARED ?= $(abspath ../shared)
@@ -101,9 +110,10 @@ check: unit live
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
 
-live: $(CALLGATE) $(LIVE_BIN)
+live: $(CALLGATE) $(LIVE_BIN) $(PROG_BIN)
 	@fail=0; for t in $(LIVE_BIN); do echo "== $$t"; ./$$t || fail=1; done; \
-	CALLGATE=$(abspath $(CALLGATE)) bash tests/live/run.sh || fail=1; exit $$fail
+	CALLGATE=$(abspath $(CALLGATE)) PROGS=$(abspath $(B)/progs) bash tests/live/run.sh || fail=1; \
+	exit $$fail
 
 install: $(CALLGATE)
 	install -D -m 0755 $(CALLGATE) $(DESTDIR)$(BINDIR)/callgate

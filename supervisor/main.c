@@ -10,6 +10,7 @@
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
+#include "run.h"
 
 #define EXIT_CHECK_INVALID 2
 #define EXIT_OWN_FAILURE   125
@@ -245,6 +246,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_OWN_FAILURE;
 	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0) {
 		optind = 1;
 		return cmd_check(argc - 1, argv + 1);

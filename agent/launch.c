@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "callgate/plan.h"
+#include "launch.h"
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5) /* 5.19 */
+#endif
+
+enum { HS_INIT, HS_LOADED, HS_FAILED };
+
+/* The shared page between the supervisor and the target before exec. */
+struct handshake {
+	_Atomic int state;
+	int listener;
+	int stage;
+	int err;
+	int wait_killable;
+};
+
+/*
+ * The target's side, between clone and execve.  It shares our fd table:
+ * it must not open, close or dup anything but its listener.  After the
+ * filter is loaded, only memory stores, execve and _exit.
+ */
+static __attribute__((noreturn)) void target_main(const struct launch_opts *o,
+						  struct handshake *hs)
+{
+	struct sock_fprog fprog = {
+		.len = (unsigned short)o->prog->len,
+		.filter = (struct sock_filter *)o->prog->insns,
+	};
+	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	sigset_t none;
+	long fd;
+
+	/* Start the target with the signal state a shell gives it. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+
+	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		hs->stage = LAUNCH_STAGE_SETUP;
+		goto failed;
+	}
+	if (o->plan_flags & PLAN_FLAG_LOG)
+		flags |= SECCOMP_FILTER_FLAG_LOG;
+	if ((o->plan_flags & PLAN_FLAG_SPEC_ALLOW) || o->spec_allow)
+		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	/* A notified call interrupted by a non-fatal signal would otherwise
+	 * be restarted and notified again, forever under a Go runtime's
+	 * preemption signals (5.19). */
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		     flags | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &fprog);
+	if (fd >= 0) {
+		hs->wait_killable = 1;
+	} else if (errno == EINVAL) {
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	}
+	if (fd < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW) &&
+	    !(o->plan_flags & PLAN_FLAG_SPEC_ALLOW)) {
+		/* runc sets SPEC_ALLOW only where supported */
+		flags &= ~(unsigned long)SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	}
+	if (fd < 0) {
+		hs->stage = LAUNCH_STAGE_FILTER;
+		goto failed;
+	}
+
+	/* From here on every syscall may be notified. */
+	hs->listener = (int)fd;
+	atomic_store_explicit(&hs->state, HS_LOADED, memory_order_release);
+	execve(o->path, o->argv, o->envp);
+	hs->stage = LAUNCH_STAGE_EXEC;
+	hs->err = errno;
+	atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
+	/* If the policy denies exit_group, _exit() ends in a fault: the
+	 * supervisor reads the handshake, not the exit status. */
+	_exit(127);
+
+failed:
+	hs->err = errno;
+	atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
+	_exit(125);
+}
+
+/* Wait (without a syscall on the target's side) until it has loaded its
+ * filter or given up; returns the state, or HS_INIT if it died first. */
+static int wait_handshake(struct handshake *hs, pid_t pid)
+{
+	struct timespec pause = { .tv_nsec = 20 * 1000 };
+
+	for (;;) {
+		int state = atomic_load_explicit(&hs->state, memory_order_acquire);
+		siginfo_t si = { 0 };
+
+		if (state != HS_INIT)
+			return state;
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid) {
+			state = atomic_load_explicit(&hs->state, memory_order_acquire);
+			return state;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+int launch_target(const struct launch_opts *o, struct launch *ret,
+		  enum launch_stage *reterr_stage, int *reterr_errno)
+{
+	struct handshake *hs;
+	int state, pidfd, r;
+	pid_t pid;
+
+	hs = mmap(NULL, sizeof(*hs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (hs == MAP_FAILED)
+		return -errno;
+	atomic_init(&hs->state, HS_INIT);
+	hs->listener = -1;
+
+	/* fork() with a shared fd table: no new stack, so the raw syscall */
+	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		r = -errno;
+		munmap(hs, sizeof(*hs));
+		return r;
+	}
+	if (pid == 0)
+		target_main(o, hs);
+
+	state = wait_handshake(hs, pid);
+	if (state != HS_LOADED) {
+		/* It gave up before exec (or exec failed): collect it. */
+		siginfo_t si;
+
+		while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
+			;
+		if (state == HS_FAILED) {
+			*reterr_stage = (enum launch_stage)hs->stage;
+			*reterr_errno = hs->err;
+		} else {
+			*reterr_stage = LAUNCH_STAGE_SETUP;
+			*reterr_errno = ECHILD;
+		}
+		munmap(hs, sizeof(*hs));
+		return -ECHILD;
+	}
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {
+		r = -errno;
+		kill(pid, SIGKILL);
+		close(hs->listener);
+		munmap(hs, sizeof(*hs));
+		return r;
+	}
+	/* The page stays shared until exec replaces the target's memory; an
+	 * exec that fails after the handshake is recorded there. */
+	*ret = (struct launch){
+		.pid = pid,
+		.pidfd = pidfd,
+		.listener = hs->listener,
+		.wait_killable = hs->wait_killable,
+		.handshake = hs,
+	};
+	return 0;
+}
+
+int launch_exec_error(const struct launch *l)
+{
+	struct handshake *hs = l->handshake;
+
+	if (!hs || atomic_load_explicit(&hs->state, memory_order_acquire) != HS_FAILED)
+		return 0;
+	return hs->err ? hs->err : ENOEXEC;
+}
+
+void launch_done(struct launch *l)
+{
+	if (l->handshake)
+		munmap(l->handshake, sizeof(struct handshake));
+	l->handshake = NULL;
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	l->pidfd = -1;
+}

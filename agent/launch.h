@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Starting a target under a filter, and handing its listener fd over.
+ *
+ * The listener exists only once the target has loaded its filter, and from
+ * then on any syscall the target makes (write, sendmsg, close, execve...)
+ * may itself be notified, with nobody yet listening.  So the target is
+ * cloned with CLONE_FILES: it shares the supervisor's fd table, and the
+ * listener fd it creates is at once the supervisor's too.  The target stores
+ * the fd number in shared memory (no syscall), and execs; execve() gives it
+ * a private copy of the table, in which the listener, close-on-exec as the
+ * kernel creates it, is closed.  The supervisor polls the shared word and
+ * starts serving: if execve itself is notified, it is answered.
+ *
+ * Every fd the supervisor holds must be close-on-exec, or the target
+ * inherits it through the shared table.
+ */
+#ifndef CALLGATE_AGENT_LAUNCH_H
+#define CALLGATE_AGENT_LAUNCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "filter.h"
+
+enum launch_stage {
+	LAUNCH_STAGE_SETUP,  /* no_new_privs */
+	LAUNCH_STAGE_FILTER, /* seccomp(2) */
+	LAUNCH_STAGE_EXEC,   /* execve(2) */
+};
+
+struct launch_opts {
+	const struct filter_prog *prog;
+	unsigned plan_flags;   /* PLAN_FLAG_* from the profile */
+	bool spec_allow;       /* runc's default when the profile has no "flags" */
+	bool no_new_privs;     /* set PR_SET_NO_NEW_PRIVS first */
+	const char *path;      /* resolved executable */
+	char *const *argv;
+	char *const *envp;
+};
+
+struct launch {
+	pid_t pid;
+	int pidfd;	      /* readable when the target exits */
+	int listener;	      /* the seccomp listener, in our fd table */
+	bool wait_killable;   /* loaded with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
+	void *handshake;      /* private: the page shared until exec */
+};
+
+/*
+ * launch_target() - start @o->path under @o->prog.  On success returns 0
+ * and fills *@ret; the target is running (or blocked in a notified execve).
+ * On failure returns -errno and, if the target got as far as trying,
+ * *@reterr_stage and *@reterr_errno say where and why (the target has been
+ * reaped then).  Failures before the target exists leave them untouched.
+ */
+int launch_target(const struct launch_opts *o, struct launch *ret,
+		  enum launch_stage *reterr_stage, int *reterr_errno);
+
+/*
+ * launch_exec_error() - after the target has exited: the errno of a failed
+ * execve(), or 0 if it exec'd (a policy can deny execve itself).
+ */
+int launch_exec_error(const struct launch *l);
+
+/* Release what launch_target() set up (not the listener, which the caller
+ * owns and closes).  Safe on a zeroed or released struct. */
+void launch_done(struct launch *l);
+
+#endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Decision records: what the supervisor logs for each notified call, as
+ * JSON Lines or as one strace-like text line (shared/DESIGN.md, "Log
+ * records").  Pure: formatting into caller-provided buffers, no allocation,
+ * no I/O, no clock (the caller fills in the time).
+ */
+#ifndef CALLGATE_RECORD_H
+#define CALLGATE_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callgate/systable.h"
+
+enum record_decision {
+	RECORD_ALLOW,
+	RECORD_DENY,
+	RECORD_WOULD_DENY,
+	RECORD_KILL,
+	RECORD_EMULATED,
+	RECORD_ASK,
+	RECORD_DECISION_MAX,
+	RECORD_DECISION_INVALID = -EINVAL,
+};
+
+enum record_provenance {
+	RECORD_PROV_NONE,     /* nothing decoded from target memory */
+	RECORD_PROV_ADVISORY, /* decoded, but the kernel re-reads the memory */
+	RECORD_PROV_EMULATED, /* the supervisor acted on its own copy */
+};
+
+#define RECORD_PATHS_MAX 2
+
+/* Rule index meaning "the profile's defaultAction" (also runc's ENOSYS
+ * range for syscalls newer than the profile). */
+#define RECORD_RULE_DEFAULT (-1)
+
+/* Everything borrowed: the record only points at the caller's strings. */
+struct record {
+	int64_t time_usec; /* CLOCK_REALTIME, microseconds */
+	int pid;	   /* thread group id */
+	int tid;	   /* thread id */
+	const char *comm;  /* NULL: unknown */
+	const char *exe;   /* NULL: unknown */
+	enum cg_arch arch;
+	int nr;		     /* as the kernel gave it (x32: with the bit) */
+	const char *syscall; /* NULL: unknown number, written "syscall_<nr>" */
+	uint64_t args[6];
+	enum record_decision decision;
+	int err;	     /* errno of deny / would-deny; 0: none */
+	int64_t ret;	     /* result for RECORD_EMULATED */
+	int rule;	     /* index in syscalls[], or RECORD_RULE_DEFAULT */
+	const char *comment; /* the rule's, NULL: none */
+	const char *mode;    /* "enforce", "audit", "interactive" */
+	const char *action;  /* the policy action, e.g. "SCMP_ACT_KILL_PROCESS"; NULL: omit */
+	const char *reason;  /* why the supervisor decided on its own; NULL: omit */
+	const char *paths[RECORD_PATHS_MAX]; /* decoded path arguments, NUL-terminated */
+	int path_args[RECORD_PATHS_MAX];     /* their argument indexes */
+	size_t n_paths;
+	const char *addr; /* decoded socket address, NULL: none */
+	enum record_provenance provenance;
+};
+
+/*
+ * record_format_json() - @r as one JSON object and a newline, into @buf.
+ * Fields: time, pid, tid, comm, exe, arch, syscall, nr, args (six "0x..."
+ * strings), decision, errno (name; on deny and would-deny), rule (number or
+ * "default"), comment, mode, and when set: action, reason, path (one) or
+ * paths (two), addr, provenance ("advisory" / "emulated"), ret (emulated).
+ * Strings are escaped; bytes that are not UTF-8 are written as \u00XX.
+ * Returns the length written (without the NUL), or -ENOSPC if @size is too
+ * small (then @buf holds no partial line: it is empty).
+ */
+int record_format_json(const struct record *r, char *buf, size_t size);
+
+/*
+ * record_format_text() - @r as one strace-like line and a newline:
+ *   [pid 4711] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (rule 12)
+ *   [pid 4711] chmod("/tmp/d", 0777) = ? would-deny -1 EPERM (rule default)
+ *   [pid 4711] getppid() = ? allow (rule 3)
+ * Returns the length or -ENOSPC, as record_format_json().
+ */
+int record_format_text(const struct record *r, char *buf, size_t size);
+
+/* The first record of a log: what callgate found about the kernel. */
+struct record_features {
+	int64_t time_usec;
+	const char *kernel;	/* uname release */
+	const char *mode;
+	const char *policy;	/* the policy file */
+	bool wait_killable_recv; /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (5.19) */
+	bool addfd_send;	 /* SECCOMP_ADDFD_FLAG_SEND (5.14) */
+	bool sync_wake_up;	 /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6) */
+	bool libseccomp_prefix;	 /* syscalls decided by callgate's BPF prefix */
+	const char *libseccomp;	 /* libseccomp version, "2.5.4" */
+};
+
+/* As record_format_json(), for the features record:
+ * {"time":..., "event":"start", "kernel":..., "features":{...}, ...} */
+int record_format_features_json(const struct record_features *f, char *buf, size_t size);
+
+const char *record_decision_to_string(enum record_decision d);
+
+/*
+ * record_time_format() - @usec as RFC 3339 UTC with microseconds,
+ * "2026-11-22T09:30:00.123456Z", into @buf (at least 28 bytes).  Pure
+ * arithmetic (no tz database).  Returns the length, or -ENOSPC.
+ */
+int record_time_format(int64_t usec, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "logsink.h"
+
+int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
+{
+	*s = (struct log_sink){ .fd = -1, .format = format };
+	s->buf = malloc(LOG_SINK_BUFFER);
+	if (!s->buf)
+		return -ENOMEM;
+	if (!path) {
+		s->fd = STDERR_FILENO;
+	} else if (strcmp(path, "-") == 0) {
+		s->fd = STDOUT_FILENO;
+	} else {
+		s->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+		if (s->fd < 0) {
+			int r = -errno;
+
+			free(s->buf);
+			s->buf = NULL;
+			return r;
+		}
+		s->own_fd = 1;
+	}
+	return 0;
+}
+
+int log_sink_flush(struct log_sink *s)
+{
+	size_t off = 0;
+
+	if (s->len == 0)
+		return 0;
+	if (s->err) {
+		s->len = 0;
+		return -s->err;
+	}
+	while (off < s->len) {
+		ssize_t n = write(s->fd, s->buf + off, s->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			s->err = n < 0 ? errno : EIO;
+			log_error("Failed to write the decision log: %s; later records are lost",
+				  strerror(s->err));
+			s->len = 0;
+			return -s->err;
+		}
+		off += (size_t)n;
+	}
+	s->len = 0;
+	return 0;
+}
+
+/* Format with @fmt into the free tail of the buffer, flushing once if the
+ * record does not fit. */
+static int append(struct log_sink *s, int (*fmt)(const void *, char *, size_t), const void *arg)
+{
+	int n;
+
+	if (!s->buf || s->err) {
+		s->lost++;
+		return s->err ? -s->err : -EBADF;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		n = fmt(arg, s->buf + s->len, LOG_SINK_BUFFER - s->len);
+		if (n >= 0) {
+			s->len += (size_t)n;
+			s->records++;
+			return 0;
+		}
+		if (attempt == 0 && log_sink_flush(s) < 0)
+			break;
+	}
+	s->lost++;
+	return -ENOSPC;
+}
+
+static int fmt_record(const void *r, char *buf, size_t size)
+{
+	return record_format_json(r, buf, size);
+}
+
+static int fmt_record_text(const void *r, char *buf, size_t size)
+{
+	return record_format_text(r, buf, size);
+}
+
+static int fmt_features(const void *f, char *buf, size_t size)
+{
+	return record_format_features_json(f, buf, size);
+}
+
+int log_sink_record(struct log_sink *s, const struct record *r)
+{
+	return append(s, s->format == LOG_FORMAT_TEXT ? fmt_record_text : fmt_record, r);
+}
+
+int log_sink_features(struct log_sink *s, const struct record_features *f)
+{
+	/* The text log is for people: the start line is JSON only. */
+	if (s->format == LOG_FORMAT_TEXT)
+		return 0;
+	return append(s, fmt_features, f);
+}
+
+void log_sink_close(struct log_sink *s)
+{
+	if (s->buf)
+		log_sink_flush(s);
+	free(s->buf);
+	s->buf = NULL;
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The decision log: records formatted into one buffer and written out when
+ * the buffer fills and once per event-loop iteration (log_sink_flush()),
+ * never per record.  A write error (a closed pipe, a full disk) is
+ * reported once and later records are counted as lost, never a crash.
+ */
+#ifndef CALLGATE_SUPERVISOR_LOGSINK_H
+#define CALLGATE_SUPERVISOR_LOGSINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callgate/record.h"
+
+enum log_format {
+	LOG_FORMAT_JSON,
+	LOG_FORMAT_TEXT,
+};
+
+#define LOG_SINK_BUFFER (1u << 20)
+
+struct log_sink {
+	int fd;		  /* -1: closed */
+	int own_fd;	  /* private: opened by us, closed by log_sink_close() */
+	enum log_format format;
+	char *buf;	  /* private */
+	size_t len;	  /* private */
+	uint64_t records; /* ro: records accepted */
+	uint64_t lost;	  /* ro: records that could not be written */
+	int err;	  /* ro: first write error (positive errno), 0: none */
+};
+
+/*
+ * log_sink_open() - log to @path (appended, created 0600), to stdout for
+ * "-", or to stderr for NULL.  Returns 0 or -errno.
+ */
+int log_sink_open(struct log_sink *s, const char *path, enum log_format format);
+
+/* Add a record / the start record.  Returns 0, or -errno if it was lost. */
+int log_sink_record(struct log_sink *s, const struct record *r);
+int log_sink_features(struct log_sink *s, const struct record_features *f);
+
+/* Write out what is buffered.  Returns 0 or -errno. */
+int log_sink_flush(struct log_sink *s);
+
+/* Flush and release. */
+void log_sink_close(struct log_sink *s);
+
+#endif

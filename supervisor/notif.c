@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "notif.h"
+
+int notif_bufs_init(struct notif_bufs *b)
+{
+	struct seccomp_notif_sizes sizes;
+
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		return -errno;
+	/* The kernel may know larger structures than these headers. */
+	b->req_size = sizes.seccomp_notif > sizeof(*b->req) ? sizes.seccomp_notif
+							    : sizeof(*b->req);
+	b->resp_size = sizes.seccomp_notif_resp > sizeof(*b->resp) ? sizes.seccomp_notif_resp
+								   : sizeof(*b->resp);
+	b->req = calloc(1, b->req_size);
+	b->resp = calloc(1, b->resp_size);
+	if (!b->req || !b->resp) {
+		notif_bufs_done(b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void notif_bufs_done(struct notif_bufs *b)
+{
+	free(b->req);
+	free(b->resp);
+	b->req = NULL;
+	b->resp = NULL;
+}
+
+int notif_recv(int listener, struct notif_bufs *b)
+{
+	/* The kernel refuses a request that is not zeroed (EINVAL). */
+	memset(b->req, 0, b->req_size);
+	for (;;) {
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, b->req) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static int send_resp(int listener, struct notif_bufs *b)
+{
+	for (;;) {
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, b->resp) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int notif_send_continue(int listener, struct notif_bufs *b)
+{
+	memset(b->resp, 0, b->resp_size);
+	b->resp->id = b->req->id;
+	b->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	return send_resp(listener, b);
+}
+
+int notif_send_error(int listener, struct notif_bufs *b, int err)
+{
+	memset(b->resp, 0, b->resp_size);
+	b->resp->id = b->req->id;
+	b->resp->error = -err;
+	return send_resp(listener, b);
+}
+
+int notif_id_valid(int listener, uint64_t id)
+{
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
+		return 0;
+	return -errno;
+}
+
+int notif_set_sync_wake_up(int listener)
+{
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0)
+		return 0;
+	return -errno;
+}
+
+bool notif_probe_addfd_send(int listener)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = UINT64_MAX, /* no such notification */
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = 0,
+	};
+
+	/* An unknown flag is EINVAL before the id is looked up; a known
+	 * one gets as far as the lookup and fails with ENOENT. */
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) == 0)
+		return true;
+	return errno == ENOENT;
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "callgate/cleanup.h"
+#include "procmem.h"
+
+#define PAGE 4096u
+
+/* process_vm_readv needs ptrace access, as /proc/PID/mem does; it fails
+ * with EPERM where that is denied (Yama, other user), and /proc/PID/mem is
+ * the fallback some setups still allow. */
+static ssize_t read_chunk(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n >= 0)
+		return n;
+	if (errno != EPERM && errno != ENOSYS)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, len, (off_t)addr);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n;
+}
+
+ssize_t procmem_read_str(pid_t tid, uint64_t addr, char *buf, size_t size)
+{
+	size_t got = 0;
+
+	if (size == 0)
+		return -ENAMETOOLONG;
+	if (addr == 0)
+		return -EFAULT;
+	while (got < size - 1) {
+		/* never cross a page boundary in one read */
+		size_t room = PAGE - (size_t)((addr + got) & (PAGE - 1));
+		size_t want = size - 1 - got;
+		char *nul;
+		ssize_t n;
+
+		if (want > room)
+			want = room;
+		n = read_chunk(tid, addr + got, buf + got, want);
+		if (n < 0)
+			return n == -EIO ? -EFAULT : n;
+		if (n == 0)
+			return -EFAULT;
+		nul = memchr(buf + got, '\0', (size_t)n);
+		if (nul)
+			return nul - buf;
+		got += (size_t)n;
+		if ((size_t)n < want)
+			return -EFAULT; /* a short read: the next page is unmapped */
+	}
+	buf[size - 1] = '\0';
+	return -ENAMETOOLONG;
+}
+
+int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read_chunk(tid, addr + got, (char *)buf + got, len - got);
+
+		if (n < 0)
+			return n == -EIO ? -EFAULT : (int)n;
+		if (n == 0)
+			return -EFAULT;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+pid_t proc_tgid(pid_t tid)
+{
+	char path[64], buf[1024];
+	const char *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (pid_t)n;
+	p = strstr(buf, "\nTgid:");
+	if (!p)
+		return -EIO;
+	return (pid_t)strtol(p + 6, NULL, 10);
+}
+
+ssize_t proc_comm(pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	n = read_small(path, buf, size);
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+}
+
+ssize_t proc_exe(pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Reading a target's memory and /proc entries.  The caller checks the
+ * notification with notif_id_valid() after reading, so that what was read
+ * belongs to the task that made the call (pids are reused).
+ */
+#ifndef CALLGATE_SUPERVISOR_PROCMEM_H
+#define CALLGATE_SUPERVISOR_PROCMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * procmem_read_str() - copy the NUL-terminated string at @addr in @tid's
+ * memory into @buf (@size bytes, NUL-terminated on success).  Reads page by
+ * page, so a string ending just before an unmapped page is read.
+ * Returns the length, -EFAULT for an unreadable address, -ENAMETOOLONG if
+ * no NUL comes within @size - 1 bytes, or -errno (-ESRCH: task gone).
+ */
+ssize_t procmem_read_str(pid_t tid, uint64_t addr, char *buf, size_t size);
+
+/* procmem_read() - exactly @len bytes at @addr.  Returns 0 or -errno. */
+int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* Thread group id of @tid, from /proc/TID/status.  -errno on failure. */
+pid_t proc_tgid(pid_t tid);
+
+/* /proc/TID/comm (without newline) and the /proc/TID/exe link, into @buf;
+ * return the length or -errno. */
+ssize_t proc_comm(pid_t tid, char *buf, size_t size);
+ssize_t proc_exe(pid_t tid, char *buf, size_t size);
+
+#endif

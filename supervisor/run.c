@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * callgate run: compile the policy, start the command under its filter,
+ * serve the listener until no task is left, exit with the command's status.
+ */
+#include <errno.h>
+#include <ev.h>
+#include <getopt.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../agent/launch.h"
+#include "host.h"
+#include "log.h"
+#include "policy_load.h"
+#include "run.h"
+#include "session.h"
+
+#ifndef CALLGATE_DATADIR
+#define CALLGATE_DATADIR "/usr/local/share/callgate"
+#endif
+
+#define EXIT_OWN 125
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND 127
+
+extern char **environ;
+
+struct run_opts {
+	const char *policy;
+	enum plan_mode mode;
+	const char *log_path;
+	enum log_format log_format;
+	bool log_format_set;
+	bool summary;
+	enum decision_ask ask;
+	const char *caps;
+	char **argv;
+};
+
+struct run_state {
+	struct session session;
+	ev_child child_w;
+	ev_prepare flush;
+	ev_signal sigs[6];
+	struct launch launch;
+	struct log_sink log;
+	bool child_done;
+	int child_status; /* as from waitpid */
+};
+
+static void run_usage(FILE *f)
+{
+	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit] [-o LOG|-] [--log-format json|text]\n"
+	      "                    [--summary] [--ask-default allow|deny] [--caps LIST] -- COMMAND [ARG...]\n",
+	      f);
+}
+
+/* The shipped default policy: next to the binary in a source tree, else
+ * where make install put it. */
+static int default_policy(char *buf, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if ((size_t)snprintf(buf, size, "%s/../policies/default.json", exe) < size &&
+			    access(buf, R_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(buf, size, "%s/policies/default.json", CALLGATE_DATADIR);
+	return access(buf, R_OK) == 0 ? 0 : -ENOENT;
+}
+
+/*
+ * Resolve @cmd the way execvp() does, before the target exists, so a
+ * missing command is told apart from one the policy stops (127 vs 126).
+ * Returns 0 with the path in @buf, -ENOENT (not found) or -EACCES.
+ */
+static int resolve_command(const char *cmd, char *buf, size_t size)
+{
+	const char *path = getenv("PATH");
+	bool denied = false;
+	struct stat st;
+
+	if (strchr(cmd, '/')) {
+		if (snprintf(buf, size, "%s", cmd) >= (int)size)
+			return -ENAMETOOLONG;
+		if (stat(buf, &st) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode) || access(buf, X_OK) < 0)
+			return -EACCES;
+		return 0;
+	}
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchrnul(path, ':');
+		size_t len = (size_t)(end - path);
+
+		if (snprintf(buf, size, "%.*s%s%s", (int)len, path, len ? "/" : "", cmd) < (int)size &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			denied = true;
+		}
+		path = *end ? end + 1 : end;
+	}
+	return denied ? -EACCES : -ENOENT;
+}
+
+static void maybe_finish(struct run_state *st)
+{
+	if (st->child_done && st->session.hup)
+		ev_break(st->session.loop, EVBREAK_ALL);
+}
+
+static void on_hup(struct session *s)
+{
+	maybe_finish(s->userdata);
+}
+
+static void on_child(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct run_state *st = (struct run_state *)((char *)w - offsetof(struct run_state, child_w));
+
+	(void)revents;
+	/* libev's default loop reaps children itself and hands us the status */
+	st->child_done = true;
+	st->child_status = w->rstatus;
+	ev_child_stop(loop, w);
+	maybe_finish(st);
+}
+
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct run_state *st = (struct run_state *)((char *)w - offsetof(struct run_state, flush));
+
+	(void)loop;
+	(void)revents;
+	log_sink_flush(&st->log);
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct run_state *st = w->data;
+
+	(void)revents;
+	/* The target decides what the signal means; we serve it until the
+	 * last task is gone, so its log is complete.  Once it has exited,
+	 * the signal is for us: stop serving what is left (their notified
+	 * calls then fail with ENOSYS) and finish the log. */
+	if (st->child_done) {
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	/* by pidfd: the pid cannot have been reused */
+	if (syscall(SYS_pidfd_send_signal, st->launch.pidfd, w->signum, NULL, 0) < 0)
+		kill(st->launch.pid, w->signum);
+}
+
+static void write_features(struct run_state *st, const struct run_opts *o, bool prefix)
+{
+	const struct scmp_version *v = seccomp_version();
+	struct utsname u;
+	char version[32];
+	struct timespec ts;
+	struct record_features f = {
+		.mode = plan_mode_to_string(o->mode),
+		.policy = o->policy,
+		.wait_killable_recv = st->launch.wait_killable,
+		.addfd_send = notif_probe_addfd_send(st->launch.listener),
+		.sync_wake_up = notif_set_sync_wake_up(st->launch.listener) == 0,
+		.libseccomp_prefix = prefix,
+		.libseccomp = version,
+	};
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f.time_usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	snprintf(version, sizeof(version), "%u.%u.%u", v->major, v->minor, v->micro);
+	f.kernel = uname(&u) == 0 ? u.release : "unknown";
+	log_sink_features(&st->log, &f);
+}
+
+static int parse_run_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "summary", no_argument, NULL, 'S' },
+		{ "ask-default", required_argument, NULL, 'A' },
+		{ "caps", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct run_opts){ .mode = PLAN_MODE_ENFORCE, .ask = DECISION_ASK_DENY };
+	while ((c = getopt_long(argc, argv, "+p:m:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'm':
+			o->mode = plan_mode_from_string(optarg);
+			if (o->mode == PLAN_MODE_INTERACTIVE) {
+				log_error("Interactive mode is not part of this build yet: use enforce or audit");
+				return -EINVAL;
+			}
+			if (o->mode < 0) {
+				log_error("Unknown mode '%s' (enforce or audit)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'o':
+			o->log_path = optarg;
+			break;
+		case 'F':
+			o->log_format_set = true;
+			if (strcmp(optarg, "json") == 0) {
+				o->log_format = LOG_FORMAT_JSON;
+			} else if (strcmp(optarg, "text") == 0) {
+				o->log_format = LOG_FORMAT_TEXT;
+			} else {
+				log_error("Unknown log format '%s' (json or text)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'S':
+			o->summary = true;
+			break;
+		case 'A':
+			if (strcmp(optarg, "allow") == 0) {
+				o->ask = DECISION_ASK_ALLOW;
+			} else if (strcmp(optarg, "deny") == 0) {
+				o->ask = DECISION_ASK_DENY;
+			} else {
+				log_error("Unknown --ask-default '%s' (allow or deny)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'C':
+			o->caps = optarg;
+			break;
+		case 'h':
+			run_usage(stdout);
+			exit(0);
+		default:
+			run_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind >= argc) {
+		log_error("No command given");
+		run_usage(stderr);
+		return -EINVAL;
+	}
+	o->argv = argv + optind;
+	/* strace-like lines on the terminal, JSON Lines into a log file */
+	if (!o->log_format_set)
+		o->log_format = o->log_path ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT;
+	return 0;
+}
+
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_OWN;
+}
+
+static bool has_cap_sys_admin(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long long eff = 0;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return eff & (1ull << 21);
+}
+
+/* Serve the target until it and every task under its filter are gone.
+ * Returns the exit status for callgate. */
+static int supervise(struct run_state *st, const struct run_opts *o, const struct plan *plan,
+		     struct summary *summary, bool prefix)
+{
+	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	struct ev_loop *loop = EV_DEFAULT;
+	int exec_err, r;
+
+	st->session.log = &st->log;
+	st->session.summary = summary;
+	st->session.ask = o->ask;
+	st->session.on_hup = on_hup;
+	st->session.userdata = st;
+	r = session_start(&st->session, loop, st->launch.listener, plan);
+	if (r < 0) {
+		/* Nobody can answer: the target must not wait forever. */
+		log_error("Failed to serve the listener: %s", strerror(-r));
+		kill(st->launch.pid, SIGKILL);
+		return EXIT_OWN;
+	}
+	write_features(st, o, prefix);
+
+	ev_child_init(&st->child_w, on_child, st->launch.pid, 0);
+	ev_child_start(loop, &st->child_w);
+	ev_prepare_init(&st->flush, on_prepare);
+	ev_prepare_start(loop, &st->flush);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		ev_signal_init(&st->sigs[i], on_signal, forwarded[i]);
+		st->sigs[i].data = st;
+		ev_signal_start(loop, &st->sigs[i]);
+	}
+
+	ev_run(loop, 0);
+
+	session_stop(&st->session);
+	log_sink_flush(&st->log);
+	if (summary)
+		summary_print(summary, STDERR_FILENO);
+	exec_err = launch_exec_error(&st->launch);
+	if (exec_err) {
+		log_error("Cannot execute '%s': %s%s", o->argv[0], strerror(exec_err),
+			  exec_err == EPERM || exec_err == EACCES ? " (denied by the policy?)" : "");
+		return exec_err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	}
+	return exit_status_of(st->child_status);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct run_state st = { .session = { .listener = -1 }, .launch = { .pidfd = -1 } };
+	struct policy_error pe = { 0 };
+	struct policy *policy = NULL;
+	struct plan *plan = NULL;
+	struct plan_host host;
+	struct filter_prog prog = { 0 };
+	struct summary summary = { 0 };
+	char policy_path[PATH_MAX], exe[PATH_MAX], err[512];
+	enum launch_stage stage = LAUNCH_STAGE_SETUP;
+	int r, status = EXIT_OWN, launch_errno = 0;
+
+	optind = 1;
+	if (parse_run_opts(argc, argv, &o) < 0)
+		return EXIT_OWN;
+	if (!o.policy) {
+		if (default_policy(policy_path, sizeof(policy_path)) < 0) {
+			log_error("Cannot find the default policy (%s/policies/default.json): use -p",
+				  CALLGATE_DATADIR);
+			return EXIT_OWN;
+		}
+		o.policy = policy_path;
+	}
+	r = policy_load_file(o.policy, &policy, &pe);
+	if (r < 0) {
+		policy_error_format(o.policy, &pe, err, sizeof(err));
+		fprintf(stderr, "callgate: %s\n", err);
+		return EXIT_OWN;
+	}
+	if (!policy->enabled) {
+		log_error("'%s' has no defaultAction and no syscalls (Docker runs such a container unconfined): nothing to enforce",
+			  o.policy);
+		goto out;
+	}
+	r = host_detect(&host);
+	if (r < 0) {
+		log_error("Failed to inspect this host: %s", strerror(-r));
+		goto out;
+	}
+	if (o.caps && host_parse_caps(o.caps, &host.caps, err, sizeof(err)) < 0) {
+		log_error("Unknown capability '%s' in --caps", err);
+		goto out;
+	}
+	r = plan_compile(policy, &host, o.mode, &plan);
+	if (r < 0) {
+		log_error("Failed to compile '%s': %s", o.policy, strerror(-r));
+		goto out;
+	}
+	r = filter_build(plan, &prog, err, sizeof(err));
+	if (r < 0) {
+		log_error("Failed to build the filter for '%s': %s", o.policy, err);
+		goto out;
+	}
+
+	r = resolve_command(o.argv[0], exe, sizeof(exe));
+	if (r < 0) {
+		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
+			  o.argv[0]);
+		status = r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+		goto out;
+	}
+	if (o.summary && summary_init(&summary) < 0) {
+		log_error("Out of memory");
+		goto out;
+	}
+	r = log_sink_open(&st.log, o.log_path, o.log_format);
+	if (r < 0) {
+		log_error("Failed to open the log '%s': %s", o.log_path, strerror(-r));
+		goto out;
+	}
+	/* A log to a closed pipe is reported, not fatal. */
+	signal(SIGPIPE, SIG_IGN);
+	/* The default loop takes over SIGCHLD: it must exist before the
+	 * target does, or an early exit goes unseen. */
+	if (!ev_default_loop(EVFLAG_AUTO)) {
+		log_error("Failed to start the event loop");
+		log_sink_close(&st.log);
+		goto out;
+	}
+
+	{
+		struct launch_opts lo = {
+			.prog = &prog,
+			.plan_flags = plan->flags,
+			.spec_allow = policy->n_flags == 0,
+			.no_new_privs = !has_cap_sys_admin(),
+			.path = exe,
+			.argv = o.argv,
+			.envp = environ,
+		};
+
+		r = launch_target(&lo, &st.launch, &stage, &launch_errno);
+	}
+	if (r < 0) {
+		if (r == -ECHILD && stage == LAUNCH_STAGE_EXEC) {
+			log_error("Cannot execute '%s': %s", o.argv[0], strerror(launch_errno));
+			status = launch_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+		} else if (r == -ECHILD) {
+			log_error("Failed to %s: %s",
+				  stage == LAUNCH_STAGE_FILTER ? "load the seccomp filter"
+							       : "set no_new_privs",
+				  strerror(launch_errno));
+		} else {
+			log_error("Failed to start '%s': %s", o.argv[0], strerror(-r));
+		}
+		log_sink_close(&st.log);
+		goto out;
+	}
+	status = supervise(&st, &o, plan, o.summary ? &summary : NULL, prog.prefix_len > 0);
+	launch_done(&st.launch);
+	log_sink_close(&st.log);
+	if (st.log.err)
+		status = status ? status : EXIT_OWN;
+out:
+	summary_done(&summary);
+	filter_prog_done(&prog);
+	plan_free(plan);
+	policy_free(policy);
+	return status;
+}

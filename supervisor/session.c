@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "callgate/sysargs.h"
+#include "log.h"
+#include "procmem.h"
+#include "session.h"
+
+/* Notifications handled per readiness event before others get a turn. */
+#define DRAIN_MAX 64
+
+int summary_init(struct summary *s)
+{
+	*s = (struct summary){ 0 };
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		s->limit[a] = syscall_nr_limit((enum cg_arch)a);
+		s->rows[a] = calloc((size_t)s->limit[a] + 1, sizeof(*s->rows[a]));
+		if (!s->rows[a]) {
+			summary_done(s);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void summary_done(struct summary *s)
+{
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		free(s->rows[a]);
+		s->rows[a] = NULL;
+	}
+}
+
+static void summary_count(struct summary *s, enum cg_arch arch, int nr,
+			  const struct decision *d)
+{
+	int i = nr & ~(int)CG_X32_SYSCALL_BIT;
+	struct summary_row *row;
+
+	if (i < 0 || i >= s->limit[arch])
+		i = s->limit[arch]; /* the "other" bucket */
+	row = &s->rows[arch][i];
+	row->calls++;
+	if (d->logged == RECORD_WOULD_DENY)
+		row->would_deny++;
+	else if (d->response == DECISION_CONTINUE)
+		row->allowed++;
+	else
+		row->denied++;
+}
+
+void summary_print(const struct summary *s, int fd)
+{
+	struct summary_row total = { 0 };
+	FILE *f = fdopen(dup(fd), "w");
+
+	if (!f)
+		return;
+	fprintf(f, "%-24s %10s %10s %10s %10s\n", "syscall", "calls", "allowed", "denied",
+		"would-deny");
+	fprintf(f, "%-24s %10s %10s %10s %10s\n", "------------------------", "----------",
+		"----------", "----------", "----------");
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		for (int i = 0; s->rows[a] && i <= s->limit[a]; i++) {
+			const struct summary_row *r = &s->rows[a][i];
+			const char *name = i < s->limit[a]
+						   ? syscall_name((enum cg_arch)a,
+								  i | (a == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0))
+						   : NULL;
+			char label[64];
+
+			if (!r->calls)
+				continue;
+			snprintf(label, sizeof(label), "%s%s%s", name ? name : "(other)",
+				 a == CG_ARCH_X86_64 ? "" : "/", a == CG_ARCH_X86_64 ? "" : arch_to_string((enum cg_arch)a));
+			fprintf(f, "%-24s %10llu %10llu %10llu %10llu\n", label,
+				(unsigned long long)r->calls, (unsigned long long)r->allowed,
+				(unsigned long long)r->denied, (unsigned long long)r->would_deny);
+			total.calls += r->calls;
+			total.allowed += r->allowed;
+			total.denied += r->denied;
+			total.would_deny += r->would_deny;
+		}
+	}
+	fprintf(f, "%-24s %10s %10s %10s %10s\n", "------------------------", "----------",
+		"----------", "----------", "----------");
+	fprintf(f, "%-24s %10llu %10llu %10llu %10llu\n", "total", (unsigned long long)total.calls,
+		(unsigned long long)total.allowed, (unsigned long long)total.denied,
+		(unsigned long long)total.would_deny);
+	fprintf(f, "(calls the kernel decided alone are not counted)\n");
+	fclose(f);
+}
+
+static int64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int arch_of(const struct seccomp_data *d, enum cg_arch *ret)
+{
+	if (d->arch == CG_AUDIT_ARCH_X86_64) {
+		*ret = ((unsigned)d->nr & CG_X32_SYSCALL_BIT) ? CG_ARCH_X32 : CG_ARCH_X86_64;
+		return 0;
+	}
+	if (d->arch == CG_AUDIT_ARCH_I386) {
+		*ret = CG_ARCH_I386;
+		return 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+/*
+ * Fill what the record says about the caller and its pointer arguments.
+ * Returns false if the notification went away meanwhile (pid reuse makes
+ * anything read since then untrustworthy).
+ */
+static bool describe(struct session *s, const struct seccomp_notif *req, const char *name,
+		     struct record *rec)
+{
+	pid_t tid = (pid_t)req->pid;
+	pid_t tgid = proc_tgid(tid);
+	int idx[2], dirfd[2];
+	int n = name ? sysargs_paths(name, idx, dirfd) : 0;
+
+	rec->tid = tid;
+	rec->pid = tgid > 0 ? tgid : tid;
+	rec->comm = proc_comm(tid, s->comm, sizeof(s->comm)) >= 0 ? s->comm : NULL;
+	rec->exe = proc_exe(tid, s->exe, sizeof(s->exe)) >= 0 ? s->exe : NULL;
+	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
+		if (procmem_read_str(tid, req->data.args[idx[i]], s->paths[i], sizeof(s->paths[i])) < 0)
+			continue;
+		rec->paths[rec->n_paths] = s->paths[i];
+		rec->path_args[rec->n_paths] = idx[i];
+		rec->n_paths++;
+	}
+	if (rec->n_paths)
+		rec->provenance = RECORD_PROV_ADVISORY;
+	return notif_id_valid(s->listener, req->id) == 0;
+}
+
+static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
+{
+	switch (d->response) {
+	case DECISION_CONTINUE:
+		return notif_send_continue(s->listener, &s->bufs);
+	case DECISION_ERROR:
+		return notif_send_error(s->listener, &s->bufs, d->err);
+	case DECISION_TRAP: {
+		pid_t tgid = proc_tgid((pid_t)req->pid);
+
+		if (tgid > 0)
+			syscall(SYS_tgkill, tgid, (pid_t)req->pid, SIGSYS);
+		return notif_send_error(s->listener, &s->bufs, ENOSYS);
+	}
+	default:
+		/* SIGKILL to a thread takes its whole thread group, which is
+		 * what SECCOMP_RET_KILL_PROCESS does; a supervisor cannot kill
+		 * one thread alone.  The answer then finds the task gone. */
+		kill((pid_t)req->pid, SIGKILL);
+		return notif_send_error(s->listener, &s->bufs, EPERM);
+	}
+}
+
+static void handle(struct session *s)
+{
+	const struct seccomp_notif *req = s->bufs.req;
+	struct decision d = { .response = DECISION_ERROR, .err = EPERM, .logged = RECORD_DENY };
+	struct record rec = { 0 };
+	struct plan_verdict v;
+	enum cg_arch arch;
+	const char *name;
+	int r;
+
+	s->notifications++;
+	if (arch_of(&req->data, &arch) < 0) {
+		/* Fail closed: no plan covers it (the filter kills these). */
+		d.log = true;
+		d.log_err = EPERM;
+		d.reason = "unknown architecture";
+		arch = CG_ARCH_X86_64;
+		v = (struct plan_verdict){ .rule = RECORD_RULE_DEFAULT };
+	} else {
+		v = plan_eval(s->plan, arch, req->data.nr, (const uint64_t *)req->data.args);
+		decision_make(&v, s->plan->mode, s->ask, &d);
+	}
+	name = syscall_name(arch, req->data.nr);
+
+	bool valid = true;
+
+	if (d.log) {
+		rec.time_usec = now_usec();
+		rec.arch = arch;
+		rec.nr = req->data.nr;
+		rec.syscall = name;
+		memcpy(rec.args, req->data.args, sizeof(rec.args));
+		rec.decision = d.logged;
+		rec.err = d.log_err;
+		rec.rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+		rec.comment = v.prule ? v.prule->src->comment : NULL;
+		rec.mode = plan_mode_to_string(s->plan->mode);
+		rec.action = d.action;
+		rec.reason = d.reason;
+		valid = describe(s, req, name, &rec);
+	}
+
+	/* Answered even when it went away meanwhile: exactly one SEND. */
+	r = respond(s, req, &d);
+	if (r == -ENOENT || !valid) {
+		/* gone or interrupted while we decided: a normal event, and
+		 * no decision took effect, so nothing is logged */
+		s->vanished++;
+		return;
+	}
+	if (r < 0)
+		log_error("Failed to answer notification %llu of pid %u: %s",
+			  (unsigned long long)req->id, req->pid, strerror(-r));
+	if (d.log)
+		log_sink_record(s->log, &rec);
+	if (s->summary)
+		summary_count(s->summary, arch, req->data.nr, &d);
+}
+
+static void on_listener(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = (struct session *)w;
+
+	(void)loop;
+	(void)revents;
+	for (int i = 0; i < DRAIN_MAX; i++) {
+		struct pollfd p = { .fd = s->listener, .events = POLLIN };
+		int r;
+
+		/* RECV blocks when nothing is pending, and with no task left
+		 * it would block forever: ask first. */
+		if (poll(&p, 1, 0) <= 0)
+			return;
+		if (!(p.revents & POLLIN)) {
+			if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
+				s->hup = true;
+				ev_io_stop(s->loop, &s->io);
+				if (s->on_hup)
+					s->on_hup(s);
+			}
+			return;
+		}
+		r = notif_recv(s->listener, &s->bufs);
+		if (r == -ENOENT)
+			continue; /* the caller died between poll and recv */
+		if (r < 0) {
+			log_error("Failed to receive a notification: %s", strerror(-r));
+			return;
+		}
+		handle(s);
+	}
+}
+
+int session_start(struct session *s, struct ev_loop *loop, int listener, const struct plan *plan)
+{
+	int r;
+
+	s->loop = loop;
+	s->listener = listener;
+	s->plan = plan;
+	s->hup = false;
+	r = notif_bufs_init(&s->bufs);
+	if (r < 0)
+		return r;
+	ev_io_init(&s->io, on_listener, listener, EV_READ);
+	ev_io_start(loop, &s->io);
+	return 0;
+}
+
+void session_stop(struct session *s)
+{
+	if (s->loop)
+		ev_io_stop(s->loop, &s->io);
+	if (s->listener >= 0)
+		close(s->listener);
+	s->listener = -1;
+	notif_bufs_done(&s->bufs);
+}
