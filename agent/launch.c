@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -20,7 +21,16 @@
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5) /* 5.19 */
 #endif
 
-enum { HS_INIT, HS_LOADED, HS_FAILED };
+enum {
+	HS_INIT,
+	HS_LOADED,
+	HS_FAILED
+};
+
+/* Code that runs in the target after its filter is loaded makes no
+ * syscall but execve and exit: a sanitizer's instrumentation makes its own
+ * (ASan's no-return hook calls sigaltstack), which the policy may deny. */
+#define TARGET_CODE __attribute__((no_sanitize("address", "undefined")))
 
 /* The shared page between the supervisor and the target before exec. */
 struct handshake {
@@ -32,12 +42,26 @@ struct handshake {
 };
 
 /*
+ * End the target before it exec'd.  The policy may deny exit_group and exit
+ * too (a deny-all profile does), and a sanitizer's _exit() retries forever
+ * then: raw syscalls, and a fault as the last resort.  The supervisor reads
+ * the handshake, not the exit status.
+ */
+static TARGET_CODE __attribute__((noreturn)) void die(int status)
+{
+	syscall(SYS_exit_group, status);
+	syscall(SYS_exit, status);
+	for (;;)
+		__builtin_trap();
+}
+
+/*
  * The target's side, between clone and execve.  It shares our fd table:
  * it must not open, close or dup anything but its listener.  After the
  * filter is loaded, only memory stores, execve and _exit.
  */
-static __attribute__((noreturn)) void target_main(const struct launch_opts *o,
-						  struct handshake *hs)
+static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launch_opts *o,
+							      struct handshake *hs)
 {
 	struct sock_fprog fprog = {
 		.len = (unsigned short)o->prog->len,
@@ -47,12 +71,23 @@ static __attribute__((noreturn)) void target_main(const struct launch_opts *o,
 	sigset_t none;
 	long fd;
 
-	/* Start the target with the signal state a shell gives it. */
+	/* Start the target with the signal state a shell gives it: what we
+	 * ignore (SIGPIPE) would survive exec.  Raw syscalls, because a
+	 * sanitizer's sigaction() keeps its own fault handlers, which loop
+	 * when the policy denies exit_group (see die()). */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct {
+			void *handler;
+			unsigned long flags;
+			void *restorer;
+			uint64_t mask;
+		} dfl = { 0 };
+
 		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+	}
 
 	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		hs->stage = LAUNCH_STAGE_SETUP;
@@ -90,14 +125,12 @@ static __attribute__((noreturn)) void target_main(const struct launch_opts *o,
 	hs->stage = LAUNCH_STAGE_EXEC;
 	hs->err = errno;
 	atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
-	/* If the policy denies exit_group, _exit() ends in a fault: the
-	 * supervisor reads the handshake, not the exit status. */
-	_exit(127);
+	die(127);
 
 failed:
 	hs->err = errno;
 	atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
-	_exit(125);
+	die(125);
 }
 
 /* Wait (without a syscall on the target's side) until it has loaded its
@@ -121,8 +154,8 @@ static int wait_handshake(struct handshake *hs, pid_t pid)
 	}
 }
 
-int launch_target(const struct launch_opts *o, struct launch *ret,
-		  enum launch_stage *reterr_stage, int *reterr_errno)
+int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_stage *reterr_stage,
+		  int *reterr_errno)
 {
 	struct handshake *hs;
 	int state, pidfd, r;

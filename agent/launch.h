@@ -31,20 +31,20 @@ enum launch_stage {
 
 struct launch_opts {
 	const struct filter_prog *prog;
-	unsigned plan_flags;   /* PLAN_FLAG_* from the profile */
-	bool spec_allow;       /* runc's default when the profile has no "flags" */
-	bool no_new_privs;     /* set PR_SET_NO_NEW_PRIVS first */
-	const char *path;      /* resolved executable */
+	unsigned plan_flags; /* PLAN_FLAG_* from the profile */
+	bool spec_allow;     /* runc's default when the profile has no "flags" */
+	bool no_new_privs;   /* set PR_SET_NO_NEW_PRIVS first */
+	const char *path;    /* resolved executable */
 	char *const *argv;
 	char *const *envp;
 };
 
 struct launch {
 	pid_t pid;
-	int pidfd;	      /* readable when the target exits */
-	int listener;	      /* the seccomp listener, in our fd table */
-	bool wait_killable;   /* loaded with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
-	void *handshake;      /* private: the page shared until exec */
+	int pidfd;	    /* readable when the target exits */
+	int listener;	    /* the seccomp listener, in our fd table */
+	bool wait_killable; /* loaded with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
+	void *handshake;    /* private: the page shared until exec */
 };
 
 /*
@@ -54,8 +54,8 @@ struct launch {
  * *@reterr_stage and *@reterr_errno say where and why (the target has been
  * reaped then).  Failures before the target exists leave them untouched.
  */
-int launch_target(const struct launch_opts *o, struct launch *ret,
-		  enum launch_stage *reterr_stage, int *reterr_errno);
+int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_stage *reterr_stage,
+		  int *reterr_errno);
 
 /*
  * launch_exec_error() - after the target has exited: the errno of a failed

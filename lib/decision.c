@@ -7,15 +7,13 @@
 static int denial_errno(enum policy_action a, uint16_t data)
 {
 	switch (a) {
-	case POLICY_ACT_ERRNO:
-		return data;
+	case POLICY_ACT_ERRNO: return data;
 	case POLICY_ACT_TRACE:
 	case POLICY_ACT_TRAP:
 		/* SECCOMP_RET_TRACE with no tracer attached fails with ENOSYS;
 		 * a trapped call returns ENOSYS if the SIGSYS handler returns */
 		return ENOSYS;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -23,14 +21,10 @@ static enum decision_response enforce_response(enum policy_action a)
 {
 	switch (a) {
 	case POLICY_ACT_ERRNO:
-	case POLICY_ACT_TRACE:
-		return DECISION_ERROR;
-	case POLICY_ACT_TRAP:
-		return DECISION_TRAP;
-	case POLICY_ACT_KILL_THREAD:
-		return DECISION_KILL_THREAD;
-	default:
-		return DECISION_KILL_PROCESS;
+	case POLICY_ACT_TRACE: return DECISION_ERROR;
+	case POLICY_ACT_TRAP: return DECISION_TRAP;
+	case POLICY_ACT_KILL_THREAD: return DECISION_KILL_THREAD;
+	default: return DECISION_KILL_PROCESS;
 	}
 }
 

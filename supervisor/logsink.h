@@ -21,8 +21,8 @@ enum log_format {
 #define LOG_SINK_BUFFER (1u << 20)
 
 struct log_sink {
-	int fd;		  /* -1: closed */
-	int own_fd;	  /* private: opened by us, closed by log_sink_close() */
+	int fd;	    /* -1: closed */
+	int own_fd; /* private: opened by us, closed by log_sink_close() */
 	enum log_format format;
 	char *buf;	  /* private */
 	size_t len;	  /* private */

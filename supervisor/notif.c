@@ -15,8 +15,7 @@ int notif_bufs_init(struct notif_bufs *b)
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
 		return -errno;
 	/* The kernel may know larger structures than these headers. */
-	b->req_size = sizes.seccomp_notif > sizeof(*b->req) ? sizes.seccomp_notif
-							    : sizeof(*b->req);
+	b->req_size = sizes.seccomp_notif > sizeof(*b->req) ? sizes.seccomp_notif : sizeof(*b->req);
 	b->resp_size = sizes.seccomp_notif_resp > sizeof(*b->resp) ? sizes.seccomp_notif_resp
 								   : sizeof(*b->resp);
 	b->req = calloc(1, b->req_size);

@@ -23,7 +23,7 @@
 
 /* Request and response buffers sized by SECCOMP_GET_NOTIF_SIZES. */
 struct notif_bufs {
-	struct seccomp_notif *req;	/* private: sizes.seccomp_notif bytes */
+	struct seccomp_notif *req;	 /* private: sizes.seccomp_notif bytes */
 	struct seccomp_notif_resp *resp; /* private */
 	size_t req_size;
 	size_t resp_size;

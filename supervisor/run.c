@@ -30,9 +30,9 @@
 #define CALLGATE_DATADIR "/usr/local/share/callgate"
 #endif
 
-#define EXIT_OWN 125
+#define EXIT_OWN	 125
 #define EXIT_CANNOT_EXEC 126
-#define EXIT_NOT_FOUND 127
+#define EXIT_NOT_FOUND	 127
 
 extern char **environ;
 
@@ -61,8 +61,10 @@ struct run_state {
 
 static void run_usage(FILE *f)
 {
-	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit] [-o LOG|-] [--log-format json|text]\n"
-	      "                    [--summary] [--ask-default allow|deny] [--caps LIST] -- COMMAND [ARG...]\n",
+	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit] [-o LOG|-] [--log-format "
+	      "json|text]\n"
+	      "                    [--summary] [--ask-default allow|deny] [--caps LIST] -- COMMAND "
+	      "[ARG...]\n",
 	      f);
 }
 
@@ -80,7 +82,8 @@ static int default_policy(char *buf, size_t size)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			if ((size_t)snprintf(buf, size, "%s/../policies/default.json", exe) < size &&
+			if ((size_t)snprintf(buf, size, "%s/../policies/default.json", exe) <
+				    size &&
 			    access(buf, R_OK) == 0)
 				return 0;
 		}
@@ -115,7 +118,8 @@ static int resolve_command(const char *cmd, char *buf, size_t size)
 		const char *end = strchrnul(path, ':');
 		size_t len = (size_t)(end - path);
 
-		if (snprintf(buf, size, "%.*s%s%s", (int)len, path, len ? "/" : "", cmd) < (int)size &&
+		if (snprintf(buf, size, "%.*s%s%s", (int)len, path, len ? "/" : "", cmd) <
+			    (int)size &&
 		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(buf, X_OK) == 0)
 				return 0;
@@ -139,7 +143,8 @@ static void on_hup(struct session *s)
 
 static void on_child(struct ev_loop *loop, ev_child *w, int revents)
 {
-	struct run_state *st = (struct run_state *)((char *)w - offsetof(struct run_state, child_w));
+	struct run_state *st =
+		(struct run_state *)((char *)w - offsetof(struct run_state, child_w));
 
 	(void)revents;
 	/* libev's default loop reaps children itself and hands us the status */
@@ -217,13 +222,12 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	*o = (struct run_opts){ .mode = PLAN_MODE_ENFORCE, .ask = DECISION_ASK_DENY };
 	while ((c = getopt_long(argc, argv, "+p:m:o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p':
-			o->policy = optarg;
-			break;
+		case 'p': o->policy = optarg; break;
 		case 'm':
 			o->mode = plan_mode_from_string(optarg);
 			if (o->mode == PLAN_MODE_INTERACTIVE) {
-				log_error("Interactive mode is not part of this build yet: use enforce or audit");
+				log_error("Interactive mode is not part of this build yet: use "
+					  "enforce or audit");
 				return -EINVAL;
 			}
 			if (o->mode < 0) {
@@ -231,9 +235,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return -EINVAL;
 			}
 			break;
-		case 'o':
-			o->log_path = optarg;
-			break;
+		case 'o': o->log_path = optarg; break;
 		case 'F':
 			o->log_format_set = true;
 			if (strcmp(optarg, "json") == 0) {
@@ -245,9 +247,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return -EINVAL;
 			}
 			break;
-		case 'S':
-			o->summary = true;
-			break;
+		case 'S': o->summary = true; break;
 		case 'A':
 			if (strcmp(optarg, "allow") == 0) {
 				o->ask = DECISION_ASK_ALLOW;
@@ -258,15 +258,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return -EINVAL;
 			}
 			break;
-		case 'C':
-			o->caps = optarg;
-			break;
-		case 'h':
-			run_usage(stdout);
-			exit(0);
-		default:
-			run_usage(stderr);
-			return -EINVAL;
+		case 'C': o->caps = optarg; break;
+		case 'h': run_usage(stdout); exit(0);
+		default: run_usage(stderr); return -EINVAL;
 		}
 	}
 	if (optind >= argc) {
@@ -347,7 +341,8 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	exec_err = launch_exec_error(&st->launch);
 	if (exec_err) {
 		log_error("Cannot execute '%s': %s%s", o->argv[0], strerror(exec_err),
-			  exec_err == EPERM || exec_err == EACCES ? " (denied by the policy?)" : "");
+			  exec_err == EPERM || exec_err == EACCES ? " (denied by the policy?)"
+								  : "");
 		return exec_err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 	}
 	return exit_status_of(st->child_status);
@@ -372,8 +367,9 @@ int cmd_run(int argc, char **argv)
 		return EXIT_OWN;
 	if (!o.policy) {
 		if (default_policy(policy_path, sizeof(policy_path)) < 0) {
-			log_error("Cannot find the default policy (%s/policies/default.json): use -p",
-				  CALLGATE_DATADIR);
+			log_error(
+				"Cannot find the default policy (%s/policies/default.json): use -p",
+				CALLGATE_DATADIR);
 			return EXIT_OWN;
 		}
 		o.policy = policy_path;
@@ -385,7 +381,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_OWN;
 	}
 	if (!policy->enabled) {
-		log_error("'%s' has no defaultAction and no syscalls (Docker runs such a container unconfined): nothing to enforce",
+		log_error("'%s' has no defaultAction and no syscalls (Docker runs such a container "
+			  "unconfined): nothing to enforce",
 			  o.policy);
 		goto out;
 	}

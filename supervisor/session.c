@@ -39,8 +39,7 @@ void summary_done(struct summary *s)
 	}
 }
 
-static void summary_count(struct summary *s, enum cg_arch arch, int nr,
-			  const struct decision *d)
+static void summary_count(struct summary *s, enum cg_arch arch, int nr, const struct decision *d)
 {
 	int i = nr & ~(int)CG_X32_SYSCALL_BIT;
 	struct summary_row *row;
@@ -71,16 +70,20 @@ void summary_print(const struct summary *s, int fd)
 	for (int a = 0; a < CG_ARCH_MAX; a++) {
 		for (int i = 0; s->rows[a] && i <= s->limit[a]; i++) {
 			const struct summary_row *r = &s->rows[a][i];
-			const char *name = i < s->limit[a]
-						   ? syscall_name((enum cg_arch)a,
-								  i | (a == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0))
-						   : NULL;
+			const char *name =
+				i < s->limit[a]
+					? syscall_name((enum cg_arch)a,
+						       i | (a == CG_ARCH_X32
+								    ? (int)CG_X32_SYSCALL_BIT
+								    : 0))
+					: NULL;
 			char label[64];
 
 			if (!r->calls)
 				continue;
 			snprintf(label, sizeof(label), "%s%s%s", name ? name : "(other)",
-				 a == CG_ARCH_X86_64 ? "" : "/", a == CG_ARCH_X86_64 ? "" : arch_to_string((enum cg_arch)a));
+				 a == CG_ARCH_X86_64 ? "" : "/",
+				 a == CG_ARCH_X86_64 ? "" : arch_to_string((enum cg_arch)a));
 			fprintf(f, "%-24s %10llu %10llu %10llu %10llu\n", label,
 				(unsigned long long)r->calls, (unsigned long long)r->allowed,
 				(unsigned long long)r->denied, (unsigned long long)r->would_deny);
@@ -138,7 +141,8 @@ static bool describe(struct session *s, const struct seccomp_notif *req, const c
 	rec->comm = proc_comm(tid, s->comm, sizeof(s->comm)) >= 0 ? s->comm : NULL;
 	rec->exe = proc_exe(tid, s->exe, sizeof(s->exe)) >= 0 ? s->exe : NULL;
 	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
-		if (procmem_read_str(tid, req->data.args[idx[i]], s->paths[i], sizeof(s->paths[i])) < 0)
+		if (procmem_read_str(tid, req->data.args[idx[i]], s->paths[i],
+				     sizeof(s->paths[i])) < 0)
 			continue;
 		rec->paths[rec->n_paths] = s->paths[i];
 		rec->path_args[rec->n_paths] = idx[i];
@@ -152,10 +156,8 @@ static bool describe(struct session *s, const struct seccomp_notif *req, const c
 static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
 {
 	switch (d->response) {
-	case DECISION_CONTINUE:
-		return notif_send_continue(s->listener, &s->bufs);
-	case DECISION_ERROR:
-		return notif_send_error(s->listener, &s->bufs, d->err);
+	case DECISION_CONTINUE: return notif_send_continue(s->listener, &s->bufs);
+	case DECISION_ERROR: return notif_send_error(s->listener, &s->bufs, d->err);
 	case DECISION_TRAP: {
 		pid_t tgid = proc_tgid((pid_t)req->pid);
 

@@ -43,13 +43,13 @@ struct session {
 	int listener; /* owned: closed by session_stop() */
 	const struct plan *plan;
 	enum decision_ask ask;
-	struct log_sink *log;	   /* borrowed */
-	struct summary *summary;   /* borrowed, NULL: no summary */
-	session_hup_cb on_hup;	   /* called once, when no task is left */
+	struct log_sink *log;	 /* borrowed */
+	struct summary *summary; /* borrowed, NULL: no summary */
+	session_hup_cb on_hup;	 /* called once, when no task is left */
 	void *userdata;
-	bool hup;		   /* ro */
-	uint64_t notifications;	   /* ro: received */
-	uint64_t vanished;	   /* ro: gone before the answer (ENOENT) */
+	bool hup;		/* ro */
+	uint64_t notifications; /* ro: received */
+	uint64_t vanished;	/* ro: gone before the answer (ENOENT) */
 	/* private: buffers of the hot path, allocated once */
 	struct notif_bufs bufs;
 	char comm[64];
@@ -61,8 +61,7 @@ struct session {
  * session_start() - serve @listener (ownership passes to the session) on
  * @loop with @plan.  Returns 0 or -errno.
  */
-int session_start(struct session *s, struct ev_loop *loop, int listener,
-		  const struct plan *plan);
+int session_start(struct session *s, struct ev_loop *loop, int listener, const struct plan *plan);
 
 /* Stop watching and close the listener.  Safe to call twice. */
 void session_stop(struct session *s);

@@ -34,12 +34,12 @@ enum decision_ask {
 
 struct decision {
 	enum decision_response response;
-	int err;			/* for DECISION_ERROR */
-	enum record_decision logged;	/* what the record says */
-	int log_err;			/* the record's errno (deny / would-deny), 0: none */
-	const char *action;		/* policy action named in the record, NULL: none */
-	const char *reason;		/* why, when not the rule's own action */
-	bool log;			/* write a record at all */
+	int err;		     /* for DECISION_ERROR */
+	enum record_decision logged; /* what the record says */
+	int log_err;		     /* the record's errno (deny / would-deny), 0: none */
+	const char *action;	     /* policy action named in the record, NULL: none */
+	const char *reason;	     /* why, when not the rule's own action */
+	bool log;		     /* write a record at all */
 };
 
 /*

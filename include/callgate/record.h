@@ -87,9 +87,9 @@ int record_format_text(const struct record *r, char *buf, size_t size);
 /* The first record of a log: what callgate found about the kernel. */
 struct record_features {
 	int64_t time_usec;
-	const char *kernel;	/* uname release */
+	const char *kernel; /* uname release */
 	const char *mode;
-	const char *policy;	/* the policy file */
+	const char *policy;	 /* the policy file */
 	bool wait_killable_recv; /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (5.19) */
 	bool addfd_send;	 /* SECCOMP_ADDFD_FLAG_SEND (5.14) */
 	bool sync_wake_up;	 /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6) */

@@ -148,6 +148,8 @@ run status3 3 cg -- sh -c 'exit 3'
 status_ok "exit status propagates" $?
 run status-kill 137 cg -- sh -c 'kill -KILL $$'
 status_ok "death by signal N exits 128+N" $?
+run sigpipe 141 cg -- sh -c 'kill -PIPE $$'
+status_ok "the target does not inherit callgate's ignored SIGPIPE" $?
 run notfound 127 cg -- no-such-command-here
 check "command not found exits 127" $? "$T/err" "Command not found"
 run noexec 126 cg -- "$T/file"
