@@ -213,11 +213,12 @@ static void emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch
 		if (e->n_refs == 0 || !name || !filter_libseccomp_lacks(arch, name, nr | (int)bit))
 			continue;
 		/* As plan_eval(): an unconditional rule decides; conditions
-		 * on these syscalls are evaluated by the supervisor. */
-		for (uint16_t k = 0; k < e->n_refs; k++) {
+		 * and patterns on these syscalls are evaluated by the
+		 * supervisor. */
+		for (uint16_t k = 0; k < e->n_refs && !(e->flags & PLAN_ENTRY_PATTERNS); k++) {
 			const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
 
-			if (r->src->n_args == 0) {
+			if (!r->redundant && r->src->n_args == 0) {
 				value = rule_filter_value(r);
 				break;
 			}
@@ -279,6 +280,47 @@ static unsigned build_prefix(struct prog *p, const struct plan *plan)
 	return decisions;
 }
 
+/* Whether a rule with "paths" or "addresses" names @name on some ABI: then
+ * every call of it goes to the supervisor, which tries the rules in order. */
+static bool has_patterns(const struct plan *plan, const char *name)
+{
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		int nr = plan->arch[a].enabled ? syscall_lookup((enum cg_arch)a, name) : -1;
+
+		if (nr >= 0 && (plan->arch[a].entries[nr & ~(int)CG_X32_SYSCALL_BIT].flags &
+				PLAN_ENTRY_PATTERNS))
+			return true;
+	}
+	return false;
+}
+
+/* One unconditional NOTIFY for each syscall with pattern rules. */
+static int add_pattern_syscalls(scmp_filter_ctx ctx, const struct plan *plan, char *err,
+				size_t err_size)
+{
+	if (default_filter_value(plan) == SECCOMP_RET_USER_NOTIF)
+		return 0; /* everything is notified already */
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct policy_rule *src = plan->rules[i].src;
+
+		if (!src->n_paths && !src->n_addresses)
+			continue;
+		for (size_t k = 0; k < src->n_names; k++) {
+			int nr = seccomp_syscall_resolve_name(src->names[k]);
+			int rc;
+
+			if (nr == __NR_SCMP_ERROR || !has_patterns(plan, src->names[k]))
+				continue; /* the prefix decides it, or no ABI has it */
+			rc = seccomp_rule_add(ctx, SECCOMP_RET_USER_NOTIF, nr, 0);
+			if (rc < 0 && rc != -EEXIST)
+				return fail(err, err_size, rc,
+					    "libseccomp refused to notify syscall \"%s\": %s",
+					    src->names[k], strerror(-rc));
+		}
+	}
+	return 0;
+}
+
 int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size)
 {
 	scmp_filter_ctx ctx _cleanup_(release_ctx) = NULL;
@@ -304,6 +346,9 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 			return fail(err, err_size, rc, "seccomp_arch_add(%s): %s",
 				    arch_to_string((enum cg_arch)a), strerror(-rc));
 	}
+	rc = add_pattern_syscalls(ctx, plan, err, err_size);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct plan_rule *r = &plan->rules[i];
 
@@ -319,7 +364,7 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 			for (int a = 0; a < CG_ARCH_MAX && !any; a++)
 				any = plan->arch[a].enabled &&
 				      syscall_lookup((enum cg_arch)a, name) >= 0;
-			if (!any)
+			if (!any || has_patterns(plan, name))
 				continue;
 			rc = add_rule(ctx, r, name, err, err_size);
 			if (rc < 0)

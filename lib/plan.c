@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/pathmatch.h"
 #include "callgate/plan.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -223,8 +224,6 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 			nr &= ~(int)nr_mask;
 			if (nr > a->last_nr)
 				a->last_nr = nr;
-			if (plan->rules[i].redundant)
-				continue;
 			if (a->entries[nr].n_refs == UINT16_MAX)
 				return -E2BIG;
 			a->entries[nr].n_refs++;
@@ -252,8 +251,6 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct policy_rule *src = plan->rules[i].src;
 
-		if (plan->rules[i].redundant)
-			continue;
 		for (size_t k = 0; k < src->n_names; k++) {
 			int nr = syscall_lookup(arch, src->names[k]);
 			struct plan_entry *e;
@@ -284,9 +281,12 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 		}
 		for (uint16_t k = 0; k < e->n_refs; k++) {
 			const struct plan_rule *r = &plan->rules[refs[e->first + k]];
+			bool patterns = r->src->n_paths || r->src->n_addresses;
 
 			notify |= r->notify;
-			unconditional |= r->src->n_args == 0;
+			unconditional |= r->src->n_args == 0 && !patterns && !r->redundant;
+			if (patterns)
+				e->flags |= PLAN_ENTRY_PATTERNS;
 		}
 		if (!unconditional && plan->default_notify)
 			notify = true;
@@ -429,6 +429,28 @@ bool plan_rule_matches(const struct plan_rule *r, enum cg_arch arch, const uint6
 struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr,
 			      const uint64_t args[6])
 {
+	return plan_eval_ptrs(plan, arch, nr, args, NULL);
+}
+
+static bool patterns_match(const struct policy_rule *src, const struct plan_ptrs *ptrs)
+{
+	if (src->n_paths) {
+		if (!ptrs || ptrs->n_paths == 0)
+			return false;
+		for (size_t i = 0; i < ptrs->n_paths; i++)
+			if (!path_patterns_match(src->paths, src->n_paths, ptrs->paths[i]))
+				return false;
+	}
+	if (src->n_addresses &&
+	    (!ptrs || !ptrs->addr ||
+	     !address_patterns_match(src->addresses, src->n_addresses, ptrs->addr)))
+		return false;
+	return true;
+}
+
+struct plan_verdict plan_eval_ptrs(const struct plan *plan, enum cg_arch arch, int nr,
+				   const uint64_t args[6], const struct plan_ptrs *ptrs)
+{
 	struct plan_verdict v = {
 		.action = plan->default_action,
 		.data = plan->default_data,
@@ -462,13 +484,26 @@ struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr
 			goto enosys;
 		return v;
 	}
+	/* Pattern rules are the supervisor's alone (DESIGN.md): the first
+	 * rule that matches in profile order decides. */
+	if (e->flags & PLAN_ENTRY_PATTERNS) {
+		for (uint16_t k = 0; k < e->n_refs; k++) {
+			const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
+
+			if (plan_rule_matches(r, arch, args) && patterns_match(r->src, ptrs)) {
+				unconditional = r;
+				break;
+			}
+		}
+		goto decided;
+	}
 	/* libseccomp lets an unconditional rule for a syscall override its
 	 * conditional ones; among the rest the first match in profile order
 	 * decides (profiles keep the rules of one syscall disjoint). */
 	for (uint16_t k = 0; k < e->n_refs; k++) {
 		const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
 
-		if (r->src->n_args == 0) {
+		if (!r->redundant && r->src->n_args == 0) {
 			unconditional = r;
 			break;
 		}
@@ -476,11 +511,12 @@ struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr
 	for (uint16_t k = 0; k < e->n_refs && !unconditional; k++) {
 		const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
 
-		if (plan_rule_matches(r, arch, args)) {
+		if (!r->redundant && plan_rule_matches(r, arch, args)) {
 			unconditional = r;
 			break;
 		}
 	}
+decided:
 	if (unconditional) {
 		v.action = unconditional->action;
 		v.data = unconditional->data;

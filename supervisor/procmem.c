@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "callgate/cleanup.h"
+#include "callgate/pathmatch.h"
 #include "procmem.h"
 
 #define PAGE 4096u
@@ -141,4 +143,53 @@ ssize_t proc_exe(pid_t tid, char *buf, size_t size)
 		return -errno;
 	buf[n] = '\0';
 	return n;
+}
+
+/* The target of /proc/TID/@what, as the supervisor sees it. */
+static ssize_t proc_link(pid_t tid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, what);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return n;
+}
+
+ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, size_t size)
+{
+	char root[PATH_MAX], base[PATH_MAX], what[32];
+	const char *view = base;
+	ssize_t n;
+	size_t rlen;
+	int r;
+
+	n = proc_link(tid, "root", root, sizeof(root));
+	if (n < 0)
+		return n;
+	if (path[0] == '/') {
+		/* absolute in the target's own root */
+		r = path_normalize("/", path, out, size);
+		return r;
+	}
+	if (dirfd == AT_FDCWD)
+		snprintf(what, sizeof(what), "cwd");
+	else
+		snprintf(what, sizeof(what), "fd/%d", dirfd);
+	n = proc_link(tid, what, base, sizeof(base));
+	if (n < 0)
+		return n == -ENOENT ? -EBADF : n;
+	if (base[0] != '/')
+		return -ENOTDIR; /* a pipe, a socket, an anon inode */
+	/* as the target sees it: below its root (which is "/" unless chrooted) */
+	rlen = strlen(root);
+	if (rlen > 1 && strncmp(base, root, rlen) == 0 && (base[rlen] == '/' || !base[rlen]))
+		view = base[rlen] ? base + rlen : "/";
+	r = path_normalize(view, path, out, size);
+	return r;
 }

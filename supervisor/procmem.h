@@ -32,3 +32,14 @@ ssize_t proc_comm(pid_t tid, char *buf, size_t size);
 ssize_t proc_exe(pid_t tid, char *buf, size_t size);
 
 #endif
+
+/*
+ * proc_resolve_path() - @path, an argument of a call by @tid relative to
+ * @dirfd (AT_FDCWD: its cwd; otherwise an fd of the call's process), made
+ * absolute and normalised as @tid sees it: through /proc/TID/cwd or
+ * /proc/TID/fd/N, with the thread's root (chroot, container) taken off.
+ * Lexical: symlinks are not followed.  Returns the length in @out, or
+ * -EBADF (no such dirfd), -ENOTDIR (dirfd is no directory path), or
+ * -ENAMETOOLONG.
+ */
+ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, size_t size);

@@ -45,6 +45,7 @@ struct run_opts {
 	bool summary;
 	enum decision_ask ask;
 	const char *caps;
+	bool no_emulate;
 	char **argv;
 };
 
@@ -214,6 +215,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "summary", no_argument, NULL, 'S' },
 		{ "ask-default", required_argument, NULL, 'A' },
 		{ "caps", required_argument, NULL, 'C' },
+		{ "no-emulate", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -259,6 +261,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			}
 			break;
 		case 'C': o->caps = optarg; break;
+		case 'N': o->no_emulate = true; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -EINVAL;
 		}
@@ -311,6 +314,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	st->session.log = &st->log;
 	st->session.summary = summary;
 	st->session.ask = o->ask;
+	st->session.no_emulate = o->no_emulate;
 	st->session.on_hup = on_hup;
 	st->session.userdata = st;
 	r = session_start(&st->session, loop, st->launch.listener, plan);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -124,33 +125,59 @@ static int arch_of(const struct seccomp_data *d, enum cg_arch *ret)
 }
 
 /*
- * Fill what the record says about the caller and its pointer arguments.
- * Returns false if the notification went away meanwhile (pid reuse makes
- * anything read since then untrustworthy).
+ * Read and resolve the call's path arguments and socket address into
+ * @ptrs and @rec.  Returns 0, or the errno the kernel would fail the call
+ * with for what could not be read (EFAULT, ENAMETOOLONG, EINVAL, EBADF).
  */
-static bool describe(struct session *s, const struct seccomp_notif *req, const char *name,
-		     struct record *rec)
+static int decode(struct session *s, const struct seccomp_notif *req, const char *name,
+		  struct plan_ptrs *ptrs, struct record *rec)
 {
+	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
-	pid_t tgid = proc_tgid(tid);
-	int idx[2], dirfd[2];
+	int idx[2], dirfd[2], len_idx;
 	int n = name ? sysargs_paths(name, idx, dirfd) : 0;
+	int a = name ? sysargs_sockaddr(name, &len_idx) : -1;
+
+	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
+		ssize_t l = procmem_read_str(tid, args[idx[i]], s->raw, sizeof(s->raw));
+
+		if (l < 0)
+			return l == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
+		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD, s->raw,
+				      s->paths[i], sizeof(s->paths[i]));
+		if (l < 0)
+			return (int)-l;
+		ptrs->paths[ptrs->n_paths++] = s->paths[i];
+		rec->paths[rec->n_paths] = s->paths[i];
+		rec->path_args[rec->n_paths++] = idx[i];
+	}
+	if (a >= 0 && !(args[a] == 0 && args[len_idx] == 0)) {
+		uint64_t len = args[len_idx];
+
+		if (len > sizeof(s->sockaddr))
+			return EINVAL;
+		if (procmem_read(tid, args[a], s->sockaddr, (size_t)len) < 0)
+			return EFAULT;
+		if (sockaddr_decode(s->sockaddr, (size_t)len, &s->addr) < 0)
+			return EINVAL;
+		ptrs->addr = &s->addr;
+		if (sockaddr_format(&s->addr, s->addr_text, sizeof(s->addr_text)) > 0)
+			rec->addr = s->addr_text;
+	}
+	if (rec->n_paths || rec->addr)
+		rec->provenance = RECORD_PROV_ADVISORY;
+	return 0;
+}
+
+/* Who made the call, for the record. */
+static void describe_caller(struct session *s, pid_t tid, struct record *rec)
+{
+	pid_t tgid = proc_tgid(tid);
 
 	rec->tid = tid;
 	rec->pid = tgid > 0 ? tgid : tid;
 	rec->comm = proc_comm(tid, s->comm, sizeof(s->comm)) >= 0 ? s->comm : NULL;
 	rec->exe = proc_exe(tid, s->exe, sizeof(s->exe)) >= 0 ? s->exe : NULL;
-	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
-		if (procmem_read_str(tid, req->data.args[idx[i]], s->paths[i],
-				     sizeof(s->paths[i])) < 0)
-			continue;
-		rec->paths[rec->n_paths] = s->paths[i];
-		rec->path_args[rec->n_paths] = idx[i];
-		rec->n_paths++;
-	}
-	if (rec->n_paths)
-		rec->provenance = RECORD_PROV_ADVISORY;
-	return notif_id_valid(s->listener, req->id) == 0;
 }
 
 static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
@@ -174,15 +201,72 @@ static int respond(struct session *s, const struct seccomp_notif *req, const str
 	}
 }
 
+enum emulated {
+	EMU_GONE,	/* the caller went away: nothing more to do */
+	EMU_ANSWERED,	/* the fd was placed and the call answered */
+	EMU_UNANSWERED, /* @d says how to answer (an errno, or continue) */
+};
+
+/*
+ * Carry out an allowed open (emulate.h) and turn its outcome into @d and
+ * @rec.
+ */
+static enum emulated emulated(struct session *s, const struct seccomp_notif *req, enum cg_arch arch,
+			      const char *name, struct plan_verdict *v, struct decision *d,
+			      struct record *rec)
+{
+	struct emulate_result *er = &s->emu;
+	int r = emulate_open(s->listener, req, s->plan, arch, name, er);
+
+	if (r == -ESRCH) {
+		s->vanished++;
+		return EMU_GONE;
+	}
+	if (r == -EOPNOTSUPP)
+		return EMU_UNANSWERED; /* O_PATH: decided on the copy, continued */
+	s->emulated++;
+	v->rule = er->rule;
+	v->prule = NULL;
+	for (size_t i = 0; er->rule >= 0 && i < s->plan->n_rules; i++)
+		if ((int)s->plan->rules[i].index == er->rule)
+			v->prule = &s->plan->rules[i];
+	rec->n_paths = 1;
+	rec->paths[0] = er->path;
+	rec->provenance = RECORD_PROV_EMULATED;
+	if (r == 0) {
+		d->response = DECISION_CONTINUE;
+		d->logged = RECORD_EMULATED;
+		rec->ret = er->fd;
+		d->log = v->prule && v->prule->src->log;
+		return EMU_ANSWERED;
+	}
+	d->response = DECISION_ERROR;
+	d->err = -r;
+	d->log_err = -r;
+	if (er->denied) {
+		/* the policy refused what the path really leads to */
+		d->logged = RECORD_DENY;
+		d->log = true;
+	} else {
+		/* the open failed as it would have in the caller */
+		d->logged = RECORD_EMULATED;
+		rec->ret = r;
+	}
+	return EMU_UNANSWERED;
+}
+
 static void handle(struct session *s)
 {
 	const struct seccomp_notif *req = s->bufs.req;
 	struct decision d = { .response = DECISION_ERROR, .err = EPERM, .logged = RECORD_DENY };
 	struct record rec = { 0 };
-	struct plan_verdict v;
+	struct plan_ptrs ptrs = { 0 };
+	struct plan_verdict v = { .rule = RECORD_RULE_DEFAULT };
+	const struct plan_entry *e;
 	enum cg_arch arch;
 	const char *name;
-	int r;
+	bool valid = true, decoded = false, answered = false;
+	int r = 0;
 
 	s->notifications++;
 	if (arch_of(&req->data, &arch) < 0) {
@@ -191,15 +275,47 @@ static void handle(struct session *s)
 		d.log_err = EPERM;
 		d.reason = "unknown architecture";
 		arch = CG_ARCH_X86_64;
-		v = (struct plan_verdict){ .rule = RECORD_RULE_DEFAULT };
+		name = NULL;
+		goto answer;
+	}
+	name = syscall_name(arch, req->data.nr);
+	e = plan_entry_of(s->plan, arch, req->data.nr);
+	if (e && (e->flags & PLAN_ENTRY_PATTERNS)) {
+		/* Decided on our copy of the pointers: advisory, the kernel
+		 * reads the target's memory again when the call continues. */
+		int err = decode(s, req, name, &ptrs, &rec);
+
+		decoded = true;
+		valid = notif_id_valid(s->listener, req->id) == 0;
+		if (err) {
+			/* what the kernel answers for memory it cannot read */
+			d = (struct decision){ .response = DECISION_ERROR,
+					       .err = err,
+					       .logged = RECORD_DENY,
+					       .log_err = err,
+					       .log = true,
+					       .reason = "unreadable pointer argument" };
+			goto answer;
+		}
+		v = plan_eval_ptrs(s->plan, arch, req->data.nr, (const uint64_t *)req->data.args,
+				   &ptrs);
+		decision_make(&v, s->plan->mode, s->ask, &d);
+		if (s->plan->mode == PLAN_MODE_ENFORCE && d.response == DECISION_CONTINUE &&
+		    emulate_is_open(name) && !s->no_emulate) {
+			/* An allowed open is carried out on our copy, never
+			 * continued: the target could rewrite the path. */
+			enum emulated how = emulated(s, req, arch, name, &v, &d, &rec);
+
+			if (how == EMU_GONE)
+				return;
+			answered = how == EMU_ANSWERED;
+		}
 	} else {
 		v = plan_eval(s->plan, arch, req->data.nr, (const uint64_t *)req->data.args);
 		decision_make(&v, s->plan->mode, s->ask, &d);
 	}
-	name = syscall_name(arch, req->data.nr);
 
-	bool valid = true;
-
+answer:
 	if (d.log) {
 		rec.time_usec = now_usec();
 		rec.arch = arch;
@@ -213,11 +329,17 @@ static void handle(struct session *s)
 		rec.mode = plan_mode_to_string(s->plan->mode);
 		rec.action = d.action;
 		rec.reason = d.reason;
-		valid = describe(s, req, name, &rec);
+		describe_caller(s, (pid_t)req->pid, &rec);
+		if (!decoded)
+			decode(s, req, name, &ptrs, &rec);
+		/* pids are reused: what was read must be the caller's */
+		valid = valid && notif_id_valid(s->listener, req->id) == 0;
 	}
 
-	/* Answered even when it went away meanwhile: exactly one SEND. */
-	r = respond(s, req, &d);
+	/* Answered even when it went away meanwhile: exactly one SEND
+	 * (an emulated open was answered by its ADDFD). */
+	if (!answered)
+		r = respond(s, req, &d);
 	if (r == -ENOENT || !valid) {
 		/* gone or interrupted while we decided: a normal event, and
 		 * no decision took effect, so nothing is logged */

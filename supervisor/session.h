@@ -11,8 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "callgate/addrmatch.h"
 #include "callgate/decision.h"
 #include "callgate/plan.h"
+#include "emulate.h"
 #include "logsink.h"
 #include "notif.h"
 
@@ -46,6 +48,7 @@ struct session {
 	struct log_sink *log;	 /* borrowed */
 	struct summary *summary; /* borrowed, NULL: no summary */
 	session_hup_cb on_hup;	 /* called once, when no task is left */
+	bool no_emulate;	 /* diagnostics: decide opens on the copy and continue */
 	void *userdata;
 	bool hup;		/* ro */
 	uint64_t notifications; /* ro: received */
@@ -54,7 +57,13 @@ struct session {
 	struct notif_bufs bufs;
 	char comm[64];
 	char exe[PATH_MAX];
-	char paths[2][PATH_MAX];
+	char paths[2][PATH_MAX]; /* resolved path arguments */
+	char raw[PATH_MAX];	 /* a path argument as read */
+	unsigned char sockaddr[128];
+	struct cg_sockaddr addr;
+	char addr_text[160];
+	struct emulate_result emu;
+	uint64_t emulated; /* ro: calls carried out by the supervisor */
 };
 
 /*

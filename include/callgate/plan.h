@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "callgate/addrmatch.h"
 #include "callgate/policy.h"
 #include "callgate/systable.h"
 
@@ -67,10 +68,14 @@ enum plan_route {
 	PLAN_ROUTE_ENOSYS,     /* newer than the profile: ENOSYS in the kernel */
 };
 
+/* plan_entry.flags */
+#define PLAN_ENTRY_PATTERNS (1u << 0) /* a rule has "paths" or "addresses" */
+
 struct plan_entry {
 	uint32_t first;	 /* index into plan->refs */
 	uint16_t n_refs; /* rules naming this syscall, in profile order */
 	uint8_t route;	 /* enum plan_route */
+	uint8_t flags;	 /* PLAN_ENTRY_* */
 };
 
 struct plan_arch {
@@ -137,6 +142,41 @@ struct plan_verdict {
  */
 struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr,
 			      const uint64_t args[6]);
+
+/* The entry for syscall @nr of @arch (x32: with the bit), or NULL when the
+ * plan has none (the ABI is not enabled, the number is out of range). */
+static inline const struct plan_entry *plan_entry_of(const struct plan *plan, enum cg_arch arch,
+						     int nr)
+{
+	const struct plan_arch *a;
+
+	if (arch < 0 || arch >= CG_ARCH_MAX)
+		return NULL;
+	a = &plan->arch[arch];
+	if (arch == CG_ARCH_X32)
+		nr &= ~(int)CG_X32_SYSCALL_BIT;
+	if (!a->enabled || nr < 0 || nr >= a->nr_limit)
+		return NULL;
+	return &a->entries[nr];
+}
+
+/* What the supervisor decoded from the target for pattern rules. */
+struct plan_ptrs {
+	const char *paths[2]; /* absolute, normalised, as the target sees them */
+	size_t n_paths;
+	const struct cg_sockaddr *addr; /* NULL: none decoded */
+};
+
+/*
+ * plan_eval_ptrs() - plan_eval() for a call whose pointer arguments were
+ * decoded into @ptrs (NULL: none).  For a syscall that some rule with
+ * "paths" or "addresses" names, the rules are tried in profile order and
+ * the first whose integer conditions hold and whose patterns match every
+ * decoded path (both, for rename and link) and the address decides; a
+ * pattern rule never matches a call whose pointers were not decoded.
+ */
+struct plan_verdict plan_eval_ptrs(const struct plan *plan, enum cg_arch arch, int nr,
+				   const uint64_t args[6], const struct plan_ptrs *ptrs);
 
 /* Whether the conditions of @r hold for @args on @arch. */
 bool plan_rule_matches(const struct plan_rule *r, enum cg_arch arch, const uint64_t args[6]);

@@ -433,6 +433,70 @@ START_TEST(routes_per_mode)
 }
 END_TEST
 
+START_TEST(pattern_rules_first_match_in_order)
+{
+	/* DESIGN.md: the rules naming a syscall are tried in file order; a
+	 * rule equal to the default still takes its turn. */
+	struct policy *p = tu_parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+		"{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ALLOW\",\"paths\":[\"/usr/**\",\"!/"
+		"usr/secret/**\"]},"
+		"{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"paths\":["
+		"\"/usr/secret/**\"]},"
+		"{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":2,"
+		"\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"rename\"],\"action\":\"SCMP_ACT_ALLOW\",\"paths\":[\"/tmp/**\"]},"
+		"{\"names\":[\"connect\"],\"action\":\"SCMP_ACT_ALLOW\",\"addresses\":[\"inet:127."
+		"0.0.0/8:5432\"]}]}");
+	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	int openat = tu_nr(CG_ARCH_X86_64, "openat"), rename_nr = tu_nr(CG_ARCH_X86_64, "rename");
+	int connect_nr = tu_nr(CG_ARCH_X86_64, "connect");
+	uint64_t rd[6] = { 0 }, wr[6] = { 0, 0, 1 };
+	struct {
+		const char *name;
+		int nr;
+		const uint64_t *args;
+		const char *p0, *p1;
+		int want_rule;
+	} rows[] = {
+		{ "allowed path", openat, rd, "/usr/lib/x", NULL, 0 },
+		{ "excluded by '!': next rule", openat, rd, "/usr/secret/k", NULL, 1 },
+		{ "no pattern matches, integer rule", openat, wr, "/etc/passwd", NULL, 2 },
+		{ "no pattern matches, the unconditional rule", openat, rd, "/etc/passwd", NULL,
+		  3 },
+		{ "not decoded: pattern rules never match", openat, rd, NULL, NULL, 3 },
+		{ "rename: both paths inside", rename_nr, rd, "/tmp/a", "/tmp/b", 4 },
+		{ "rename: one path outside", rename_nr, rd, "/tmp/a", "/etc/b", -1 },
+	};
+	struct plan_verdict v;
+	struct cg_sockaddr ok = { .family = 2, .addr = { 127, 0, 0, 1 }, .port = 5432 };
+	struct cg_sockaddr bad = { .family = 2, .addr = { 10, 0, 0, 1 }, .port = 5432 };
+	struct plan_ptrs ptrs;
+
+	ck_assert(plan->arch[CG_ARCH_X86_64].entries[openat].flags & PLAN_ENTRY_PATTERNS);
+	ck_assert_int_eq(plan->arch[CG_ARCH_X86_64].entries[openat].route, PLAN_ROUTE_SUPERVISOR);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ptrs = (struct plan_ptrs){ .paths = { rows[i].p0, rows[i].p1 },
+					   .n_paths = rows[i].p1   ? 2
+						      : rows[i].p0 ? 1
+								   : 0 };
+		v = plan_eval_ptrs(plan, CG_ARCH_X86_64, rows[i].nr, rows[i].args,
+				   rows[i].p0 ? &ptrs : NULL);
+		ck_assert_msg(v.rule == rows[i].want_rule, "%s: rule %d, expected %d", rows[i].name,
+			      v.rule, rows[i].want_rule);
+	}
+	ptrs = (struct plan_ptrs){ .addr = &ok };
+	v = plan_eval_ptrs(plan, CG_ARCH_X86_64, connect_nr, rd, &ptrs);
+	ck_assert_int_eq(v.action, POLICY_ACT_ALLOW);
+	ptrs.addr = &bad;
+	v = plan_eval_ptrs(plan, CG_ARCH_X86_64, connect_nr, rd, &ptrs);
+	ck_assert_int_eq(v.action, POLICY_ACT_ERRNO);
+	plan_free(plan);
+	policy_free(p);
+}
+END_TEST
+
 START_TEST(disabled_policy_does_not_compile)
 {
 	struct policy *p = tu_parse("{}");
@@ -476,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, errno_data_as_runc_gives_it);
 	tcase_add_test(tc, enosys_range_as_runc);
 	tcase_add_test(tc, routes_per_mode);
+	tcase_add_test(tc, pattern_rules_first_match_in_order);
 	tcase_add_test(tc, disabled_policy_does_not_compile);
 	tcase_add_test(tc, mode_names);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "callgate/pathmatch.h"
+#include "callgate/record.h"
+#include "emulate.h"
+#include "procmem.h"
+
+#define GROUPS_MAX 256
+
+struct emu {
+	/* in */
+	const struct plan *plan;
+	enum cg_arch arch;
+	int nr;
+	const uint64_t *args;
+	const char *path; /* our copy of the caller's path */
+	bool is_openat2;
+	struct open_how how;
+	int basefd; /* where a relative path starts (-1: absolute path) */
+	int rootfd;
+	int procfd; /* the worker's /proc/thread-self/fd, opened before chroot */
+	bool chrooted;
+	bool switch_creds;
+	uid_t fsuid;
+	gid_t fsgid;
+	gid_t groups[GROUPS_MAX];
+	int n_groups;
+	mode_t umask;
+	/* out */
+	int fd;
+	int err;
+	bool denied; /* err is the policy's answer, not the open's */
+	int rule;
+	char real[PATH_MAX];
+};
+
+bool emulate_is_open(const char *name)
+{
+	return name && (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0 ||
+			strcmp(name, "openat2") == 0 || strcmp(name, "creat") == 0);
+}
+
+/* The errno a denying verdict gives the caller; 0 if it allows. */
+static int verdict_errno(const struct plan_verdict *v)
+{
+	switch (v->action) {
+	case POLICY_ACT_ALLOW:
+	case POLICY_ACT_LOG: return 0;
+	case POLICY_ACT_ERRNO: return v->data ? v->data : EPERM;
+	case POLICY_ACT_TRACE: return ENOSYS;
+	default: return EPERM; /* kill, trap, an unanswered question: fail closed */
+	}
+}
+
+/* Decide on @path, the path as the caller sees it. */
+static bool allowed(struct emu *e, const char *path)
+{
+	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };
+	struct plan_verdict v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
+
+	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+	e->err = verdict_errno(&v);
+	e->denied = e->err != 0;
+	return e->err == 0;
+}
+
+/* A refusal of the emulation itself (not a kernel error, not the rule's
+ * errno): the path could not be pinned down, so fail closed. */
+static void refuse(struct emu *e)
+{
+	e->err = EACCES;
+	e->denied = true;
+}
+
+/* What @fd is, as this thread (with the caller's root) sees it. */
+static int fd_path(const struct emu *e, int fd, char *buf, size_t size)
+{
+	char name[16];
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "%d", fd);
+	n = readlinkat(e->procfd, name, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return buf[0] == '/' ? 0 : -ENOENT; /* "... (deleted)" or not a path */
+}
+
+static int open_at(struct emu *e, int dirfd, const char *path, uint64_t flags, uint64_t mode)
+{
+	if (e->is_openat2) {
+		struct open_how how = { .flags = flags, .mode = mode, .resolve = e->how.resolve };
+
+		return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	}
+	return openat(dirfd, path, (int)flags, (mode_t)mode);
+}
+
+static void do_open(struct emu *e)
+{
+	uint64_t flags = e->how.flags | O_CLOEXEC, clear = 0;
+	char dir[PATH_MAX], candidate[PATH_MAX];
+	const char *slash = strrchr(e->path, '/');
+	const char *last = slash ? slash + 1 : e->path;
+	int base = e->basefd >= 0 ? e->basefd : AT_FDCWD;
+	struct stat lst, st;
+	bool symlink;
+	int parent, fd;
+
+	if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+		/* a directory by its own name: nothing can be created, so
+		 * open it and decide on what was opened */
+		fd = open_at(e, base, e->path, flags, e->how.mode);
+		if (fd < 0) {
+			e->err = errno;
+			return;
+		}
+		goto verify;
+	}
+	if (slash) {
+		size_t n = (size_t)(slash - e->path);
+
+		if (n == 0)
+			n = 1; /* "/name" */
+		memcpy(dir, e->path, n);
+		dir[n] = '\0';
+	} else {
+		strcpy(dir, ".");
+	}
+	parent = open_at(e, base, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (parent < 0) {
+		e->err = errno;
+		return;
+	}
+	if (fd_path(e, parent, dir, sizeof(dir)) < 0 ||
+	    path_normalize(dir, last, candidate, sizeof(candidate)) < 0) {
+		refuse(e);
+		close(parent);
+		return;
+	}
+	/* Checked before anything is created. */
+	if (!allowed(e, candidate)) {
+		close(parent);
+		return;
+	}
+	symlink = fstatat(parent, last, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode) &&
+		  !(flags & O_NOFOLLOW);
+	/* never block the supervisor on a FIFO or a device */
+	if (fstatat(parent, last, &st, 0) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+	    !(flags & O_NONBLOCK) && !(flags & O_PATH)) {
+		flags |= O_NONBLOCK;
+		clear = O_NONBLOCK;
+	}
+	if (symlink) {
+		/* where it leads is decided after the open; nothing is
+		 * created through a symlink */
+		fd = open_at(e, parent, last, flags & ~(uint64_t)(O_CREAT | O_EXCL), e->how.mode);
+		if (fd < 0 && errno == ENOENT && (flags & O_CREAT)) {
+			refuse(e); /* would create at the dangling link's target */
+			close(parent);
+			return;
+		}
+	} else {
+		fd = open_at(e, parent, last, flags | O_NOFOLLOW, e->how.mode);
+		if (fd < 0 && errno == ELOOP && !(e->how.flags & O_NOFOLLOW)) {
+			/* a symlink was swapped in since the check */
+			refuse(e);
+			close(parent);
+			return;
+		}
+	}
+	close(parent);
+	if (fd < 0) {
+		e->err = errno;
+		e->denied = false;
+		return;
+	}
+	if (e->how.flags & __O_TMPFILE) {
+		/* nameless: the directory was checked as the candidate */
+		strcpy(e->real, candidate);
+		goto done;
+	}
+verify:
+	if (fd_path(e, fd, e->real, sizeof(e->real)) < 0) {
+		refuse(e);
+		close(fd);
+		return;
+	}
+	if (!allowed(e, e->real)) {
+		close(fd);
+		return;
+	}
+done:
+	if (clear) {
+		int fl = fcntl(fd, F_GETFL);
+
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~(int)clear);
+	}
+	e->fd = fd;
+	e->err = 0;
+}
+
+static void *worker(void *arg)
+{
+	struct emu *e = arg;
+
+	/* This thread alone takes the caller's root, umask and credentials:
+	 * unshare(CLONE_FS) and the raw set*id calls are per thread (glibc's
+	 * wrappers would change every thread of the supervisor). */
+	if (syscall(SYS_unshare, CLONE_FS) < 0) {
+		refuse(e);
+		return NULL;
+	}
+	e->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (e->procfd < 0 || (e->chrooted && (fchdir(e->rootfd) < 0 || chroot(".") < 0))) {
+		refuse(e);
+		goto out;
+	}
+	umask(e->umask);
+	if (e->switch_creds) {
+		if (syscall(SYS_setgroups, e->n_groups, e->groups) < 0) {
+			refuse(e);
+			goto out;
+		}
+		syscall(SYS_setfsgid, e->fsgid);
+		syscall(SYS_setfsuid, e->fsuid);
+		if ((gid_t)syscall(SYS_setfsgid, -1) != e->fsgid ||
+		    (uid_t)syscall(SYS_setfsuid, -1) != e->fsuid) {
+			refuse(e);
+			goto out;
+		}
+	}
+	do_open(e);
+out:
+	if (e->procfd >= 0)
+		close(e->procfd);
+	return NULL;
+}
+
+/* fsuid, fsgid, groups and umask of @tid. */
+static int caller_creds(pid_t tid, struct emu *e)
+{
+	char path[64], buf[4096];
+	const char *p;
+	unsigned long v[4];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strstr(buf, "\nUmask:");
+	e->umask = p ? (mode_t)strtoul(p + 7, NULL, 8) : 022;
+	p = strstr(buf, "\nUid:");
+	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+		return -EIO;
+	e->fsuid = (uid_t)v[3];
+	p = strstr(buf, "\nGid:");
+	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+		return -EIO;
+	e->fsgid = (gid_t)v[3];
+	p = strstr(buf, "\nGroups:");
+	e->n_groups = 0;
+	if (p) {
+		char *end;
+
+		p += 8;
+		while (e->n_groups < GROUPS_MAX) {
+			unsigned long g = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			e->groups[e->n_groups++] = (gid_t)g;
+			p = end;
+		}
+	}
+	return 0;
+}
+
+/* Whether the caller's root, credentials and (for a creation) umask are
+ * ours, so the open needs no thread of its own. */
+static bool same_as_us(const struct emu *e)
+{
+	gid_t groups[GROUPS_MAX];
+	int n;
+	mode_t mask;
+
+	if (e->chrooted || e->fsuid != geteuid() || e->fsgid != getegid())
+		return false;
+	n = getgroups(GROUPS_MAX, groups);
+	if (n != e->n_groups)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (groups[i] != e->groups[i])
+			return false;
+	if (e->how.flags & (O_CREAT | __O_TMPFILE)) {
+		/* our umask, read without changing it for long */
+		mask = umask(0);
+		umask(mask);
+		if (mask != e->umask)
+			return false;
+	}
+	return true;
+}
+
+int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
+		 enum cg_arch arch, const char *name, struct emulate_result *res)
+{
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	pid_t tid = (pid_t)req->pid;
+	struct emu *e;
+	char path[PATH_MAX], link[64], root[PATH_MAX];
+	uint64_t path_arg;
+	int dirfd = AT_FDCWD, r = 0;
+	pthread_t t;
+	ssize_t n;
+
+	res->fd = -1;
+	res->denied = false;
+	res->rule = RECORD_RULE_DEFAULT;
+	res->path[0] = '\0';
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -(res->err = ENOMEM);
+	*e = (struct emu){ .plan = plan,
+			   .arch = arch,
+			   .nr = req->data.nr,
+			   .args = args,
+			   .basefd = -1,
+			   .rootfd = -1,
+			   .procfd = -1,
+			   .fd = -1,
+			   .rule = RECORD_RULE_DEFAULT };
+
+	if (strcmp(name, "open") == 0) {
+		path_arg = args[0];
+		e->how = (struct open_how){ .flags = (uint32_t)args[1], .mode = (uint32_t)args[2] };
+	} else if (strcmp(name, "creat") == 0) {
+		path_arg = args[0];
+		e->how = (struct open_how){ .flags = O_CREAT | O_WRONLY | O_TRUNC,
+					    .mode = (uint32_t)args[1] };
+	} else if (strcmp(name, "openat") == 0) {
+		dirfd = (int)args[0];
+		path_arg = args[1];
+		e->how = (struct open_how){ .flags = (uint32_t)args[2], .mode = (uint32_t)args[3] };
+	} else {
+		dirfd = (int)args[0];
+		path_arg = args[1];
+		e->is_openat2 = true;
+		if (args[3] < 24 || args[3] > 4096) {
+			r = EINVAL; /* what openat2 answers for a bad size */
+			goto out;
+		}
+		if (procmem_read(tid, args[2], &e->how, sizeof(e->how)) < 0) {
+			r = EFAULT;
+			goto out;
+		}
+	}
+	/* Open flags are an int: the kernel ignores the upper bits. */
+	if (!e->is_openat2)
+		e->how.flags &= 0xffffffffu;
+	/* SECCOMP_IOCTL_NOTIF_ADDFD takes no O_PATH file (fget() skips
+	 * them): such an open is decided on the copy and continued. */
+	if (e->how.flags & O_PATH) {
+		r = EOPNOTSUPP;
+		goto out;
+	}
+
+	n = procmem_read_str(tid, path_arg, path, sizeof(path));
+	if (n < 0) {
+		r = n == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
+		goto out;
+	}
+	e->path = path;
+	if ((r = -caller_creds(tid, e)) > 0)
+		goto out;
+	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
+	n = readlink(link, root, sizeof(root) - 1);
+	if (n < 0) {
+		r = errno;
+		goto out;
+	}
+	root[n] = '\0';
+	e->chrooted = strcmp(root, "/") != 0;
+	e->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (e->rootfd < 0) {
+		r = errno;
+		goto out;
+	}
+	if (path[0] != '/') {
+		if (dirfd == AT_FDCWD)
+			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
+		else
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tid, dirfd);
+		/* the very directory the caller holds, not its name */
+		e->basefd = open(link, O_PATH | O_CLOEXEC);
+		if (e->basefd < 0) {
+			r = errno == ENOENT ? EBADF : errno;
+			goto out;
+		}
+	}
+	e->switch_creds = geteuid() == 0;
+	/* All of the above must be the caller's: pids are reused. */
+	if (notif_id_valid(listener, req->id) < 0) {
+		r = ESRCH;
+		goto out;
+	}
+	if (same_as_us(e)) {
+		/* nothing to take from the caller: open right here */
+		e->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (e->procfd < 0)
+			refuse(e);
+		else
+			do_open(e);
+		if (e->procfd >= 0)
+			close(e->procfd);
+	} else if (pthread_create(&t, NULL, worker, e) == 0) {
+		pthread_join(t, NULL);
+	} else {
+		r = EAGAIN;
+		goto out;
+	}
+	res->rule = e->rule;
+	res->denied = e->denied;
+	snprintf(res->path, sizeof(res->path), "%s", e->real[0] ? e->real : path);
+	if (e->err) {
+		r = e->err;
+		goto out;
+	}
+	{
+		struct seccomp_notif_addfd addfd = {
+			.id = req->id,
+			.flags = SECCOMP_ADDFD_FLAG_SEND,
+			.srcfd = (uint32_t)e->fd,
+			.newfd_flags = (e->how.flags & O_CLOEXEC) ? O_CLOEXEC : 0,
+		};
+		int got = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+
+		/* ENOENT here: the caller is gone, or was interrupted */
+		r = got < 0 ? (errno == ENOENT ? ESRCH : errno) : 0;
+		res->fd = got;
+		close(e->fd);
+	}
+out:
+	if (e->basefd >= 0)
+		close(e->basefd);
+	if (e->rootfd >= 0)
+		close(e->rootfd);
+	free(e);
+	res->err = r;
+	return -r;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Emulation of the open family (open, openat, openat2, creat): the call is
+ * made by the supervisor from its own copy of the arguments, with the
+ * caller's credentials, umask, root and cwd, decided on what was actually
+ * opened, and the fd is placed in the caller with SECCOMP_IOCTL_NOTIF_ADDFD
+ * and SECCOMP_ADDFD_FLAG_SEND.  A target that rewrites its path buffer
+ * after the check (or swaps a symlink in) changes nothing: the kernel never
+ * reads the target's memory for the call.
+ *
+ * The parent directory is opened first and the path it leads to checked
+ * before anything is created; the last component is then opened with
+ * O_NOFOLLOW unless it is a symlink, whose target is checked after the open
+ * (and which is never created through: O_CREAT on a dangling symlink fails
+ * with the rule's errno).  A FIFO or device is opened with O_NONBLOCK, which
+ * is cleared afterwards unless the caller asked for it, so the supervisor
+ * never blocks: a FIFO writer with no reader gets ENXIO instead of waiting.
+ * O_PATH opens are not emulated (the kernel's ADDFD refuses O_PATH files);
+ * an O_PATH fd reads and writes nothing, and what is opened through it is
+ * notified and decided again.
+ */
+#ifndef CALLGATE_SUPERVISOR_EMULATE_H
+#define CALLGATE_SUPERVISOR_EMULATE_H
+
+#include <stdbool.h>
+
+#include "callgate/plan.h"
+#include "notif.h"
+
+/* Whether @name is a call emulate_open() handles. */
+bool emulate_is_open(const char *name);
+
+struct emulate_result {
+	int err;	     /* 0: opened; else the errno the call fails with */
+	bool denied;	     /* err is the policy's refusal (else the open's own) */
+	int rule;	     /* the rule that decided on the opened path */
+	int fd;		     /* the fd in the target, when err == 0 */
+	char path[PATH_MAX]; /* what was opened, as the target sees it */
+};
+
+/*
+ * emulate_open() - carry out the open of notification @req (syscall @name
+ * on @arch), deciding with @plan on the path actually opened.  Answers the
+ * notification itself when it succeeds (ADDFD + SEND); returns 0 then.
+ * Returns -ESRCH when the caller went away (nothing to answer),
+ * -EOPNOTSUPP for an O_PATH open (ADDFD cannot pass O_PATH files: the
+ * caller decides on the copy and continues), else
+ * -errno (in @res->err as a positive value too) when the caller is to be
+ * answered with an error: the open failed as the kernel would fail it, or
+ * the policy denies what it reached (@res->denied).  @res->rule is the deciding
+ * rule (or RECORD_RULE_DEFAULT).
+ */
+int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
+		 enum cg_arch arch, const char *name, struct emulate_result *res);
+
+#endif

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Path policies: real programs under a policy that allows what they need,
+# the same calls outside it refused with the policy's errno, and the race
+# tests: zero opens of a forbidden file through the emulated open, where
+# the advisory check (--no-emulate) is beaten.
+. "$(dirname "$0")/lib.sh"
+
+D=$T/work
+mkdir -p "$D/ok/sub" "$D/no"
+echo hello >"$D/ok/a"
+echo forbidden >"$D/no/s"
+ln -s "$D/no/s" "$D/ok/link-out"
+ln -s "$D/ok/a" "$D/ok/link-in"
+cat >"$T/paths.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["open", "openat", "openat2", "creat"], "action": "SCMP_ACT_ALLOW",
+  "comment": "the system and the work directory",
+  "paths": ["/usr/**", "/lib/**", "/lib64/**", "/etc/**", "/proc/**", "/dev/**", "/sys/**",
+            "/bin/**", "$D/ok/**", "!$D/ok/sub/private"]},
+ {"names": ["open", "openat", "openat2", "creat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}
+]}
+EOF
+cg() { "$CALLGATE" run -p "$T/paths.json" -o "$T/paths.log" "$@"; }
+
+run cat-ok 0 cg -- cat "$D/ok/a"
+check "allowed path: cat reads it" $? "$T/out" "^hello$"
+run cat-no 1 cg -- cat "$D/no/s"
+check "path outside the policy: EACCES" $? "$T/err" "Permission denied"
+expect_deny() { grep -F '"decision":"deny"' "$T/paths.log" | grep -qF "$1"; }
+expect_deny "\"path\":\"$D/no/s\"" && ok "the denial is logged with the path" || ko "the denial is logged with the path" "$T/paths.log"
+run link-in 0 cg -- cat "$D/ok/link-in"
+check "symlink to an allowed file" $? "$T/out" "^hello$"
+run link-out 1 cg -- cat "$D/ok/link-out"
+check "symlink inside, target outside: refused on what it opens" $? "$T/err" "Permission denied"
+run relative 1 cg -- sh -c "cd '$D/ok' && cat a && cat ../no/s"
+check "relative paths resolve against the cwd" $? "$T/err" "../no/s: Permission denied"
+run create 0 cg -- sh -c "echo x > '$D/ok/c'; echo y >> '$D/ok/c'; cat '$D/ok/c'"
+check "redirections: O_CREAT, O_TRUNC, O_APPEND" $? "$T/out" "^y$"
+run create-no 2 cg -- sh -c "echo z > '$D/no/z'"
+[ $? -eq 0 ] && [ ! -e "$D/no/z" ] && ok "nothing is created outside the policy" || ko "nothing is created outside the policy" "$T/err"
+run excluded 2 cg -- sh -c "echo p > '$D/ok/sub/private'"
+[ $? -eq 0 ] && [ ! -e "$D/ok/sub/private" ] && ok "a '!' pattern excludes" || ko "a '!' pattern excludes" "$T/err"
+run cp 0 cg -- cp "$D/ok/a" "$D/ok/sub/copy"
+status_ok "cp into an allowed directory" $?
+run lsR 0 cg -- ls -R "$D/ok"
+check "ls -R" $? "$T/out" "^copy$"
+run find 0 cg -- find "$D/ok" -name copy
+check "find (dirfd-relative opens)" $? "$T/out" "/ok/sub/copy$"
+(cd "$D/ok" && tar -cf "$D/ok/t.tar" sub a)
+run tar 0 cg -- tar -xf "$D/ok/t.tar" -C "$D/ok/sub"
+[ $? -eq 0 ] && [ -f "$D/ok/sub/sub/copy" ] && ok "tar extracts" || ko "tar extracts" "$T/err"
+run rm 0 cg -- rm -r "$D/ok/sub/sub"
+[ $? -eq 0 ] && [ ! -e "$D/ok/sub/sub" ] && ok "rm -r (dirfd-relative)" || ko "rm -r" "$T/err"
+if [ -x /usr/bin/python3 ]; then
+	run python 0 cg -- /usr/bin/python3 -c "
+import os
+p = '$D/ok/x'
+fd = os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o640); os.close(fd)
+try:
+    os.open(p, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+except FileExistsError:
+    print('EEXIST')
+print(oct(os.stat(p).st_mode & 0o777))
+fd = os.open('$D/ok', os.O_RDONLY | os.O_DIRECTORY); os.close(fd)
+try:
+    os.open('$D/ok/a', os.O_RDONLY | os.O_DIRECTORY)
+except NotADirectoryError:
+    print('ENOTDIR')
+try:
+    os.open('$D/ok/missing', os.O_RDONLY)
+except FileNotFoundError:
+    print('ENOENT')
+import json, subprocess
+fd = os.open('$D/ok', os.O_RDWR | os.O_TMPFILE, 0o600); os.close(fd)
+print('TMPFILE')"
+	check "python3: O_EXCL gives EEXIST" $? "$T/out" "^EEXIST$"
+	check "python3: the umask and mode apply (0640 & ~022)" 0 "$T/out" "^0o640$"
+	check "python3: O_DIRECTORY on a file gives ENOTDIR" 0 "$T/out" "^ENOTDIR$"
+	check "python3: a missing file gives ENOENT" 0 "$T/out" "^ENOENT$"
+	check "python3: O_TMPFILE in an allowed directory" 0 "$T/out" "^TMPFILE$"
+else
+	skip "python3 open semantics (no /usr/bin/python3)"
+fi
+
+# audit mode: nothing denied, the open outside logged
+run audit 0 "$CALLGATE" run -m audit -p "$T/paths.json" -o "$T/audit.log" -- cat "$D/no/s"
+check "audit: the open outside succeeds" $? "$T/out" "^forbidden$"
+grep -F '"decision":"would-deny"' "$T/audit.log" | grep -qF "\"path\":\"$D/no/s\"" &&
+	ok "audit: would-deny with the path" || ko "audit: would-deny with the path" "$T/audit.log"
+
+# the races: 100,000 attempts each
+echo allowed >"$D/ok/file"
+echo forbidden >"$D/no/file"
+race() {
+	local name=$1 want=$2
+	shift 2
+	run "$name" 0 "$CALLGATE" run -p "$T/paths.json" -o /dev/null "$@"
+	local got
+	got=$(sed -nE 's/^forbidden_opens ([0-9]+).*/\1/p' "$T/out")
+	if [ "$want" = 0 ] && [ "$got" = 0 ]; then ok "$name: 0 forbidden opens ($(cat "$T/out"))"
+	elif [ "$want" = some ] && [ -n "$got" ] && [ "$got" -gt 0 ]; then ok "$name: beaten $got times, as expected"
+	else ko "$name: forbidden opens '$got', expected $want" "$T/err"; fi
+}
+race "race on the path buffer, emulated" 0 -- "$PROGS/race_open" "$D/ok/file" "$D/no/file" 100000
+race "race on a symlink, emulated" 0 -- "$PROGS/race_open" --symlink "$D/ok/link" "$D/ok/file" "$D/no/file" 100000
+race "race on the path buffer, advisory (--no-emulate)" some --no-emulate -- "$PROGS/race_open" "$D/ok/file" "$D/no/file" 20000
+race "race on a symlink, advisory (--no-emulate)" some --no-emulate -- "$PROGS/race_open" --symlink "$D/ok/link2" "$D/ok/file" "$D/no/file" 20000
+
+finish paths
