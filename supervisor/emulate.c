@@ -26,7 +26,10 @@ struct emu {
 	enum cg_arch arch;
 	int nr;
 	const uint64_t *args;
-	const char *path; /* our copy of the caller's path */
+	const char *path;   /* our copy of the caller's path */
+	char abs[PATH_MAX]; /* it, absolute and normalised as the caller sees it; "" unknown */
+	char target_proc[64], target_thread[96]; /* the caller's /proc/PID[/task/TID] */
+	char our_proc[64], our_thread[96];	 /* ours, in the thread that opens */
 	bool is_openat2;
 	struct open_how how;
 	int basefd; /* where a relative path starts (-1: absolute path) */
@@ -39,6 +42,7 @@ struct emu {
 	gid_t groups[GROUPS_MAX];
 	int n_groups;
 	mode_t umask;
+	pid_t ns_tgid, ns_tid; /* the caller's ids in its own pid namespace */
 	/* out */
 	int fd;
 	int err;
@@ -111,44 +115,151 @@ static int open_at(struct emu *e, int dirfd, const char *path, uint64_t flags, u
 	return openat(dirfd, path, (int)flags, (mode_t)mode);
 }
 
+/* If @p is @from or below it, write @to and the rest to @out. */
+static bool rewrite_prefix(const char *p, const char *from, const char *to, char *out, size_t size)
+{
+	size_t n = strlen(from);
+
+	if (!*from || strncmp(p, from, n) != 0 || (p[n] != '/' && p[n] != '\0'))
+		return false;
+	return (size_t)snprintf(out, size, "%s%s", to, p + n) < size;
+}
+
+/*
+ * /proc/self and /proc/thread-self name whoever opens them: when the
+ * supervisor opens for the caller, they must name the caller.  Also a path
+ * that resolved into our own /proc entry (through /dev/fd, say).
+ */
+static bool rewrite_self(const struct emu *e, const char *p, char *out, size_t size)
+{
+	return rewrite_prefix(p, "/proc/thread-self", e->target_thread, out, size) ||
+	       rewrite_prefix(p, "/proc/self", e->target_proc, out, size) ||
+	       rewrite_prefix(p, e->our_thread, e->target_thread, out, size) ||
+	       rewrite_prefix(p, e->our_proc, e->target_proc, out, size);
+}
+
+/* A directory of a process's /proc entry, whose symlinks are magic (fd/N,
+ * cwd, exe): opened through the kernel, never resolved by name. */
+static bool proc_pid_dir(const char *dir)
+{
+	const char *p = dir + 6;
+
+	if (strncmp(dir, "/proc/", 6) != 0 || *p < '0' || *p > '9')
+		return false;
+	return true;
+}
+
+/* @path's directory part into @dir and its last component into @last (a
+ * copy: @path may be rewritten while @last is in use).  -ENAMETOOLONG if
+ * the component is longer than NAME_MAX. */
+static int split(const char *path, char *dir, size_t size, char last[NAME_MAX + 1])
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t n;
+
+	if (strlen(name) > NAME_MAX)
+		return -ENAMETOOLONG;
+	strcpy(last, name);
+	if (!slash) {
+		snprintf(dir, size, ".");
+		return 0;
+	}
+	n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1; /* "/name" */
+	if (n >= size)
+		n = size - 1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return 0;
+}
+
 static void do_open(struct emu *e)
 {
 	uint64_t flags = e->how.flags | O_CLOEXEC, clear = 0;
-	char dir[PATH_MAX], candidate[PATH_MAX];
-	const char *slash = strrchr(e->path, '/');
-	const char *last = slash ? slash + 1 : e->path;
+	char path[PATH_MAX], dir[PATH_MAX], candidate[PATH_MAX], tmp[PATH_MAX], link[PATH_MAX];
 	int base = e->basefd >= 0 ? e->basefd : AT_FDCWD;
+	char last[NAME_MAX + 1];
 	struct stat lst, st;
-	bool symlink;
-	int parent, fd;
+	bool magic;
+	int parent = -1, fd;
 
-	if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
-		/* a directory by its own name: nothing can be created, so
-		 * open it and decide on what was opened */
-		fd = open_at(e, base, e->path, flags, e->how.mode);
-		if (fd < 0) {
+	snprintf(e->our_proc, sizeof(e->our_proc), "/proc/%d", (int)getpid());
+	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)getpid(),
+		 (int)syscall(SYS_gettid));
+	snprintf(path, sizeof(path), "%s", e->path);
+	if (e->abs[0] && rewrite_self(e, e->abs, tmp, sizeof(tmp))) {
+		snprintf(path, sizeof(path), "%s", tmp);
+		base = AT_FDCWD;
+	}
+
+	/* Resolve the parent, and symlinks in the last component, step by
+	 * step, as the caller would: every step may lead through /proc/self. */
+	for (int hops = 0;; hops++) {
+		if (hops > 40) {
+			e->err = ELOOP; /* as the kernel: too many links */
+			return;
+		}
+		if (split(path, dir, sizeof(dir), last) < 0) {
+			e->err = ENAMETOOLONG;
+			return;
+		}
+		if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+			/* a directory by its own name: nothing can be
+			 * created, so open it and decide on what it is */
+			fd = open_at(e, base, path, flags, e->how.mode);
+			if (fd < 0) {
+				e->err = errno;
+				return;
+			}
+			candidate[0] = '\0';
+			goto verify;
+		}
+		parent = open_at(e, base, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (parent < 0) {
 			e->err = errno;
 			return;
 		}
-		goto verify;
-	}
-	if (slash) {
-		size_t n = (size_t)(slash - e->path);
+		if (fd_path(e, parent, dir, sizeof(dir)) < 0) {
+			refuse(e);
+			close(parent);
+			return;
+		}
+		if (rewrite_self(e, dir, tmp, sizeof(tmp))) {
+			close(parent);
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s", tmp, last) >=
+			    sizeof(path)) {
+				e->err = ENAMETOOLONG;
+				return;
+			}
+			base = AT_FDCWD;
+			continue;
+		}
+		magic = proc_pid_dir(dir);
+		if (!magic && !(flags & O_NOFOLLOW) &&
+		    fstatat(parent, last, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
+			ssize_t n = readlinkat(parent, last, link, sizeof(link) - 1);
 
-		if (n == 0)
-			n = 1; /* "/name" */
-		memcpy(dir, e->path, n);
-		dir[n] = '\0';
-	} else {
-		strcpy(dir, ".");
+			close(parent);
+			if (n < 0) {
+				refuse(e);
+				return;
+			}
+			link[n] = '\0';
+			if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s%s", link[0] == '/' ? "" : dir,
+					     link[0] == '/' ? "" : "/", link) >= sizeof(tmp)) {
+				e->err = ENAMETOOLONG;
+				return;
+			}
+			if (!rewrite_self(e, tmp, path, sizeof(path)))
+				snprintf(path, sizeof(path), "%s", tmp);
+			base = AT_FDCWD;
+			continue;
+		}
+		break;
 	}
-	parent = open_at(e, base, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	if (parent < 0) {
-		e->err = errno;
-		return;
-	}
-	if (fd_path(e, parent, dir, sizeof(dir)) < 0 ||
-	    path_normalize(dir, last, candidate, sizeof(candidate)) < 0) {
+	if (path_normalize(dir, last, candidate, sizeof(candidate)) < 0) {
 		refuse(e);
 		close(parent);
 		return;
@@ -158,8 +269,6 @@ static void do_open(struct emu *e)
 		close(parent);
 		return;
 	}
-	symlink = fstatat(parent, last, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode) &&
-		  !(flags & O_NOFOLLOW);
 	/* never block the supervisor on a FIFO or a device */
 	if (fstatat(parent, last, &st, 0) == 0 &&
 	    (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
@@ -167,25 +276,14 @@ static void do_open(struct emu *e)
 		flags |= O_NONBLOCK;
 		clear = O_NONBLOCK;
 	}
-	if (symlink) {
-		/* where it leads is decided after the open; nothing is
-		 * created through a symlink */
-		fd = open_at(e, parent, last, flags & ~(uint64_t)(O_CREAT | O_EXCL), e->how.mode);
-		if (fd < 0 && errno == ENOENT && (flags & O_CREAT)) {
-			refuse(e); /* would create at the dangling link's target */
-			close(parent);
-			return;
-		}
-	} else {
-		fd = open_at(e, parent, last, flags | O_NOFOLLOW, e->how.mode);
-		if (fd < 0 && errno == ELOOP && !(e->how.flags & O_NOFOLLOW)) {
-			/* a symlink was swapped in since the check */
-			refuse(e);
-			close(parent);
-			return;
-		}
-	}
+	/* The last component is no symlink (it was resolved above), unless
+	 * it is a magic link of /proc/PID, which the kernel follows. */
+	fd = open_at(e, parent, last, magic ? flags : flags | O_NOFOLLOW, e->how.mode);
 	close(parent);
+	if (fd < 0 && errno == ELOOP && !magic && !(e->how.flags & O_NOFOLLOW)) {
+		refuse(e); /* a symlink was swapped in since the check */
+		return;
+	}
 	if (fd < 0) {
 		e->err = errno;
 		e->denied = false;
@@ -193,14 +291,19 @@ static void do_open(struct emu *e)
 	}
 	if (e->how.flags & __O_TMPFILE) {
 		/* nameless: the directory was checked as the candidate */
-		strcpy(e->real, candidate);
+		snprintf(e->real, sizeof(e->real), "%s", candidate);
 		goto done;
 	}
 verify:
 	if (fd_path(e, fd, e->real, sizeof(e->real)) < 0) {
-		refuse(e);
-		close(fd);
-		return;
+		/* a pipe or socket reached through /proc/PID/fd: it is what
+		 * the checked path names */
+		if (!candidate[0]) {
+			refuse(e);
+			close(fd);
+			return;
+		}
+		snprintf(e->real, sizeof(e->real), "%s", candidate);
 	}
 	if (!allowed(e, e->real)) {
 		close(fd);
@@ -282,6 +385,16 @@ static int caller_creds(pid_t tid, struct emu *e)
 	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
 		return -EIO;
 	e->fsgid = (gid_t)v[3];
+	/* NStgid / NSpid: the last number is the innermost namespace's */
+	e->ns_tgid = e->ns_tid = tid;
+	if ((p = strstr(buf, "\nNStgid:")))
+		for (p += 8; *p && *p != '\n'; p++)
+			if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '\t'))
+				e->ns_tgid = (pid_t)strtol(p, NULL, 10);
+	if ((p = strstr(buf, "\nNSpid:")))
+		for (p += 7; *p && *p != '\n'; p++)
+			if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '\t'))
+				e->ns_tid = (pid_t)strtol(p, NULL, 10);
 	p = strstr(buf, "\nGroups:");
 	e->n_groups = 0;
 	if (p) {
@@ -397,6 +510,8 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 	e->path = path;
 	if ((r = -caller_creds(tid, e)) > 0)
 		goto out;
+	if (proc_resolve_path(tid, dirfd, path, e->abs, sizeof(e->abs)) < 0)
+		e->abs[0] = '\0';
 	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
 	n = readlink(link, root, sizeof(root) - 1);
 	if (n < 0) {
@@ -405,6 +520,11 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 	}
 	root[n] = '\0';
 	e->chrooted = strcmp(root, "/") != 0;
+	/* in a chroot, /proc is the caller's mount: its own pid numbers */
+	snprintf(e->target_proc, sizeof(e->target_proc), "/proc/%d",
+		 e->chrooted ? (int)e->ns_tgid : (int)proc_tgid(tid));
+	snprintf(e->target_thread, sizeof(e->target_thread), "%s/task/%d", e->target_proc,
+		 e->chrooted ? (int)e->ns_tid : (int)tid);
 	e->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (e->rootfd < 0) {
 		r = errno;

@@ -82,11 +82,38 @@ else
 	skip "python3 open semantics (no /usr/bin/python3)"
 fi
 
+# /proc/self and what leads to it (/dev/fd, /dev/stdin) name the caller,
+# even though the supervisor does the opening
+run procsub 0 cg -- bash -c 'cat <(echo from-procsub); diff <(echo a) <(echo a) && echo same'
+check "bash process substitution (/dev/fd/63)" $? "$T/out" "^from-procsub$"
+run stdin 0 sh -c "echo piped | '$CALLGATE' run -p '$T/paths.json' -o /dev/null -- cat /dev/stdin"
+check "/dev/stdin is the caller's stdin" $? "$T/out" "^piped$"
+run selfstatus 0 cg -- sh -c 'echo $$; grep ^PPid: /proc/self/status'
+if [ $? -eq 0 ] && [ "$(sed -n 1p "$T/out")" = "$(sed -nE 's/^PPid:\s+//p' "$T/out")" ]; then ok "/proc/self is the caller's /proc entry"; else ko "/proc/self is the caller's /proc entry" "$T/out"; fi
+
 # audit mode: nothing denied, the open outside logged
 run audit 0 "$CALLGATE" run -m audit -p "$T/paths.json" -o "$T/audit.log" -- cat "$D/no/s"
 check "audit: the open outside succeeds" $? "$T/out" "^forbidden$"
 grep -F '"decision":"would-deny"' "$T/audit.log" | grep -qF "\"path\":\"$D/no/s\"" &&
 	ok "audit: would-deny with the path" || ko "audit: would-deny with the path" "$T/audit.log"
+
+# hostile pointers: the errno the kernel gives, without callgate and with it
+run badptr-plain 0 "$PROGS/badptr" "$D/ok"
+status_ok "hostile openat arguments: the kernel's own answers" $?
+run badptr 0 cg -- "$PROGS/badptr" "$D/ok"
+check "hostile openat arguments under the policy: the same errnos" $? "$T/out" "^ok no NUL before an unmapped page: -1 Bad address"
+
+# no fd left behind, in the target or in callgate, also with children
+# killed in the middle of emulated opens
+"$CALLGATE" run -p "$T/paths.json" -o /dev/null -- "$PROGS/openloop" "$D/ok/a" 2000 --children 20 >"$T/loop.out" 2>"$T/err" &
+cgpid=$!
+for _ in $(seq 50); do grep -q "^fds" "$T/loop.out" && break; sleep 0.1; done
+cgfds=$(ls "/proc/$cgpid/fd" 2>/dev/null | wc -l)
+wait "$cgpid"
+st=$?
+read -r _ _ before _ after <"$T/loop.out"
+if [ "$st" -eq 0 ] && [ -n "$after" ] && [ "$after" -le "$before" ]; then ok "target: no fd leaked by 2000 emulated opens ($before -> $after)"; else ko "target: no fd leaked (status $st: $(cat "$T/loop.out"))" "$T/err"; fi
+if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 12 ]; then ok "callgate holds $cgfds fds after 2000 emulated opens and 20 killed children"; else ko "callgate holds $cgfds fds" "$T/err"; fi
 
 # the races: 100,000 attempts each
 echo allowed >"$D/ok/file"
