@@ -934,6 +934,19 @@ static int dec_top(struct parser *ps, const cJSON *root)
 		} else if (json_key_equal(m->string, "flags")) {
 			r = dec_strv(ps, m, "flags", &p->flags, &p->n_flags);
 			flags_node = m;
+		} else if (json_key_equal(m->string, "advisory")) {
+			char *v = NULL;
+
+			r = dec_string(ps, m, "advisory", &v);
+			if (r >= 0 && v && strcmp(v, "deny") == 0)
+				p->advisory_deny = true;
+			else if (r >= 0 && v && strcmp(v, "allow") == 0)
+				p->advisory_deny = false;
+			else if (r >= 0 && v)
+				r = error_at(ps, pos_of(ps, m),
+					     "advisory: expected \"allow\" or \"deny\", got \"%s\"",
+					     v);
+			free(v);
 		} else if (json_key_equal(m->string, "listenerPath")) {
 			r = dec_string(ps, m, "listenerPath", &p->listener_path);
 		} else if (json_key_equal(m->string, "listenerMetadata")) {

@@ -310,6 +310,19 @@ static void handle(struct session *s)
 				return;
 			answered = how == EMU_ANSWERED;
 		}
+		if (!answered && d.response == DECISION_CONTINUE &&
+		    s->plan->mode == PLAN_MODE_ENFORCE && s->plan->policy->advisory_deny &&
+		    v.prule && (v.prule->src->n_paths || v.prule->src->n_addresses)) {
+			/* allowed on a copy the target could change: refused */
+			d = (struct decision){
+				.response = DECISION_ERROR,
+				.err = EPERM,
+				.logged = RECORD_DENY,
+				.log_err = EPERM,
+				.log = true,
+				.reason = "advisory rule refused (\"advisory\": \"deny\")"
+			};
+		}
 	} else {
 		v = plan_eval(s->plan, arch, req->data.nr, (const uint64_t *)req->data.args);
 		decision_make(&v, s->plan->mode, s->ask, &d);

@@ -132,6 +132,10 @@ struct policy {
 	size_t n_arch_map;
 	char **flags; /* SECCOMP_FILTER_FLAG_* names */
 	size_t n_flags;
+	/* callgate extension "advisory": "deny": a pattern rule's allow that
+	 * the supervisor cannot enforce (not an emulated open) fails with
+	 * EPERM instead of continuing on a decision the target can race */
+	bool advisory_deny;
 	char *listener_path;	 /* NULL when absent */
 	char *listener_metadata; /* NULL when absent */
 	struct policy_rule *rules;

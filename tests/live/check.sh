@@ -59,6 +59,10 @@ check "directory instead of a file" $? "$T/err" "Is a directory"
 run empty 2 "$CALLGATE" check "$T/empty.json"
 check "empty file" $? "$T/err" "empty.json:1:1: empty file"
 
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "advisory": "maybe"}\n' >"$T/adv.json"
+run advisory 2 "$CALLGATE" check "$T/adv.json"
+check "extension \"advisory\": bad value with its position" $? "$T/err" "adv.json:1:49: advisory: expected \"allow\" or \"deny\""
+
 # 5. several files: all reported, status 2 if any is bad
 run several 2 "$CALLGATE" check policies/default.json "$T/bad.json" "$PROFILES/docker-labs_allow.json"
 check "several files: each reported" $? "$T/out" "docker-labs_allow.json: valid"

@@ -82,6 +82,23 @@ else
 	skip "python3 open semantics (no /usr/bin/python3)"
 fi
 
+# "advisory": "deny": pattern allows that cannot be enforced are refused
+cat >"$T/adv.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "advisory": "deny", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/ok/**"]},
+ {"names": ["openat", "open"], "action": "SCMP_ACT_ALLOW", "paths": ["/**"]}
+]}
+EOF
+run adv-mkdir 1 "$CALLGATE" run -p "$T/adv.json" -o "$T/adv.log" -- mkdir "$D/ok/newdir"
+check "advisory deny: mkdir under a path rule is refused" $? "$T/err" "Operation not permitted"
+grep -F '"decision":"deny"' "$T/adv.log" | grep -qF 'advisory rule refused' &&
+	ok "advisory deny: the record says why" || ko "advisory deny: the record says why" "$T/adv.log"
+run adv-open 0 "$CALLGATE" run -p "$T/adv.json" -o /dev/null -- cat "$D/ok/a"
+check "advisory deny: emulated opens still allowed" $? "$T/out" "^hello$"
+sed 's/"deny"/"allow"/' "$T/adv.json" >"$T/adv2.json"
+run adv-allow 0 "$CALLGATE" run -p "$T/adv2.json" -o /dev/null -- mkdir "$D/ok/newdir"
+status_ok "advisory allow (the default): mkdir continues" $?
+
 # /proc/self and what leads to it (/dev/fd, /dev/stdin) name the caller,
 # even though the supervisor does the opening
 run procsub 0 cg -- bash -c 'cat <(echo from-procsub); diff <(echo a) <(echo a) && echo same'
