@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,6 +257,119 @@ static enum emulated emulated(struct session *s, const struct seccomp_notif *req
 	return EMU_UNANSWERED;
 }
 
+/* An emulated connect that is still in progress: answered when done. */
+struct pending_connect {
+	ev_io io; /* first: the callback finds its pending connect */
+	struct session *s;
+	uint64_t id;
+	struct record rec;
+	char addr[160];
+	char comm[64];
+	char exe[PATH_MAX];
+};
+
+static void answer(struct session *s, uint64_t id, int err)
+{
+	struct seccomp_notif_resp resp = { .id = id, .error = err ? -err : 0 };
+
+	/* ENOENT: the caller went away or was interrupted meanwhile */
+	while (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINTR)
+		;
+}
+
+static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct pending_connect *pc = (struct pending_connect *)w;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	(void)revents;
+	ev_io_stop(loop, w);
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	answer(pc->s, pc->id, err);
+	pc->rec.ret = err ? -err : 0;
+	pc->rec.time_usec = now_usec();
+	if (pc->rec.comment)
+		log_sink_record(pc->s->log, &pc->rec);
+	close(w->fd);
+	pc->s->pending--;
+	free(pc);
+}
+
+/*
+ * connect(2) carried out by the supervisor on the caller's own socket
+ * (pidfd_getfd) with its copy of the address: the address the kernel uses
+ * is the one that was checked.  Returns 0 when the call was answered, 1
+ * when it will be when the connection completes, -ESRCH when the caller is
+ * gone, -EOPNOTSUPP when it is not ours to emulate (AF_UNIX: the peer
+ * credentials would be ours; decide on the copy), or -errno to answer.
+ */
+static int emulate_connect(struct session *s, const struct seccomp_notif *req,
+			   const struct record *rec)
+{
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	pid_t tgid = proc_tgid((pid_t)req->pid);
+	struct pending_connect *pc;
+	int pidfd, fd, fl, r;
+
+	if (s->addr.family != AF_INET && s->addr.family != AF_INET6)
+		return -EOPNOTSUPP;
+	if (s->pending >= SESSION_PENDING_MAX)
+		return -EAGAIN; /* fail closed under a flood */
+	if (tgid <= 0)
+		return -ESRCH;
+	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	if (pidfd < 0)
+		return -ESRCH;
+	fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)args[0], 0);
+	r = errno;
+	close(pidfd);
+	if (fd < 0)
+		return r == EBADF ? -EBADF : -ESRCH;
+	if (notif_id_valid(s->listener, req->id) < 0) {
+		close(fd);
+		return -ESRCH;
+	}
+	/* The description is shared with the caller: non-blocking just for
+	 * the call, so the supervisor never waits on the network. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	r = connect(fd, (const struct sockaddr *)s->sockaddr, (socklen_t)args[2]) < 0 ? errno : 0;
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl);
+	if (r != EINPROGRESS || (fl >= 0 && (fl & O_NONBLOCK))) {
+		close(fd);
+		return r ? -r : 0;
+	}
+	/* A blocking caller waits for the outcome, as in the kernel. */
+	pc = calloc(1, sizeof(*pc));
+	if (!pc) {
+		close(fd);
+		return -ENOMEM;
+	}
+	pc->s = s;
+	pc->id = req->id;
+	pc->rec = *rec;
+	if (rec->addr) {
+		snprintf(pc->addr, sizeof(pc->addr), "%s", rec->addr);
+		pc->rec.addr = pc->addr;
+	}
+	if (rec->comm) {
+		snprintf(pc->comm, sizeof(pc->comm), "%s", rec->comm);
+		pc->rec.comm = pc->comm;
+	}
+	if (rec->exe) {
+		snprintf(pc->exe, sizeof(pc->exe), "%s", rec->exe);
+		pc->rec.exe = pc->exe;
+	}
+	s->pending++;
+	ev_io_init(&pc->io, connect_done, fd, EV_WRITE);
+	ev_io_start(s->loop, &pc->io);
+	return 1;
+}
+
 static void handle(struct session *s)
 {
 	const struct seccomp_notif *req = s->bufs.req;
@@ -309,6 +424,39 @@ static void handle(struct session *s)
 			if (how == EMU_GONE)
 				return;
 			answered = how == EMU_ANSWERED;
+		}
+		if (s->plan->mode == PLAN_MODE_ENFORCE && d.response == DECISION_CONTINUE && name &&
+		    strcmp(name, "connect") == 0 && ptrs.addr && !s->no_emulate) {
+			describe_caller(s, (pid_t)req->pid, &rec);
+			rec.provenance = RECORD_PROV_EMULATED;
+			rec.decision = RECORD_EMULATED;
+			rec.rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+			rec.comment = v.prule ? v.prule->src->comment : NULL;
+			rec.mode = plan_mode_to_string(s->plan->mode);
+			rec.arch = arch;
+			rec.nr = req->data.nr;
+			rec.syscall = name;
+			memcpy(rec.args, req->data.args, sizeof(rec.args));
+			r = emulate_connect(s, req, &rec);
+			if (r == -ESRCH) {
+				s->vanished++;
+				return;
+			}
+			if (r == 1) {
+				s->emulated++;
+				return; /* answered when the connection completes */
+			}
+			if (r != -EOPNOTSUPP) {
+				s->emulated++;
+				d.logged = RECORD_EMULATED;
+				rec.ret = r;
+				if (r == 0) {
+					answered = true;
+				} else {
+					d.response = DECISION_ERROR;
+					d.err = -r;
+				}
+			}
 		}
 		if (!answered && d.response == DECISION_CONTINUE &&
 		    s->plan->mode == PLAN_MODE_ENFORCE && s->plan->policy->advisory_deny &&

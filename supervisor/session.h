@@ -64,7 +64,11 @@ struct session {
 	char addr_text[160];
 	struct emulate_result emu;
 	uint64_t emulated; /* ro: calls carried out by the supervisor */
+	unsigned pending;  /* ro: emulated connects still in progress */
 };
+
+/* Emulated connects in progress at most (a target can make many). */
+#define SESSION_PENDING_MAX 1024
 
 /*
  * session_start() - serve @listener (ownership passes to the session) on

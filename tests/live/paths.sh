@@ -132,6 +132,58 @@ read -r _ _ before _ after <"$T/loop.out"
 if [ "$st" -eq 0 ] && [ -n "$after" ] && [ "$after" -le "$before" ]; then ok "target: no fd leaked by 2000 emulated opens ($before -> $after)"; else ko "target: no fd leaked (status $st: $(cat "$T/loop.out"))" "$T/err"; fi
 if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 12 ]; then ok "callgate holds $cgfds fds after 2000 emulated opens and 20 killed children"; else ko "callgate holds $cgfds fds" "$T/err"; fi
 
+# addresses: connect emulated on the caller's socket for inet and inet6
+cat >"$T/net.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["connect"], "action": "SCMP_ACT_ALLOW", "comment": "the database only",
+  "addresses": ["inet:127.0.0.1:47101", "inet6:[::1]:47103", "unix:$D/ok/*.sock"]},
+ {"names": ["connect"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}
+]}
+EOF
+if [ -x /usr/bin/python3 ]; then
+	run connect 0 "$CALLGATE" run -p "$T/net.json" -o "$T/net.log" -- /usr/bin/python3 -c "
+import socket, os
+def listener(fam, addr):
+    s = socket.socket(fam); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(addr); s.listen(8); return s
+def attempt(fam, addr, label):
+    c = socket.socket(fam)
+    try:
+        c.connect(addr); print(label, 'connected')
+    except OSError as e:
+        print(label, e.errno)
+    c.close()
+l1 = listener(socket.AF_INET, ('127.0.0.1', 47101)); l2 = listener(socket.AF_INET, ('127.0.0.1', 47102))
+l3 = listener(socket.AF_INET6, ('::1', 47103))
+u = socket.socket(socket.AF_UNIX); u.bind('$D/ok/db.sock'); u.listen(1)
+attempt(socket.AF_INET, ('127.0.0.1', 47101), 'inet-allowed')
+attempt(socket.AF_INET, ('127.0.0.1', 47102), 'inet-denied')
+attempt(socket.AF_INET6, ('::1', 47103), 'inet6-allowed')
+attempt(socket.AF_INET6, ('::ffff:127.0.0.1', 47102), 'mapped-denied')
+attempt(socket.AF_UNIX, '$D/ok/db.sock', 'unix-allowed')
+attempt(socket.AF_UNIX, '$D/ok/other', 'unix-denied')
+"
+	check "connect: allowed inet address" $? "$T/out" "^inet-allowed connected$"
+	check "connect: other port refused with the rule's errno" 0 "$T/out" "^inet-denied 13$"
+	check "connect: allowed inet6 address" 0 "$T/out" "^inet6-allowed connected$"
+	check "connect: IPv4-mapped address matched as IPv4" 0 "$T/out" "^mapped-denied 13$"
+	check "connect: allowed unix socket" 0 "$T/out" "^unix-allowed connected$"
+	check "connect: other unix path refused" 0 "$T/out" "^unix-denied 13$"
+	grep -F '"decision":"deny"' "$T/net.log" | grep -qF '"addr":"inet:127.0.0.1:47102"' &&
+		ok "connect: the denial is logged with the address" || ko "connect: the denial is logged with the address" "$T/net.log"
+else
+	skip "connect tests (no /usr/bin/python3)"
+fi
+sed 's/47101/47111/' "$T/net.json" >"$T/net2.json"
+run race-connect 0 "$CALLGATE" run -p "$T/net2.json" -o /dev/null -- "$PROGS/race_connect" 47111 47112 100000
+got=$(sed -nE 's/^forbidden_accepts ([0-9]+).*/\1/p' "$T/out")
+[ "$got" = 0 ] && ok "race on the sockaddr, emulated: 0 connections to the forbidden port ($(cat "$T/out"))" ||
+	ko "race on the sockaddr, emulated: '$got' connections to the forbidden port" "$T/err"
+run race-connect-adv 0 "$CALLGATE" run --no-emulate -p "$T/net2.json" -o /dev/null -- "$PROGS/race_connect" 47111 47112 20000
+got=$(sed -nE 's/^forbidden_accepts ([0-9]+).*/\1/p' "$T/out")
+[ -n "$got" ] && [ "$got" -gt 0 ] && ok "race on the sockaddr, advisory (--no-emulate): beaten $got times, as expected" ||
+	ko "race on the sockaddr, advisory: '$got'" "$T/err"
+
 # the races: 100,000 attempts each
 echo allowed >"$D/ok/file"
 echo forbidden >"$D/no/file"
