@@ -108,6 +108,21 @@ check "/dev/stdin is the caller's stdin" $? "$T/out" "^piped$"
 run selfstatus 0 cg -- sh -c 'echo $$; grep ^PPid: /proc/self/status'
 if [ $? -eq 0 ] && [ "$(sed -n 1p "$T/out")" = "$(sed -nE 's/^PPid:\s+//p' "$T/out")" ]; then ok "/proc/self is the caller's /proc entry"; else ko "/proc/self is the caller's /proc entry" "$T/out"; fi
 
+# git and python3 startup with imports, unchanged under the path policy
+if command -v git >/dev/null; then
+	run git 0 env HOME="$D/ok" GIT_CONFIG_NOSYSTEM=1 "$CALLGATE" run -p "$T/paths.json" -o "$T/git.log" -- \
+		sh -c "cd '$D/ok' && git init -q repo && cd repo && echo x > f && git add f &&
+		       git -c user.name=t -c user.email=t@example.com commit -qm first && git log --oneline | wc -l"
+	check "git init, add, commit in the allowed directory" $? "$T/out" "^1$"
+else
+	skip "git (not installed)"
+fi
+if [ -x /usr/bin/python3 ]; then
+	run pyimports 0 env HOME="$D/ok" "$CALLGATE" run -p "$T/paths.json" -o /dev/null -- \
+		/usr/bin/python3 -c "import json, email.parser, decimal, sqlite3, asyncio, subprocess; print('imports ok')"
+	check "python3 startup and imports" $? "$T/out" "^imports ok$"
+fi
+
 # audit mode: nothing denied, the open outside logged
 run audit 0 "$CALLGATE" run -m audit -p "$T/paths.json" -o "$T/audit.log" -- cat "$D/no/s"
 check "audit: the open outside succeeds" $? "$T/out" "^forbidden$"
