@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -386,7 +385,8 @@ static int caller_creds(pid_t tid, struct emu *e)
 		return -EIO;
 	e->fsgid = (gid_t)v[3];
 	/* NStgid / NSpid: the last number is the innermost namespace's */
-	e->ns_tgid = e->ns_tid = tid;
+	e->ns_tid = tid;
+	e->ns_tgid = (p = strstr(buf, "\nTgid:")) ? (pid_t)strtol(p + 6, NULL, 10) : tid;
 	if ((p = strstr(buf, "\nNStgid:")))
 		for (p += 8; *p && *p != '\n'; p++)
 			if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '\t'))
@@ -571,16 +571,10 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 		goto out;
 	}
 	{
-		struct seccomp_notif_addfd addfd = {
-			.id = req->id,
-			.flags = SECCOMP_ADDFD_FLAG_SEND,
-			.srcfd = (uint32_t)e->fd,
-			.newfd_flags = (e->how.flags & O_CLOEXEC) ? O_CLOEXEC : 0,
-		};
-		int got = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		int got = notif_addfd_send(listener, req->id, e->fd, e->how.flags & O_CLOEXEC);
 
 		/* ENOENT here: the caller is gone, or was interrupted */
-		r = got < 0 ? (errno == ENOENT ? ESRCH : errno) : 0;
+		r = got < 0 ? (got == -ENOENT ? ESRCH : -got) : 0;
 		res->fd = got;
 		close(e->fd);
 	}

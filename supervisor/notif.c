@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -71,6 +72,31 @@ int notif_send_error(int listener, struct notif_bufs *b, int err)
 	b->resp->id = b->req->id;
 	b->resp->error = -err;
 	return send_resp(listener, b);
+}
+
+int notif_send_id(int listener, uint64_t id, int err)
+{
+	struct seccomp_notif_resp resp = { .id = id, .error = err > 0 ? -err : 0 };
+
+	for (;;) {
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int notif_addfd_send(int listener, uint64_t id, int srcfd, bool cloexec)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = (uint32_t)srcfd,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	int r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+
+	return r < 0 ? -errno : r;
 }
 
 int notif_id_valid(int listener, uint64_t id)

@@ -40,6 +40,18 @@ int notif_recv(int listener, struct notif_bufs *b);
 int notif_send_continue(int listener, struct notif_bufs *b);
 int notif_send_error(int listener, struct notif_bufs *b, int err);
 
+/* Answer notification @id (from any thread): the call returns 0, or fails
+ * with -@err when err > 0. */
+int notif_send_id(int listener, uint64_t id, int err);
+
+/*
+ * notif_addfd_send() - place @srcfd in the caller of notification @id and
+ * answer the call with its number there (SECCOMP_ADDFD_FLAG_SEND, 5.14).
+ * @cloexec sets O_CLOEXEC on it.  Returns the number, or -errno (-ENOENT:
+ * the caller is gone or was interrupted; -EBADF: an O_PATH file).
+ */
+int notif_addfd_send(int listener, uint64_t id, int srcfd, bool cloexec);
+
 /* Whether notification @id is still pending (the task has not gone away or
  * been interrupted): 0 if valid, -ENOENT if not. */
 int notif_id_valid(int listener, uint64_t id);

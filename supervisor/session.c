@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,15 +267,6 @@ struct pending_connect {
 	char exe[PATH_MAX];
 };
 
-static void answer(struct session *s, uint64_t id, int err)
-{
-	struct seccomp_notif_resp resp = { .id = id, .error = err ? -err : 0 };
-
-	/* ENOENT: the caller went away or was interrupted meanwhile */
-	while (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINTR)
-		;
-}
-
 static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct pending_connect *pc = (struct pending_connect *)w;
@@ -287,7 +277,8 @@ static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_stop(loop, w);
 	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
-	answer(pc->s, pc->id, err);
+	/* -ENOENT: the caller went away or was interrupted meanwhile */
+	notif_send_id(pc->s->listener, pc->id, err);
 	pc->rec.ret = err ? -err : 0;
 	pc->rec.time_usec = now_usec();
 	if (pc->rec.comment)
