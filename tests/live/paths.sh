@@ -123,6 +123,38 @@ if [ -x /usr/bin/python3 ]; then
 	check "python3 startup and imports" $? "$T/out" "^imports ok$"
 fi
 
+# a chrooted target: paths, and absolute symlinks, as it sees them
+if [ "$(id -u)" -eq 0 ] && [ -x /bin/busybox ] && command -v chroot >/dev/null; then
+	R=$T/root
+	mkdir -p "$R/bin" "$R/ok" "$R/no"
+	cp /bin/busybox "$R/bin/"
+	echo inside >"$R/ok/f"
+	echo forbidden >"$R/no/f"
+	ln -s /no/f "$R/ok/abs-out"
+	ln -s /ok/f "$R/ok/abs-in"
+	cat >"$T/chroot.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["open", "openat", "openat2", "creat"], "action": "SCMP_ACT_ALLOW",
+  "paths": ["/usr/**", "/lib/**", "/lib64/**", "/etc/**", "/bin/**", "/ok/**", "/proc/**", "/dev/**"]},
+ {"names": ["open", "openat", "openat2", "creat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}
+]}
+EOF
+	ch() { "$CALLGATE" run -p "$T/chroot.json" -o /dev/null -- chroot "$R" /bin/busybox "$@"; }
+	run chroot-in 0 ch cat /ok/f
+	check "chroot: an allowed path inside the target's root" $? "$T/out" "^inside$"
+	run chroot-out 1 ch cat /no/f
+	check "chroot: a path outside the policy, inside the root" $? "$T/err" "Permission denied"
+	run chroot-abs-in 0 ch cat /ok/abs-in
+	check "chroot: an absolute symlink resolves inside the target's root" $? "$T/out" "^inside$"
+	run chroot-abs-out 1 ch cat /ok/abs-out
+	check "chroot: an absolute symlink to a forbidden file" $? "$T/err" "Permission denied"
+	run chroot-create 0 ch sh -c 'echo made > /ok/new'
+	[ $? -eq 0 ] && [ "$(cat "$R/ok/new" 2>/dev/null)" = made ] && ok "chroot: O_CREAT inside the target's root" ||
+		ko "chroot: O_CREAT inside the target's root" "$T/err"
+else
+	skip "chroot target (needs root, busybox-static and chroot)"
+fi
+
 # audit mode: nothing denied, the open outside logged
 run audit 0 "$CALLGATE" run -m audit -p "$T/paths.json" -o "$T/audit.log" -- cat "$D/no/s"
 check "audit: the open outside succeeds" $? "$T/out" "^forbidden$"
