@@ -169,14 +169,8 @@ ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, siz
 	size_t rlen;
 	int r;
 
-	n = proc_link(tid, "root", root, sizeof(root));
-	if (n < 0)
-		return n;
-	if (path[0] == '/') {
-		/* absolute in the target's own root */
-		r = path_normalize("/", path, out, size);
-		return r;
-	}
+	if (path[0] == '/')
+		return path_normalize("/", path, out, size); /* in the target's own root */
 	if (dirfd == AT_FDCWD)
 		snprintf(what, sizeof(what), "cwd");
 	else
@@ -186,6 +180,9 @@ ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, siz
 		return n == -ENOENT ? -EBADF : n;
 	if (base[0] != '/')
 		return -ENOTDIR; /* a pipe, a socket, an anon inode */
+	n = proc_link(tid, "root", root, sizeof(root));
+	if (n < 0)
+		return n;
 	/* as the target sees it: below its root (which is "/" unless chrooted) */
 	rlen = strlen(root);
 	if (rlen > 1 && strncmp(base, root, rlen) == 0 && (base[rlen] == '/' || !base[rlen]))

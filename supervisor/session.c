@@ -181,6 +181,21 @@ static void describe_caller(struct session *s, pid_t tid, struct record *rec)
 	rec->exe = proc_exe(tid, s->exe, sizeof(s->exe)) >= 0 ? s->exe : NULL;
 }
 
+/* The record's fields that come from the call, its caller and the verdict. */
+static void fill_record(struct session *s, const struct seccomp_notif *req, enum cg_arch arch,
+			const char *name, const struct plan_verdict *v, struct record *rec)
+{
+	rec->time_usec = now_usec();
+	rec->arch = arch;
+	rec->nr = req->data.nr;
+	rec->syscall = name;
+	memcpy(rec->args, req->data.args, sizeof(rec->args));
+	rec->rule = v->rule >= 0 ? v->rule : RECORD_RULE_DEFAULT;
+	rec->comment = v->prule ? v->prule->src->comment : NULL;
+	rec->mode = plan_mode_to_string(s->plan->mode);
+	describe_caller(s, (pid_t)req->pid, rec);
+}
+
 static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
 {
 	switch (d->response) {
@@ -262,6 +277,7 @@ struct pending_connect {
 	struct session *s;
 	uint64_t id;
 	struct record rec;
+	bool log; /* the rule asks for a record */
 	char addr[160];
 	char comm[64];
 	char exe[PATH_MAX];
@@ -281,7 +297,7 @@ static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
 	notif_send_id(pc->s->listener, pc->id, err);
 	pc->rec.ret = err ? -err : 0;
 	pc->rec.time_usec = now_usec();
-	if (pc->rec.comment)
+	if (pc->log)
 		log_sink_record(pc->s->log, &pc->rec);
 	close(w->fd);
 	pc->s->pending--;
@@ -297,7 +313,7 @@ static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
  * credentials would be ours; decide on the copy), or -errno to answer.
  */
 static int emulate_connect(struct session *s, const struct seccomp_notif *req,
-			   const struct record *rec)
+			   const struct record *rec, bool log)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tgid = proc_tgid((pid_t)req->pid);
@@ -343,6 +359,9 @@ static int emulate_connect(struct session *s, const struct seccomp_notif *req,
 	pc->s = s;
 	pc->id = req->id;
 	pc->rec = *rec;
+	pc->rec.decision = RECORD_EMULATED;
+	pc->rec.provenance = RECORD_PROV_EMULATED;
+	pc->log = log;
 	if (rec->addr) {
 		snprintf(pc->addr, sizeof(pc->addr), "%s", rec->addr);
 		pc->rec.addr = pc->addr;
@@ -371,7 +390,7 @@ static void handle(struct session *s)
 	const struct plan_entry *e;
 	enum cg_arch arch;
 	const char *name;
-	bool valid = true, decoded = false, answered = false;
+	bool valid = true, decoded = false, answered = false, filled = false;
 	int r = 0;
 
 	s->notifications++;
@@ -418,17 +437,9 @@ static void handle(struct session *s)
 		}
 		if (s->plan->mode == PLAN_MODE_ENFORCE && d.response == DECISION_CONTINUE && name &&
 		    strcmp(name, "connect") == 0 && ptrs.addr && !s->no_emulate) {
-			describe_caller(s, (pid_t)req->pid, &rec);
-			rec.provenance = RECORD_PROV_EMULATED;
-			rec.decision = RECORD_EMULATED;
-			rec.rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-			rec.comment = v.prule ? v.prule->src->comment : NULL;
-			rec.mode = plan_mode_to_string(s->plan->mode);
-			rec.arch = arch;
-			rec.nr = req->data.nr;
-			rec.syscall = name;
-			memcpy(rec.args, req->data.args, sizeof(rec.args));
-			r = emulate_connect(s, req, &rec);
+			fill_record(s, req, arch, name, &v, &rec);
+			filled = true;
+			r = emulate_connect(s, req, &rec, d.log);
 			if (r == -ESRCH) {
 				s->vanished++;
 				return;
@@ -440,6 +451,7 @@ static void handle(struct session *s)
 			if (r != -EOPNOTSUPP) {
 				s->emulated++;
 				d.logged = RECORD_EMULATED;
+				rec.provenance = RECORD_PROV_EMULATED;
 				rec.ret = r;
 				if (r == 0) {
 					answered = true;
@@ -469,19 +481,12 @@ static void handle(struct session *s)
 
 answer:
 	if (d.log) {
-		rec.time_usec = now_usec();
-		rec.arch = arch;
-		rec.nr = req->data.nr;
-		rec.syscall = name;
-		memcpy(rec.args, req->data.args, sizeof(rec.args));
+		if (!filled)
+			fill_record(s, req, arch, name, &v, &rec);
 		rec.decision = d.logged;
 		rec.err = d.log_err;
-		rec.rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-		rec.comment = v.prule ? v.prule->src->comment : NULL;
-		rec.mode = plan_mode_to_string(s->plan->mode);
 		rec.action = d.action;
 		rec.reason = d.reason;
-		describe_caller(s, (pid_t)req->pid, &rec);
 		if (!decoded)
 			decode(s, req, name, &ptrs, &rec);
 		/* pids are reused: what was read must be the caller's */

@@ -182,7 +182,7 @@ if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 12 ]; then ok "callgate holds $cgfds fds
 # addresses: connect emulated on the caller's socket for inet and inet6
 cat >"$T/net.json" <<EOF
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
- {"names": ["connect"], "action": "SCMP_ACT_ALLOW", "comment": "the database only",
+ {"names": ["connect"], "action": "SCMP_ACT_ALLOW", "comment": "the database only", "log": true,
   "addresses": ["inet:127.0.0.1:47101", "inet6:[::1]:47103", "unix:$D/ok/*.sock"]},
  {"names": ["connect"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}
 ]}
@@ -218,6 +218,10 @@ attempt(socket.AF_UNIX, '$D/ok/other', 'unix-denied')
 	check "connect: other unix path refused" 0 "$T/out" "^unix-denied 13$"
 	grep -F '"decision":"deny"' "$T/net.log" | grep -qF '"addr":"inet:127.0.0.1:47102"' &&
 		ok "connect: the denial is logged with the address" || ko "connect: the denial is logged with the address" "$T/net.log"
+	grep -F '"addr":"inet:127.0.0.1:47101"' "$T/net.log" | grep -F '"decision":"emulated"' | grep -qF '"provenance":"emulated"' &&
+		ok "connect: a logged inet connect says emulated" || ko "connect: a logged inet connect says emulated" "$T/net.log"
+	grep -F '"addr":"unix:' "$T/net.log" | grep -F '"decision":"allow"' | grep -qF '"provenance":"advisory"' &&
+		ok "connect: a logged unix connect says advisory" || ko "connect: a logged unix connect says advisory" "$T/net.log"
 else
 	skip "connect tests (no /usr/bin/python3)"
 fi
