@@ -8,16 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "callgate/pathmatch.h"
 #include "callgate/record.h"
+#include "caller.h"
 #include "emulate.h"
 #include "procmem.h"
-
-#define GROUPS_MAX 256
 
 struct emu {
 	/* in */
@@ -32,16 +34,8 @@ struct emu {
 	bool is_openat2;
 	struct open_how how;
 	int basefd; /* where a relative path starts (-1: absolute path) */
-	int rootfd;
-	int procfd; /* the worker's /proc/thread-self/fd, opened before chroot */
-	bool chrooted;
-	bool switch_creds;
-	uid_t fsuid;
-	gid_t fsgid;
-	gid_t groups[GROUPS_MAX];
-	int n_groups;
-	mode_t umask;
-	pid_t ns_tgid, ns_tid; /* the caller's ids in its own pid namespace */
+	int procfd; /* the opening thread's /proc/thread-self/fd */
+	struct caller caller;
 	/* out */
 	int fd;
 	int err;
@@ -319,124 +313,12 @@ done:
 	e->err = 0;
 }
 
-static void *worker(void *arg)
+static void run_open(void *arg, int procfd)
 {
 	struct emu *e = arg;
 
-	/* This thread alone takes the caller's root, umask and credentials:
-	 * unshare(CLONE_FS) and the raw set*id calls are per thread (glibc's
-	 * wrappers would change every thread of the supervisor). */
-	if (syscall(SYS_unshare, CLONE_FS) < 0) {
-		refuse(e);
-		return NULL;
-	}
-	e->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (e->procfd < 0 || (e->chrooted && (fchdir(e->rootfd) < 0 || chroot(".") < 0))) {
-		refuse(e);
-		goto out;
-	}
-	umask(e->umask);
-	if (e->switch_creds) {
-		if (syscall(SYS_setgroups, e->n_groups, e->groups) < 0) {
-			refuse(e);
-			goto out;
-		}
-		syscall(SYS_setfsgid, e->fsgid);
-		syscall(SYS_setfsuid, e->fsuid);
-		if ((gid_t)syscall(SYS_setfsgid, -1) != e->fsgid ||
-		    (uid_t)syscall(SYS_setfsuid, -1) != e->fsuid) {
-			refuse(e);
-			goto out;
-		}
-	}
+	e->procfd = procfd;
 	do_open(e);
-out:
-	if (e->procfd >= 0)
-		close(e->procfd);
-	return NULL;
-}
-
-/* fsuid, fsgid, groups and umask of @tid. */
-static int caller_creds(pid_t tid, struct emu *e)
-{
-	char path[64], buf[4096];
-	const char *p;
-	unsigned long v[4];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	p = strstr(buf, "\nUmask:");
-	e->umask = p ? (mode_t)strtoul(p + 7, NULL, 8) : 022;
-	p = strstr(buf, "\nUid:");
-	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
-		return -EIO;
-	e->fsuid = (uid_t)v[3];
-	p = strstr(buf, "\nGid:");
-	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
-		return -EIO;
-	e->fsgid = (gid_t)v[3];
-	/* NStgid / NSpid: the last number is the innermost namespace's */
-	e->ns_tid = tid;
-	e->ns_tgid = (p = strstr(buf, "\nTgid:")) ? (pid_t)strtol(p + 6, NULL, 10) : tid;
-	if ((p = strstr(buf, "\nNStgid:")))
-		for (p += 8; *p && *p != '\n'; p++)
-			if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '\t'))
-				e->ns_tgid = (pid_t)strtol(p, NULL, 10);
-	if ((p = strstr(buf, "\nNSpid:")))
-		for (p += 7; *p && *p != '\n'; p++)
-			if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '\t'))
-				e->ns_tid = (pid_t)strtol(p, NULL, 10);
-	p = strstr(buf, "\nGroups:");
-	e->n_groups = 0;
-	if (p) {
-		char *end;
-
-		p += 8;
-		while (e->n_groups < GROUPS_MAX) {
-			unsigned long g = strtoul(p, &end, 10);
-
-			if (end == p)
-				break;
-			e->groups[e->n_groups++] = (gid_t)g;
-			p = end;
-		}
-	}
-	return 0;
-}
-
-/* Whether the caller's root, credentials and (for a creation) umask are
- * ours, so the open needs no thread of its own. */
-static bool same_as_us(const struct emu *e)
-{
-	gid_t groups[GROUPS_MAX];
-	int n;
-	mode_t mask;
-
-	if (e->chrooted || e->fsuid != geteuid() || e->fsgid != getegid())
-		return false;
-	n = getgroups(GROUPS_MAX, groups);
-	if (n != e->n_groups)
-		return false;
-	for (int i = 0; i < n; i++)
-		if (groups[i] != e->groups[i])
-			return false;
-	if (e->how.flags & (O_CREAT | __O_TMPFILE)) {
-		/* our umask, read without changing it for long */
-		mask = umask(0);
-		umask(mask);
-		if (mask != e->umask)
-			return false;
-	}
-	return true;
 }
 
 int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
@@ -445,10 +327,9 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
 	struct emu *e;
-	char path[PATH_MAX], link[64], root[PATH_MAX];
+	char path[PATH_MAX], link[64];
 	uint64_t path_arg;
 	int dirfd = AT_FDCWD, r = 0;
-	pthread_t t;
 	ssize_t n;
 
 	res->fd = -1;
@@ -463,7 +344,7 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 			   .nr = req->data.nr,
 			   .args = args,
 			   .basefd = -1,
-			   .rootfd = -1,
+			   .caller = { .rootfd = -1 },
 			   .procfd = -1,
 			   .fd = -1,
 			   .rule = RECORD_RULE_DEFAULT };
@@ -508,28 +389,18 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 		goto out;
 	}
 	e->path = path;
-	if ((r = -caller_creds(tid, e)) > 0)
+	r = -caller_read(tid, &e->caller);
+	if (r > 0) {
+		r = r == ENOENT ? ESRCH : r;
 		goto out;
+	}
 	if (proc_resolve_path(tid, dirfd, path, e->abs, sizeof(e->abs)) < 0)
 		e->abs[0] = '\0';
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
-	n = readlink(link, root, sizeof(root) - 1);
-	if (n < 0) {
-		r = errno;
-		goto out;
-	}
-	root[n] = '\0';
-	e->chrooted = strcmp(root, "/") != 0;
 	/* in a chroot, /proc is the caller's mount: its own pid numbers */
 	snprintf(e->target_proc, sizeof(e->target_proc), "/proc/%d",
-		 e->chrooted ? (int)e->ns_tgid : (int)proc_tgid(tid));
+		 e->caller.chrooted ? (int)e->caller.ns_tgid : (int)proc_tgid(tid));
 	snprintf(e->target_thread, sizeof(e->target_thread), "%s/task/%d", e->target_proc,
-		 e->chrooted ? (int)e->ns_tid : (int)tid);
-	e->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (e->rootfd < 0) {
-		r = errno;
-		goto out;
-	}
+		 e->caller.chrooted ? (int)e->caller.ns_tid : (int)tid);
 	if (path[0] != '/') {
 		if (dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
@@ -542,27 +413,13 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 			goto out;
 		}
 	}
-	e->switch_creds = geteuid() == 0;
 	/* All of the above must be the caller's: pids are reused. */
 	if (notif_id_valid(listener, req->id) < 0) {
 		r = ESRCH;
 		goto out;
 	}
-	if (same_as_us(e)) {
-		/* nothing to take from the caller: open right here */
-		e->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (e->procfd < 0)
-			refuse(e);
-		else
-			do_open(e);
-		if (e->procfd >= 0)
-			close(e->procfd);
-	} else if (pthread_create(&t, NULL, worker, e) == 0) {
-		pthread_join(t, NULL);
-	} else {
-		r = EAGAIN;
-		goto out;
-	}
+	if (caller_run(&e->caller, e->how.flags & (O_CREAT | __O_TMPFILE), false, run_open, e) < 0)
+		refuse(e); /* its identity could not be taken: fail closed */
 	res->rule = e->rule;
 	res->denied = e->denied;
 	snprintf(res->path, sizeof(res->path), "%s", e->real[0] ? e->real : path);
@@ -581,9 +438,178 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 out:
 	if (e->basefd >= 0)
 		close(e->basefd);
-	if (e->rootfd >= 0)
-		close(e->rootfd);
+	caller_done(&e->caller);
 	free(e);
+	res->err = r;
+	return -r;
+}
+
+bool emulate_is_bind(const char *name)
+{
+	return name && strcmp(name, "bind") == 0;
+}
+
+struct bind_job {
+	const struct plan *plan;
+	enum cg_arch arch;
+	int nr;
+	const uint64_t *args;
+	int sock;
+	const void *sa;
+	socklen_t len;
+	const struct cg_sockaddr *addr;
+	int basefd; /* the caller's cwd, for a relative path */
+	/* out */
+	int err;
+	bool denied;
+	int rule;
+	char real[PATH_MAX];
+};
+
+/*
+ * A path of the unix domain: the parent directory is pinned (opened), the
+ * address it leads to decided on, and the socket bound by its last
+ * component from there, so no symlink swapped in later redirects it.
+ */
+static void bind_unix_path(struct bind_job *b, int procfd)
+{
+	char dir[PATH_MAX], real[PATH_MAX], last[NAME_MAX + 1], name[16];
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct cg_sockaddr a = *b->addr;
+	struct plan_ptrs ptrs = { .addr = &a };
+	struct plan_verdict v;
+	int parent;
+	ssize_t n;
+
+	if (split(b->addr->path, dir, sizeof(dir), last) < 0) {
+		b->err = ENAMETOOLONG;
+		return;
+	}
+	if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+		b->err = *last ? EADDRINUSE : ENOENT; /* as mknod(2) would fail */
+		return;
+	}
+	parent = openat(b->basefd >= 0 ? b->basefd : AT_FDCWD, dir,
+			O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0) {
+		b->err = errno;
+		return;
+	}
+	snprintf(name, sizeof(name), "%d", parent);
+	n = readlinkat(procfd, name, real, sizeof(real) - 1);
+	if (n <= 0 || real[0] != '/' || (size_t)n >= sizeof(real) - 1) {
+		b->err = EACCES; /* cannot be pinned down: fail closed */
+		b->denied = true;
+		close(parent);
+		return;
+	}
+	real[n] = '\0';
+	if (path_normalize(real, last, b->real, sizeof(b->real)) < 0 ||
+	    strlen(b->real) > CG_UNIX_PATH_MAX) {
+		b->err = EACCES;
+		b->denied = true;
+		close(parent);
+		return;
+	}
+	snprintf(a.path, sizeof(a.path), "%s", b->real);
+	a.path_len = strlen(a.path);
+	v = plan_eval_ptrs(b->plan, b->arch, b->nr, b->args, &ptrs);
+	b->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+	b->err = verdict_errno(&v);
+	b->denied = b->err != 0;
+	if (b->err || fchdir(parent) < 0) {
+		b->err = b->err ? b->err : errno;
+		close(parent);
+		return;
+	}
+	close(parent);
+	memcpy(un.sun_path, last, strlen(last) + 1);
+	b->err = bind(b->sock, (const struct sockaddr *)&un,
+		      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(last) + 1)) < 0
+			 ? errno
+			 : 0;
+}
+
+static void run_bind(void *arg, int procfd)
+{
+	struct bind_job *b = arg;
+
+	if (b->addr->family == AF_UNIX && !b->addr->abstract && !b->addr->unnamed) {
+		bind_unix_path(b, procfd);
+		return;
+	}
+	/* the address needs no resolving: bound from our copy, with the
+	 * caller's capabilities (CAP_NET_BIND_SERVICE for a low port) */
+	b->err = bind(b->sock, b->sa, b->len) < 0 ? errno : 0;
+}
+
+int emulate_bind(int listener, const struct seccomp_notif *req, const struct plan *plan,
+		 enum cg_arch arch, const void *sa, size_t len, const struct cg_sockaddr *addr,
+		 struct emulate_result *res)
+{
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	pid_t tid = (pid_t)req->pid;
+	struct bind_job *b;
+	struct caller c = { .rootfd = -1 };
+	bool path = addr->family == AF_UNIX && !addr->abstract && !addr->unnamed;
+	char link[64];
+	int r;
+
+	res->fd = -1;
+	res->denied = false;
+	res->rule = RECORD_RULE_DEFAULT;
+	res->path[0] = '\0';
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -(res->err = ENOMEM);
+	*b = (struct bind_job){ .plan = plan,
+				.arch = arch,
+				.nr = req->data.nr,
+				.args = args,
+				.sa = sa,
+				.len = (socklen_t)len,
+				.addr = addr,
+				.basefd = -1,
+				.rule = RECORD_RULE_DEFAULT };
+	b->sock = caller_getfd(tid, (int)args[0]);
+	if (b->sock < 0) {
+		r = b->sock == -EBADF ? EBADF : ESRCH;
+		goto out;
+	}
+	r = -caller_read(tid, &c);
+	if (r > 0) {
+		r = r == ENOENT ? ESRCH : r;
+		goto out;
+	}
+	if (path && addr->path[0] != '/') {
+		snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
+		b->basefd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (b->basefd < 0) {
+			r = ESRCH;
+			goto out;
+		}
+	}
+	if (notif_id_valid(listener, req->id) < 0) {
+		r = ESRCH;
+		goto out;
+	}
+	/* a path is bound from a cwd of its own: always in a thread */
+	r = -caller_run(&c, path, path, run_bind, b);
+	if (r > 0) {
+		b->err = EACCES; /* its identity could not be taken: fail closed */
+		b->denied = true;
+	}
+	r = b->err;
+	res->rule = b->rule;
+	res->denied = b->denied;
+	snprintf(res->path, sizeof(res->path), "%s", b->real);
+out:
+	if (b->sock >= 0)
+		close(b->sock);
+	if (b->basefd >= 0)
+		close(b->basefd);
+	caller_done(&c);
+	free(b);
 	res->err = r;
 	return -r;
 }

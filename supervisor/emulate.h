@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 
+#include "callgate/addrmatch.h"
 #include "callgate/plan.h"
 #include "notif.h"
 
@@ -52,5 +53,24 @@ struct emulate_result {
  */
 int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
 		 enum cg_arch arch, const char *name, struct emulate_result *res);
+
+/* Whether @name is a call emulate_bind() handles. */
+bool emulate_is_bind(const char *name);
+
+/*
+ * emulate_bind() - carry out the bind(2) of notification @req on the
+ * caller's own socket (pidfd_getfd) with @sa, our copy of its address
+ * (@len bytes, decoded as @addr), as the caller (caller.h: its
+ * capabilities decide a privileged port; its credentials, umask, root and
+ * cwd a unix socket file).  A unix path is bound from its pinned parent
+ * directory by its last component, after the address it really leads to
+ * (symlinks resolved: @res->path) was decided on with @plan.  Does not
+ * answer the notification.  Returns 0 when bound, -ESRCH when the caller
+ * went away, else -errno to fail the call with (@res->denied: the policy's
+ * refusal).
+ */
+int emulate_bind(int listener, const struct seccomp_notif *req, const struct plan *plan,
+		 enum cg_arch arch, const void *sa, size_t len, const struct cg_sockaddr *addr,
+		 struct emulate_result *res);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "callgate/sysargs.h"
+#include "caller.h"
 #include "log.h"
 #include "procmem.h"
 #include "session.h"
@@ -52,7 +53,7 @@ static void summary_count(struct summary *s, enum cg_arch arch, int nr, const st
 	row->calls++;
 	if (d->logged == RECORD_WOULD_DENY)
 		row->would_deny++;
-	else if (d->response == DECISION_CONTINUE)
+	else if (d->response == DECISION_CONTINUE || d->response == DECISION_DONE)
 		row->allowed++;
 	else
 		row->denied++;
@@ -161,6 +162,18 @@ static int decode(struct session *s, const struct seccomp_notif *req, const char
 			return EFAULT;
 		if (sockaddr_decode(s->sockaddr, (size_t)len, &s->addr) < 0)
 			return EINVAL;
+		if (s->addr.family == AF_UNIX && !s->addr.abstract && !s->addr.unnamed &&
+		    s->addr.path[0] != '/') {
+			/* relative to the cwd, as the kernel resolves it; a
+			 * result too long for an address is matched as given */
+			char abs[PATH_MAX];
+
+			if (proc_resolve_path(tid, AT_FDCWD, s->addr.path, abs, sizeof(abs)) > 0 &&
+			    strlen(abs) <= CG_UNIX_PATH_MAX) {
+				snprintf(s->addr.path, sizeof(s->addr.path), "%s", abs);
+				s->addr.path_len = strlen(abs);
+			}
+		}
 		ptrs->addr = &s->addr;
 		if (sockaddr_format(&s->addr, s->addr_text, sizeof(s->addr_text)) > 0)
 			rec->addr = s->addr_text;
@@ -201,6 +214,7 @@ static int respond(struct session *s, const struct seccomp_notif *req, const str
 	switch (d->response) {
 	case DECISION_CONTINUE: return notif_send_continue(s->listener, &s->bufs);
 	case DECISION_ERROR: return notif_send_error(s->listener, &s->bufs, d->err);
+	case DECISION_DONE: return notif_send_error(s->listener, &s->bufs, 0);
 	case DECISION_TRAP: {
 		pid_t tgid = proc_tgid((pid_t)req->pid);
 
@@ -215,6 +229,16 @@ static int respond(struct session *s, const struct seccomp_notif *req, const str
 		kill((pid_t)req->pid, SIGKILL);
 		return notif_send_error(s->listener, &s->bufs, EPERM);
 	}
+}
+
+/* The rule that decided on what an emulated call really reached. */
+static void set_rule(const struct session *s, struct plan_verdict *v, int rule)
+{
+	v->rule = rule;
+	v->prule = NULL;
+	for (size_t i = 0; rule >= 0 && i < s->plan->n_rules; i++)
+		if ((int)s->plan->rules[i].index == rule)
+			v->prule = &s->plan->rules[i];
 }
 
 enum emulated {
@@ -241,11 +265,7 @@ static enum emulated emulated(struct session *s, const struct seccomp_notif *req
 	if (r == -EOPNOTSUPP)
 		return EMU_UNANSWERED; /* O_PATH: decided on the copy, continued */
 	s->emulated++;
-	v->rule = er->rule;
-	v->prule = NULL;
-	for (size_t i = 0; er->rule >= 0 && i < s->plan->n_rules; i++)
-		if ((int)s->plan->rules[i].index == er->rule)
-			v->prule = &s->plan->rules[i];
+	set_rule(s, v, er->rule);
 	rec->n_paths = 1;
 	rec->paths[0] = er->path;
 	rec->provenance = RECORD_PROV_EMULATED;
@@ -316,24 +336,16 @@ static int emulate_connect(struct session *s, const struct seccomp_notif *req,
 			   const struct record *rec, bool log)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
-	pid_t tgid = proc_tgid((pid_t)req->pid);
 	struct pending_connect *pc;
-	int pidfd, fd, fl, r;
+	int fd, fl, r;
 
 	if (s->addr.family != AF_INET && s->addr.family != AF_INET6)
 		return -EOPNOTSUPP;
 	if (s->pending >= SESSION_PENDING_MAX)
 		return -EAGAIN; /* fail closed under a flood */
-	if (tgid <= 0)
-		return -ESRCH;
-	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-	if (pidfd < 0)
-		return -ESRCH;
-	fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)args[0], 0);
-	r = errno;
-	close(pidfd);
+	fd = caller_getfd((pid_t)req->pid, (int)args[0]);
 	if (fd < 0)
-		return r == EBADF ? -EBADF : -ESRCH;
+		return fd == -EBADF ? -EBADF : -ESRCH;
 	if (notif_id_valid(s->listener, req->id) < 0) {
 		close(fd);
 		return -ESRCH;
@@ -454,12 +466,47 @@ static void handle(struct session *s)
 				rec.provenance = RECORD_PROV_EMULATED;
 				rec.ret = r;
 				if (r == 0) {
-					answered = true;
+					d.response = DECISION_DONE;
 				} else {
 					d.response = DECISION_ERROR;
 					d.err = -r;
 				}
 			}
+		}
+		if (s->plan->mode == PLAN_MODE_ENFORCE && d.response == DECISION_CONTINUE &&
+		    emulate_is_bind(name) && ptrs.addr && !s->no_emulate) {
+			/* bound from our copy of the address, as the caller */
+			r = emulate_bind(s->listener, req, s->plan, arch, s->sockaddr,
+					 (size_t)req->data.args[2], &s->addr, &s->emu);
+			if (r == -ESRCH) {
+				s->vanished++;
+				return;
+			}
+			s->emulated++;
+			if (s->emu.path[0]) {
+				/* a unix path: decided on where it really leads */
+				set_rule(s, &v, s->emu.rule);
+				snprintf(s->addr_text, sizeof(s->addr_text), "unix:%.*s",
+					 CG_UNIX_PATH_MAX, s->emu.path);
+			}
+			rec.provenance = RECORD_PROV_EMULATED;
+			if (r == 0) {
+				d.response = DECISION_DONE;
+				d.logged = RECORD_EMULATED;
+				d.log = v.prule && v.prule->src->log;
+			} else if (s->emu.denied) {
+				d = (struct decision){ .response = DECISION_ERROR,
+						       .err = -r,
+						       .logged = RECORD_DENY,
+						       .log_err = -r,
+						       .log = true };
+			} else {
+				d.response = DECISION_ERROR;
+				d.err = -r;
+				d.logged = RECORD_EMULATED;
+				rec.ret = r;
+			}
+			r = 0;
 		}
 		if (!answered && d.response == DECISION_CONTINUE &&
 		    s->plan->mode == PLAN_MODE_ENFORCE && s->plan->policy->advisory_deny &&
@@ -489,6 +536,9 @@ answer:
 		rec.reason = d.reason;
 		if (!decoded)
 			decode(s, req, name, &ptrs, &rec);
+		/* a refusal is final: the kernel never reads the memory again */
+		if (rec.provenance == RECORD_PROV_ADVISORY && d.response != DECISION_CONTINUE)
+			rec.provenance = RECORD_PROV_EMULATED;
 		/* pids are reused: what was read must be the caller's */
 		valid = valid && notif_id_valid(s->listener, req->id) == 0;
 	}

@@ -22,6 +22,7 @@
 enum decision_response {
 	DECISION_CONTINUE,     /* let the kernel run the call */
 	DECISION_ERROR,	       /* fail it with -err */
+	DECISION_DONE,	       /* the supervisor made the call: it returns 0 */
 	DECISION_TRAP,	       /* SIGSYS to the thread, then fail with ENOSYS */
 	DECISION_KILL_THREAD,  /* kill (a notified thread cannot be killed alone: */
 	DECISION_KILL_PROCESS, /*  both kill the thread group) */

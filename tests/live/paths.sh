@@ -179,6 +179,24 @@ read -r _ _ before _ after <"$T/loop.out"
 if [ "$st" -eq 0 ] && [ -n "$after" ] && [ "$after" -le "$before" ]; then ok "target: no fd leaked by 2000 emulated opens ($before -> $after)"; else ko "target: no fd leaked (status $st: $(cat "$T/loop.out"))" "$T/err"; fi
 if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 12 ]; then ok "callgate holds $cgfds fds after 2000 emulated opens and 20 killed children"; else ko "callgate holds $cgfds fds" "$T/err"; fi
 
+# capabilities: the emulated open grants what the kernel would grant the
+# caller, so a root target without CAP_DAC_OVERRIDE stays out of a 0600 file
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	echo secret >"$D/ok/nobody-only"
+	chown nobody "$D/ok/nobody-only"
+	chmod 600 "$D/ok/nobody-only"
+	nocap() { setpriv --bounding-set -dac_override,-dac_read_search -- "$@"; }
+	run caps-bare 1 nocap cat "$D/ok/nobody-only"
+	check "capabilities: without the policy, root lacking CAP_DAC_OVERRIDE is refused" $? "$T/err" "Permission denied"
+	run caps 1 cg -- setpriv --bounding-set -dac_override,-dac_read_search -- cat "$D/ok/nobody-only"
+	check "capabilities: the emulated open is refused as the kernel refuses it" $? "$T/err" "Permission denied"
+	run caps-full 0 cg -- cat "$D/ok/nobody-only"
+	check "capabilities: root with CAP_DAC_OVERRIDE reads it through the emulated open" $? "$T/out" "^secret$"
+	rm -f "$D/ok/nobody-only"
+else
+	skip "capability tests (need root and setpriv)"
+fi
+
 # addresses: connect emulated on the caller's socket for inet and inet6
 cat >"$T/net.json" <<EOF
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
@@ -224,6 +242,84 @@ attempt(socket.AF_UNIX, '$D/ok/other', 'unix-denied')
 		ok "connect: a logged unix connect says advisory" || ko "connect: a logged unix connect says advisory" "$T/net.log"
 else
 	skip "connect tests (no /usr/bin/python3)"
+fi
+
+# bind: emulated on the caller's socket, as the caller
+mkdir -p "$D/ok/sock" "$D/no/sock"
+ln -s "$D/no/sock" "$D/ok/sock/sneak"
+cat >"$T/bind.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["bind"], "action": "SCMP_ACT_ALLOW", "comment": "loopback and the socket directory", "log": true,
+  "addresses": ["inet:127.0.0.1:*", "inet6:[::1]:*", "unix:$D/ok/sock/**", "unix:@callgate-*"]},
+ {"names": ["bind"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}
+]}
+EOF
+cat >"$T/bind.py" <<EOF
+import os, socket, sys
+def attempt(label, fam, addr, typ=socket.SOCK_STREAM):
+    s = socket.socket(fam, typ)
+    try:
+        s.bind(addr); print(label, 'bound')
+    except OSError as e:
+        print(label, e.errno)
+    return s
+keep = [attempt('inet-allowed', socket.AF_INET, ('127.0.0.1', 0)),
+        attempt('inet-any-denied', socket.AF_INET, ('0.0.0.0', 0)),
+        attempt('inet6-allowed', socket.AF_INET6, ('::1', 0)),
+        attempt('udp-allowed', socket.AF_INET, ('127.0.0.1', 0), socket.SOCK_DGRAM),
+        attempt('low-port', socket.AF_INET, ('127.0.0.1', int(sys.argv[1]))),
+        attempt('unix-allowed', socket.AF_UNIX, '$D/ok/sock/a.sock'),
+        attempt('unix-in-use', socket.AF_UNIX, '$D/ok/sock/a.sock'),
+        attempt('unix-denied', socket.AF_UNIX, '$D/no/sock/b.sock'),
+        attempt('unix-symlink-out', socket.AF_UNIX, '$D/ok/sock/sneak/c.sock'),
+        attempt('abstract-allowed', socket.AF_UNIX, '\\0callgate-test-%d' % os.getpid()),
+        attempt('abstract-denied', socket.AF_UNIX, '\\0other-%d' % os.getpid())]
+os.chdir('$D/ok/sock')
+keep.append(attempt('unix-relative', socket.AF_UNIX, 'r.sock'))
+keep[5].listen(1)
+c = socket.socket(socket.AF_UNIX); c.connect('$D/ok/sock/a.sock'); print('unix-connect-to-bound ok')
+EOF
+if [ -x /usr/bin/python3 ]; then
+	run bind 0 "$CALLGATE" run -p "$T/bind.json" -o "$T/bind.log" -- /usr/bin/python3 "$T/bind.py" 0
+	check "bind: allowed inet address" $? "$T/out" "^inet-allowed bound$"
+	check "bind: other address refused with the rule's errno" 0 "$T/out" "^inet-any-denied 13$"
+	check "bind: allowed inet6 address" 0 "$T/out" "^inet6-allowed bound$"
+	check "bind: allowed UDP socket" 0 "$T/out" "^udp-allowed bound$"
+	check "bind: allowed unix path" 0 "$T/out" "^unix-allowed bound$"
+	check "bind: a unix path in use: EADDRINUSE, as the kernel" 0 "$T/out" "^unix-in-use 98$"
+	check "bind: unix path outside the policy" 0 "$T/out" "^unix-denied 13$"
+	check "bind: through a symlink out of the allowed directory: refused on where it leads" 0 "$T/out" "^unix-symlink-out 13$"
+	check "bind: allowed abstract name" 0 "$T/out" "^abstract-allowed bound$"
+	check "bind: other abstract name" 0 "$T/out" "^abstract-denied 13$"
+	check "bind: relative unix path, resolved against the cwd" 0 "$T/out" "^unix-relative bound$"
+	check "bind: the bound unix socket accepts connections" 0 "$T/out" "^unix-connect-to-bound ok$"
+	[ -S "$D/ok/sock/a.sock" ] && [ ! -e "$D/no/sock/b.sock" ] && [ ! -e "$D/no/sock/c.sock" ] &&
+		ok "bind: socket files only where the policy allows" || ko "bind: socket files only where the policy allows"
+	grep -F '"syscall":"bind"' "$T/bind.log" | grep -F '"decision":"emulated"' | grep -qF '"provenance":"emulated"' &&
+		ok "bind: a logged bind says emulated" || ko "bind: a logged bind says emulated" "$T/bind.log"
+	grep -F '"decision":"deny"' "$T/bind.log" | grep -qF "\"addr\":\"unix:$D/no/sock/c.sock\"" &&
+		ok "bind: the symlink's refusal is logged with the address it leads to" || ko "bind: the symlink's refusal is logged" "$T/bind.log"
+	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+		rm -f "$D/ok/sock/"*.sock
+		run bind-nocap 0 "$CALLGATE" run -p "$T/bind.json" -o /dev/null -- \
+			setpriv --bounding-set -net_bind_service -- /usr/bin/python3 "$T/bind.py" 81
+		check "bind: a low port without CAP_NET_BIND_SERVICE: EACCES, as the kernel" $? "$T/out" "^low-port 13$"
+		rm -f "$D/ok/sock/"*.sock
+		run bind-cap 0 "$CALLGATE" run -p "$T/bind.json" -o /dev/null -- /usr/bin/python3 "$T/bind.py" 81
+		check "bind: a low port with CAP_NET_BIND_SERVICE" $? "$T/out" "^low-port bound$"
+		rm -f "$D/ok/sock/"*.sock
+		chmod 1777 "$D/ok/sock"
+		chmod o+x "$T" "$D" "$D/ok"
+		chmod o+r "$T/bind.py"
+		run bind-nobody 0 "$CALLGATE" run -p "$T/bind.json" -o /dev/null -- \
+			setpriv --reuid nobody --regid nogroup --clear-groups -- /usr/bin/python3 "$T/bind.py" 0
+		[ $? -eq 0 ] && [ "$(stat -c %U "$D/ok/sock/a.sock" 2>/dev/null)" = nobody ] &&
+			ok "bind: the socket file belongs to the caller" || ko "bind: the socket file belongs to the caller" "$T/err"
+	else
+		skip "bind capability and ownership tests (need root and setpriv)"
+	fi
+else
+	skip "bind tests (no /usr/bin/python3)"
 fi
 sed 's/47101/47111/' "$T/net.json" >"$T/net2.json"
 run race-connect 0 "$CALLGATE" run -p "$T/net2.json" -o /dev/null -- "$PROGS/race_connect" 47111 47112 100000

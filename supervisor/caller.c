@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caller.h"
+
+/* Our effective capabilities, as a 64-bit mask. */
+static int caps_get(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+
+	return syscall(SYS_capget, &hdr, data) < 0 ? -errno : 0;
+}
+
+static uint64_t caps_effective(void)
+{
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (caps_get(data) < 0)
+		return 0;
+	return (uint64_t)data[1].effective << 32 | data[0].effective;
+}
+
+/* The calling thread's effective set made @want, as far as its permitted
+ * set goes (setfsuid() may have dropped some that the caller has). */
+static int caps_set_effective(uint64_t want)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	int r = caps_get(data);
+
+	if (r < 0)
+		return r;
+	data[0].effective = data[0].permitted & (uint32_t)want;
+	data[1].effective = data[1].permitted & (uint32_t)(want >> 32);
+	/* capset(2) is per thread, which is what is wanted here */
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+static bool same_userns(pid_t tid)
+{
+	char path[64];
+	struct stat theirs, ours;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	if (stat(path, &theirs) < 0 || stat("/proc/self/ns/user", &ours) < 0)
+		return false;
+	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
+/* The last number of a "Name:\tA\tB..." line (the innermost namespace). */
+static long last_number(const char *p, long fallback)
+{
+	long v = fallback;
+
+	for (; *p && *p != '\n'; p++)
+		if (*p >= '0' && *p <= '9' && (p[-1] == ' ' || p[-1] == '\t'))
+			v = strtol(p, NULL, 10);
+	return v;
+}
+
+static int read_status(pid_t tid, struct caller *c)
+{
+	char path[64], buf[4096];
+	const char *p;
+	unsigned long v[4];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	buf[n] = '\0';
+	p = strstr(buf, "\nUmask:");
+	c->umask = p ? (mode_t)strtoul(p + 7, NULL, 8) : 022;
+	p = strstr(buf, "\nUid:");
+	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+		return -EIO;
+	c->fsuid = (uid_t)v[3];
+	p = strstr(buf, "\nGid:");
+	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
+		return -EIO;
+	c->fsgid = (gid_t)v[3];
+	p = strstr(buf, "\nCapEff:");
+	if (!p || sscanf(p + 8, "%" SCNx64, &c->cap_eff) != 1)
+		return -EIO;
+	c->ns_tid = tid;
+	c->ns_tgid = (p = strstr(buf, "\nTgid:")) ? (pid_t)strtol(p + 6, NULL, 10) : tid;
+	if ((p = strstr(buf, "\nNStgid:")))
+		c->ns_tgid = (pid_t)last_number(p + 8, c->ns_tgid);
+	if ((p = strstr(buf, "\nNSpid:")))
+		c->ns_tid = (pid_t)last_number(p + 7, c->ns_tid);
+	p = strstr(buf, "\nGroups:");
+	c->n_groups = 0;
+	if (p) {
+		char *end;
+
+		p += 8;
+		while (c->n_groups < CALLER_GROUPS_MAX) {
+			unsigned long g = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			c->groups[c->n_groups++] = (gid_t)g;
+			p = end;
+		}
+	}
+	return 0;
+}
+
+int caller_read(pid_t tid, struct caller *c)
+{
+	char link[64], root[8];
+	ssize_t n;
+	int r;
+
+	c->tid = tid;
+	c->rootfd = -1;
+	r = read_status(tid, c);
+	if (r < 0)
+		return r;
+	c->foreign_userns = !same_userns(tid);
+	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
+	n = readlink(link, root, sizeof(root));
+	if (n < 0)
+		return -errno;
+	c->chrooted = !(n == 1 && root[0] == '/');
+	c->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return c->rootfd < 0 ? -errno : 0;
+}
+
+void caller_done(struct caller *c)
+{
+	if (c->rootfd >= 0)
+		close(c->rootfd);
+	c->rootfd = -1;
+}
+
+static uint64_t caps_of(const struct caller *c)
+{
+	return c->foreign_userns ? 0 : c->cap_eff;
+}
+
+bool caller_is_us(const struct caller *c, bool creates)
+{
+	gid_t groups[CALLER_GROUPS_MAX];
+	int n;
+	mode_t mask;
+
+	if (c->chrooted || c->foreign_userns || c->fsuid != geteuid() || c->fsgid != getegid())
+		return false;
+	if (caps_effective() != caps_of(c))
+		return false;
+	n = getgroups(CALLER_GROUPS_MAX, groups);
+	if (n != c->n_groups)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (groups[i] != c->groups[i])
+			return false;
+	if (creates) {
+		/* our umask, read without changing it for long */
+		mask = umask(0);
+		umask(mask);
+		if (mask != c->umask)
+			return false;
+	}
+	return true;
+}
+
+/* The identity into this thread, which has a struct fs of its own. */
+static int assume(const struct caller *c)
+{
+	if (c->chrooted && (fchdir(c->rootfd) < 0 || chroot(".") < 0))
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno; /* no cwd outside the root: fn sets its own */
+	umask(c->umask);
+	if (geteuid() == 0) {
+		/* the raw calls: glibc's would change every thread */
+		if (syscall(SYS_setgroups, c->n_groups, c->groups) < 0)
+			return -errno;
+		syscall(SYS_setfsgid, c->fsgid);
+		syscall(SYS_setfsuid, c->fsuid);
+		if ((gid_t)syscall(SYS_setfsgid, -1) != c->fsgid ||
+		    (uid_t)syscall(SYS_setfsuid, -1) != c->fsuid)
+			return -EPERM;
+	} else if (c->fsuid != geteuid() || c->fsgid != getegid()) {
+		return -EPERM; /* not ours to take */
+	}
+	/* last: the calls above need capabilities the caller may lack */
+	return caps_set_effective(caps_of(c));
+}
+
+struct job {
+	const struct caller *c;
+	void (*fn)(void *arg, int procfd);
+	void *arg;
+	int err;
+};
+
+static void *thread_main(void *arg)
+{
+	struct job *j = arg;
+	int procfd;
+
+	/* unshare(CLONE_FS) is per thread: root, cwd and umask become ours
+	 * alone to change */
+	if (syscall(SYS_unshare, CLONE_FS) < 0) {
+		j->err = -errno;
+		return NULL;
+	}
+	procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0) {
+		j->err = -errno;
+		return NULL;
+	}
+	j->err = assume(j->c);
+	if (j->err == 0)
+		j->fn(j->arg, procfd);
+	close(procfd);
+	return NULL;
+}
+
+int caller_run(const struct caller *c, bool creates, bool own_thread,
+	       void (*fn)(void *arg, int procfd), void *arg)
+{
+	struct job j = { .c = c, .fn = fn, .arg = arg };
+	pthread_t t;
+	int r;
+
+	if (!own_thread && caller_is_us(c, creates)) {
+		int procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (procfd < 0)
+			return -errno;
+		fn(arg, procfd);
+		close(procfd);
+		return 0;
+	}
+	r = pthread_create(&t, NULL, thread_main, &j);
+	if (r)
+		return -r;
+	pthread_join(t, NULL);
+	return j.err;
+}
+
+int caller_getfd(pid_t tid, int fd)
+{
+	char path[64], buf[512];
+	const char *p;
+	pid_t tgid = -1;
+	int pidfd, got, err;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	pidfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (pidfd < 0)
+		return -ESRCH;
+	n = read(pidfd, buf, sizeof(buf) - 1);
+	close(pidfd);
+	if (n > 0) {
+		buf[n] = '\0';
+		if ((p = strstr(buf, "\nTgid:")))
+			tgid = (pid_t)strtol(p + 6, NULL, 10);
+	}
+	if (tgid <= 0)
+		return -ESRCH;
+	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	if (pidfd < 0)
+		return -ESRCH;
+	got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = errno;
+	close(pidfd);
+	if (got >= 0)
+		return got;
+	return err == EBADF ? -EBADF : err == EPERM ? -EPERM : -ESRCH;
+}

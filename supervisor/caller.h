@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The identity a call is made with, as the kernel checks it: root
+ * directory, credentials used for file access (fsuid, fsgid, supplementary
+ * groups), umask and effective capabilities.  An emulated call runs in a
+ * thread of the supervisor that has taken the caller's identity, so the
+ * kernel grants the supervisor exactly what it would grant the caller.
+ *
+ * Capabilities: the thread keeps, of its own effective set, only what the
+ * caller has.  A caller in another user namespace has its capabilities over
+ * that namespace only; the thread then has none at all, and the caller's
+ * access is what its uid and gids give it (fail closed).
+ */
+#ifndef CALLGATE_SUPERVISOR_CALLER_H
+#define CALLGATE_SUPERVISOR_CALLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CALLER_GROUPS_MAX 256
+
+struct caller {
+	pid_t tid;
+	pid_t ns_tgid, ns_tid; /* its ids in its own pid namespace */
+	uid_t fsuid;
+	gid_t fsgid;
+	gid_t groups[CALLER_GROUPS_MAX];
+	int n_groups;
+	mode_t umask;
+	uint64_t cap_eff;
+	bool foreign_userns; /* in a user namespace other than ours */
+	int rootfd;	     /* O_PATH: its root directory */
+	bool chrooted;	     /* root is not "/" as we see it */
+};
+
+/*
+ * caller_read() - the identity of thread @tid, from /proc/TID.  Returns 0
+ * or -errno (-ENOENT, -ESRCH: it is gone).  The caller checks the
+ * notification afterwards (pids are reused) and releases @c with
+ * caller_done().
+ */
+int caller_read(pid_t tid, struct caller *c);
+void caller_done(struct caller *c);
+
+/* Whether a call made by the supervisor itself would be checked exactly as
+ * @c's (@creates: the umask matters too). */
+bool caller_is_us(const struct caller *c, bool creates);
+
+/*
+ * caller_run() - run @fn(@arg, procfd) as @c: in the supervisor's own
+ * thread when caller_is_us(@c, @creates) and not @own_thread, else in a
+ * thread that took @c's identity first (its root, fs credentials, umask and
+ * capabilities; and a cwd of its own, which @fn may change).  procfd is
+ * the running thread's /proc/thread-self/fd, opened before any chroot.
+ * Returns 0 once @fn has returned, or -errno when it could not run (the
+ * identity could not be taken: fail closed).
+ */
+int caller_run(const struct caller *c, bool creates, bool own_thread,
+	       void (*fn)(void *arg, int procfd), void *arg);
+
+/*
+ * caller_getfd() - a duplicate of file descriptor @fd of @tid's process
+ * (pidfd_getfd(2)): the same open file description.  Returns it, or -EBADF
+ * (no such fd), -ESRCH (gone), -errno.
+ */
+int caller_getfd(pid_t tid, int fd);
+
+#endif
