@@ -227,8 +227,10 @@ attempt(socket.AF_INET6, ('::1', 47103), 'inet6-allowed')
 attempt(socket.AF_INET6, ('::ffff:127.0.0.1', 47102), 'mapped-denied')
 attempt(socket.AF_UNIX, '$D/ok/db.sock', 'unix-allowed')
 attempt(socket.AF_UNIX, '$D/ok/other', 'unix-denied')
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.connect(('127.0.0.1', 47101)); print('udp', u.getpeername()[1])
 "
 	check "connect: allowed inet address" $? "$T/out" "^inet-allowed connected$"
+	check "connect: a UDP connect, done at once, is answered" 0 "$T/out" "^udp 47101$"
 	check "connect: other port refused with the rule's errno" 0 "$T/out" "^inet-denied 13$"
 	check "connect: allowed inet6 address" 0 "$T/out" "^inet6-allowed connected$"
 	check "connect: IPv4-mapped address matched as IPv4" 0 "$T/out" "^mapped-denied 13$"
