@@ -213,26 +213,35 @@ struct job {
 	int err;
 };
 
+int caller_enter(const struct caller *c, int *procfd)
+{
+	int r;
+
+	/* unshare(CLONE_FS) is per thread: root, cwd and umask become ours
+	 * alone to change */
+	if (syscall(SYS_unshare, CLONE_FS) < 0)
+		return -errno;
+	*procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*procfd < 0)
+		return -errno;
+	r = assume(c);
+	if (r < 0) {
+		close(*procfd);
+		*procfd = -1;
+	}
+	return r;
+}
+
 static void *thread_main(void *arg)
 {
 	struct job *j = arg;
 	int procfd;
 
-	/* unshare(CLONE_FS) is per thread: root, cwd and umask become ours
-	 * alone to change */
-	if (syscall(SYS_unshare, CLONE_FS) < 0) {
-		j->err = -errno;
-		return NULL;
-	}
-	procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0) {
-		j->err = -errno;
-		return NULL;
-	}
-	j->err = assume(j->c);
-	if (j->err == 0)
+	j->err = caller_enter(j->c, &procfd);
+	if (j->err == 0) {
 		j->fn(j->arg, procfd);
-	close(procfd);
+		close(procfd);
+	}
 	return NULL;
 }
 
@@ -289,4 +298,11 @@ int caller_getfd(pid_t tid, int fd)
 	if (got >= 0)
 		return got;
 	return err == EBADF ? -EBADF : err == EPERM ? -EPERM : -ESRCH;
+}
+
+int caller_copy(const struct caller *c, struct caller *copy)
+{
+	*copy = *c;
+	copy->rootfd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 3);
+	return copy->rootfd < 0 ? -errno : 0;
 }

@@ -60,6 +60,16 @@ int caller_run(const struct caller *c, bool creates, bool own_thread,
 	       void (*fn)(void *arg, int procfd), void *arg);
 
 /*
+ * caller_enter() - make the calling thread, which must be one of the
+ * supervisor's own and end with the call made, @c: what caller_run() does
+ * before its function.  Sets *@procfd.  Returns 0 or -errno.
+ */
+int caller_enter(const struct caller *c, int *procfd);
+
+/* A copy of @c that holds its own root fd.  Returns 0 or -errno. */
+int caller_copy(const struct caller *c, struct caller *copy);
+
+/*
  * caller_getfd() - a duplicate of file descriptor @fd of @tid's process
  * (pidfd_getfd(2)): the same open file description.  Returns it, or -EBADF
  * (no such fd), -ESRCH (gone), -errno.

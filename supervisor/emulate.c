@@ -38,6 +38,7 @@ struct emu {
 	struct caller caller;
 	/* out */
 	int fd;
+	bool wait; /* fd is the O_PATH fd of a FIFO to wait on */
 	int err;
 	bool denied; /* err is the policy's answer, not the open's */
 	int rule;
@@ -182,6 +183,14 @@ static void do_open(struct emu *e)
 	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)getpid(),
 		 (int)syscall(SYS_gettid));
 	snprintf(path, sizeof(path), "%s", e->path);
+	if (e->abs[0] && e->caller.ns_tid == e->caller.tid &&
+	    rewrite_prefix(e->abs, e->our_proc, "", tmp, sizeof(tmp))) {
+		/* The supervisor's own /proc entry, by its number: this
+		 * thread would pass the kernel's ptrace checks there (same
+		 * thread group), the caller would not; never opened for it. */
+		refuse(e);
+		return;
+	}
 	if (e->abs[0] && rewrite_self(e, e->abs, tmp, sizeof(tmp))) {
 		snprintf(path, sizeof(path), "%s", tmp);
 		base = AT_FDCWD;
@@ -262,7 +271,25 @@ static void do_open(struct emu *e)
 		close(parent);
 		return;
 	}
-	/* never block the supervisor on a FIFO or a device */
+	if (fstatat(parent, last, &st, 0) == 0 && S_ISFIFO(st.st_mode) &&
+	    !(flags & (O_NONBLOCK | O_PATH)) && (flags & O_ACCMODE) != O_RDWR) {
+		/* A blocking open of a FIFO waits for its other end: pinned
+		 * here (O_PATH), decided on, then waited for in a thread
+		 * (fifowait.h).  What O_PATH ignores is answered here. */
+		if ((flags & O_CREAT) && (flags & O_EXCL)) {
+			e->err = EEXIST;
+			close(parent);
+			return;
+		}
+		if (flags & O_DIRECTORY) {
+			e->err = ENOTDIR;
+			close(parent);
+			return;
+		}
+		flags = O_PATH | O_CLOEXEC;
+		e->wait = true;
+	}
+	/* never block the supervisor on a device */
 	if (fstatat(parent, last, &st, 0) == 0 &&
 	    (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
 	    !(flags & O_NONBLOCK) && !(flags & O_PATH)) {
@@ -334,6 +361,7 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 
 	res->fd = -1;
 	res->denied = false;
+	res->wait = false;
 	res->rule = RECORD_RULE_DEFAULT;
 	res->path[0] = '\0';
 	e = calloc(1, sizeof(*e));
@@ -426,6 +454,23 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 	if (e->err) {
 		r = e->err;
 		goto out;
+	}
+	if (e->wait) {
+		/* the FIFO's other end is waited for elsewhere */
+		r = -caller_copy(&e->caller, &res->caller);
+		if (r > 0) {
+			close(e->fd);
+			goto out;
+		}
+		res->fd = e->fd;
+		res->wait_flags = (int)e->how.flags;
+		res->err = 0;
+		res->wait = true;
+		if (e->basefd >= 0)
+			close(e->basefd);
+		caller_done(&e->caller);
+		free(e);
+		return 1;
 	}
 	{
 		int got = notif_addfd_send(listener, req->id, e->fd, e->how.flags & O_CLOEXEC);

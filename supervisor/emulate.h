@@ -12,9 +12,11 @@
  * before anything is created; the last component is then opened with
  * O_NOFOLLOW unless it is a symlink, whose target is checked after the open
  * (and which is never created through: O_CREAT on a dangling symlink fails
- * with the rule's errno).  A FIFO or device is opened with O_NONBLOCK, which
- * is cleared afterwards unless the caller asked for it, so the supervisor
- * never blocks: a FIFO writer with no reader gets ENXIO instead of waiting.
+ * with the rule's errno).  A blocking open of a FIFO (read-only or
+ * write-only) is pinned with O_PATH, decided on, and left to wait for the
+ * other end in a thread of its own (fifowait.h), as the kernel would make
+ * the caller wait.  A device is opened with O_NONBLOCK, which is cleared
+ * afterwards unless the caller asked for it, so the supervisor never blocks.
  * O_PATH opens are not emulated (the kernel's ADDFD refuses O_PATH files);
  * an O_PATH fd reads and writes nothing, and what is opened through it is
  * notified and decided again.
@@ -26,6 +28,7 @@
 
 #include "callgate/addrmatch.h"
 #include "callgate/plan.h"
+#include "caller.h"
 #include "notif.h"
 
 /* Whether @name is a call emulate_open() handles. */
@@ -37,12 +40,20 @@ struct emulate_result {
 	int rule;	     /* the rule that decided on the opened path */
 	int fd;		     /* the fd in the target, when err == 0 */
 	char path[PATH_MAX]; /* what was opened, as the target sees it */
+	/* when emulate_open() returns 1: a blocking open of a FIFO, allowed,
+	 * to be waited for (fifowait.h) with fd (O_PATH), these flags and
+	 * this identity (the receiver releases it with caller_done()) */
+	bool wait;
+	int wait_flags;
+	struct caller caller;
 };
 
 /*
  * emulate_open() - carry out the open of notification @req (syscall @name
  * on @arch), deciding with @plan on the path actually opened.  Answers the
  * notification itself when it succeeds (ADDFD + SEND); returns 0 then.
+ * Returns 1 for a blocking open of a FIFO, which must wait for the other end
+ * (@res->wait: nothing answered yet, see fifowait.h).
  * Returns -ESRCH when the caller went away (nothing to answer),
  * -EOPNOTSUPP for an O_PATH open (ADDFD cannot pass O_PATH files: the
  * caller decides on the copy and continues), else

@@ -231,6 +231,91 @@ static int respond(struct session *s, const struct seccomp_notif *req, const str
 	}
 }
 
+/* An emulated call still in progress (a connect under way, an open waiting
+ * for the FIFO's other end): answered and logged when it is over. */
+struct pending {
+	ev_io io; /* first: the callback finds its pending call (connect) */
+	struct session *s;
+	uint64_t id;
+	struct record rec;
+	bool log; /* the rule asks for a record */
+	char addr[160];
+	char comm[64];
+	char exe[PATH_MAX];
+	char path[PATH_MAX];
+};
+
+/* @rec, with copies of its strings that come from the session's buffers. */
+static struct pending *pending_new(struct session *s, uint64_t id, const struct record *rec,
+				   bool log)
+{
+	struct pending *pc = calloc(1, sizeof(*pc));
+
+	if (!pc)
+		return NULL;
+	pc->s = s;
+	pc->id = id;
+	pc->rec = *rec;
+	pc->rec.decision = RECORD_EMULATED;
+	pc->rec.provenance = RECORD_PROV_EMULATED;
+	pc->log = log;
+	if (rec->addr) {
+		snprintf(pc->addr, sizeof(pc->addr), "%s", rec->addr);
+		pc->rec.addr = pc->addr;
+	}
+	if (rec->comm) {
+		snprintf(pc->comm, sizeof(pc->comm), "%s", rec->comm);
+		pc->rec.comm = pc->comm;
+	}
+	if (rec->exe) {
+		snprintf(pc->exe, sizeof(pc->exe), "%s", rec->exe);
+		pc->rec.exe = pc->exe;
+	}
+	if (rec->n_paths == 1) {
+		snprintf(pc->path, sizeof(pc->path), "%s", rec->paths[0]);
+		pc->rec.paths[0] = pc->path;
+	}
+	return pc;
+}
+
+/* The end of a pending call: logged unless the caller went away. */
+static void pending_end(struct pending *pc, int ret)
+{
+	struct session *s = pc->s;
+
+	s->pending--;
+	if (ret == -ESRCH) {
+		s->vanished++;
+	} else {
+		pc->rec.ret = ret;
+		pc->rec.time_usec = now_usec();
+		if (pc->log)
+			log_sink_record(s->log, &pc->rec);
+	}
+	free(pc);
+}
+
+static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct pending *pc = (struct pending *)w;
+	int err = 0, r;
+	socklen_t len = sizeof(err);
+
+	(void)revents;
+	ev_io_stop(loop, w);
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	close(w->fd);
+	/* -ENOENT: the caller went away or was interrupted meanwhile */
+	r = notif_send_id(pc->s->listener, pc->id, err);
+	pending_end(pc, r == -ENOENT ? -ESRCH : err ? -err : 0);
+}
+
+static void fifo_done(void *userdata, int result)
+{
+	pending_end(userdata, result);
+}
+
 /* The rule that decided on what an emulated call really reached. */
 static void set_rule(const struct session *s, struct plan_verdict *v, int rule)
 {
@@ -245,6 +330,7 @@ enum emulated {
 	EMU_GONE,	/* the caller went away: nothing more to do */
 	EMU_ANSWERED,	/* the fd was placed and the call answered */
 	EMU_UNANSWERED, /* @d says how to answer (an errno, or continue) */
+	EMU_PENDING,	/* answered when the open completes */
 };
 
 /*
@@ -269,6 +355,31 @@ static enum emulated emulated(struct session *s, const struct seccomp_notif *req
 	rec->n_paths = 1;
 	rec->paths[0] = er->path;
 	rec->provenance = RECORD_PROV_EMULATED;
+	if (r == 1) {
+		/* a FIFO: answered when its other end comes */
+		struct pending *pc;
+
+		fill_record(s, req, arch, name, v, rec);
+		pc = pending_new(s, req->id, rec, v->prule && v->prule->src->log);
+		r = pc ? fifowait_start(&s->waits, req->id, er->fd, er->wait_flags, &er->caller,
+					fifo_done, pc)
+		       : -ENOMEM;
+		if (!pc)
+			close(er->fd);
+		caller_done(&er->caller);
+		if (r == 0) {
+			s->pending++;
+			return EMU_PENDING;
+		}
+		free(pc);
+		*d = (struct decision){ .response = DECISION_ERROR,
+					.err = -r,
+					.logged = RECORD_DENY,
+					.log_err = -r,
+					.log = true,
+					.reason = "too many opens waiting for a FIFO" };
+		return EMU_UNANSWERED;
+	}
 	if (r == 0) {
 		d->response = DECISION_CONTINUE;
 		d->logged = RECORD_EMULATED;
@@ -291,39 +402,6 @@ static enum emulated emulated(struct session *s, const struct seccomp_notif *req
 	return EMU_UNANSWERED;
 }
 
-/* An emulated connect that is still in progress: answered when done. */
-struct pending_connect {
-	ev_io io; /* first: the callback finds its pending connect */
-	struct session *s;
-	uint64_t id;
-	struct record rec;
-	bool log; /* the rule asks for a record */
-	char addr[160];
-	char comm[64];
-	char exe[PATH_MAX];
-};
-
-static void connect_done(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct pending_connect *pc = (struct pending_connect *)w;
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	(void)revents;
-	ev_io_stop(loop, w);
-	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	/* -ENOENT: the caller went away or was interrupted meanwhile */
-	notif_send_id(pc->s->listener, pc->id, err);
-	pc->rec.ret = err ? -err : 0;
-	pc->rec.time_usec = now_usec();
-	if (pc->log)
-		log_sink_record(pc->s->log, &pc->rec);
-	close(w->fd);
-	pc->s->pending--;
-	free(pc);
-}
-
 /*
  * connect(2) carried out by the supervisor on the caller's own socket
  * (pidfd_getfd) with its copy of the address: the address the kernel uses
@@ -336,7 +414,7 @@ static int emulate_connect(struct session *s, const struct seccomp_notif *req,
 			   const struct record *rec, bool log)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
-	struct pending_connect *pc;
+	struct pending *pc;
 	int fd, fl, r;
 
 	if (s->addr.family != AF_INET && s->addr.family != AF_INET6)
@@ -363,28 +441,10 @@ static int emulate_connect(struct session *s, const struct seccomp_notif *req,
 		return r ? -r : 0;
 	}
 	/* A blocking caller waits for the outcome, as in the kernel. */
-	pc = calloc(1, sizeof(*pc));
+	pc = pending_new(s, req->id, rec, log);
 	if (!pc) {
 		close(fd);
 		return -ENOMEM;
-	}
-	pc->s = s;
-	pc->id = req->id;
-	pc->rec = *rec;
-	pc->rec.decision = RECORD_EMULATED;
-	pc->rec.provenance = RECORD_PROV_EMULATED;
-	pc->log = log;
-	if (rec->addr) {
-		snprintf(pc->addr, sizeof(pc->addr), "%s", rec->addr);
-		pc->rec.addr = pc->addr;
-	}
-	if (rec->comm) {
-		snprintf(pc->comm, sizeof(pc->comm), "%s", rec->comm);
-		pc->rec.comm = pc->comm;
-	}
-	if (rec->exe) {
-		snprintf(pc->exe, sizeof(pc->exe), "%s", rec->exe);
-		pc->rec.exe = pc->exe;
 	}
 	s->pending++;
 	ev_io_init(&pc->io, connect_done, fd, EV_WRITE);
@@ -443,7 +503,7 @@ static void handle(struct session *s)
 			 * continued: the target could rewrite the path. */
 			enum emulated how = emulated(s, req, arch, name, &v, &d, &rec);
 
-			if (how == EMU_GONE)
+			if (how == EMU_GONE || how == EMU_PENDING)
 				return;
 			answered = how == EMU_ANSWERED;
 		}
@@ -607,6 +667,11 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 	r = notif_bufs_init(&s->bufs);
 	if (r < 0)
 		return r;
+	r = fifowaits_init(&s->waits, loop, listener);
+	if (r < 0) {
+		notif_bufs_done(&s->bufs);
+		return r;
+	}
 	ev_io_init(&s->io, on_listener, listener, EV_READ);
 	ev_io_start(loop, &s->io);
 	return 0;
@@ -614,8 +679,10 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 
 void session_stop(struct session *s)
 {
-	if (s->loop)
+	if (s->loop) {
 		ev_io_stop(s->loop, &s->io);
+		fifowaits_stop(&s->waits);
+	}
 	if (s->listener >= 0)
 		close(s->listener);
 	s->listener = -1;

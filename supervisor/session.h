@@ -15,6 +15,7 @@
 #include "callgate/decision.h"
 #include "callgate/plan.h"
 #include "emulate.h"
+#include "fifowait.h"
 #include "logsink.h"
 #include "notif.h"
 
@@ -63,8 +64,9 @@ struct session {
 	struct cg_sockaddr addr;
 	char addr_text[160];
 	struct emulate_result emu;
+	struct fifowaits waits;
 	uint64_t emulated; /* ro: calls carried out by the supervisor */
-	unsigned pending;  /* ro: emulated connects still in progress */
+	unsigned pending;  /* ro: emulated calls still in progress */
 };
 
 /* Emulated connects in progress at most (a target can make many). */

@@ -197,6 +197,56 @@ else
 	skip "capability tests (need root and setpriv)"
 fi
 
+# FIFOs: a blocking open waits for the other end, as in the kernel, without
+# blocking the supervisor; a caller that dies while waiting is let go
+mkfifo "$D/ok/fifo"
+run fifo-reader 0 cg -- sh -c "(sleep 0.3; echo hello > '$D/ok/fifo') & cat '$D/ok/fifo'; wait"
+check "FIFO: a reader waits for the writer" $? "$T/out" "^hello$"
+run fifo-writer 0 cg -- sh -c "(sleep 0.3; cat '$D/ok/fifo') & echo world > '$D/ok/fifo'; wait"
+check "FIFO: a writer waits for the reader" $? "$T/out" "^world$"
+run fifo-two 0 cg -- sh -c "(cat '$D/ok/fifo' > '$D/ok/fifo-got') & (cat '$D/ok/fifo' > '$D/ok/fifo-got2') & sleep 0.2; echo both > '$D/ok/fifo'; wait; cat '$D/ok/fifo-got' '$D/ok/fifo-got2'"
+check "FIFO: two readers wait at once, the supervisor serves on" $? "$T/out" "^both$"
+if [ -x /usr/bin/python3 ]; then
+	run fifo-flags 0 cg -- /usr/bin/python3 -c "
+import os, errno
+p = '$D/ok/fifo'
+try:
+    os.open(p, os.O_WRONLY | os.O_NONBLOCK); print('nonblock-writer opened')
+except OSError as e:
+    print('nonblock-writer', errno.errorcode[e.errno])
+fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK); print('nonblock-reader opened'); os.close(fd)
+fd = os.open(p, os.O_RDWR); print('rdwr opened'); os.close(fd)
+try:
+    os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL); print('excl opened')
+except OSError as e:
+    print('excl', errno.errorcode[e.errno])
+try:
+    os.open(p, os.O_RDONLY | os.O_DIRECTORY); print('directory opened')
+except OSError as e:
+    print('directory', errno.errorcode[e.errno])
+"
+	check "FIFO: O_NONBLOCK writer without a reader: ENXIO" $? "$T/out" "^nonblock-writer ENXIO$"
+	check "FIFO: O_NONBLOCK reader opens at once" 0 "$T/out" "^nonblock-reader opened$"
+	check "FIFO: O_RDWR opens at once" 0 "$T/out" "^rdwr opened$"
+	check "FIFO: O_CREAT|O_EXCL on it: EEXIST" 0 "$T/out" "^excl EEXIST$"
+	check "FIFO: O_DIRECTORY on it: ENOTDIR" 0 "$T/out" "^directory ENOTDIR$"
+else
+	skip "FIFO flag tests (no /usr/bin/python3)"
+fi
+"$CALLGATE" run -p "$T/paths.json" -o /dev/null -- \
+	sh -c "(echo x > '$D/ok/fifo') & echo \$! > '$D/ok/fifo-pid'; sleep 1.5" >/dev/null 2>&1 &
+cgpid=$!
+sleep 0.6
+during=$(ls "/proc/$cgpid/task" 2>/dev/null | wc -l)
+kill -9 "$(cat "$D/ok/fifo-pid")" 2>/dev/null
+sleep 0.5
+after=$(ls "/proc/$cgpid/task" 2>/dev/null | wc -l)
+wait "$cgpid"
+[ "$during" = 2 ] && [ "$after" = 1 ] && ok "FIFO: a waiting writer killed: its thread ends (threads $during, then $after)" ||
+	ko "FIFO: a waiting writer killed: threads $during, then $after (want 2, then 1)"
+run own-proc 1 cg -- sh -c 'cat /proc/$PPID/status'
+check "the supervisor's own /proc entry, by number: refused" $? "$T/err" "Permission denied"
+
 # addresses: connect emulated on the caller's socket for inet and inet6
 cat >"$T/net.json" <<EOF
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
