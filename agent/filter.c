@@ -405,3 +405,32 @@ void filter_prog_done(struct filter_prog *prog)
 	free(prog->insns);
 	*prog = (struct filter_prog){ 0 };
 }
+
+int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, char *err,
+			    size_t err_size)
+{
+	scmp_filter_ctx ctx _cleanup_(release_ctx) = NULL;
+	struct bpf_insn *insns = NULL;
+	size_t len = 0;
+	int rc;
+
+	ctx = seccomp_init(SECCOMP_RET_USER_NOTIF);
+	if (!ctx)
+		return fail(err, err_size, -ENOMEM, "seccomp_init failed");
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0)
+		return fail(err, err_size, rc, "seccomp_attr_set(NNP): %s", strerror(-rc));
+	for (int a = CG_ARCH_I386; a < CG_ARCH_MAX; a++) {
+		if (!plan->arch[a].enabled)
+			continue;
+		rc = seccomp_arch_add(ctx, scmp_arch((enum cg_arch)a));
+		if (rc < 0 && rc != -EEXIST)
+			return fail(err, err_size, rc, "seccomp_arch_add(%s): %s",
+				    arch_to_string((enum cg_arch)a), strerror(-rc));
+	}
+	rc = export_bpf(ctx, &insns, &len, err, err_size);
+	if (rc < 0)
+		return rc;
+	*ret = (struct filter_prog){ .insns = insns, .len = len };
+	return 0;
+}

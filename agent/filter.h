@@ -38,6 +38,14 @@ struct filter_prog {
 int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size);
 void filter_prog_done(struct filter_prog *prog);
 
+/*
+ * filter_build_notify_all() - a program that notifies every call of the
+ * plan's ABIs (other ABIs: killed, as by filter_build()), so that the
+ * supervisor sees and decides everything (callgate run --record).
+ */
+int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, char *err,
+			    size_t err_size);
+
 /* The SECCOMP_RET_* value for an action and its data. */
 uint32_t filter_ret_value(enum policy_action action, uint16_t data);
 

@@ -89,6 +89,8 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	}
 
+	if (o->own_pgrp)
+		syscall(SYS_setpgid, 0, 0);
 	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		hs->stage = LAUNCH_STAGE_SETUP;
 		goto failed;

@@ -10,6 +10,7 @@
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
+#include "ctl.h"
 #include "run.h"
 
 #define EXIT_CHECK_INVALID 2
@@ -17,7 +18,9 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: callgate check [--strict] [--caps LIST] [--kernel X.Y] [--mode MODE] "
+	fputs("Usage: callgate run [OPTIONS] -- COMMAND [ARG...]   (callgate run --help)\n"
+	      "       callgate ctl [--socket PATH] COMMAND          (callgate ctl --help)\n"
+	      "       callgate check [--strict] [--caps LIST] [--kernel X.Y] [--mode MODE] "
 	      "POLICY...\n"
 	      "\n"
 	      "  check    validate Docker/OCI seccomp profiles (with callgate's extensions)\n"
@@ -248,6 +251,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ctl") == 0)
+		return cmd_ctl(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0) {
 		optind = 1;
 		return cmd_check(argc - 1, argv + 1);

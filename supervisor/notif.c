@@ -86,6 +86,18 @@ int notif_send_id(int listener, uint64_t id, int err)
 	}
 }
 
+int notif_send_continue_id(int listener, uint64_t id)
+{
+	struct seccomp_notif_resp resp = { .id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+
+	for (;;) {
+		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
 int notif_addfd_send(int listener, uint64_t id, int srcfd, bool cloexec)
 {
 	struct seccomp_notif_addfd addfd = {

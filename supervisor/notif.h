@@ -44,6 +44,9 @@ int notif_send_error(int listener, struct notif_bufs *b, int err);
  * with -@err when err > 0. */
 int notif_send_id(int listener, uint64_t id, int err);
 
+/* notif_send_continue() for a notification answered later, by its id. */
+int notif_send_continue_id(int listener, uint64_t id);
+
 /*
  * notif_addfd_send() - place @srcfd in the caller of notification @id and
  * answer the call with its number there (SECCOMP_ADDFD_FLAG_SEND, 5.14).

@@ -178,8 +178,13 @@ ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, siz
 	n = proc_link(tid, what, base, sizeof(base));
 	if (n < 0)
 		return n == -ENOENT ? -EBADF : n;
-	if (base[0] != '/')
-		return -ENOTDIR; /* a pipe, a socket, an anon inode */
+	if (base[0] != '/') {
+		/* a pipe, a socket, an anon inode: named by an empty path
+		 * (AT_EMPTY_PATH), it is what the call is about */
+		if (path[0] == '\0' && dirfd != AT_FDCWD)
+			return snprintf(out, size, "%s", base) < (int)size ? n : -ENAMETOOLONG;
+		return -ENOTDIR;
+	}
 	n = proc_link(tid, "root", root, sizeof(root));
 	if (n < 0)
 		return n;
@@ -189,4 +194,61 @@ ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, siz
 		view = base[rlen] ? base + rlen : "/";
 	r = path_normalize(view, path, out, size);
 	return r;
+}
+
+/* @fd's path as we see it, into @out. */
+static ssize_t fd_realpath(int fd, char *out, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, out, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	return out[0] == '/' ? n : -ENOENT;
+}
+
+ssize_t proc_real_path(pid_t tid, const char *abs, char *out, size_t size)
+{
+	char root[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(abs, '/');
+	size_t rlen;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)tid);
+	n = readlink(path, root, sizeof(root) - 1);
+	if (n < 0)
+		return -errno;
+	root[n] = '\0';
+	rlen = strcmp(root, "/") == 0 ? 0 : (size_t)n;
+	/* the whole path, else its directory (a file about to be created) */
+	if (snprintf(path, sizeof(path), "/proc/%d/root%s", (int)tid, abs) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0 && slash && slash != abs) {
+		path[strlen(path) - strlen(slash)] = '\0';
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		slash = NULL;
+	}
+	if (fd < 0)
+		return -errno;
+	n = fd_realpath(fd, real, sizeof(real));
+	close(fd);
+	if (n < 0)
+		return n;
+	if (rlen && (strncmp(real, root, rlen) != 0 || (real[rlen] != '/' && real[rlen])))
+		return -EXDEV; /* outside its root: not a path it can name */
+	n = snprintf(out, size, "%s%s", real[rlen] ? real + rlen : "/", slash ? slash : "");
+	if (n >= (ssize_t)size)
+		return -ENAMETOOLONG;
+	/* "//x" when the directory is the root */
+	if (out[0] == '/' && out[1] == '/')
+		memmove(out, out + 1, strlen(out));
+	return (ssize_t)strlen(out);
 }

@@ -38,8 +38,20 @@ ssize_t proc_exe(pid_t tid, char *buf, size_t size);
  * @dirfd (AT_FDCWD: its cwd; otherwise an fd of the call's process), made
  * absolute and normalised as @tid sees it: through /proc/TID/cwd or
  * /proc/TID/fd/N, with the thread's root (chroot, container) taken off.
- * Lexical: symlinks are not followed.  Returns the length in @out, or
+ * Lexical: symlinks are not followed.  An empty @path (AT_EMPTY_PATH)
+ * names @dirfd itself: a file's path, or for a pipe, socket or anonymous
+ * inode its /proc link text ("pipe:[1234]"), which no path pattern
+ * matches.  Returns the length in @out, or
  * -EBADF (no such dirfd), -ENOTDIR (dirfd is no directory path), or
  * -ENAMETOOLONG.
  */
 ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, size_t size);
+
+/*
+ * proc_real_path() - @abs (absolute, as @tid sees it) with its symlinks
+ * resolved by the kernel, as @tid would reach it (through its root): the
+ * path an emulated open decides on.  For a path that does not exist, its
+ * directory resolved and the last component kept.  Returns the length in
+ * @out, or -errno.
+ */
+ssize_t proc_real_path(pid_t tid, const char *abs, char *out, size_t size);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -22,7 +24,11 @@
 #include "../agent/launch.h"
 #include "host.h"
 #include "log.h"
+#include "ctl.h"
 #include "policy_load.h"
+#include "prompt.h"
+#include "callgate/policy_write.h"
+#include "callgate/recorder.h"
 #include "run.h"
 #include "session.h"
 
@@ -46,11 +52,19 @@ struct run_opts {
 	enum decision_ask ask;
 	const char *caps;
 	bool no_emulate;
+	double ask_timeout;
+	const char *control;
+	const char *record; /* --record FILE */
 	char **argv;
 };
 
 struct run_state {
 	struct session session;
+	struct interact ix;
+	struct ctl_server ctl;
+	struct prompt prompt;
+	struct recorder *recorder;
+	bool interactive, prompting, controlled;
 	ev_child child_w;
 	ev_prepare flush;
 	ev_signal sigs[6];
@@ -62,10 +76,12 @@ struct run_state {
 
 static void run_usage(FILE *f)
 {
-	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit] [-o LOG|-] [--log-format "
-	      "json|text]\n"
-	      "                    [--summary] [--ask-default allow|deny] [--caps LIST] -- COMMAND "
-	      "[ARG...]\n",
+	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit|interactive] [-o LOG|-]\n"
+	      "                    [--log-format json|text] [--summary] [--ask-default "
+	      "allow|deny]\n"
+	      "                    [--ask-timeout SEC] [--control PATH] [--record PROFILE]\n"
+	      "                    [--caps LIST] [--no-emulate]\n"
+	      "                    -- COMMAND [ARG...]\n",
 	      f);
 }
 
@@ -216,6 +232,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "ask-default", required_argument, NULL, 'A' },
 		{ "caps", required_argument, NULL, 'C' },
 		{ "no-emulate", no_argument, NULL, 'N' },
+		{ "ask-timeout", required_argument, NULL, 'T' },
+		{ "control", required_argument, NULL, 'K' },
+		{ "record", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -227,13 +246,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'p': o->policy = optarg; break;
 		case 'm':
 			o->mode = plan_mode_from_string(optarg);
-			if (o->mode == PLAN_MODE_INTERACTIVE) {
-				log_error("Interactive mode is not part of this build yet: use "
-					  "enforce or audit");
-				return -EINVAL;
-			}
 			if (o->mode < 0) {
-				log_error("Unknown mode '%s' (enforce or audit)", optarg);
+				log_error("Unknown mode '%s' (enforce, audit or interactive)",
+					  optarg);
 				return -EINVAL;
 			}
 			break;
@@ -262,9 +277,27 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'C': o->caps = optarg; break;
 		case 'N': o->no_emulate = true; break;
+		case 'T': {
+			char *end;
+
+			o->ask_timeout = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->ask_timeout > 0) ||
+			    o->ask_timeout > 1e6) {
+				log_error("--ask-timeout takes a number of seconds, not '%s'",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		}
+		case 'K': o->control = optarg; break;
+		case 'R': o->record = optarg; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -EINVAL;
 		}
+	}
+	if ((o->ask_timeout > 0 || o->control) && o->mode != PLAN_MODE_INTERACTIVE) {
+		log_error("--ask-timeout and --control are for -m interactive");
+		return -EINVAL;
 	}
 	if (optind >= argc) {
 		log_error("No command given");
@@ -287,6 +320,17 @@ static int exit_status_of(int status)
 	return EXIT_OWN;
 }
 
+/* Whether there is a controlling terminal to prompt on. */
+static bool isatty_dev(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static bool has_cap_sys_admin(void)
 {
 	FILE *f = fopen("/proc/self/status", "re");
@@ -300,6 +344,47 @@ static bool has_cap_sys_admin(void)
 			break;
 	fclose(f);
 	return eff & (1ull << 21);
+}
+
+/* --record: the profile, written whole or not at all. */
+static int write_recorded(const struct recorder *rec, const char *path, const struct session *s)
+{
+	struct policy *p = NULL;
+	char tmp[PATH_MAX], *text;
+	FILE *f;
+	int r = recorder_policy(rec, &p);
+
+	if (r < 0) {
+		log_error("Cannot build the recorded profile: %s", strerror(-r));
+		return r;
+	}
+	text = policy_write(p);
+	policy_free(p);
+	if (!text) {
+		log_error("Cannot write the recorded profile: %s", strerror(errno));
+		return -ENOMEM;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		free(text);
+		log_error("%s: file name too long", path);
+		return -ENAMETOOLONG;
+	}
+	f = fopen(tmp, "we");
+	r = f && fputs(text, f) >= 0 && fflush(f) == 0 ? 0 : -errno;
+	if (f && fclose(f) != 0 && r == 0)
+		r = -errno;
+	free(text);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		log_error("Cannot write %s: %s", path, strerror(-r));
+		return r;
+	}
+	if (s->record_lost)
+		log_error("%llu calls could not be recorded (out of memory): %s is incomplete",
+			  (unsigned long long)s->record_lost, path);
+	return 0;
 }
 
 /* Serve the target until it and every task under its filter are gone.
@@ -325,6 +410,32 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 		return EXIT_OWN;
 	}
 	write_features(st, o, prefix);
+	st->session.recorder = st->recorder;
+	st->ix.recorder = st->recorder;
+	if (st->interactive) {
+		char err[PATH_MAX + 128];
+
+		st->ix.timeout = o->ask_timeout;
+		st->ix.dflt = o->ask;
+		interact_init(&st->ix, loop, st->launch.listener, plan, &st->log);
+		st->session.interact = &st->ix;
+		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, o->policy, err,
+				     sizeof(err));
+		if (r < 0)
+			log_error("No control socket (%s): answer on the terminal", err);
+		else
+			fprintf(stderr,
+				"callgate: interactive; also answer with: callgate ctl --socket %s "
+				"list\n",
+				st->ctl.path);
+		st->controlled = r == 0;
+		st->prompting = prompt_start(&st->prompt, loop, &st->ix) == 0;
+		if (st->prompting)
+			prompt_give_terminal(&st->prompt, st->launch.pid);
+		else if (!st->controlled)
+			log_error("Nobody can answer (no terminal, no control socket): "
+				  "--ask-default decides");
+	}
 
 	ev_child_init(&st->child_w, on_child, st->launch.pid, 0);
 	ev_child_start(loop, &st->child_w);
@@ -338,6 +449,13 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 
 	ev_run(loop, 0);
 
+	if (st->interactive) {
+		if (st->prompting)
+			prompt_stop(&st->prompt);
+		if (st->controlled)
+			ctl_server_stop(&st->ctl);
+		interact_done(&st->ix);
+	}
 	session_stop(&st->session);
 	log_sink_flush(&st->log);
 	if (summary)
@@ -378,7 +496,14 @@ int cmd_run(int argc, char **argv)
 		}
 		o.policy = policy_path;
 	}
-	r = policy_load_file(o.policy, &policy, &pe);
+	if (strcmp(o.policy, "none") == 0) {
+		/* no restriction: every call allowed (useful with --record) */
+		static const char none[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+
+		r = policy_parse_buf(none, sizeof(none) - 1, "none", &policy, &pe);
+	} else {
+		r = policy_load_file(o.policy, &policy, &pe);
+	}
 	if (r < 0) {
 		policy_error_format(o.policy, &pe, err, sizeof(err));
 		fprintf(stderr, "callgate: %s\n", err);
@@ -404,7 +529,16 @@ int cmd_run(int argc, char **argv)
 		log_error("Failed to compile '%s': %s", o.policy, strerror(-r));
 		goto out;
 	}
-	r = filter_build(plan, &prog, err, sizeof(err));
+	if (o.record) {
+		st.recorder = recorder_new();
+		if (!st.recorder) {
+			log_error("Out of memory");
+			goto out;
+		}
+	}
+	/* --record sees every call: all are notified and decided here */
+	r = o.record ? filter_build_notify_all(plan, &prog, err, sizeof(err))
+		     : filter_build(plan, &prog, err, sizeof(err));
 	if (r < 0) {
 		log_error("Failed to build the filter for '%s': %s", o.policy, err);
 		goto out;
@@ -436,12 +570,18 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	st.interactive = o.mode == PLAN_MODE_INTERACTIVE;
+	/* no descendant leaves our tree: how a control peer is told apart
+	 * from the supervised (ctl.h) */
+	if (st.interactive && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		log_error("Cannot become a child subreaper: %s", strerror(errno));
 	{
 		struct launch_opts lo = {
 			.prog = &prog,
 			.plan_flags = plan->flags,
 			.spec_allow = policy->n_flags == 0,
 			.no_new_privs = !has_cap_sys_admin(),
+			.own_pgrp = st.interactive && isatty_dev(),
 			.path = exe,
 			.argv = o.argv,
 			.envp = environ,
@@ -466,10 +606,13 @@ int cmd_run(int argc, char **argv)
 	}
 	status = supervise(&st, &o, plan, o.summary ? &summary : NULL, prog.prefix_len > 0);
 	launch_done(&st.launch);
+	if (o.record && write_recorded(st.recorder, o.record, &st.session) < 0)
+		status = status ? status : EXIT_OWN;
 	log_sink_close(&st.log);
 	if (st.log.err)
 		status = status ? status : EXIT_OWN;
 out:
+	recorder_free(st.recorder);
 	summary_done(&summary);
 	filter_prog_done(&prog);
 	plan_free(plan);

@@ -140,11 +140,14 @@ static int decode(struct session *s, const struct seccomp_notif *req, const char
 	int n = name ? sysargs_paths(name, idx, dirfd) : 0;
 	int a = name ? sysargs_sockaddr(name, &len_idx) : -1;
 
+	s->empty_path = false;
 	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
 		ssize_t l = procmem_read_str(tid, args[idx[i]], s->raw, sizeof(s->raw));
 
 		if (l < 0)
 			return l == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
+		if (l == 0)
+			s->empty_path = true; /* AT_EMPTY_PATH: the fd itself */
 		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD, s->raw,
 				      s->paths[i], sizeof(s->paths[i]));
 		if (l < 0)
@@ -207,6 +210,56 @@ static void fill_record(struct session *s, const struct seccomp_notif *req, enum
 	rec->comment = v->prule ? v->prule->src->comment : NULL;
 	rec->mode = plan_mode_to_string(s->plan->mode);
 	describe_caller(s, (pid_t)req->pid, rec);
+}
+
+/* Whether @s is UTF-8 (JSON text can hold nothing else). */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80	      ? 0
+			: (*p & 0xe0) == 0xc0 ? 1
+			: (*p & 0xf0) == 0xe0 ? 2
+			: (*p & 0xf8) == 0xf0 ? 3
+					      : -1;
+
+		if (n < 0 || (n == 1 && *p < 0xc2))
+			return false;
+		p++;
+		for (int i = 0; i < n; i++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+/* --record: a call that was let through (or carried out for the caller). */
+static void note(struct session *s, const struct seccomp_notif *req, enum cg_arch arch,
+		 const char *name, const struct record *rec)
+{
+	const char *paths[RECORD_PATHS_MAX];
+	size_t n = rec->n_paths < RECORD_PATHS_MAX ? rec->n_paths : RECORD_PATHS_MAX;
+
+	if (!s->recorder)
+		return;
+	memcpy(paths, rec->paths, n * sizeof(paths[0]));
+	for (size_t i = 0; i < n; i++)
+		if (!utf8_valid(paths[i]))
+			n = 0; /* a profile is JSON text: not expressible */
+	/* fstat() is fstatat(fd, "", AT_EMPTY_PATH): what the fd is varies
+	 * from run to run (a terminal, a pipe), so no path is kept */
+	if (s->empty_path)
+		n = 0;
+	/* an open is decided on the path as given, and then, emulated, on
+	 * where it leads: both must be allowed (the others: as given) */
+	if (n == 1 && emulate_is_open(name) &&
+	    proc_real_path((pid_t)req->pid, paths[0], s->raw, sizeof(s->raw)) > 0 &&
+	    strcmp(s->raw, paths[0]) != 0)
+		paths[n++] = s->raw;
+	if (recorder_add(s->recorder, arch, req->data.nr, (const uint64_t *)req->data.args, paths,
+			 n, rec->addr) < 0)
+		s->record_lost++;
 }
 
 static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
@@ -503,6 +556,8 @@ static void handle(struct session *s)
 			 * continued: the target could rewrite the path. */
 			enum emulated how = emulated(s, req, arch, name, &v, &d, &rec);
 
+			if (how == EMU_PENDING)
+				note(s, req, arch, name, &rec);
 			if (how == EMU_GONE || how == EMU_PENDING)
 				return;
 			answered = how == EMU_ANSWERED;
@@ -518,6 +573,7 @@ static void handle(struct session *s)
 			}
 			if (r == 1) {
 				s->emulated++;
+				note(s, req, arch, name, &rec);
 				return; /* answered when the connection completes */
 			}
 			if (r != -EOPNOTSUPP) {
@@ -586,6 +642,38 @@ static void handle(struct session *s)
 		decision_make(&v, s->plan->mode, s->ask, &d);
 	}
 
+	if (s->interact && !answered &&
+	    (d.response != DECISION_CONTINUE || v.action == POLICY_ACT_NOTIFY)) {
+		/* interactive: the operator decides what the policy denies */
+		if (!decoded)
+			decode(s, req, name, &ptrs, &rec);
+		decoded = true;
+		if (!filled)
+			fill_record(s, req, arch, name, &v, &rec);
+		filled = true;
+		if (interact_allowed_always(s->interact, arch, req->data.nr,
+					    (const uint64_t *)req->data.args,
+					    rec.n_paths ? rec.paths[0] : NULL, rec.addr)) {
+			d = (struct decision){ .response = DECISION_CONTINUE,
+					       .logged = RECORD_ALLOW,
+					       .log = true,
+					       .reason = "allowed always by the operator" };
+		} else if (notif_id_valid(s->listener, req->id) < 0) {
+			s->vanished++;
+			return;
+		} else if (interact_ask(s->interact, req, &d, &rec) == 0) {
+			return; /* answered by the operator */
+		} else {
+			/* no room for another question: --ask-default */
+			d.log = true;
+			d.reason = "too many questions pending: ask-default";
+			if (s->ask == DECISION_ASK_ALLOW) {
+				d.response = DECISION_CONTINUE;
+				d.logged = RECORD_ALLOW;
+			}
+		}
+	}
+
 answer:
 	if (d.log) {
 		if (!filled)
@@ -596,6 +684,7 @@ answer:
 		rec.reason = d.reason;
 		if (!decoded)
 			decode(s, req, name, &ptrs, &rec);
+		decoded = true;
 		/* a refusal is final: the kernel never reads the memory again */
 		if (rec.provenance == RECORD_PROV_ADVISORY && d.response != DECISION_CONTINUE)
 			rec.provenance = RECORD_PROV_EMULATED;
@@ -605,6 +694,11 @@ answer:
 
 	/* Answered even when it went away meanwhile: exactly one SEND
 	 * (an emulated open was answered by its ADDFD). */
+	if (s->recorder && !decoded) {
+		/* before the answer: a continued call may reuse its memory */
+		decode(s, req, name, &ptrs, &rec);
+		decoded = true;
+	}
 	if (!answered)
 		r = respond(s, req, &d);
 	if (r == -ENOENT || !valid) {
@@ -618,6 +712,9 @@ answer:
 			  (unsigned long long)req->id, req->pid, strerror(-r));
 	if (d.log)
 		log_sink_record(s->log, &rec);
+	if (s->recorder && (answered || d.response == DECISION_CONTINUE ||
+			    d.response == DECISION_DONE || d.logged == RECORD_EMULATED))
+		note(s, req, arch, name, &rec);
 	if (s->summary)
 		summary_count(s->summary, arch, req->data.nr, &d);
 }

@@ -14,8 +14,10 @@
 #include "callgate/addrmatch.h"
 #include "callgate/decision.h"
 #include "callgate/plan.h"
+#include "callgate/recorder.h"
 #include "emulate.h"
 #include "fifowait.h"
+#include "interact.h"
 #include "logsink.h"
 #include "notif.h"
 
@@ -46,10 +48,12 @@ struct session {
 	int listener; /* owned: closed by session_stop() */
 	const struct plan *plan;
 	enum decision_ask ask;
-	struct log_sink *log;	 /* borrowed */
-	struct summary *summary; /* borrowed, NULL: no summary */
-	session_hup_cb on_hup;	 /* called once, when no task is left */
-	bool no_emulate;	 /* diagnostics: decide opens on the copy and continue */
+	struct log_sink *log;	   /* borrowed */
+	struct summary *summary;   /* borrowed, NULL: no summary */
+	session_hup_cb on_hup;	   /* called once, when no task is left */
+	bool no_emulate;	   /* diagnostics: decide opens on the copy and continue */
+	struct interact *interact; /* borrowed; interactive mode, else NULL */
+	struct recorder *recorder; /* borrowed; --record, else NULL */
 	void *userdata;
 	bool hup;		/* ro */
 	uint64_t notifications; /* ro: received */
@@ -60,13 +64,15 @@ struct session {
 	char exe[PATH_MAX];
 	char paths[2][PATH_MAX]; /* resolved path arguments */
 	char raw[PATH_MAX];	 /* a path argument as read */
+	bool empty_path;	 /* decode() read an empty path (AT_EMPTY_PATH) */
 	unsigned char sockaddr[128];
 	struct cg_sockaddr addr;
 	char addr_text[160];
 	struct emulate_result emu;
 	struct fifowaits waits;
-	uint64_t emulated; /* ro: calls carried out by the supervisor */
-	unsigned pending;  /* ro: emulated calls still in progress */
+	uint64_t emulated;    /* ro: calls carried out by the supervisor */
+	unsigned pending;     /* ro: emulated calls still in progress */
+	uint64_t record_lost; /* ro: calls --record could not keep (memory) */
 };
 
 /* Emulated connects in progress at most (a target can make many). */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Recording what a program does, as a profile that allows it
+ * (`callgate run --record PROFILE.json`).
+ *
+ * The recorder collects the calls the program made, keyed by ABI and
+ * syscall, and recorder_policy() turns them into a policy: defaultAction
+ * SCMP_ACT_ERRNO with defaultErrnoRet 1 (EPERM), as Docker's default, and
+ * SCMP_ACT_ALLOW rules for what was seen.  Pure: no I/O, no globals, no
+ * logging; the output depends only on the set of calls recorded (and on how
+ * often each was made, for the comments), never on their order.
+ *
+ * The rules, per ABI (x86_64, then i386, then x32), each with a "comment":
+ *  - one rule naming, sorted, every syscall allowed without a condition;
+ *  - socket, personality and clone: one rule per distinct arg0 value seen
+ *    (family, persona, flags), SCMP_CMP_EQ on the whole value.  Docker ANDs
+ *    the conditions of one rule, so the values OR as separate rules.  For
+ *    clone the exit signal in the low byte is part of the value: programs
+ *    use a few fixed flag sets (fork, posix_spawn, pthread_create).  clone3
+ *    takes a pointer and stays unconditional.  On i386 and x32 values are
+ *    kept to their low 32 bits, which is all the filter compares there.
+ *  - path-taking syscalls (sysargs_paths()): one rule with callgate's
+ *    "paths" extension listing what was seen (see RECORDER_DIR_FANOUT);
+ *  - address-taking syscalls (sysargs_sockaddr()): one rule with
+ *    "addresses" listing the addresses seen, and, when the address pointer
+ *    was NULL (sendto on a connected socket), a rule with the condition
+ *    "pointer argument == 0" (SCMP_CMP_EQ), which needs no pattern.
+ *
+ * When a limit below is passed, or a call cannot be expressed by a pattern
+ * (a path that was not decoded or is not absolute and normalised, an
+ * unnamed or "family:N" address, an abstract name with '/' in it), the
+ * syscall loses its restriction and joins the unconditional rule, whose
+ * comment says which syscalls did and why.  Being sets, these decisions do
+ * not depend on the order of the calls.
+ *
+ * Docker's includes/excludes "arches" compare the host's Go architecture
+ * (amd64 here, see lib/plan.c), not a call's ABI, so no profile can give a
+ * rule to one x86 ABI only: a rule applies to every enabled ABI that has a
+ * syscall of that name.  The recorded policy keeps each ABI's rules apart
+ * (and the ABI in their comments) without "includes"; a name seen on i386
+ * only is thus also allowed on x86_64 when x86_64 has it.
+ *
+ * Calls whose number has no name in the syscall table are counted
+ * (recorder_unknown()), mentioned in the comment of the ABI's first rule
+ * (when it has one), and not allowed.
+ */
+#ifndef CALLGATE_RECORDER_H
+#define CALLGATE_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "callgate/policy.h"
+#include "callgate/systable.h"
+
+/* Distinct arg0 values kept per syscall (socket, personality, clone). */
+#define RECORDER_VALUES_MAX 16u
+/* Distinct paths kept per syscall and ABI, and their total length. */
+#define RECORDER_PATHS_MAX	4096u
+#define RECORDER_PATH_BYTES_MAX (512u << 10)
+/* Distinct addresses kept per syscall and ABI. */
+#define RECORDER_ADDRESSES_MAX 64u
+/*
+ * Paths are listed exactly (with '*', '?' and '[' written as "[*]", "[?]",
+ * "[[]"), except that a directory with at least two components ("/usr/lib",
+ * not "/" or "/etc") under which more than RECORDER_DIR_FANOUT distinct
+ * entries were seen (files or subdirectories on the way to one) becomes
+ * "DIR/" followed by "**", which replaces every path at or below it.
+ */
+#define RECORDER_DIR_FANOUT 8u
+
+struct recorder;
+
+/* recorder_new() - an empty recorder, or NULL when out of memory. */
+struct recorder *recorder_new(void);
+
+/* recorder_free() - free @r and what it recorded; NULL is fine. */
+void recorder_free(struct recorder *r);
+
+/*
+ * recorder_add() - record one call the program made that was let through
+ * (or carried out for it): syscall @nr of @arch (x32: with
+ * CG_X32_SYSCALL_BIT) with @args (NULL: all zero).  @paths are its decoded
+ * path arguments, absolute and normalised (@n_paths 0..2; 0 when none were
+ * decoded); @addr its decoded socket address as sockaddr_format() writes it
+ * ("inet:127.0.0.1:5432", "inet6:[::1]:80", "unix:/run/x.sock",
+ * "unix:@name"), or NULL.  The strings are copied.
+ * Returns 0, -EINVAL for an @arch out of range or @n_paths above 2, or
+ * -ENOMEM (the call may then be partly recorded).
+ */
+int recorder_add(struct recorder *r, enum cg_arch arch, int nr, const uint64_t args[6],
+		 const char *const *paths, size_t n_paths, const char *addr);
+
+/* recorder_unknown() - how many calls of @arch had a number without a name. */
+uint64_t recorder_unknown(const struct recorder *r, enum cg_arch arch);
+
+/*
+ * recorder_policy() - a new policy allowing what @r recorded (free with
+ * policy_free()); "architectures" lists SCMP_ARCH_X86_64 and, when calls of
+ * theirs were recorded, SCMP_ARCH_X86 and SCMP_ARCH_X32.  Its filename is
+ * "<recorded>".  Returns 0 and the policy in *@ret, or -ENOMEM (*@ret
+ * untouched).
+ */
+int recorder_policy(const struct recorder *r, struct policy **ret);
+
+#endif

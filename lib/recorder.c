@@ -1,0 +1,975 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Observed calls, kept per ABI and syscall number as sets (values, paths,
+ * addresses) with counts, then laid out as rules in name order.  Every
+ * decision to give up a restriction is a property of a set (its size, or
+ * whether it holds an element no pattern can express), so it does not
+ * depend on the order in which calls arrive.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "callgate/addrmatch.h"
+#include "callgate/cleanup.h"
+#include "callgate/pattern.h"
+#include "callgate/recorder.h"
+#include "callgate/sysargs.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* How a syscall's calls are turned into conditions. */
+enum rec_kind {
+	REC_PLAIN,   /* no condition */
+	REC_VALUE,   /* arg0 values, EQ */
+	REC_PATHS,   /* "paths" */
+	REC_ADDRESS, /* "addresses", and a NULL-pointer condition */
+};
+
+/* Why a syscall was left without a restriction (bits of rec_call.open). */
+#define OPEN_VALUES	(1u << 0)
+#define OPEN_PATHS	(1u << 1)
+#define OPEN_NO_PATH	(1u << 2)
+#define OPEN_ADDRESSES	(1u << 3)
+#define OPEN_NO_ADDRESS (1u << 4)
+
+struct value_syscall {
+	const char *name;
+	const char *what; /* what arg0 is, for comments */
+	bool hex;
+};
+
+static const struct value_syscall value_syscalls[] = {
+	{ "clone", "flags", true },
+	{ "personality", "persona", true },
+	{ "socket", "family", false },
+};
+
+struct rec_value {
+	uint64_t value;
+	uint64_t calls;
+};
+
+struct rec_call {
+	const char *name; /* static, from the syscall table */
+	enum rec_kind kind;
+	int arg; /* REC_ADDRESS: index of the sockaddr pointer */
+	uint64_t calls;
+	unsigned open;		  /* OPEN_* */
+	struct rec_value *values; /* REC_VALUE: sorted by value */
+	size_t n_values;
+	size_t cap_values;
+	/* REC_PATHS: paths as given; REC_ADDRESS: address patterns; sorted */
+	char **strs;
+	size_t n_strs;
+	size_t cap_strs;
+	size_t str_bytes;
+	uint64_t null_calls; /* REC_ADDRESS: calls with a NULL address pointer */
+};
+
+struct recorder {
+	struct rec_call **calls[CG_ARCH_MAX]; /* by number (x32: without the bit) */
+	int nr_limit[CG_ARCH_MAX];
+	uint64_t seen[CG_ARCH_MAX]; /* every call, unknown numbers included */
+	uint64_t unknown[CG_ARCH_MAX];
+};
+
+static const char *const abi_names[CG_ARCH_MAX] = {
+	[CG_ARCH_X86_64] = "x86_64",
+	[CG_ARCH_I386] = "i386",
+	[CG_ARCH_X32] = "x32",
+};
+
+static const char *const scmp_arches[CG_ARCH_MAX] = {
+	[CG_ARCH_X86_64] = "SCMP_ARCH_X86_64",
+	[CG_ARCH_I386] = "SCMP_ARCH_X86",
+	[CG_ARCH_X32] = "SCMP_ARCH_X32",
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void strv_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Make room for @need elements of @size bytes in *@v (capacity *@cap). */
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 8;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*v, n * size);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
+/* Append printf-style text to the string *@s (NULL: empty). */
+static int str_catf(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int str_catf(char **s, const char *fmt, ...)
+{
+	_cleanup_free_ char *add = NULL;
+	size_t old = *s ? strlen(*s) : 0;
+	va_list ap;
+	char *n;
+	int k;
+
+	va_start(ap, fmt);
+	k = vasprintf(&add, fmt, ap);
+	va_end(ap);
+	if (k < 0) {
+		add = NULL; /* undefined after a failure */
+		return -ENOMEM;
+	}
+	n = realloc(*s, old + (size_t)k + 1);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n + old, add, (size_t)k + 1);
+	*s = n;
+	return 0;
+}
+
+/* The characters a path pattern gives a meaning (lib/pathmatch.c). */
+static bool is_glob(char c)
+{
+	return c == '*' || c == '?' || c == '[';
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * @prefix, then @len bytes of @s with the glob characters made literal
+ * ('*' as "[*]", '?' as "[?]", '[' as "[[]"), then @suffix.
+ */
+static char *escape_glob(const char *prefix, const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(prefix) + strlen(suffix) + 1, k;
+	char *out;
+
+	for (size_t i = 0; i < len; i++)
+		n += is_glob(s[i]) ? 3 : 1;
+	out = malloc(n);
+	if (!out)
+		return NULL;
+	k = (size_t)(stpcpy(out, prefix) - out);
+	for (size_t i = 0; i < len; i++) {
+		if (is_glob(s[i])) {
+			out[k++] = '[';
+			out[k++] = s[i];
+			out[k++] = ']';
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	strcpy(out + k, suffix);
+	return out;
+}
+
+/*
+ * Whether a pattern can match @path exactly: absolute and normalised (what
+ * path_pattern_check() demands of a pattern), and short enough once
+ * escaped.
+ */
+static bool path_matchable(const char *path)
+{
+	size_t len = 0;
+
+	if (path[0] != '/')
+		return false;
+	if (path[1] == '\0')
+		return true;
+	for (const char *c = path; *c; c++) {
+		len += is_glob(*c) ? 3 : 1;
+		if (*c == '/') {
+			size_t k = strcspn(c + 1, "/");
+
+			if (k == 0 || (k == 1 && c[1] == '.') ||
+			    (k == 2 && c[1] == '.' && c[2] == '.'))
+				return false;
+		}
+	}
+	return len < PATTERN_PATH_MAX;
+}
+
+/* Position of @s in sorted @v, or where it would go; whether it is there. */
+static bool strv_find(char *const *v, size_t n, const char *s, size_t *ret_pos)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid], s);
+
+		if (c == 0) {
+			*ret_pos = mid;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*ret_pos = lo;
+	return false;
+}
+
+/* ---- recording ---------------------------------------------------------- */
+
+static const struct value_syscall *value_syscall(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(value_syscalls); i++)
+		if (strcmp(name, value_syscalls[i].name) == 0)
+			return &value_syscalls[i];
+	return NULL;
+}
+
+static struct rec_call *call_new(const char *name)
+{
+	struct rec_call *c = calloc(1, sizeof(*c));
+	int idx[2], dirfd[2];
+
+	if (!c)
+		return NULL;
+	c->name = name;
+	c->arg = -1;
+	if (value_syscall(name))
+		c->kind = REC_VALUE;
+	else if (sysargs_paths(name, idx, dirfd) > 0)
+		c->kind = REC_PATHS;
+	else if ((c->arg = sysargs_sockaddr(name, NULL)) >= 0)
+		c->kind = REC_ADDRESS;
+	return c;
+}
+
+static void call_free(struct rec_call *c)
+{
+	if (!c)
+		return;
+	free(c->values);
+	strv_free(c->strs, c->n_strs);
+	free(c);
+}
+
+struct recorder *recorder_new(void)
+{
+	return calloc(1, sizeof(struct recorder));
+}
+
+void recorder_free(struct recorder *r)
+{
+	if (!r)
+		return;
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		for (int nr = 0; r->calls[a] && nr < r->nr_limit[a]; nr++)
+			call_free(r->calls[a][nr]);
+		free(r->calls[a]);
+	}
+	free(r);
+}
+
+uint64_t recorder_unknown(const struct recorder *r, enum cg_arch arch)
+{
+	if (arch < 0 || arch >= CG_ARCH_MAX)
+		return 0;
+	return r->unknown[arch];
+}
+
+static int add_value(struct rec_call *c, uint64_t v)
+{
+	size_t lo = 0, hi = c->n_values;
+
+	if (c->open & OPEN_VALUES)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->values[mid].value == v) {
+			c->values[mid].calls++;
+			return 0;
+		}
+		if (c->values[mid].value < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (c->n_values == RECORDER_VALUES_MAX) {
+		free(c->values);
+		c->values = NULL;
+		c->n_values = c->cap_values = 0;
+		c->open |= OPEN_VALUES;
+		return 0;
+	}
+	if (grow((void **)&c->values, &c->cap_values, c->n_values + 1, sizeof(*c->values)) < 0)
+		return -ENOMEM;
+	memmove(&c->values[lo + 1], &c->values[lo], (c->n_values - lo) * sizeof(*c->values));
+	c->values[lo] = (struct rec_value){ .value = v, .calls = 1 };
+	c->n_values++;
+	return 0;
+}
+
+/*
+ * Add @s (taken over) to the set of @c unless it is there; past @max
+ * entries or @bytes_max bytes the set is dropped and @open_bit set.
+ */
+static int add_str(struct rec_call *c, char *s, size_t max, size_t bytes_max, unsigned open_bit)
+{
+	size_t pos, len = strlen(s) + 1;
+
+	if (c->open & open_bit || strv_find(c->strs, c->n_strs, s, &pos)) {
+		free(s);
+		return 0;
+	}
+	if (c->n_strs == max || c->str_bytes + len > bytes_max) {
+		free(s);
+		strv_free(c->strs, c->n_strs);
+		c->strs = NULL;
+		c->n_strs = c->cap_strs = c->str_bytes = 0;
+		c->open |= open_bit;
+		return 0;
+	}
+	if (grow((void **)&c->strs, &c->cap_strs, c->n_strs + 1, sizeof(*c->strs)) < 0) {
+		free(s);
+		return -ENOMEM;
+	}
+	memmove(&c->strs[pos + 1], &c->strs[pos], (c->n_strs - pos) * sizeof(*c->strs));
+	c->strs[pos] = s;
+	c->n_strs++;
+	c->str_bytes += len;
+	return 0;
+}
+
+static int add_paths(struct rec_call *c, const char *const *paths, size_t n_paths)
+{
+	/* a call whose path was not decoded cannot match a "paths" rule */
+	if (n_paths == 0)
+		c->open |= OPEN_NO_PATH;
+	for (size_t i = 0; i < n_paths; i++) {
+		char *s;
+		int r;
+
+		if (!paths[i] || !path_matchable(paths[i])) {
+			c->open |= OPEN_NO_PATH;
+			continue;
+		}
+		s = strdup(paths[i]);
+		if (!s)
+			return -ENOMEM;
+		r = add_str(c, s, RECORDER_PATHS_MAX, RECORDER_PATH_BYTES_MAX, OPEN_PATHS);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * The pattern matching exactly address text @addr into *@ret, or NULL in
+ * *@ret when no pattern can (address_pattern_match() in lib/addrmatch.c
+ * is what has to agree).  Returns 0 or -ENOMEM.
+ */
+static int address_pattern(const char *addr, char **ret)
+{
+	_cleanup_free_ char *pat = NULL;
+
+	*ret = NULL;
+	if (strncmp(addr, "unix:@", 6) == 0) {
+		const char *name = addr + 6;
+
+		/* an abstract name is matched as one path component */
+		if (!*name || strchr(name, '/'))
+			return 0;
+		pat = escape_glob("unix:@", name, strlen(name), "");
+		if (pat && strlen(pat + 6) > CG_UNIX_PATH_MAX)
+			return 0;
+	} else if (strncmp(addr, "unix:", 5) == 0) {
+		if (!path_matchable(addr + 5))
+			return 0; /* unnamed ("unix:"), or a relative path */
+		pat = escape_glob("unix:", addr + 5, strlen(addr + 5), "");
+	} else if (strncmp(addr, "inet:", 5) == 0 || strncmp(addr, "inet6:", 6) == 0) {
+		/* wildcards, prefixes and port ranges would widen it */
+		if (strpbrk(addr, "*/-"))
+			return 0;
+		pat = strdup(addr);
+	} else {
+		return 0; /* "family:N": other families have no patterns */
+	}
+	if (!pat)
+		return -ENOMEM;
+	if (address_pattern_check(pat, NULL, 0) < 0)
+		return 0;
+	*ret = steal_ptr(&pat);
+	return 0;
+}
+
+static int add_address(struct rec_call *c, const uint64_t args[6], const char *addr)
+{
+	char *pat;
+	int r;
+
+	if (!addr) {
+		/* sendto() on a connected socket: no address at all */
+		if (args[c->arg] == 0)
+			c->null_calls++;
+		else
+			c->open |= OPEN_NO_ADDRESS;
+		return 0;
+	}
+	r = address_pattern(addr, &pat);
+	if (r < 0)
+		return r;
+	if (!pat) {
+		c->open |= OPEN_NO_ADDRESS;
+		return 0;
+	}
+	return add_str(c, pat, RECORDER_ADDRESSES_MAX, SIZE_MAX, OPEN_ADDRESSES);
+}
+
+/* The record of syscall @nr (without the x32 bit) of @arch, made if new. */
+static struct rec_call *call_of(struct recorder *r, enum cg_arch arch, int nr, const char *name)
+{
+	if (!r->calls[arch]) {
+		int limit = syscall_nr_limit(arch);
+
+		r->calls[arch] = calloc((size_t)limit, sizeof(*r->calls[arch]));
+		if (!r->calls[arch])
+			return NULL;
+		r->nr_limit[arch] = limit;
+	}
+	if (nr >= r->nr_limit[arch])
+		return NULL; /* the table names no such number: not reached */
+	if (!r->calls[arch][nr])
+		r->calls[arch][nr] = call_new(name);
+	return r->calls[arch][nr];
+}
+
+int recorder_add(struct recorder *r, enum cg_arch arch, int nr, const uint64_t args[6],
+		 const char *const *paths, size_t n_paths, const char *addr)
+{
+	static const uint64_t zero[6] = { 0 };
+	const char *name;
+	struct rec_call *c;
+	int k = 0;
+
+	if (arch < 0 || arch >= CG_ARCH_MAX || n_paths > 2)
+		return -EINVAL;
+	if (!args)
+		args = zero;
+	name = syscall_name(arch, nr);
+	if (!name) {
+		r->seen[arch]++;
+		r->unknown[arch]++;
+		return 0;
+	}
+	c = call_of(r, arch, arch == CG_ARCH_X32 ? nr & ~(int)CG_X32_SYSCALL_BIT : nr, name);
+	if (!c)
+		return -ENOMEM;
+	switch (c->kind) {
+	case REC_VALUE:
+		/* the filter compares 32 bits on i386 and x32 (lib/plan.c) */
+		k = add_value(c, arch == CG_ARCH_X86_64 ? args[0] : args[0] & 0xffffffffu);
+		break;
+	case REC_PATHS: k = add_paths(c, paths, n_paths); break;
+	case REC_ADDRESS: k = add_address(c, args, addr); break;
+	case REC_PLAIN: break;
+	}
+	if (k < 0)
+		return k;
+	c->calls++;
+	r->seen[arch]++;
+	return 0;
+}
+
+/* ---- path collapse ------------------------------------------------------ */
+
+struct span {
+	const char *s;
+	size_t len;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	return (x->len > y->len) - (x->len < y->len);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort @v and drop duplicates; returns the new count. */
+static size_t span_sort_uniq(struct span *v, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), span_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (span_cmp(&v[k], &v[i]) != 0)
+			v[++k] = v[i];
+	return k + 1;
+}
+
+static size_t components(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '/' && i + 1 < len;
+	return n;
+}
+
+/* Whether @s (@len bytes) or a directory above it is in sorted @dirs. */
+static bool under_dir(const char *s, size_t len, const struct span *dirs, size_t n, bool self)
+{
+	for (size_t i = 1; i <= len; i++) {
+		struct span key = { s, i };
+
+		if (i < len ? s[i] != '/' : !self)
+			continue;
+		if (bsearch(&key, dirs, n, sizeof(*dirs), span_cmp))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The directories of at least two components with more than
+ * RECORDER_DIR_FANOUT distinct entries below them in @paths: every prefix
+ * of three or more components names an entry of its parent.  Returns the
+ * count (sorted in *@ret, pointing into @paths) or -ENOMEM.
+ */
+static ssize_t wide_dirs(char *const *paths, size_t n, struct span **ret)
+{
+	_cleanup_free_ struct span *pre = NULL;
+	size_t total = 0, m = 0, w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t c = components(paths[i], strlen(paths[i]));
+
+		total += c > 2 ? c - 2 : 0;
+	}
+	pre = calloc(total ? total : 1, sizeof(*pre));
+	if (!pre)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = paths[i];
+		size_t depth = 0;
+
+		for (size_t k = 1; p[k - 1]; k++)
+			if ((p[k] == '/' || p[k] == '\0') && ++depth >= 3)
+				pre[m++] = (struct span){ p, k };
+	}
+	m = span_sort_uniq(pre, m);
+	/* each entry's parent directory; runs of equal parents count entries */
+	for (size_t i = 0; i < m; i++)
+		pre[i].len = (size_t)((const char *)memrchr(pre[i].s, '/', pre[i].len) - pre[i].s);
+	qsort(pre, m, sizeof(*pre), span_cmp);
+	for (size_t i = 0, run = 1; i < m; i++, run++) {
+		if (i + 1 < m && span_cmp(&pre[i], &pre[i + 1]) == 0)
+			continue;
+		if (run > RECORDER_DIR_FANOUT)
+			pre[w++] = pre[i];
+		run = 0;
+	}
+	*ret = steal_ptr(&pre);
+	return (ssize_t)w;
+}
+
+/*
+ * The "paths" patterns for the sorted set @paths into *@ret (@ret_n), and
+ * how many are whole directories (*@ret_wide).  Returns 0, -ENOMEM, or -EINVAL if
+ * a pattern fails path_pattern_check() (the rule then stays open).
+ */
+static int collapse_paths(char *const *paths, size_t n, char ***ret, size_t *ret_n,
+			  size_t *ret_wide)
+{
+	_cleanup_free_ struct span *wide = NULL;
+	char **out;
+	ssize_t n_wide = wide_dirs(paths, n, &wide);
+	size_t k = 0, tops = 0;
+	int r = 0;
+
+	if (n_wide < 0)
+		return (int)n_wide;
+	out = calloc(n + (size_t)n_wide + 1, sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	for (ssize_t i = 0; i < n_wide && r == 0; i++) {
+		/* a wide directory inside another is covered by it */
+		if (under_dir(wide[i].s, wide[i].len, wide, (size_t)n_wide, false))
+			continue;
+		out[k] = escape_glob("", wide[i].s, wide[i].len, "/**");
+		r = out[k++] ? 0 : -ENOMEM;
+		tops++;
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (under_dir(paths[i], strlen(paths[i]), wide, (size_t)n_wide, true))
+			continue;
+		out[k] = escape_glob("", paths[i], strlen(paths[i]), "");
+		r = out[k++] ? 0 : -ENOMEM;
+	}
+	for (size_t i = 0; i < k && r == 0; i++)
+		if (path_pattern_check(out[i], NULL, 0) < 0)
+			r = -EINVAL;
+	if (r < 0) {
+		strv_free(out, k);
+		return r;
+	}
+	qsort(out, k, sizeof(*out), str_cmp);
+	*ret = out;
+	*ret_n = k;
+	*ret_wide = tops;
+	return 0;
+}
+
+/* ---- building the policy ------------------------------------------------ */
+
+/* A syscall of one ABI on its way into rules. */
+struct entry {
+	const struct rec_call *c;
+	unsigned open;	 /* c->open, plus OPEN_NO_PATH when collapsing failed */
+	char **patterns; /* REC_PATHS: collapsed "paths" */
+	size_t n_patterns;
+	size_t n_wide;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->c->name, ((const struct entry *)b)->c->name);
+}
+
+static void entries_free(struct entry *e, size_t n)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < n; i++)
+		strv_free(e[i].patterns, e[i].n_patterns);
+	free(e);
+}
+
+/* Whether an entry's calls end up in the ABI's unconditional rule. */
+static bool entry_plain(const struct entry *e)
+{
+	return e->c->kind == REC_PLAIN || e->open;
+}
+
+static int entry_prepare(struct entry *e)
+{
+	int r;
+
+	e->open = e->c->open;
+	if (e->c->kind != REC_PATHS || e->open)
+		return 0;
+	r = collapse_paths(e->c->strs, e->c->n_strs, &e->patterns, &e->n_patterns, &e->n_wide);
+	if (r == -EINVAL) {
+		e->open |= OPEN_NO_PATH; /* not reached: paths were checked on the way in */
+		return 0;
+	}
+	return r;
+}
+
+/* The recorded syscalls of @arch, sorted by name, prepared. */
+static int abi_entries(const struct recorder *rec, enum cg_arch arch, struct entry **ret,
+		       size_t *ret_n)
+{
+	struct entry *e;
+	size_t n = 0;
+	int r;
+
+	e = calloc((size_t)rec->nr_limit[arch] + 1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	for (int nr = 0; rec->calls[arch] && nr < rec->nr_limit[arch]; nr++)
+		if (rec->calls[arch][nr])
+			e[n++].c = rec->calls[arch][nr];
+	qsort(e, n, sizeof(*e), entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		r = entry_prepare(&e[i]);
+		if (r < 0) {
+			entries_free(e, n);
+			return r;
+		}
+	}
+	*ret = e;
+	*ret_n = n;
+	return 0;
+}
+
+struct builder {
+	struct policy *p;
+	size_t cap_rules;
+	const char *abi; /* for comments */
+};
+
+/* A new ALLOW rule naming @name (NULL: none yet) at the end of the policy. */
+static struct policy_rule *rule_new(struct builder *b, const char *name)
+{
+	struct policy *p = b->p;
+	struct policy_rule *r;
+
+	if (grow((void **)&p->rules, &b->cap_rules, p->n_rules + 1, sizeof(*p->rules)) < 0)
+		return NULL;
+	r = &p->rules[p->n_rules++];
+	*r = (struct policy_rule){ .action = POLICY_ACT_ALLOW };
+	if (!name)
+		return r;
+	r->names = calloc(1, sizeof(*r->names));
+	if (!r->names)
+		return NULL;
+	r->n_names = 1;
+	r->names[0] = strdup(name);
+	return r->names[0] ? r : NULL;
+}
+
+/* One condition "arg @index == @value" on @r. */
+static int rule_arg_eq(struct policy_rule *r, unsigned index, uint64_t value)
+{
+	r->args = calloc(1, sizeof(*r->args));
+	if (!r->args)
+		return -ENOMEM;
+	r->n_args = 1;
+	r->args[0] = (struct policy_arg){ .index = index, .value = value, .op = POLICY_OP_EQ };
+	return 0;
+}
+
+static int cat_reasons(char **s, unsigned open)
+{
+	const char *sep = "";
+	int r = 0;
+
+	if (open & OPEN_VALUES) {
+		r = str_catf(s, "more than %u distinct arg0 values", RECORDER_VALUES_MAX);
+		sep = ", ";
+	}
+	if (r == 0 && open & OPEN_PATHS) {
+		r = str_catf(s, "%smore than %u distinct paths or %u KiB of them", sep,
+			     RECORDER_PATHS_MAX, RECORDER_PATH_BYTES_MAX >> 10);
+		sep = ", ";
+	}
+	if (r == 0 && open & OPEN_NO_PATH) {
+		r = str_catf(s, "%sa path not decoded, or not absolute and normalised", sep);
+		sep = ", ";
+	}
+	if (r == 0 && open & OPEN_ADDRESSES) {
+		r = str_catf(s, "%smore than %u distinct addresses", sep, RECORDER_ADDRESSES_MAX);
+		sep = ", ";
+	}
+	if (r == 0 && open & OPEN_NO_ADDRESS)
+		r = str_catf(s, "%san address no pattern can match", sep);
+	return r;
+}
+
+/* The ABI's rule for every syscall allowed without a condition. */
+static int emit_plain(struct builder *b, const struct entry *e, size_t n)
+{
+	struct policy_rule *r;
+	uint64_t calls = 0;
+	size_t names = 0, k = 0;
+	const char *sep = "; no restriction for ";
+	int err;
+
+	for (size_t i = 0; i < n; i++)
+		if (entry_plain(&e[i])) {
+			names++;
+			calls += e[i].c->calls;
+		}
+	if (names == 0)
+		return 0;
+	r = rule_new(b, NULL);
+	if (!r)
+		return -ENOMEM;
+	r->names = calloc(names, sizeof(*r->names));
+	if (!r->names)
+		return -ENOMEM;
+	r->n_names = names;
+	for (size_t i = 0; i < n; i++)
+		if (entry_plain(&e[i]) && !(r->names[k++] = strdup(e[i].c->name)))
+			return -ENOMEM;
+	err = str_catf(&r->comment, "observed on %s: %zu syscall%s, %" PRIu64 " call%s", b->abi,
+		       names, plural(names), calls, plural(calls));
+	for (size_t i = 0; i < n && err == 0; i++) {
+		if (!e[i].open)
+			continue;
+		err = str_catf(&r->comment, "%s%s (", sep, e[i].c->name);
+		if (err == 0)
+			err = cat_reasons(&r->comment, e[i].open);
+		if (err == 0)
+			err = str_catf(&r->comment, ")");
+		sep = ", ";
+	}
+	return err;
+}
+
+static int emit_values(struct builder *b, const struct entry *e)
+{
+	const struct value_syscall *vs = value_syscall(e->c->name);
+
+	for (size_t i = 0; i < e->c->n_values; i++) {
+		const struct rec_value *v = &e->c->values[i];
+		struct policy_rule *r = rule_new(b, e->c->name);
+		char value[32];
+
+		if (!r || rule_arg_eq(r, 0, v->value) < 0)
+			return -ENOMEM;
+		if (vs->hex)
+			snprintf(value, sizeof(value), "%#" PRIx64, v->value);
+		else
+			snprintf(value, sizeof(value), "%" PRIu64, v->value);
+		if (str_catf(&r->comment,
+			     "observed on %s: %s with %s (arg0) %s, %" PRIu64 " call%s", b->abi,
+			     e->c->name, vs->what, value, v->calls, plural(v->calls)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int emit_paths(struct builder *b, struct entry *e)
+{
+	struct policy_rule *r = rule_new(b, e->c->name);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->paths = steal_ptr(&e->patterns);
+	r->n_paths = e->n_patterns;
+	e->n_patterns = 0;
+	err = str_catf(&r->comment, "observed on %s: %s on %zu path%s, %" PRIu64 " call%s", b->abi,
+		       e->c->name, e->c->n_strs, plural(e->c->n_strs), e->c->calls,
+		       plural(e->c->calls));
+	if (err == 0 && e->n_wide)
+		err = str_catf(&r->comment, "; directories with more than %u entries as DIR/**",
+			       RECORDER_DIR_FANOUT);
+	return err;
+}
+
+static int emit_addresses(struct builder *b, const struct entry *e)
+{
+	const struct rec_call *c = e->c;
+	struct policy_rule *r;
+	uint64_t calls = c->calls - c->null_calls;
+
+	if (c->n_strs) {
+		r = rule_new(b, c->name);
+		if (!r)
+			return -ENOMEM;
+		r->addresses = calloc(c->n_strs, sizeof(*r->addresses));
+		if (!r->addresses)
+			return -ENOMEM;
+		r->n_addresses = c->n_strs;
+		for (size_t i = 0; i < c->n_strs; i++)
+			if (!(r->addresses[i] = strdup(c->strs[i])))
+				return -ENOMEM;
+		if (str_catf(&r->comment, "observed on %s: %s to %zu address%s, %" PRIu64 " call%s",
+			     b->abi, c->name, c->n_strs, c->n_strs == 1 ? "" : "es", calls,
+			     plural(calls)) < 0)
+			return -ENOMEM;
+	}
+	if (c->null_calls) {
+		r = rule_new(b, c->name);
+		if (!r || rule_arg_eq(r, (unsigned)c->arg, 0) < 0)
+			return -ENOMEM;
+		return str_catf(&r->comment,
+				"observed on %s: %s without an address (arg%d == 0), %" PRIu64
+				" call%s",
+				b->abi, c->name, c->arg, c->null_calls, plural(c->null_calls));
+	}
+	return 0;
+}
+
+static int emit_conditional(struct builder *b, struct entry *e)
+{
+	if (entry_plain(e))
+		return 0;
+	switch (e->c->kind) {
+	case REC_VALUE: return emit_values(b, e);
+	case REC_PATHS: return emit_paths(b, e);
+	case REC_ADDRESS: return emit_addresses(b, e);
+	case REC_PLAIN: break;
+	}
+	return 0;
+}
+
+static int emit_abi(struct builder *b, const struct recorder *rec, enum cg_arch arch)
+{
+	struct entry *e = NULL;
+	size_t n = 0, first = b->p->n_rules;
+	int r;
+
+	b->abi = abi_names[arch];
+	r = abi_entries(rec, arch, &e, &n);
+	if (r < 0)
+		return r;
+	r = emit_plain(b, e, n);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = emit_conditional(b, &e[i]);
+	entries_free(e, n);
+	if (r == 0 && rec->unknown[arch] && b->p->n_rules > first)
+		r = str_catf(&b->p->rules[first].comment,
+			     "; %" PRIu64 " call%s of numbers without a name not allowed",
+			     rec->unknown[arch], plural(rec->unknown[arch]));
+	return r;
+}
+
+static int set_architectures(struct policy *p, const struct recorder *rec)
+{
+	p->architectures = calloc(CG_ARCH_MAX, sizeof(*p->architectures));
+	if (!p->architectures)
+		return -ENOMEM;
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		if (a != CG_ARCH_X86_64 && rec->seen[a] == 0)
+			continue;
+		p->architectures[p->n_architectures] = strdup(scmp_arches[a]);
+		if (!p->architectures[p->n_architectures++])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int recorder_policy(const struct recorder *rec, struct policy **ret)
+{
+	struct builder b = { 0 };
+	int r;
+
+	b.p = calloc(1, sizeof(*b.p));
+	if (!b.p)
+		return -ENOMEM;
+	b.p->enabled = true;
+	b.p->default_action = POLICY_ACT_ERRNO;
+	b.p->has_default_errno_ret = true;
+	b.p->default_errno_ret = EPERM;
+	b.p->filename = strdup("<recorded>");
+	r = b.p->filename ? set_architectures(b.p, rec) : -ENOMEM;
+	for (int a = 0; a < CG_ARCH_MAX && r == 0; a++)
+		r = emit_abi(&b, rec, (enum cg_arch)a);
+	if (r < 0) {
+		policy_free(b.p);
+		return r;
+	}
+	*ret = b.p;
+	return 0;
+}

@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "callgate/systable.h"
+#include "ctl.h"
+#include "log.h"
+
+struct ctl_conn {
+	ev_io io; /* first */
+	ev_io out_io;
+	struct ctl_conn *next;
+	struct ctl_server *c;
+	char in[CTL_LINE_MAX];
+	size_t in_len;
+	char *out;
+	size_t out_len, out_cap;
+	bool watching;
+	bool closing; /* close once the output is written */
+};
+
+/* ---- the server ---------------------------------------------------- */
+
+static void conn_close(struct ctl_conn *k)
+{
+	struct ctl_server *c = k->c;
+
+	if (k->watching)
+		interact_unlisten(c->ix, k);
+	ev_io_stop(c->loop, &k->io);
+	ev_io_stop(c->loop, &k->out_io);
+	close(k->io.fd);
+	for (struct ctl_conn **p = &c->conns; *p; p = &(*p)->next)
+		if (*p == k) {
+			*p = k->next;
+			break;
+		}
+	c->n_conns--;
+	free(k->out);
+	free(k);
+}
+
+static void flush_out(struct ctl_conn *k)
+{
+	while (k->out_len) {
+		ssize_t n = write(k->io.fd, k->out, k->out_len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			ev_io_start(k->c->loop, &k->out_io);
+			return;
+		}
+		if (n <= 0) {
+			k->out_len = 0;
+			k->closing = true;
+			break;
+		}
+		memmove(k->out, k->out + n, k->out_len - (size_t)n);
+		k->out_len -= (size_t)n;
+	}
+	ev_io_stop(k->c->loop, &k->out_io);
+}
+
+/* Queue one JSON line; a client that reads nothing is dropped. */
+static void send_json(struct ctl_conn *k, cJSON *obj)
+{
+	char *text = cJSON_PrintUnformatted(obj);
+	size_t n;
+
+	cJSON_Delete(obj);
+	if (!text) {
+		k->closing = true;
+		return;
+	}
+	n = strlen(text);
+	if (k->out_len + n + 1 > CTL_OUT_MAX) {
+		free(text);
+		k->closing = true;
+		return;
+	}
+	if (k->out_len + n + 1 > k->out_cap) {
+		size_t cap = (k->out_len + n + 1) * 2;
+		char *grown = realloc(k->out, cap);
+
+		if (!grown) {
+			free(text);
+			k->closing = true;
+			return;
+		}
+		k->out = grown;
+		k->out_cap = cap;
+	}
+	memcpy(k->out + k->out_len, text, n);
+	k->out[k->out_len + n] = '\n';
+	k->out_len += n + 1;
+	free(text);
+	flush_out(k);
+}
+
+static void send_ok(struct ctl_conn *k, const char *error)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "ok", !error);
+	if (error)
+		cJSON_AddStringToObject(o, "error", error);
+	send_json(k, o);
+}
+
+static cJSON *question_json(const struct question *q, ev_tstamp now)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *en = errno_name(q->policy.log_err);
+
+	cJSON_AddNumberToObject(o, "id", q->id);
+	cJSON_AddNumberToObject(o, "pid", q->rec.pid);
+	cJSON_AddNumberToObject(o, "tid", q->rec.tid);
+	cJSON_AddStringToObject(o, "comm", q->comm);
+	cJSON_AddStringToObject(o, "exe", q->exe);
+	cJSON_AddStringToObject(o, "cmdline", q->cmdline);
+	cJSON_AddStringToObject(o, "arch", arch_to_string(q->rec.arch));
+	cJSON_AddStringToObject(o, "syscall", q->rec.syscall ? q->rec.syscall : "?");
+	cJSON_AddStringToObject(o, "call", q->call);
+	if (q->rec.rule >= 0)
+		cJSON_AddNumberToObject(o, "rule", q->rec.rule);
+	else
+		cJSON_AddStringToObject(o, "rule", "default");
+	if (q->rec.comment)
+		cJSON_AddStringToObject(o, "comment", q->rec.comment);
+	if (en)
+		cJSON_AddStringToObject(o, "errno", en);
+	cJSON_AddStringToObject(o, "where", q->where);
+	cJSON_AddBoolToObject(o, "held", q->held);
+	cJSON_AddNumberToObject(o, "waiting", (double)(long)((now - q->asked) * 1000) / 1000);
+	return o;
+}
+
+static void on_event(void *userdata, enum interact_event ev, const struct question *q,
+		     const struct answer *a)
+{
+	struct ctl_conn *k = userdata;
+	static const char *const names[] = {
+		[INTERACT_ASKED] = "ask",
+		[INTERACT_ANSWERED] = "answered",
+		[INTERACT_GONE] = "gone",
+		[INTERACT_HELD] = "held",
+	};
+	cJSON *o =
+		ev == INTERACT_ASKED ? question_json(q, ev_now(k->c->loop)) : cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "event", names[ev]);
+	if (ev != INTERACT_ASKED)
+		cJSON_AddNumberToObject(o, "id", q->id);
+	if (a && ev == INTERACT_ANSWERED) {
+		cJSON_AddStringToObject(o, "answer", answer_kind_to_string(a->kind));
+		cJSON_AddStringToObject(o, "by", a->by);
+	}
+	send_json(k, o);
+}
+
+static struct question *question_arg(struct ctl_conn *k, const char *arg)
+{
+	char *end;
+	unsigned long id = arg ? strtoul(arg, &end, 10) : 0;
+	struct question *q;
+
+	if (!arg || *end || !id) {
+		send_ok(k, "expected a question number");
+		return NULL;
+	}
+	q = interact_find(k->c->ix, (unsigned)id);
+	if (!q)
+		send_ok(k, "no such question (answered, or its caller went away)");
+	return q;
+}
+
+static void do_command(struct ctl_conn *k, char *line)
+{
+	char *argv[8], *save;
+	int argc = 0;
+	struct question *q;
+	struct answer a = { .by = "ctl" };
+
+	for (char *t = strtok_r(line, " \t\r", &save); t && argc < 8;
+	     t = strtok_r(NULL, " \t\r", &save))
+		argv[argc++] = t;
+	if (argc == 0)
+		return;
+	if (strcmp(argv[0], "list") == 0) {
+		for (q = k->c->ix->questions; q; q = q->next)
+			send_json(k, question_json(q, ev_now(k->c->loop)));
+		send_ok(k, NULL);
+	} else if (strcmp(argv[0], "watch") == 0) {
+		if (!k->watching && interact_listen(k->c->ix, on_event, k) == 0)
+			k->watching = true;
+		send_ok(k, k->watching ? NULL : "too many watchers");
+		for (q = k->c->ix->questions; k->watching && q; q = q->next)
+			on_event(k, INTERACT_ASKED, q, NULL);
+	} else if (strcmp(argv[0], "save") == 0) {
+		char err[256] = "", *text = NULL;
+		cJSON *o;
+
+		if (interact_profile(k->c->ix, k->c->policy_path, &text, err, sizeof(err)) < 0) {
+			send_ok(k, err[0] ? err : "cannot write the profile");
+			return;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "profile", text);
+		free(text);
+		send_json(k, o);
+		send_ok(k, NULL);
+	} else if (strcmp(argv[0], "allow") == 0 || strcmp(argv[0], "deny") == 0 ||
+		   strcmp(argv[0], "kill") == 0 || strcmp(argv[0], "hold") == 0) {
+		int r;
+
+		q = question_arg(k, argc > 1 ? argv[1] : NULL);
+		if (!q)
+			return;
+		a.kind = argv[0][0] == 'a'   ? ANSWER_ALLOW
+			 : argv[0][0] == 'd' ? ANSWER_DENY
+			 : argv[0][0] == 'k' ? ANSWER_KILL
+					     : ANSWER_HOLD;
+		for (int i = 2; i < argc; i++) {
+			if (a.kind == ANSWER_ALLOW && strcmp(argv[i], "--always") == 0) {
+				a.kind = ANSWER_ALWAYS;
+				a.scope = SCOPE_SYSCALL;
+				if (i + 1 < argc && argv[i + 1][0] != '-') {
+					i++;
+					if (strcmp(argv[i], "args") == 0)
+						a.scope = SCOPE_ARGS;
+					else if (strcmp(argv[i], "path") == 0)
+						a.scope = SCOPE_PATH;
+					else if (strcmp(argv[i], "syscall") != 0)
+						return send_ok(
+							k, "--always takes syscall, args or path");
+				}
+			} else if (a.kind == ANSWER_DENY && strcmp(argv[i], "--errno") == 0 &&
+				   i + 1 < argc) {
+				a.err = errno_from_name(argv[++i]);
+				if (a.err <= 0)
+					return send_ok(k, "unknown errno name");
+			} else {
+				return send_ok(k, "unknown option");
+			}
+		}
+		r = interact_answer(k->c->ix, q, &a);
+		send_ok(k, r == 0	  ? NULL
+			   : r == -EINVAL ? "nothing to narrow the rule to (no such argument)"
+					  : strerror(-r));
+	} else {
+		send_ok(k, "unknown command (list, allow, deny, kill, hold, watch, save)");
+	}
+}
+
+static void on_conn_write(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_conn *k = (struct ctl_conn *)((char *)w - offsetof(struct ctl_conn, out_io));
+
+	(void)loop;
+	(void)revents;
+	flush_out(k);
+	if (k->closing && !k->out_len)
+		conn_close(k);
+}
+
+static void on_conn_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_conn *k = (struct ctl_conn *)w;
+	ssize_t n;
+	char *nl;
+
+	(void)loop;
+	(void)revents;
+	n = read(w->fd, k->in + k->in_len, sizeof(k->in) - k->in_len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_close(k);
+		return;
+	}
+	k->in_len += (size_t)n;
+	while ((nl = memchr(k->in, '\n', k->in_len))) {
+		size_t used = (size_t)(nl - k->in) + 1;
+
+		*nl = '\0';
+		do_command(k, k->in);
+		memmove(k->in, k->in + used, k->in_len - used);
+		k->in_len -= used;
+	}
+	if (k->in_len == sizeof(k->in)) {
+		send_ok(k, "line too long");
+		k->closing = true;
+	}
+	if (k->closing && !k->out_len)
+		conn_close(k);
+}
+
+/* Whether @pid is callgate's descendant: one of the supervised. */
+static bool supervised(pid_t pid)
+{
+	pid_t self = getpid();
+
+	for (int hops = 0; pid > 1 && hops < 4096; hops++) {
+		char path[64], buf[1024];
+		const char *p;
+		ssize_t n;
+		int fd;
+
+		if (pid == self)
+			return true;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return true; /* cannot tell: refuse */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return true;
+		buf[n] = '\0';
+		p = strstr(buf, "\nPPid:");
+		if (!p)
+			return true;
+		pid = (pid_t)strtol(p + 6, NULL, 10);
+	}
+	return pid == self;
+}
+
+static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_server *c = (struct ctl_server *)w;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct ctl_conn *k;
+	const char *why = NULL;
+	int fd;
+
+	(void)revents;
+	fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		why = "cannot identify the peer";
+	else if (cred.uid != geteuid() && cred.uid != 0)
+		why = "the peer is another user";
+	else if (supervised(cred.pid))
+		why = "the peer is a supervised process: it cannot answer its own questions";
+	else if (c->n_conns >= CTL_CONNS_MAX)
+		why = "too many control connections";
+	if (why) {
+		char line[160];
+		int n = snprintf(line, sizeof(line), "{\"ok\":false,\"error\":\"%s\"}\n", why);
+
+		c->refused++;
+		if (write(fd, line, (size_t)n) < 0) {
+			/* refused either way */
+		}
+		log_error("Refused a control connection (pid %d, uid %u): %s", (int)cred.pid,
+			  (unsigned)cred.uid, why);
+		close(fd);
+		return;
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		close(fd);
+		return;
+	}
+	k->c = c;
+	ev_io_init(&k->io, on_conn_read, fd, EV_READ);
+	ev_io_init(&k->out_io, on_conn_write, fd, EV_WRITE);
+	ev_io_start(loop, &k->io);
+	k->next = c->conns;
+	c->conns = k;
+	c->n_conns++;
+}
+
+/* A directory only we can enter: made, or checked if it is there. */
+static int private_dir(const char *dir, bool *made)
+{
+	struct stat st;
+
+	*made = mkdir(dir, 0700) == 0;
+	if (!*made && errno != EEXIST)
+		return -errno;
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
+		return -EPERM;
+	return 0;
+}
+
+static int default_dir(char *buf, size_t size)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+
+	if (run && run[0] == '/')
+		return snprintf(buf, size, "%s/callgate", run) < (int)size ? 0 : -ENAMETOOLONG;
+	return snprintf(buf, size, "/tmp/callgate-%u", (unsigned)geteuid()) < (int)size
+		       ? 0
+		       : -ENAMETOOLONG;
+}
+
+int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact *ix,
+		     const char *path, const char *policy_path, char *err, size_t err_size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool made = false;
+	mode_t old;
+	int r;
+
+	*c = (struct ctl_server){ .loop = loop, .ix = ix, .policy_path = policy_path, .fd = -1 };
+	if (path) {
+		snprintf(c->path, sizeof(c->path), "%s", path);
+	} else {
+		r = default_dir(c->dir, sizeof(c->dir));
+		if (r == 0)
+			r = private_dir(c->dir, &made);
+		if (r < 0) {
+			snprintf(err, err_size, "%s: %s", c->dir,
+				 r == -EPERM ? "not a private directory of this user"
+					     : strerror(-r));
+			c->dir[0] = '\0';
+			return r;
+		}
+		if (snprintf(c->path, sizeof(c->path), "%.4000s/%d.sock", c->dir, (int)getpid()) >=
+		    (int)sizeof(c->path))
+			return -ENAMETOOLONG;
+	}
+	if (strlen(c->path) >= sizeof(sa.sun_path)) {
+		snprintf(err, err_size, "%s: path too long for a socket", c->path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		snprintf(err, err_size, "socket: %s", strerror(errno));
+		return -errno;
+	}
+	unlink(c->path); /* a stale socket of an earlier run with our pid */
+	old = umask(0177);
+	r = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+	umask(old);
+	if (r == 0 && (chmod(c->path, 0600) < 0 || listen(c->fd, 16) < 0))
+		r = -errno;
+	if (r < 0) {
+		snprintf(err, err_size, "%s: %s", c->path, strerror(-r));
+		close(c->fd);
+		c->fd = -1;
+		return r;
+	}
+	if (!made)
+		c->dir[0] = '\0'; /* not ours to remove */
+	ev_io_init(&c->io, on_accept, c->fd, EV_READ);
+	ev_io_start(loop, &c->io);
+	ev_unref(loop); /* the control socket alone keeps nothing running */
+	return 0;
+}
+
+void ctl_server_stop(struct ctl_server *c)
+{
+	if (c->fd < 0)
+		return;
+	ev_ref(c->loop);
+	ev_io_stop(c->loop, &c->io);
+	while (c->conns)
+		conn_close(c->conns);
+	close(c->fd);
+	c->fd = -1;
+	unlink(c->path);
+	if (c->dir[0])
+		rmdir(c->dir); /* only if empty: other runs may use it */
+}
+
+/* ---- the client ---------------------------------------------------- */
+
+static void ctl_usage(FILE *f)
+{
+	fputs("Usage: callgate ctl [--socket PATH] COMMAND\n"
+	      "Commands: list | allow ID [--always [syscall|args|path]] | deny ID [--errno NAME]\n"
+	      "          | kill ID | hold ID | watch | save FILE\n"
+	      "Without --socket: $CALLGATE_CTL, else the only run in $XDG_RUNTIME_DIR/callgate\n"
+	      "(or /tmp/callgate-UID).\n",
+	      f);
+}
+
+static int find_socket(char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *env = getenv("CALLGATE_CTL");
+	struct dirent *de;
+	int found = 0;
+	DIR *d;
+
+	if (env && *env)
+		return snprintf(buf, size, "%s", env) < (int)size ? 0 : -ENAMETOOLONG;
+	if (default_dir(dir, sizeof(dir)) < 0 || !(d = opendir(dir)))
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 5 && strcmp(de->d_name + n - 5, ".sock") == 0) {
+			if (found++ == 0 &&
+			    snprintf(buf, size, "%.3800s/%.255s", dir, de->d_name) >= (int)size)
+				found = 2; /* unusable: ask for --socket */
+		}
+	}
+	closedir(d);
+	return found == 1 ? 0 : found ? -EEXIST : -ENOENT;
+}
+
+static int ctl_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fputs(text, f);
+	if (fflush(f) != 0 || ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		unlink(tmp);
+		return -e;
+	}
+	fclose(f);
+	return rename(tmp, path) < 0 ? -errno : 0;
+}
+
+int cmd_ctl(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char path[PATH_MAX] = "", line[CTL_LINE_MAX];
+	const char *save_to = NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	FILE *in;
+	int c, fd, status = 1;
+	bool watch;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': snprintf(path, sizeof(path), "%s", optarg); break;
+		case 'h': ctl_usage(stdout); return 0;
+		default: ctl_usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		ctl_usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[optind], "save") == 0) {
+		if (optind + 2 != argc) {
+			log_error("save takes one file name");
+			return 2;
+		}
+		save_to = argv[optind + 1];
+		argc--;
+	}
+	watch = strcmp(argv[optind], "watch") == 0;
+	for (int i = optind; i < argc; i++) {
+		int n = snprintf(line + len, sizeof(line) - len, "%s%s", i > optind ? " " : "",
+				 argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(line) - len - 1) {
+			log_error("Command too long");
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	line[len++] = '\n';
+	if (!path[0]) {
+		int r = find_socket(path, sizeof(path));
+
+		if (r < 0) {
+			log_error("%s: use --socket",
+				  r == -EEXIST ? "Several callgate runs are listening"
+					       : "No callgate run is listening");
+			return 2;
+		}
+	}
+	fd = ctl_connect(path);
+	if (fd < 0) {
+		log_error("Cannot connect to %s: %s", path, strerror(-fd));
+		return 2;
+	}
+	/* a refusing server answers and closes: read why, whatever the write */
+	signal(SIGPIPE, SIG_IGN);
+	if (write(fd, line, len) != (ssize_t)len && errno != EPIPE && errno != ECONNRESET) {
+		log_error("Cannot send to %s: %s", path, strerror(errno));
+		close(fd);
+		return 2;
+	}
+	in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		return 2;
+	}
+	while (getline(&buf, &cap, in) > 0) {
+		cJSON *o = cJSON_Parse(buf);
+		cJSON *ok = o ? cJSON_GetObjectItem(o, "ok") : NULL;
+		cJSON *profile = o ? cJSON_GetObjectItem(o, "profile") : NULL;
+
+		if (ok && cJSON_IsBool(ok) && !(watch && cJSON_IsTrue(ok))) {
+			cJSON *e = cJSON_GetObjectItem(o, "error");
+
+			status = cJSON_IsTrue(ok) ? 0 : 1;
+			if (!cJSON_IsTrue(ok))
+				log_error("%s", cJSON_IsString(e) ? e->valuestring : "failed");
+			cJSON_Delete(o);
+			break;
+		}
+		if (profile && cJSON_IsString(profile) && save_to) {
+			int r = write_file(save_to, profile->valuestring);
+
+			if (r < 0) {
+				log_error("Cannot write %s: %s", save_to, strerror(-r));
+				cJSON_Delete(o);
+				break;
+			}
+		} else if (!(ok && watch)) {
+			fputs(buf, stdout);
+			fflush(stdout);
+		}
+		cJSON_Delete(o);
+	}
+	free(buf);
+	fclose(in);
+	return status;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The control socket of an interactive run, and `callgate ctl`, its client.
+ *
+ * Protocol: the client sends one command per line; the server answers
+ * with JSON Lines, ending each command's answer with {"ok":true} or
+ * {"ok":false,"error":"..."}:
+ *   list                       the pending questions, one object each
+ *   allow ID [--always [syscall|args|path]]
+ *   deny ID [--errno NAME]
+ *   kill ID
+ *   hold ID
+ *   watch                      then a stream of {"event":...} objects
+ *   save                       {"profile":"<JSON text>"}: the policy with
+ *                              the allow-always rules (the client writes it)
+ *
+ * Security: the socket is created 0600 in a directory of its own (0700,
+ * owned by the supervisor's user), peers are identified with SO_PEERCRED:
+ * one of another user (other than root) is refused, and so is any process
+ * the run supervises (callgate is their child subreaper, so none can leave
+ * its tree): a target cannot answer its own questions.
+ */
+#ifndef CALLGATE_SUPERVISOR_CTL_H
+#define CALLGATE_SUPERVISOR_CTL_H
+
+#include <ev.h>
+#include <limits.h>
+
+#include "interact.h"
+
+/* Connections at once, and what one may have queued unread. */
+#define CTL_CONNS_MAX 32
+#define CTL_LINE_MAX  4096
+#define CTL_OUT_MAX   (1u << 20)
+
+struct ctl_conn;
+
+struct ctl_server {
+	ev_io io; /* private: first */
+	struct ev_loop *loop;
+	struct interact *ix;
+	const char *policy_path; /* for save */
+	int fd;
+	char path[PATH_MAX];
+	char dir[PATH_MAX]; /* made by us: removed at stop; "" if not */
+	struct ctl_conn *conns;
+	unsigned n_conns;
+	uint64_t refused; /* ro: peers turned away */
+};
+
+/*
+ * ctl_server_start() - listen on @path, or when NULL on
+ * $XDG_RUNTIME_DIR/callgate/PID.sock (else /tmp/callgate-UID/PID.sock).
+ * Returns 0 or -errno, with a message in @err.
+ */
+int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact *ix,
+		     const char *path, const char *policy_path, char *err, size_t err_size);
+void ctl_server_stop(struct ctl_server *c);
+
+/* `callgate ctl ...` (@argv[0] is "ctl").  Returns the exit status. */
+int cmd_ctl(int argc, char **argv);
+
+#endif

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "callgate/systable.h"
+#include "prompt.h"
+
+static void say(struct prompt *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct prompt *p, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	for (const char *s = buf; n > 0;) {
+		ssize_t w = write(p->tty, s, (size_t)n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (int)w;
+	}
+}
+
+/* tcsetpgrp() from a background group: SIGTTOU blocked meanwhile. */
+static void set_foreground(int tty, pid_t pgrp)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	tcsetpgrp(tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void prompt_give_terminal(struct prompt *p, pid_t pgrp)
+{
+	if (p->tty < 0 || tcgetpgrp(p->tty) != getpgrp())
+		return;
+	set_foreground(p->tty, pgrp);
+	kill(-pgrp, SIGCONT); /* in case it read the terminal too early */
+}
+
+static void take_terminal(struct prompt *p)
+{
+	pid_t fg = tcgetpgrp(p->tty);
+
+	if (p->fg || fg < 0 || fg == getpgrp())
+		return;
+	p->fg = fg;
+	set_foreground(p->tty, getpgrp());
+}
+
+static void release_terminal(struct prompt *p)
+{
+	if (!p->fg)
+		return;
+	if (tcgetpgrp(p->tty) == getpgrp()) {
+		set_foreground(p->tty, p->fg);
+		kill(-p->fg, SIGCONT); /* stopped by SIGTTIN meanwhile? */
+	}
+	p->fg = 0;
+}
+
+static void show(struct prompt *p, const struct question *q)
+{
+	const char *en = errno_name(q->policy.log_err);
+	char rule[32];
+	unsigned more = 0;
+
+	for (const struct question *o = p->ix->questions; o; o = o->next)
+		if (o != q && !o->held)
+			more++;
+	if (q->rec.rule >= 0)
+		snprintf(rule, sizeof(rule), "rule %d", q->rec.rule);
+	else
+		snprintf(rule, sizeof(rule), "the default action");
+	take_terminal(p);
+	p->current = q->id;
+	say(p,
+	    "\n\033[1mcallgate: question %u\033[0m: pid %d (%s), thread %d\n"
+	    "  command: %s\n"
+	    "  exe:     %s\n"
+	    "  call:    %s\n"
+	    "  policy:  %s answers %s\n"
+	    "%s%s%s"
+	    "  at:      %s\n"
+	    "[a]llow once, [A]llow always [args|path], [d]eny [ERRNO], [k]ill, [h]old, "
+	    "[?]%s\n"
+	    "answer %u> ",
+	    q->id, q->rec.pid, q->comm, q->rec.tid, q->cmdline, q->exe, q->call, rule,
+	    q->policy.response == DECISION_KILL_PROCESS ||
+			    q->policy.response == DECISION_KILL_THREAD
+		    ? "kill"
+	    : en ? en
+		 : "ask (SCMP_ACT_NOTIFY)",
+	    q->rec.comment ? "  comment: " : "", q->rec.comment ? q->rec.comment : "",
+	    q->rec.comment ? "\n" : "", q->where, more ? " -- more waiting" : "", q->id);
+}
+
+/* The oldest question not held, or release the terminal. */
+static void show_next(struct prompt *p)
+{
+	for (const struct question *q = p->ix->questions; q; q = q->next)
+		if (!q->held) {
+			show(p, q);
+			return;
+		}
+	p->current = 0;
+	release_terminal(p);
+}
+
+static void on_event(void *userdata, enum interact_event ev, const struct question *q,
+		     const struct answer *a)
+{
+	struct prompt *p = userdata;
+
+	(void)a;
+	switch (ev) {
+	case INTERACT_ASKED:
+		if (!p->current)
+			show(p, q);
+		break;
+	case INTERACT_HELD:
+		if (q->id == p->current) {
+			say(p,
+			    "held: thread %d stays blocked; attach a debugger with\n  gdb -p %d\n",
+			    q->rec.tid, q->rec.tid);
+			p->current = 0;
+			show_next(p);
+		}
+		break;
+	default:
+		if (q->id == p->current) {
+			if (ev == INTERACT_GONE)
+				say(p, "\ncallgate: question %u: the caller went away\n", q->id);
+			else if (a && strcmp(a->by, "tty") == 0)
+				say(p, "%s\n", answer_kind_to_string(a->kind));
+			else if (a)
+				say(p, "\ncallgate: question %u answered by %s: %s\n", q->id, a->by,
+				    answer_kind_to_string(a->kind));
+			p->current = 0;
+			/* after the others the answer releases */
+			show_next(p);
+		}
+		break;
+	}
+}
+
+static void help(struct prompt *p)
+{
+	say(p, "  a              allow this call once\n"
+	       "  A              allow this syscall from now on\n"
+	       "  A args        ... with these integer argument values only\n"
+	       "  A path        ... with this path (or address) only\n"
+	       "  d [ERRNO]      deny, with the policy's errno or the one named (EACCES, ENOSYS, "
+	       "...)\n"
+	       "  k              kill the process\n"
+	       "  h              hold: leave it blocked and attach a debugger\n");
+}
+
+static void answer_line(struct prompt *p, char *line)
+{
+	struct question *q = p->current ? interact_find(p->ix, p->current) : NULL;
+	struct answer a = { .by = "tty" };
+	char *save, *cmd = strtok_r(line, " \t\r", &save), *arg = strtok_r(NULL, " \t\r", &save);
+	int r;
+
+	if (!q)
+		return;
+	if (!cmd || strcmp(cmd, "?") == 0 || strcmp(cmd, "help") == 0) {
+		help(p);
+		say(p, "answer %u> ", q->id);
+		return;
+	}
+	if (strcmp(cmd, "a") == 0 || strcmp(cmd, "allow") == 0) {
+		a.kind = ANSWER_ALLOW;
+	} else if (strcmp(cmd, "A") == 0 || strcmp(cmd, "always") == 0) {
+		a.kind = ANSWER_ALWAYS;
+		a.scope = !arg				? SCOPE_SYSCALL
+			  : strcmp(arg, "args") == 0	? SCOPE_ARGS
+			  : strcmp(arg, "path") == 0	? SCOPE_PATH
+			  : strcmp(arg, "syscall") == 0 ? SCOPE_SYSCALL
+							: (enum always_scope) - 1;
+		if ((int)a.scope < 0) {
+			say(p, "allow always takes args or path\nanswer %u> ", q->id);
+			return;
+		}
+	} else if (strcmp(cmd, "d") == 0 || strcmp(cmd, "deny") == 0) {
+		a.kind = ANSWER_DENY;
+		if (arg && (a.err = errno_from_name(arg)) <= 0) {
+			say(p, "unknown errno '%s'\nanswer %u> ", arg, q->id);
+			return;
+		}
+	} else if (strcmp(cmd, "k") == 0 || strcmp(cmd, "kill") == 0) {
+		a.kind = ANSWER_KILL;
+	} else if (strcmp(cmd, "h") == 0 || strcmp(cmd, "hold") == 0) {
+		a.kind = ANSWER_HOLD;
+	} else {
+		say(p, "unknown answer '%s' (? for help)\nanswer %u> ", cmd, q->id);
+		return;
+	}
+	r = interact_answer(p->ix, q, &a);
+	if (r < 0) {
+		say(p, "%s\nanswer %u> ",
+		    r == -EINVAL ? "nothing to narrow to: the call has no such argument"
+				 : strerror(-r),
+		    q->id);
+		return;
+	}
+	/* what comes next is shown by on_event() */
+}
+
+static void on_input(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct prompt *p = (struct prompt *)w;
+	ssize_t n;
+	char *nl;
+
+	(void)revents;
+	n = read(p->tty, p->in + p->in_len, sizeof(p->in) - 1 - p->in_len);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EIO))
+		return; /* EIO: read while in the background */
+	if (n <= 0) {
+		/* the terminal is gone: ctl still works */
+		ev_ref(loop);
+		ev_io_stop(loop, w);
+		return;
+	}
+	p->in_len += (size_t)n;
+	while ((nl = memchr(p->in, '\n', p->in_len))) {
+		size_t used = (size_t)(nl - p->in) + 1;
+
+		*nl = '\0';
+		if (p->current)
+			answer_line(p, p->in);
+		memmove(p->in, p->in + used, p->in_len - used);
+		p->in_len -= used;
+	}
+	if (p->in_len == sizeof(p->in) - 1)
+		p->in_len = 0; /* a line too long for any answer */
+}
+
+int prompt_start(struct prompt *p, struct ev_loop *loop, struct interact *ix)
+{
+	int r;
+
+	*p = (struct prompt){ .loop = loop, .ix = ix, .tty = -1 };
+	p->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (p->tty < 0)
+		return -ENXIO;
+	r = interact_listen(ix, on_event, p);
+	if (r < 0) {
+		close(p->tty);
+		p->tty = -1;
+		return r;
+	}
+	ev_io_init(&p->io, on_input, p->tty, EV_READ);
+	ev_io_start(loop, &p->io);
+	ev_unref(loop);
+	return 0;
+}
+
+void prompt_stop(struct prompt *p)
+{
+	if (p->tty < 0)
+		return;
+	interact_unlisten(p->ix, p);
+	if (ev_is_active(&p->io)) {
+		ev_ref(p->loop);
+		ev_io_stop(p->loop, &p->io);
+	}
+	release_terminal(p);
+	close(p->tty);
+	p->tty = -1;
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Interactive mode: questions answered through `callgate ctl` from a second
+# process and through a real terminal (tmux), --ask-timeout, the control
+# socket's security, and profiles saved from a session.
+. "$(dirname "$0")/lib.sh"
+
+D=$T/work
+mkdir -p "$D"
+cat >"$T/ia.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "comment": "no new directories"},
+ {"names": ["symlink", "symlinkat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+ {"names": ["fchmodat", "chmod"], "action": "SCMP_ACT_NOTIFY", "comment": "ask about modes"}
+]}
+EOF
+SOCK=$T/ctl.sock
+ctl() { "$CALLGATE" ctl --socket "$SOCK" "$@"; }
+
+# wait_question PATTERN: the id of the pending question whose JSON matches
+wait_question() {
+	local i
+	for i in $(seq 100); do
+		if ctl list >"$T/list" 2>/dev/null && grep -E -- "$1" "$T/list" >"$T/q"; then
+			sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/q"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- ctl from a second process ---------------------------------------
+"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o "$T/ia.log" -- sh -c "
+	mkdir '$D/a' && echo made-a
+	mkdir '$D/b' || echo refused-b
+	mkdir '$D/c' && echo made-c
+	mkdir '$D/d' && echo made-d
+	chmod 700 '$D/a' && echo chmod-ok
+	sleep 0.2; mkdir '$D/e' && echo made-e-without-asking
+	ln -s /etc/hostname '$D/killed'; echo ln-status=\$?" >"$T/ia.out" 2>"$T/ia.err" &
+cg=$!
+id=$(wait_question "mkdir\(\\\\\"$D/a")
+[ -n "$id" ] && grep -q '"comment":"no new directories"' "$T/q" && grep -q '"errno":"EPERM"' "$T/q" &&
+	grep -q '"where":"libc' "$T/q" && grep -q '"cmdline":"mkdir ' "$T/q" &&
+	ok "ctl list: the blocked call, its rule, comment, errno, caller and library offset" ||
+	ko "ctl list shows the blocked call" "$T/list"
+ctl allow "$id" >/dev/null && ok "ctl allow ID" || ko "ctl allow ID" "$T/list"
+id=$(wait_question "$D/b")
+ctl deny "$id" --errno EACCES >/dev/null && ok "ctl deny ID --errno EACCES" || ko "ctl deny ID --errno EACCES"
+id=$(wait_question "$D/c")
+ctl allow "$id" --always >/dev/null && ok "ctl allow ID --always" || ko "ctl allow ID --always"
+id=$(wait_question "fchmodat")
+run ctl-bad 1 ctl deny "$id" --errno ENOTANERRNO
+check "ctl: an unknown errno name is refused" $? "$T/err" "unknown errno"
+run ctl-none 1 ctl allow 999
+check "ctl: an unknown question number is refused" $? "$T/err" "no such question"
+ctl save "$T/saved.json" && ok "ctl save FILE" || ko "ctl save FILE"
+ctl allow "$id" >/dev/null
+id=$(wait_question "killed")
+ctl kill "$id" >/dev/null && ok "ctl kill ID" || ko "ctl kill ID"
+wait "$cg"
+st=$?
+grep -q "^made-a$" "$T/ia.out" && [ -d "$D/a" ] && ok "allowed once: the call ran" || ko "allowed once" "$T/ia.out"
+grep -q "Permission denied" "$T/ia.err" && grep -q "^refused-b$" "$T/ia.out" && [ ! -e "$D/b" ] &&
+	ok "denied with EACCES: the program saw it" || ko "denied with EACCES" "$T/ia.out"
+grep -q "^made-d$" "$T/ia.out" && grep -q "^made-e-without-asking$" "$T/ia.out" &&
+	ok "allowed always: later calls are not asked" || ko "allowed always" "$T/ia.out"
+grep -q "^chmod-ok$" "$T/ia.out" && ok "an SCMP_ACT_NOTIFY rule is asked and allowed" || ko "SCMP_ACT_NOTIFY asked" "$T/ia.out"
+grep -q "^ln-status=137$" "$T/ia.out" && [ ! -e "$D/killed" ] && [ "$st" -eq 0 ] &&
+	ok "killed: the calling process died of SIGKILL, its parent went on" ||
+	ko "killed" "$T/ia.out"
+grep '"decision":"deny"' "$T/ia.log" | grep '"errno":"EACCES"' | grep -q '"reason":"ctl: deny"' &&
+	ok "log: the operator's denial" || ko "log: the operator's denial" "$T/ia.log"
+grep '"decision":"allow"' "$T/ia.log" | grep -q '"reason":"ctl: allow always (syscall)"' &&
+	ok "log: allow always" || ko "log: allow always" "$T/ia.log"
+grep '"decision":"allow"' "$T/ia.log" | grep -q '"reason":"allowed always by the operator"' &&
+	ok "log: a call allowed by the operator's rule" || ko "log: a call allowed by the rule" "$T/ia.log"
+grep -q '"decision":"kill"' "$T/ia.log" && ok "log: the kill" || ko "log: the kill" "$T/ia.log"
+[ "$(grep -c '"decision":"ask"' "$T/ia.log")" -ge 5 ] && ok "log: each question is logged when asked" ||
+	ko "log: questions" "$T/ia.log"
+if [ -s "$T/saved.json" ] && "$CALLGATE" check "$T/saved.json" >"$T/out" 2>&1; then
+	python3 - "$T/saved.json" >"$T/out" 2>&1 <<'PYEOF' && ok "the saved profile loads, allows mkdir first, keeps the rest" || ko "the saved profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+first = p["syscalls"][0]
+assert first["names"] == ["mkdir"] and first["action"] == "SCMP_ACT_ALLOW", first
+rest = [n for r in p["syscalls"][1:] for n in r["names"]]
+assert "mkdir" not in rest and "mkdirat" in rest and "symlink" in rest, rest
+PYEOF
+else
+	ko "the saved profile loads" "$T/out"
+fi
+[ ! -e "$SOCK" ] && ok "the control socket is removed at exit" || ko "the control socket is removed at exit"
+
+# --- timeouts ------------------------------------------------------------
+run timeout-deny 0 "$CALLGATE" run -m interactive --ask-timeout 0.5 -p "$T/ia.json" -o "$T/to.log" -- \
+	sh -c "mkdir '$D/t1' 2>/dev/null || echo timed-out-denied"
+check "--ask-timeout: unanswered, --ask-default deny decides" $? "$T/out" "^timed-out-denied$"
+grep '"decision":"deny"' "$T/to.log" | grep -q '"reason":"ask-timeout: deny"' && ok "log: the timeout's denial" ||
+	ko "log: the timeout's denial" "$T/to.log"
+run timeout-allow 0 "$CALLGATE" run -m interactive --ask-timeout 0.5 --ask-default allow -p "$T/ia.json" -o /dev/null -- \
+	sh -c "mkdir '$D/t2' && echo timed-out-allowed"
+check "--ask-timeout with --ask-default allow" $? "$T/out" "^timed-out-allowed$"
+
+# --- the control socket's security --------------------------------------
+"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- sh -c "
+	mkdir '$D/self' &
+	sleep 0.5
+	'$CALLGATE' ctl --socket '$SOCK' list; echo ctl-status=\$?
+	( '$CALLGATE' ctl --socket '$SOCK' list; echo orphan-status=\$? ) &
+	wait" >"$T/self.out" 2>"$T/self.err" &
+cg=$!
+sleep 2
+id=$(wait_question "$D/self")
+ctl deny "$id" >/dev/null
+wait "$cg"
+grep -q "ctl-status=1" "$T/self.out" && grep -q "supervised process" "$T/self.err" &&
+	ok "a supervised process cannot answer its own questions" || ko "a supervised process is refused" "$T/self.err"
+grep -q "orphan-status=1" "$T/self.out" && ok "... nor can one of its descendants" ||
+	ko "a supervised descendant is refused" "$T/self.err"
+perm=$(stat -c %a "$(dirname "$SOCK")")
+"$CALLGATE" run -m interactive -p "$T/ia.json" -o /dev/null -- sh -c "mkdir '$D/perm'" >/dev/null 2>"$T/perm.err" &
+cg=$!
+sleep 0.5
+sock=$(sed -nE 's/.*--socket ([^ ]+) list.*/\1/p' "$T/perm.err")
+[ -S "$sock" ] && [ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %a "$(dirname "$sock")")" = 700 ] &&
+	ok "the default control socket is 0600 in a 0700 directory ($sock)" ||
+	ko "the control socket's mode" "$T/perm.err"
+CALLGATE_CTL=$sock "$CALLGATE" ctl list >"$T/out" 2>&1
+id=$(sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/out")
+CALLGATE_CTL=$sock "$CALLGATE" ctl deny "$id" >/dev/null
+wait "$cg"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- sh -c "mkdir '$D/other'" >/dev/null 2>&1 &
+	cg=$!
+	sleep 0.5
+	chmod 755 "$T"
+	chmod 777 "$SOCK" # even so: the peer's credentials decide
+	run other-user 1 setpriv --reuid nobody --regid nogroup --clear-groups "$CALLGATE" ctl --socket "$SOCK" list
+	check "another user is refused" $? "$T/err" "another user"
+	id=$(wait_question "$D/other")
+	ctl deny "$id" >/dev/null
+	wait "$cg"
+else
+	skip "another user is refused (needs root and setpriv)"
+fi
+
+# --- a real terminal: tmux ---------------------------------------------
+if command -v tmux >/dev/null && [ -x /usr/bin/python3 ]; then
+	cat >"$T/two.py" <<EOF
+import os, sys, threading
+out = {}
+def mk():
+    try:
+        os.mkdir('$D/tty-dir'); out['mkdir'] = 'ok'
+    except OSError as e:
+        out['mkdir'] = os.strerror(e.errno)
+def ln():
+    try:
+        os.symlink('/etc/hostname', '$D/tty-link'); out['symlink'] = 'ok'
+    except OSError as e:
+        out['symlink'] = os.strerror(e.errno)
+ts = [threading.Thread(target=mk), threading.Thread(target=ln)]
+[t.start() for t in ts]; [t.join() for t in ts]
+os.symlink('/etc/hostname', '$D/tty-link2'); out['symlink2'] = 'ok'
+line = sys.stdin.readline().strip()
+with open('$T/two.result', 'w') as f:
+    f.write('mkdir=%s symlink=%s symlink2=%s read=%s\n' % (out['mkdir'], out['symlink'], out['symlink2'], line))
+EOF
+	tmux -L callgate-test kill-server 2>/dev/null
+	tmux -L callgate-test new-session -d -s cg -x 200 -y 60 \
+		"'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/tty.log' -- /usr/bin/python3 '$T/two.py'; echo EXITED=\$?; sleep 60"
+	answered=0 done=" "
+	for i in $(seq 200); do
+		tmux -L callgate-test capture-pane -p -t cg -S -200 >"$T/pane" 2>/dev/null
+		n=$(grep -E '^answer [0-9]+> *$' "$T/pane" | tail -n 1 | sed -E 's/^answer ([0-9]+).*/\1/')
+		if [ -n "$n" ] && [ "${done#* $n }" = "$done" ]; then
+			case "$(grep -E '^  call: ' "$T/pane" | tail -n 1)" in
+			*mkdir*) tmux -L callgate-test send-keys -t cg "d EACCES" Enter ;;
+			*symlink*) tmux -L callgate-test send-keys -t cg "A" Enter ;;
+			esac
+			done="$done$n "
+			answered=$((answered + 1))
+			[ "$answered" -ge 2 ] && break
+		fi
+		sleep 0.1
+	done
+	sleep 0.5
+	tmux -L callgate-test send-keys -t cg "typed-by-the-user" Enter
+	for i in $(seq 100); do
+		tmux -L callgate-test capture-pane -p -t cg -S -200 >"$T/pane" 2>/dev/null
+		grep -q "EXITED=" "$T/pane" && break
+		sleep 0.1
+	done
+	tmux -L callgate-test kill-server 2>/dev/null
+	grep -q "question .*: pid .* thread" "$T/pane" && grep -q "  at:      .*libc" "$T/pane" &&
+		ok "tty: the prompt shows process, thread, call and the caller's library" || ko "tty: the prompt" "$T/pane"
+	[ "$answered" -eq 2 ] && ok "tty: two threads blocked on two syscalls, both asked" || ko "tty: two questions ($answered)" "$T/pane"
+	grep -q "mkdir=Permission denied" "$T/two.result" 2>/dev/null && [ ! -e "$D/tty-dir" ] &&
+		ok "tty: 'd EACCES': the thread saw EACCES" || ko "tty: deny EACCES" "$T/pane"
+	grep -q "symlink=ok symlink2=ok" "$T/two.result" 2>/dev/null &&
+		ok "tty: 'A': allowed, and allowed always after" || ko "tty: allow always" "$T/pane"
+	grep -q "read=typed-by-the-user" "$T/two.result" 2>/dev/null &&
+		ok "tty: the target's own terminal input still works" || ko "tty: the target reads its terminal" "$T/pane"
+	grep -q "EXITED=0" "$T/pane" && ok "tty: the run ends with the program's status" || ko "tty: exit status" "$T/pane"
+	grep '"reason":"tty: deny"' "$T/tty.log" | grep -q '"errno":"EACCES"' &&
+		grep -q '"reason":"tty: allow always (syscall)"' "$T/tty.log" &&
+		ok "tty: the log says what the operator answered" || ko "tty: the log" "$T/tty.log"
+else
+	skip "terminal prompt (needs tmux and /usr/bin/python3)"
+fi
+
+finish interactive
