@@ -92,6 +92,27 @@ else
 fi
 [ ! -e "$SOCK" ] && ok "the control socket is removed at exit" || ko "the control socket is removed at exit"
 
+# --- watch and hold -------------------------------------------------------
+"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- \
+	sh -c "mkdir '$D/watched' 2>/dev/null || echo watched-denied" >"$T/w.out" 2>&1 &
+cg=$!
+for i in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
+ctl watch >"$T/watch" 2>&1 &
+watcher=$!
+id=$(wait_question "$D/watched")
+ctl hold "$id" >/dev/null
+ctl list >"$T/list"
+grep -q '"held":true' "$T/list" && ok "ctl hold ID: the call stays blocked, listed as held" || ko "ctl hold" "$T/list"
+ctl deny "$id" >/dev/null
+wait "$cg"
+sleep 0.2
+kill "$watcher" 2>/dev/null
+wait "$watcher" 2>/dev/null
+grep -q '"event":"ask"' "$T/watch" && grep -q '"event":"held"' "$T/watch" &&
+	grep '"event":"answered"' "$T/watch" | grep -q '"answer":"deny","by":"ctl"' &&
+	ok "ctl watch: a live stream of questions and answers" || ko "ctl watch" "$T/watch"
+grep -q "^watched-denied$" "$T/w.out" && ok "a held call answered later" || ko "a held call answered later" "$T/w.out"
+
 # --- timeouts ------------------------------------------------------------
 run timeout-deny 0 "$CALLGATE" run -m interactive --ask-timeout 0.5 -p "$T/ia.json" -o "$T/to.log" -- \
 	sh -c "mkdir '$D/t1' 2>/dev/null || echo timed-out-denied"
