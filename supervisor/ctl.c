@@ -486,10 +486,10 @@ void ctl_server_stop(struct ctl_server *c)
 
 static void ctl_usage(FILE *f)
 {
-	fputs("Usage: callgate ctl [--socket PATH] COMMAND\n"
+	fputs("Usage: callgate ctl [--control PATH] COMMAND\n"
 	      "Commands: list | allow ID [--always [syscall|args|path]] | deny ID [--errno NAME]\n"
 	      "          | kill ID | hold ID | watch | save FILE\n"
-	      "Without --socket: $CALLGATE_CTL, else the only run in $XDG_RUNTIME_DIR/callgate\n"
+	      "Without --control: $CALLGATE_CTL, else the only run in $XDG_RUNTIME_DIR/callgate\n"
 	      "(or /tmp/callgate-UID).\n",
 	      f);
 }
@@ -564,7 +564,8 @@ static int write_file(const char *path, const char *text)
 int cmd_ctl(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
+		{ "control", required_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 's' }, /* the same */
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};

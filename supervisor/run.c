@@ -425,7 +425,8 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 			log_error("No control socket (%s): answer on the terminal", err);
 		else
 			fprintf(stderr,
-				"callgate: interactive; also answer with: callgate ctl --socket %s "
+				"callgate: interactive; also answer with: callgate ctl --control "
+				"%s "
 				"list\n",
 				st->ctl.path);
 		st->controlled = r == 0;

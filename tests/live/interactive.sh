@@ -14,7 +14,7 @@ cat >"$T/ia.json" <<EOF
 ]}
 EOF
 SOCK=$T/ctl.sock
-ctl() { "$CALLGATE" ctl --socket "$SOCK" "$@"; }
+ctl() { "$CALLGATE" ctl --control "$SOCK" "$@"; }
 
 # wait_question PATTERN: the id of the pending question whose JSON matches
 wait_question() {
@@ -127,8 +127,8 @@ check "--ask-timeout with --ask-default allow" $? "$T/out" "^timed-out-allowed$"
 "$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- sh -c "
 	mkdir '$D/self' &
 	sleep 0.5
-	'$CALLGATE' ctl --socket '$SOCK' list; echo ctl-status=\$?
-	( '$CALLGATE' ctl --socket '$SOCK' list; echo orphan-status=\$? ) &
+	'$CALLGATE' ctl --control '$SOCK' list; echo ctl-status=\$?
+	( '$CALLGATE' ctl --control '$SOCK' list; echo orphan-status=\$? ) &
 	wait" >"$T/self.out" 2>"$T/self.err" &
 cg=$!
 sleep 2
@@ -143,7 +143,7 @@ perm=$(stat -c %a "$(dirname "$SOCK")")
 "$CALLGATE" run -m interactive -p "$T/ia.json" -o /dev/null -- sh -c "mkdir '$D/perm'" >/dev/null 2>"$T/perm.err" &
 cg=$!
 sleep 0.5
-sock=$(sed -nE 's/.*--socket ([^ ]+) list.*/\1/p' "$T/perm.err")
+sock=$(sed -nE 's/.*--control ([^ ]+) list.*/\1/p' "$T/perm.err")
 [ -S "$sock" ] && [ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %a "$(dirname "$sock")")" = 700 ] &&
 	ok "the default control socket is 0600 in a 0700 directory ($sock)" ||
 	ko "the control socket's mode" "$T/perm.err"
@@ -157,7 +157,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	sleep 0.5
 	chmod 755 "$T"
 	chmod 777 "$SOCK" # even so: the peer's credentials decide
-	run other-user 1 setpriv --reuid nobody --regid nogroup --clear-groups "$CALLGATE" ctl --socket "$SOCK" list
+	run other-user 1 setpriv --reuid nobody --regid nogroup --clear-groups "$CALLGATE" ctl --control "$SOCK" list
 	check "another user is refused" $? "$T/err" "another user"
 	id=$(wait_question "$D/other")
 	ctl deny "$id" >/dev/null
