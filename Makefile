@@ -66,10 +66,13 @@ PROG_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -pthread
 
 LIBCALLGATE := $(B)/libcallgate.a
 CALLGATE := $(B)/callgate
+AGENT := $(B)/callgate-agent
+AGENT_DEPS := $(B)/agent/main.o $(AGENT_LIB_OBJ) $(B)/supervisor/host.o $(B)/supervisor/log.o \
+	      $(B)/supervisor/policy_load.o $(LIBCALLGATE)
 
 .SECONDARY:
 .PHONY: all check unit live install uninstall clean format format-check fuzz
-all: $(CALLGATE)
+all: $(CALLGATE) $(AGENT)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,6 +84,9 @@ $(LIBCALLGATE): $(LIB_OBJ)
 
 $(CALLGATE): $(B)/supervisor/main.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) $(EV_LIBS) -o $@
+
+$(AGENT): $(AGENT_DEPS)
+	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) -o $@
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -110,18 +116,52 @@ check: unit live
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t || fail=1; done; exit $$fail
 
-live: $(CALLGATE) $(LIVE_BIN) $(PROG_BIN)
+live: $(CALLGATE) $(AGENT) $(LIVE_BIN) $(PROG_BIN)
 	@fail=0; for t in $(LIVE_BIN); do echo "== $$t"; ./$$t || fail=1; done; \
-	CALLGATE=$(abspath $(CALLGATE)) PROGS=$(abspath $(B)/progs) bash tests/live/run.sh || fail=1; \
+	CALLGATE=$(abspath $(CALLGATE)) AGENT=$(abspath $(AGENT)) PROGS=$(abspath $(B)/progs) \
+		bash tests/live/run.sh || fail=1; \
 	exit $$fail
 
-install: $(CALLGATE)
+# make install: the programs, the shipped policies, the man pages and the
+# systemd unit.  The unit and the man pages name the default locations; the
+# installed copies name $(BINDIR) and $(DATADIR).  callgate-agent is
+# installed when it has been built.  make uninstall removes exactly these
+# files (and the policy directory if nothing else is left in it).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALL_POLICIES = $(notdir $(wildcard policies/*.json))
+INSTALL_MAN1 = callgate.1 callgate-agent.1
+INSTALL_MAN5 = callgate-policy.5
+INSTALL_SED = sed -e 's|/usr/local/bin/callgate|$(BINDIR)/callgate|g' \
+		  -e 's|/usr/local/share/callgate|$(DATADIR)|g'
+
+install: $(CALLGATE) $(AGENT)
+	@tr '\000' '\n' <$(CALLGATE) | grep -qxF -e '$(DATADIR)' -e '$(DATADIR)/policies' || \
+		echo "warning: $(CALLGATE) was not built with DATADIR=$(DATADIR): it will not find" \
+		"the installed default policy (make clean; make PREFIX=$(PREFIX))" >&2
 	install -D -m 0755 $(CALLGATE) $(DESTDIR)$(BINDIR)/callgate
-	install -D -m 0644 policies/default.json $(DESTDIR)$(DATADIR)/policies/default.json
+	if [ -f $(B)/callgate-agent ]; then \
+		install -D -m 0755 $(B)/callgate-agent $(DESTDIR)$(BINDIR)/callgate-agent; fi
+	install -d -m 0755 $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0644 $(addprefix policies/,$(INSTALL_POLICIES)) $(DESTDIR)$(DATADIR)/policies/
+	for f in $(INSTALL_MAN1:%=man1/%) $(INSTALL_MAN5:%=man5/%) ; do \
+		$(INSTALL_SED) docs/$${f#*/} >$(DESTDIR)$(MANDIR)/$$f && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/$$f || exit 1; done
+	$(INSTALL_SED) docs/callgate.service >$(DESTDIR)$(SYSTEMDUNITDIR)/callgate.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/callgate.service
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/callgate
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BINDIR)/callgate $(DESTDIR)$(BINDIR)/callgate-agent
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/policies/,$(INSTALL_POLICIES))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(INSTALL_MAN1)) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man5/,$(INSTALL_MAN5))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/callgate.service
+	rmdir $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+# Installs into a scratch DESTDIR and checks the result (tests/live/install.sh).
+.PHONY: installcheck
+installcheck:
+	MAKE='$(MAKE)' bash tests/live/install.sh
 
 clean:
 	rm -rf build build-* 
@@ -135,11 +175,20 @@ build-fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(LIB_SRC) $(wildcard lib/*.h i
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_policy.c $(LIB_SRC) $(DEP_LIBS) -o $@
 
-fuzz: build-fuzz/fuzz_policy
-	@mkdir -p build-fuzz/corpus
+build-fuzz/fuzz_ocistate: tests/fuzz/fuzz_ocistate.c $(LIB_SRC) $(wildcard lib/*.h include/callgate/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) tests/fuzz/fuzz_ocistate.c $(LIB_SRC) $(DEP_LIBS) -o $@
+
+# FUZZ_SECONDS for each harness: the policy parser, then the OCI state
+# message a runtime sends to `callgate serve`.
+fuzz: build-fuzz/fuzz_policy build-fuzz/fuzz_ocistate
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-ocistate
 	cp -f policies/*.json $(wildcard $(SHARED)/profiles/*.json) build-fuzz/corpus/
+	cp -f tests/fuzz/ocistate-seeds/* build-fuzz/corpus-ocistate/
 	build-fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-artifact_prefix=build-fuzz/ build-fuzz/corpus
+	build-fuzz/fuzz_ocistate -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+		-artifact_prefix=build-fuzz/ocistate- build-fuzz/corpus-ocistate
 
 FORMAT_SRC = $(wildcard include/callgate/*.h lib/*.c lib/*.h agent/*.c agent/*.h \
 		supervisor/*.c supervisor/*.h tests/unit/*.c tests/live/*.c tests/fuzz/*.c)

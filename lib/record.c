@@ -303,6 +303,12 @@ int record_format_json(const struct record *r, char *buf, size_t size)
 	}
 	key(&o, "mode");
 	put_json_str(&o, r->mode);
+	if (r->container) {
+		key(&o, "container");
+		put_json_str(&o, r->container);
+		key(&o, "container_pid");
+		put_i64(&o, r->container_pid);
+	}
 	if (r->action) {
 		key(&o, "action");
 		put_json_str(&o, r->action);

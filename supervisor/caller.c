@@ -47,15 +47,22 @@ static int caps_set_effective(uint64_t want)
 	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
 }
 
-static bool same_userns(pid_t tid)
+/* Whether @tid is in our namespace of kind @ns ("user", "mnt"). */
+static bool same_ns(pid_t tid, const char *ns)
 {
-	char path[64];
+	char path[64], self[64];
 	struct stat theirs, ours;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
-	if (stat(path, &theirs) < 0 || stat("/proc/self/ns/user", &ours) < 0)
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)tid, ns);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
+	if (stat(path, &theirs) < 0 || stat(self, &ours) < 0)
 		return false;
 	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
+static bool same_userns(pid_t tid)
+{
+	return same_ns(tid, "user");
 }
 
 /* The last number of a "Name:\tA\tB..." line (the innermost namespace). */
@@ -100,7 +107,8 @@ static int read_status(pid_t tid, struct caller *c)
 	if (!p || sscanf(p + 8, "%" SCNx64, &c->cap_eff) != 1)
 		return -EIO;
 	c->ns_tid = tid;
-	c->ns_tgid = (p = strstr(buf, "\nTgid:")) ? (pid_t)strtol(p + 6, NULL, 10) : tid;
+	c->tgid = (p = strstr(buf, "\nTgid:")) ? (pid_t)strtol(p + 6, NULL, 10) : tid;
+	c->ns_tgid = c->tgid;
 	if ((p = strstr(buf, "\nNStgid:")))
 		c->ns_tgid = (pid_t)last_number(p + 8, c->ns_tgid);
 	if ((p = strstr(buf, "\nNSpid:")))
@@ -139,7 +147,9 @@ int caller_read(pid_t tid, struct caller *c)
 	n = readlink(link, root, sizeof(root));
 	if (n < 0)
 		return -errno;
-	c->chrooted = !(n == 1 && root[0] == '/');
+	/* A container's root reads "/" from its own mount namespace: only a
+	 * caller in ours, whose root is ours, sees the files as we do. */
+	c->chrooted = !(n == 1 && root[0] == '/') || !same_ns(tid, "mnt");
 	c->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->rootfd < 0 ? -errno : 0;
 }
@@ -305,4 +315,37 @@ int caller_copy(const struct caller *c, struct caller *copy)
 	*copy = *c;
 	copy->rootfd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 3);
 	return copy->rootfd < 0 ? -errno : 0;
+}
+
+/* pidfd_getfd() of @tgid's @fd; no path is used (we may be chrooted). */
+static int getfd_by_pid(pid_t tgid, int fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0), got, err;
+
+	if (pidfd < 0)
+		return -ESRCH;
+	got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = errno;
+	close(pidfd);
+	if (got >= 0)
+		return got;
+	return err == EBADF ? -EBADF : err == EPERM ? -EPERM : -ESRCH;
+}
+
+int caller_getfd_as_us(const struct caller *c, int fd)
+{
+	int r, got;
+
+	/* pidfd_getfd() asks for ptrace rights: ours, for a moment */
+	r = caps_set_effective(UINT64_MAX);
+	if (r < 0)
+		return r;
+	got = getfd_by_pid(c->tgid, fd);
+	r = caps_set_effective(caps_of(c));
+	if (r < 0) {
+		if (got >= 0)
+			close(got);
+		return r;
+	}
+	return got;
 }

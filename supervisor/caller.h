@@ -22,6 +22,7 @@
 
 struct caller {
 	pid_t tid;
+	pid_t tgid;
 	pid_t ns_tgid, ns_tid; /* its ids in its own pid namespace */
 	uid_t fsuid;
 	gid_t fsgid;
@@ -31,7 +32,7 @@ struct caller {
 	uint64_t cap_eff;
 	bool foreign_userns; /* in a user namespace other than ours */
 	int rootfd;	     /* O_PATH: its root directory */
-	bool chrooted;	     /* root is not "/" as we see it */
+	bool chrooted;	     /* its root (or mount namespace) is not ours */
 };
 
 /*
@@ -75,5 +76,12 @@ int caller_copy(const struct caller *c, struct caller *copy);
  * (no such fd), -ESRCH (gone), -errno.
  */
 int caller_getfd(pid_t tid, int fd);
+
+/*
+ * caller_getfd_as_us() - caller_getfd() from a thread that took @c's
+ * identity (caller_enter()): with the supervisor's capabilities for the
+ * call only.
+ */
+int caller_getfd_as_us(const struct caller *c, int fd);
 
 #endif

@@ -143,6 +143,21 @@ static bool proc_pid_dir(const char *dir)
 	return true;
 }
 
+/* Whether @dir/@last is one of the caller's own fds: DIR is its /proc
+ * entry's fd directory (its process's or its thread's), LAST a number. */
+static bool own_fd(const struct emu *e, const char *dir, const char *last)
+{
+	char fd_dir[160];
+
+	if (!*last || strspn(last, "0123456789") != strlen(last) || strlen(last) > 9)
+		return false;
+	snprintf(fd_dir, sizeof(fd_dir), "%s/fd", e->target_proc);
+	if (strcmp(dir, fd_dir) == 0)
+		return true;
+	snprintf(fd_dir, sizeof(fd_dir), "%s/fd", e->target_thread);
+	return strcmp(dir, fd_dir) == 0;
+}
+
 /* @path's directory part into @dir and its last component into @last (a
  * copy: @path may be rewritten while @last is in use).  -ENAMETOOLONG if
  * the component is longer than NAME_MAX. */
@@ -177,7 +192,7 @@ static void do_open(struct emu *e)
 	char last[NAME_MAX + 1];
 	struct stat lst, st;
 	bool magic;
-	int parent = -1, fd;
+	int parent = -1, fd, own_dup = -1;
 
 	snprintf(e->our_proc, sizeof(e->our_proc), "/proc/%d", (int)getpid());
 	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)getpid(),
@@ -271,6 +286,28 @@ static void do_open(struct emu *e)
 		close(parent);
 		return;
 	}
+	if (magic && own_fd(e, dir, last)) {
+		/* A reopen of a file the caller holds (/proc/self/fd/N): it
+		 * may, whatever its dumpable flag says; we would not pass the
+		 * kernel's ptrace check on its /proc entry.  So the file is
+		 * taken (pidfd_getfd) and reopened through our own entry. */
+		int dup = caller_getfd_as_us(&e->caller, atoi(last));
+
+		close(parent);
+		if (dup < 0) {
+			e->err = dup == -EBADF ? ENOENT : EACCES;
+			e->denied = dup != -EBADF;
+			return;
+		}
+		own_dup = dup;
+		parent = fcntl(e->procfd, F_DUPFD_CLOEXEC, 3);
+		snprintf(last, sizeof(last), "%d", dup);
+		if (parent < 0) {
+			close(own_dup);
+			refuse(e);
+			return;
+		}
+	}
 	if (fstatat(parent, last, &st, 0) == 0 && S_ISFIFO(st.st_mode) &&
 	    !(flags & (O_NONBLOCK | O_PATH)) && (flags & O_ACCMODE) != O_RDWR) {
 		/* A blocking open of a FIFO waits for its other end: pinned
@@ -300,6 +337,8 @@ static void do_open(struct emu *e)
 	 * it is a magic link of /proc/PID, which the kernel follows. */
 	fd = open_at(e, parent, last, magic ? flags : flags | O_NOFOLLOW, e->how.mode);
 	close(parent);
+	if (own_dup >= 0)
+		close(own_dup);
 	if (fd < 0 && errno == ELOOP && !magic && !(e->how.flags & O_NOFOLLOW)) {
 		refuse(e); /* a symlink was swapped in since the check */
 		return;
@@ -309,8 +348,8 @@ static void do_open(struct emu *e)
 		e->denied = false;
 		return;
 	}
-	if (e->how.flags & __O_TMPFILE) {
-		/* nameless: the directory was checked as the candidate */
+	if ((e->how.flags & __O_TMPFILE) || own_dup >= 0) {
+		/* nameless, or already the caller's: decided on its name */
 		snprintf(e->real, sizeof(e->real), "%s", candidate);
 		goto done;
 	}

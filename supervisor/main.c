@@ -12,6 +12,7 @@
 #include "policy_load.h"
 #include "ctl.h"
 #include "run.h"
+#include "serve.h"
 
 #define EXIT_CHECK_INVALID 2
 #define EXIT_OWN_FAILURE   125
@@ -19,7 +20,8 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: callgate run [OPTIONS] -- COMMAND [ARG...]   (callgate run --help)\n"
-	      "       callgate ctl [--socket PATH] COMMAND          (callgate ctl --help)\n"
+	      "       callgate ctl [--control PATH] COMMAND         (callgate ctl --help)\n"
+	      "       callgate serve --socket PATH [OPTIONS]        (callgate serve --help)\n"
 	      "       callgate check [--strict] [--caps LIST] [--kernel X.Y] [--mode MODE] "
 	      "POLICY...\n"
 	      "\n"
@@ -251,6 +253,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(argv[1], "ctl") == 0)
 		return cmd_ctl(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0) {

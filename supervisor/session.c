@@ -209,6 +209,8 @@ static void fill_record(struct session *s, const struct seccomp_notif *req, enum
 	rec->rule = v->rule >= 0 ? v->rule : RECORD_RULE_DEFAULT;
 	rec->comment = v->prule ? v->prule->src->comment : NULL;
 	rec->mode = plan_mode_to_string(s->plan->mode);
+	rec->container = s->container;
+	rec->container_pid = s->container_pid;
 	describe_caller(s, (pid_t)req->pid, rec);
 }
 

@@ -54,6 +54,8 @@ struct session {
 	bool no_emulate;	   /* diagnostics: decide opens on the copy and continue */
 	struct interact *interact; /* borrowed; interactive mode, else NULL */
 	struct recorder *recorder; /* borrowed; --record, else NULL */
+	const char *container;	   /* serve: the container id for the records */
+	int64_t container_pid;	   /* ... and its pid as the runtime reported it */
 	void *userdata;
 	bool hup;		/* ro */
 	uint64_t notifications; /* ro: received */

@@ -61,13 +61,16 @@ struct record {
 	size_t n_paths;
 	const char *addr; /* decoded socket address, NULL: none */
 	enum record_provenance provenance;
+	const char *container; /* serve: the container id the runtime gave, NULL: none */
+	int64_t container_pid; /* ... and its pid as the runtime reported it */
 };
 
 /*
  * record_format_json() - @r as one JSON object and a newline, into @buf.
  * Fields: time, pid, tid, comm, exe, arch, syscall, nr, args (six "0x..."
  * strings), decision, errno (name; on deny and would-deny), rule (number or
- * "default"), comment, mode, and when set: action, reason, path (one) or
+ * "default"), comment, mode, and when set: container and container_pid
+ * (serve), action, reason, path (one) or
  * paths (two), addr, provenance ("advisory" / "emulated"), ret (emulated).
  * Strings are escaped; bytes that are not UTF-8 are written as \u00XX.
  * Returns the length written (without the NUL), or -ENOSPC if @size is too

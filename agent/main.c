@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * callgate-agent --socket PATH [-p POLICY] [--policy-dir DIR] -- COMMAND...
+ *
+ * Runs COMMAND under POLICY's filter, its notified calls decided by the
+ * `callgate serve` listening at PATH: the agent builds the filter, starts
+ * the command under it (launch.h), hands the listener fd to the daemon the
+ * way an OCI runtime does (the container process state, JSON, with the fd
+ * as SCM_RIGHTS; metadata "policy=POLICY"), and waits for the command,
+ * forwarding signals, to exit with its status.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../supervisor/host.h"
+#include "../supervisor/log.h"
+#include "../supervisor/policy_load.h"
+#include "launch.h"
+
+#ifndef CALLGATE_DATADIR
+#define CALLGATE_DATADIR "/usr/local/share/callgate"
+#endif
+
+#define EXIT_OWN 125
+
+extern char **environ;
+
+static pid_t child;
+
+static void forward(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: callgate-agent --socket PATH [-p POLICY] [--policy-dir DIR] -- COMMAND "
+	      "[ARG...]\n",
+	      f);
+}
+
+/* A policy name: no way out of the policy directory. */
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
+			return false;
+	return true;
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* close-on-exec: the target shares our fd table until it execs */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static int send_listener(int sock, int listener, pid_t pid, const char *policy)
+{
+	char msg[512], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int n = snprintf(msg, sizeof(msg),
+			 "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
+			 "\"metadata\":\"policy=%s\",\"state\":{\"ociVersion\":\"1.0.2\","
+			 "\"id\":\"agent-%d\",\"status\":\"running\",\"pid\":%d,\"bundle\":\"\"}}",
+			 (int)pid, policy, (int)pid, (int)pid);
+
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		return -ENAMETOOLONG;
+	iov = (struct iovec){ .iov_base = msg, .iov_len = (size_t)n };
+	memset(cbuf, 0, sizeof(cbuf));
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(int));
+	for (;;) {
+		if (sendmsg(sock, &m, MSG_NOSIGNAL) == n)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "policy-dir", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *sock_path = NULL, *policy_name = "default";
+	const char *dir = CALLGATE_DATADIR "/policies";
+	struct policy_error pe = { 0 };
+	struct policy *policy = NULL;
+	struct plan *plan = NULL;
+	struct plan_host host;
+	struct filter_prog prog = { 0 };
+	struct launch l = { .pidfd = -1 };
+	enum launch_stage stage = LAUNCH_STAGE_SETUP;
+	char path[PATH_MAX], err[512];
+	int c, r, sock, status = EXIT_OWN, launch_errno = 0;
+
+	while ((c = getopt_long(argc, argv, "+s:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': sock_path = optarg; break;
+		case 'p': policy_name = optarg; break;
+		case 'D': dir = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_OWN;
+		}
+	}
+	if (!sock_path || optind >= argc) {
+		log_error(sock_path ? "No command given" : "--socket PATH is required");
+		usage(stderr);
+		return EXIT_OWN;
+	}
+	if (!valid_name(policy_name)) {
+		log_error("'%s' is not a policy name (a file NAME.json in %s)", policy_name, dir);
+		return EXIT_OWN;
+	}
+	if (snprintf(path, sizeof(path), "%s/%s.json", dir, policy_name) >= (int)sizeof(path))
+		return EXIT_OWN;
+	r = policy_load_file(path, &policy, &pe);
+	if (r < 0) {
+		policy_error_format(path, &pe, err, sizeof(err));
+		fprintf(stderr, "callgate-agent: %s\n", err);
+		return EXIT_OWN;
+	}
+	if (!policy->enabled || host_detect(&host) < 0 ||
+	    plan_compile(policy, &host, PLAN_MODE_ENFORCE, &plan) < 0 ||
+	    filter_build(plan, &prog, err, sizeof(err)) < 0) {
+		log_error("Cannot build the filter of %s", path);
+		goto out;
+	}
+	sock = connect_to(sock_path);
+	if (sock < 0) {
+		log_error("Cannot reach callgate serve at %s: %s", sock_path, strerror(-sock));
+		goto out;
+	}
+	{
+		struct launch_opts lo = {
+			.prog = &prog,
+			.plan_flags = plan->flags,
+			.spec_allow = policy->n_flags == 0,
+			.no_new_privs = true,
+			.path = argv[optind],
+			.argv = argv + optind,
+			.envp = environ,
+		};
+		char exe[PATH_MAX];
+
+		/* execve() itself finds the command: resolve PATH as execvp */
+		if (!strchr(argv[optind], '/')) {
+			const char *p = getenv("PATH");
+
+			p = p && *p ? p : "/usr/local/bin:/usr/bin:/bin";
+			while (*p) {
+				const char *end = strchrnul(p, ':');
+
+				if (snprintf(exe, sizeof(exe), "%.*s/%s", (int)(end - p), p,
+					     argv[optind]) < (int)sizeof(exe) &&
+				    access(exe, X_OK) == 0) {
+					lo.path = exe;
+					break;
+				}
+				p = *end ? end + 1 : end;
+			}
+		}
+		r = launch_target(&lo, &l, &stage, &launch_errno);
+	}
+	if (r < 0) {
+		log_error("Cannot start '%s': %s", argv[optind],
+			  strerror(r == -ECHILD ? launch_errno : -r));
+		close(sock);
+		status = r == -ECHILD && stage == LAUNCH_STAGE_EXEC
+				 ? (launch_errno == ENOENT ? 127 : 126)
+				 : EXIT_OWN;
+		goto out;
+	}
+	child = l.pid;
+	signal(SIGINT, forward);
+	signal(SIGTERM, forward);
+	signal(SIGHUP, forward);
+	signal(SIGQUIT, forward);
+	r = send_listener(sock, l.listener, l.pid, policy_name);
+	close(sock);
+	close(l.listener);
+	if (r < 0) {
+		/* nobody will answer its notified calls: do not leave it */
+		log_error("Cannot hand the listener to %s: %s", sock_path, strerror(-r));
+		kill(l.pid, SIGKILL);
+	}
+	for (;;) {
+		int ws;
+
+		if (waitpid(l.pid, &ws, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (WIFEXITED(ws))
+			status = WEXITSTATUS(ws);
+		else if (WIFSIGNALED(ws))
+			status = 128 + WTERMSIG(ws);
+		break;
+	}
+	if (launch_exec_error(&l)) {
+		log_error("Cannot execute '%s': %s", argv[optind], strerror(launch_exec_error(&l)));
+		status = launch_exec_error(&l) == ENOENT ? 127 : 126;
+	}
+	launch_done(&l);
+out:
+	filter_prog_done(&prog);
+	plan_free(plan);
+	policy_free(policy);
+	return status;
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# callgate serve: targets from callgate-agent and from the real runc
+# (listenerPath), each decided by its own policy and logged with its
+# container id; bad peers refused while the daemon keeps serving; SIGHUP
+# and SIGTERM.
+. "$(dirname "$0")/lib.sh"
+AGENT=${AGENT:-build/callgate-agent}
+
+D=$T/work
+P=$T/policies
+S=$T/serve.sock
+mkdir -p "$D/ok" "$P"
+cat >"$P/default.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat", "chmod", "fchmodat"], "action": "SCMP_ACT_ALLOW", "comment": "default: allowed"}
+]}
+EOF
+cat >"$P/nomkdir.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "comment": "no directories"},
+ {"names": ["chmod", "fchmodat"], "action": "SCMP_ACT_ALLOW"}
+]}
+EOF
+cat >"$P/okdir.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/ok/**", "/tmp/ok/**"], "comment": "only below ok/"},
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+ {"names": ["chmod", "fchmodat"], "action": "SCMP_ACT_ALLOW"}
+]}
+EOF
+# an agent's filter is built from its policy as `callgate run` builds one:
+# what the kernel can decide stays there, path rules come to the daemon
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# (a sanitized build: freed memory is not held back, so RSS means the same)
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0 \
+	"$CALLGATE" serve --socket "$S" --policy-dir "$P" --peer-timeout 1 -o "$T/serve.log" 2>"$T/serve.err" &
+sv=$!
+for i in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
+[ -S "$S" ] && [ "$(stat -c %a "$S")" = 600 ] && ok "serve: listening, the socket is 0600" || ko "serve: listening" "$T/serve.err"
+
+agent() { "$AGENT" --socket "$S" --policy-dir "$P" "$@"; }
+run agent-deny 1 agent -p nomkdir -- mkdir "$D/a"
+check "agent: a policy's denial (EACCES)" $? "$T/err" "Permission denied"
+run agent-allow 0 agent -p default -- sh -c "mkdir '$D/b' && chmod 700 '$D/b' && echo made"
+check "agent: allowed by another policy" $? "$T/out" "^made$"
+run agent-path 0 agent -p okdir -- sh -c "mkdir '$D/ok/c' && echo in; mkdir '$D/no' 2>/dev/null || echo out-refused"
+check "agent: a path rule allows below ok/" $? "$T/out" "^in$"
+check "agent: ... and refuses elsewhere" 0 "$T/out" "^out-refused$"
+sleep 0.3
+grep '"decision":"deny"' "$T/serve.log" | grep '"path":"'"$D/no"'"' | grep -q '"container":"agent-' &&
+	ok "serve: records carry the container id" || ko "serve: records carry the container id" "$T/serve.log"
+
+# 20 agents at once, two policies; twice, the first to warm the daemon up
+batch() {
+for i in $(seq 20); do
+	if [ $((i % 2)) = 0 ]; then pol=nomkdir; else pol=default; fi
+	(agent -p "$pol" -- sh -c "for j in 1 2 3 4 5; do mkdir '$D/m$i-'\$j 2>/dev/null; done; ls -d '$D'/m$i-* 2>/dev/null | wc -l" >"$T/agent$i.out" 2>&1) &
+done
+wait $(jobs -p | grep -v "^$sv$") 2>/dev/null
+}
+batch
+sleep 0.5
+rm -rf "$D"/m*
+base=$(rss "$sv")
+batch
+good=0
+for i in $(seq 20); do
+	want=$([ $((i % 2)) = 0 ] && echo 0 || echo 5)
+	[ "$(tr -d ' ' <"$T/agent$i.out")" = "$want" ] && good=$((good + 1))
+done
+[ "$good" = 20 ] && ok "serve: 20 concurrent agents, each decided by its own policy" ||
+	ko "serve: 20 concurrent agents: $good right" "$T/serve.err"
+sleep 0.5
+after=$(rss "$sv")
+[ "$after" -le $((base + 1024)) ] && ok "serve: memory back to its baseline after they exit (${base} -> ${after} KiB)" ||
+	ko "serve: memory after 20 agents: ${base} -> ${after} KiB"
+[ "$(grep -c "ended" "$T/serve.err")" -ge 43 ] && ok "serve: every target's end is noticed" || ko "serve: target ends" "$T/serve.err"
+
+# bad peers: refused with a log line, the daemon keeps serving
+python3 - "$S" >"$T/bad.out" 2>&1 <<'PYEOF'
+import os, socket, sys, time, json
+path = sys.argv[1]
+def peer(data, fds=(), hang=False):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    try:
+        if fds:
+            socket.send_fds(s, [data], list(fds))
+        elif data:
+            s.sendall(data)
+        if hang:
+            time.sleep(1.6)
+    except OSError as e:
+        print("send", e)
+    s.close()
+    time.sleep(0.2)
+msg = lambda fds: json.dumps({"ociVersion": "1.0.2", "fds": fds, "pid": 1, "metadata": "",
+                              "state": {"ociVersion": "1.0.2", "id": "bad", "status": "running", "pid": 1, "bundle": ""}}).encode()
+r, w = os.pipe()
+peer(b"this is not json", [r])
+peer(msg(["seccompFd"]))                      # no fd
+peer(msg(["seccompFd"]), [r, w])              # two fds, one named
+peer(msg(["seccompFd"]), [r])                 # not a seccomp listener
+peer(b"{" + b" " * (1 << 20) + b"}", [r])     # 1 MiB
+peer(msg(["seccompFd"])[:40], [r])            # truncated
+peer(b"", hang=True)                          # connects and hangs
+print("done")
+PYEOF
+sleep 0.5
+grep -q "^done$" "$T/bad.out" && [ "$(grep -c "Refused the peer" "$T/serve.err")" -ge 7 ] &&
+	ok "serve: garbage, no fd, two fds, a non-seccomp fd, 1 MiB, truncated, a hanging peer: all refused and logged" ||
+	ko "serve: bad peers ($(grep -c "Refused the peer" "$T/serve.err") refusals)" "$T/serve.err"
+kill -0 "$sv" 2>/dev/null && ok "serve: still running after the bad peers" || ko "serve: still running"
+run agent-after 1 agent -p nomkdir -- mkdir "$D/after"
+check "serve: still serving after the bad peers" $? "$T/err" "Permission denied"
+
+# SIGHUP: the policy directory is read again for new targets
+sed -i 's/"errnoRet": 13/"errnoRet": 1/' "$P/nomkdir.json"
+kill -HUP "$sv"
+sleep 0.3
+run agent-reloaded 1 agent -p nomkdir -- mkdir "$D/reloaded"
+check "serve: after SIGHUP new targets get the policy as it is now (EPERM)" $? "$T/err" "Operation not permitted"
+grep -q "keep the policy they started with" "$T/serve.err" && ok "serve: the log says running targets keep theirs" ||
+	ko "serve: reload logged" "$T/serve.err"
+
+# the real runc (and crun where it is installed), with listenerPath
+runtime_test() {
+	local rt=$1 B=$T/bundle-$1 n good
+	mkdir -p "$B/rootfs/bin" "$B/rootfs/tmp/ok" "$B/rootfs/proc" "$B/rootfs/dev" "$B/rootfs/cgdata"
+	cp /bin/busybox "$B/rootfs/bin/busybox"
+	for t in sh mkdir chmod ls echo cat; do ln -s busybox "$B/rootfs/bin/$t"; done
+	echo inside >"$B/rootfs/cgdata/a"
+	(cd "$B" && runc spec) # the same config.json for both runtimes
+	python3 - "$P/okdir.json" "$P/ctr.json" <<'PYEOF2'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"] += [
+    {"names": ["open", "openat"], "action": "SCMP_ACT_ALLOW", "paths": ["/cgdata/**", "/dev/**", "/proc/**", "/etc/**"]},
+    {"names": ["open", "openat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]
+json.dump(p, open(sys.argv[2], "w"))
+PYEOF2
+	python3 - "$B/config.json" "$S" <<'PYEOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["terminal"] = False
+c["process"]["args"] = ["sh", "-c", "mkdir /tmp/ok/x && echo made-ok; mkdir /tmp/no 2>/dev/null || echo refused-no; chmod 700 /tmp/ok && echo chmod-ok; cat /cgdata/a; cat /bin/busybox >/dev/null 2>&1 || echo open-refused"]
+c["root"]["readonly"] = False
+c["linux"]["seccomp"] = {
+    "defaultAction": "SCMP_ACT_ALLOW",
+    "listenerPath": sys.argv[2],
+    "listenerMetadata": "policy=ctr",
+    "architectures": ["SCMP_ARCH_X86_64"],
+    "syscalls": [{"names": ["mkdir", "mkdirat", "chmod", "fchmodat", "open", "openat"], "action": "SCMP_ACT_NOTIFY"}],
+}
+json.dump(c, open(sys.argv[1], "w"))
+PYEOF2
+	# does this runtime run containers on this machine at all?
+	mkdir -p "$T/probe-$rt"
+	python3 -c "
+import json, sys
+c = json.load(open('$B/config.json')); c['linux'].pop('seccomp'); c['process']['args'] = ['echo', 'probe']
+c['root']['path'] = '$B/rootfs'
+json.dump(c, open('$T/probe-$rt/config.json', 'w'))"
+	if ! (cd "$T/probe-$rt" && timeout 30 "$rt" --root "$T/$rt" run "cg-probe-$rt" >/dev/null 2>"$T/probe-$rt.err"); then
+		skip "$rt: cannot run a container on this machine ($(head -n 1 "$T/probe-$rt.err"))"
+		return
+	fi
+	for n in 1 2 3; do
+		(cd "$B" && timeout 30 "$rt" --root "$T/$rt" run "cg-$rt-$n" >"$T/$rt$n.out" 2>"$T/$rt$n.err") &
+	done
+	wait $(jobs -p | grep -v "^$sv$") 2>/dev/null
+	good=0
+	for n in 1 2 3; do
+		grep -q "^refused-no$" "$T/$rt$n.out" && grep -q "^chmod-ok$" "$T/$rt$n.out" && good=$((good + 1))
+	done
+	[ "$good" = 3 ] && ok "$rt: 3 containers at once, their calls decided by callgate (path rule in the container's root)" ||
+		ko "$rt: containers ($good of 3)" "$T/${rt}1.err"
+	grep -c "made-ok" "$T/$rt"[123].out | grep -q ":1" && ok "$rt: an allowed mkdir inside the container" ||
+		ko "$rt: allowed mkdir" "$T/${rt}1.out"
+	[ ! -e /cgdata ] && grep -q "^inside$" "$T/${rt}1.out" && grep -q "^open-refused$" "$T/${rt}1.out" &&
+		ok "$rt: an emulated open reads the container's own file (its mount namespace); others refused" ||
+		ko "$rt: emulated open in the container" "$T/${rt}1.err"
+	sleep 0.3
+	grep "\"container\":\"cg-$rt-" "$T/serve.log" | grep -q '"decision":"deny"' &&
+		ok "$rt: records carry the container id the runtime gave" || ko "$rt: container id in the records" "$T/serve.log"
+	[ "$(grep -c "Target cg-$rt-.* ended" "$T/serve.err")" -ge 3 ] && ok "$rt: container exit cleans up" ||
+		ko "$rt: container exit" "$T/serve.err"
+	for n in 1 2 3; do "$rt" --root "$T/$rt" delete -f "cg-$rt-$n" >/dev/null 2>&1; done
+}
+if [ "$(id -u)" -eq 0 ] && command -v runc >/dev/null && [ -x /bin/busybox ] && python3 -c 1; then
+	runtime_test runc
+	if command -v crun >/dev/null; then runtime_test crun; else skip "crun containers (crun not installed)"; fi
+else
+	skip "runc containers (need root, runc, busybox-static and python3)"
+fi
+
+kill -TERM "$sv"
+wait "$sv"
+st=$?
+[ "$st" = 0 ] && [ ! -e "$S" ] && ok "serve: SIGTERM ends it cleanly (status 0, socket removed)" || ko "serve: SIGTERM (status $st)" "$T/serve.err"
+tail -c 1 "$T/serve.log" | od -c | grep -q '\\n' && ok "serve: the log ends with a whole record" || ko "serve: log flushed"
+
+[ -n "${KEEP:-}" ] && cp -r "$T" "$KEEP"; finish serve
