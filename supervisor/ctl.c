@@ -130,6 +130,8 @@ static cJSON *question_json(const struct question *q, ev_tstamp now)
 	cJSON_AddStringToObject(o, "comm", q->comm);
 	cJSON_AddStringToObject(o, "exe", q->exe);
 	cJSON_AddStringToObject(o, "cmdline", q->cmdline);
+	if (q->rec.container)
+		cJSON_AddStringToObject(o, "container", q->rec.container);
 	cJSON_AddStringToObject(o, "arch", arch_to_string(q->rec.arch));
 	cJSON_AddStringToObject(o, "syscall", q->rec.syscall ? q->rec.syscall : "?");
 	cJSON_AddStringToObject(o, "call", q->call);
@@ -307,23 +309,20 @@ static void on_conn_read(struct ev_loop *loop, ev_io *w, int revents)
 		conn_close(k);
 }
 
-/* Whether @pid is callgate's descendant: one of the supervised. */
-static bool supervised(pid_t pid)
+bool ctl_pid_descends(pid_t pid, pid_t ancestor)
 {
-	pid_t self = getpid();
-
 	for (int hops = 0; pid > 1 && hops < 4096; hops++) {
 		char path[64], buf[1024];
 		const char *p;
 		ssize_t n;
 		int fd;
 
-		if (pid == self)
+		if (pid == ancestor)
 			return true;
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return true; /* cannot tell: refuse */
+			return true; /* cannot tell: count it in (refused) */
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (n <= 0)
@@ -334,7 +333,16 @@ static bool supervised(pid_t pid)
 			return true;
 		pid = (pid_t)strtol(p + 6, NULL, 10);
 	}
-	return pid == self;
+	return pid == ancestor;
+}
+
+/* Whether @pid is one of the supervised: callgate's descendants (it is
+ * their child subreaper), or what the owner says. */
+static bool supervised(const struct ctl_server *c, pid_t pid)
+{
+	if (ctl_pid_descends(pid, getpid()))
+		return true;
+	return c->supervised && c->supervised(c->supervised_userdata, pid);
 }
 
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
@@ -354,7 +362,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		why = "cannot identify the peer";
 	else if (cred.uid != geteuid() && cred.uid != 0)
 		why = "the peer is another user";
-	else if (supervised(cred.pid))
+	else if (supervised(c, cred.pid))
 		why = "the peer is a supervised process: it cannot answer its own questions";
 	else if (c->n_conns >= CTL_CONNS_MAX)
 		why = "too many control connections";

@@ -46,7 +46,14 @@ struct ctl_server {
 	struct ctl_conn *conns;
 	unsigned n_conns;
 	uint64_t refused; /* ro: peers turned away */
+	/* also supervised, besides callgate's own descendants (serve: the
+	 * processes of the targets it serves); NULL: none */
+	bool (*supervised)(void *userdata, pid_t pid);
+	void *supervised_userdata;
 };
+
+/* Whether @pid is @ancestor or one of its descendants (by PPid). */
+bool ctl_pid_descends(pid_t pid, pid_t ancestor);
 
 /*
  * ctl_server_start() - listen on @path, or when NULL on

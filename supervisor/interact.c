@@ -231,16 +231,17 @@ static void log_question(struct interact *ix, struct question *q, enum record_de
 	log_sink_record(ix->log, &r);
 }
 
-int interact_ask(struct interact *ix, const struct seccomp_notif *req,
+int interact_ask(struct interact *ix, int listener, const struct seccomp_notif *req,
 		 const struct decision *policy, const struct record *rec)
 {
 	struct question *q;
 
 	/* the same call again, restarted after a signal: same question */
 	for (q = ix->questions; q; q = q->next)
-		if (q->rec.tid == (int)req->pid && q->rec.nr == req->data.nr &&
+		if (q->listener == listener && q->rec.tid == (int)req->pid &&
+		    q->rec.nr == req->data.nr &&
 		    memcmp(q->rec.args, req->data.args, sizeof(q->rec.args)) == 0 &&
-		    notif_id_valid(ix->listener, q->notif) < 0) {
+		    notif_id_valid(listener, q->notif) < 0) {
 			q->notif = req->id;
 			q->stale = 0;
 			return 0;
@@ -251,6 +252,7 @@ int interact_ask(struct interact *ix, const struct seccomp_notif *req,
 	if (!q)
 		return -ENOMEM;
 	q->id = ++ix->next_id;
+	q->listener = listener;
 	q->notif = req->id;
 	q->asked = ev_now(ix->loop);
 	q->policy = *policy;
@@ -290,6 +292,21 @@ int interact_ask(struct interact *ix, const struct seccomp_notif *req,
 	if (!ev_is_active(&ix->tick))
 		ev_timer_start(ix->loop, &ix->tick);
 	return 0;
+}
+
+void interact_forget(struct interact *ix, int listener)
+{
+	struct question *next;
+
+	for (struct question *q = ix->questions; q; q = next) {
+		next = q->next;
+		if (q->listener != listener)
+			continue;
+		unlink_question(ix, q);
+		ix->vanished++;
+		emit(ix, INTERACT_GONE, q, NULL);
+		question_free(q);
+	}
 }
 
 struct question *interact_find(struct interact *ix, unsigned id)
@@ -349,19 +366,19 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	switch (a->kind) {
 	case ANSWER_ALLOW:
 	case ANSWER_ALWAYS:
-		r = notif_send_continue_id(ix->listener, q->notif);
+		r = notif_send_continue_id(q->listener, q->notif);
 		d = RECORD_ALLOW;
 		break;
 	case ANSWER_KILL:
 		kill(q->rec.pid, SIGKILL);
-		r = notif_send_id(ix->listener, q->notif, EPERM);
+		r = notif_send_id(q->listener, q->notif, EPERM);
 		d = RECORD_KILL;
 		break;
 	default:
 		err = a->err						      ? a->err
 		      : q->policy.response == DECISION_ERROR && q->policy.err ? q->policy.err
 									      : EPERM;
-		r = notif_send_id(ix->listener, q->notif, err);
+		r = notif_send_id(q->listener, q->notif, err);
 		d = RECORD_DENY;
 		break;
 	}
@@ -424,7 +441,7 @@ static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	for (struct question *q = ix->questions; q; q = next) {
 		next = q->next;
-		if (notif_id_valid(ix->listener, q->notif) < 0) {
+		if (notif_id_valid(q->listener, q->notif) < 0) {
 			if (++q->stale >= STALE_CHECKS) {
 				unlink_question(ix, q);
 				ix->vanished++;

@@ -61,7 +61,8 @@ struct answer {
 
 struct question {
 	struct question *next;
-	unsigned id; /* small, for operators; never reused in a run */
+	unsigned id;  /* small, for operators; never reused in a run */
+	int listener; /* whose notification it is */
 	uint64_t notif;
 	bool held;
 	int stale;		/* checks since its notification went invalid */
@@ -137,12 +138,16 @@ bool interact_allowed_always(const struct interact *ix, enum cg_arch arch, int n
 			     const uint64_t args[6], const char *path, const char *addr);
 
 /*
- * interact_ask() - hold notification @req (decided @policy by the policy,
+ * interact_ask() - hold notification @req of @listener (decided @policy by the policy,
  * described by @rec) for an operator.  Returns 0 when held, or -errno
  * (-ENOSPC: too many pending) when the caller must answer it itself.
  */
-int interact_ask(struct interact *ix, const struct seccomp_notif *req,
+int interact_ask(struct interact *ix, int listener, const struct seccomp_notif *req,
 		 const struct decision *policy, const struct record *rec);
+
+/* The questions of @listener's calls are dropped (its target is gone, or
+ * no longer served): they can no longer be answered. */
+void interact_forget(struct interact *ix, int listener);
 
 /* The question numbered @id, or NULL. */
 struct question *interact_find(struct interact *ix, unsigned id);

@@ -419,6 +419,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 		st->ix.dflt = o->ask;
 		interact_init(&st->ix, loop, st->launch.listener, plan, &st->log);
 		st->session.interact = &st->ix;
+		st->session.ask_denials = true;
 		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, o->policy, err,
 				     sizeof(err));
 		if (r < 0)

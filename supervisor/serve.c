@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "callgate/ocistate.h"
+#include "ctl.h"
+#include "interact.h"
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
@@ -38,6 +40,9 @@ struct serve_opts {
 	enum log_format log_format;
 	bool log_format_set;
 	double peer_timeout;
+	const char *control; /* --control: SCMP_ACT_NOTIFY calls asked there */
+	double ask_timeout;
+	enum decision_ask ask;
 };
 
 /* A compiled policy, shared by the targets that started with it. */
@@ -57,7 +62,7 @@ struct target {
 	struct serve *sv;
 	struct served_plan *sp;
 	char container[256];
-	uint64_t served; /* notifications, for the closing line */
+	pid_t handed_by; /* the peer that handed the listener over */
 };
 
 struct peer {
@@ -88,6 +93,9 @@ struct serve {
 	struct peer *peers;
 	unsigned n_peers;
 	int fd;
+	struct interact ix;
+	struct ctl_server ctl;
+	bool controlled;
 };
 
 /* ---- policies ------------------------------------------------------ */
@@ -239,6 +247,9 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 	t->session.on_hup = target_end;
 	t->session.container = t->container;
 	t->session.container_pid = st->pid;
+	t->session.ask = sv->o->ask;
+	t->session.interact = sv->controlled ? &sv->ix : NULL;
+	t->handed_by = p->cred.pid;
 	r = session_start(&t->session, sv->loop, listener, sp->plan);
 	if (r < 0) {
 		plan_unref(&sv->plans, sp);
@@ -253,6 +264,20 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 	log_info("Serving %s (pid %lld, from pid %d uid %u) with policy %s", t->container,
 		 (long long)st->pid, (int)p->cred.pid, (unsigned)p->cred.uid, sp->name);
 	return 0;
+}
+
+/* A control peer that is one of the targets' processes (or of the agent
+ * that started one) must not answer their questions. */
+static bool serves(void *userdata, pid_t pid)
+{
+	struct serve *sv = userdata;
+
+	for (struct target *t = sv->targets; t; t = t->next)
+		if ((t->session.container_pid > 1 &&
+		     ctl_pid_descends(pid, (pid_t)t->session.container_pid)) ||
+		    (t->handed_by > 1 && ctl_pid_descends(pid, t->handed_by)))
+			return true;
+	return false;
 }
 
 /* ---- peers --------------------------------------------------------- */
@@ -551,7 +576,9 @@ static void serve_usage(FILE *f)
 	fputs("Usage: callgate serve --socket PATH [--socket-mode MODE] [--socket-owner "
 	      "USER[:GROUP]]\n"
 	      "                      [--policy-dir DIR] [-p DEFAULT] [-m enforce|audit] [-o LOG]\n"
-	      "                      [--log-format json|text] [--peer-timeout SEC]\n",
+	      "                      [--log-format json|text] [--peer-timeout SEC]\n"
+	      "                      [--control PATH [--ask-timeout SEC] [--ask-default "
+	      "allow|deny]]\n",
 	      f);
 }
 
@@ -567,6 +594,9 @@ static int parse_serve_opts(int argc, char **argv, struct serve_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "peer-timeout", required_argument, NULL, 'T' },
+		{ "control", required_argument, NULL, 'K' },
+		{ "ask-timeout", required_argument, NULL, 'A' },
+		{ "ask-default", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -632,6 +662,28 @@ static int parse_serve_opts(int argc, char **argv, struct serve_opts *o)
 			}
 			break;
 		}
+		case 'K': o->control = optarg; break;
+		case 'A': {
+			char *end;
+
+			o->ask_timeout = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->ask_timeout > 0) ||
+			    o->ask_timeout > 1e6) {
+				log_error("--ask-timeout takes seconds, not '%s'", optarg);
+				return -EINVAL;
+			}
+			break;
+		}
+		case 'd':
+			if (strcmp(optarg, "allow") == 0)
+				o->ask = DECISION_ASK_ALLOW;
+			else if (strcmp(optarg, "deny") == 0)
+				o->ask = DECISION_ASK_DENY;
+			else {
+				log_error("Unknown --ask-default '%s' (allow or deny)", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': serve_usage(stdout); exit(0);
 		default: serve_usage(stderr); return -EINVAL;
 		}
@@ -697,6 +749,24 @@ int cmd_serve(int argc, char **argv)
 		log_sink_close(&sv.log);
 		return 125;
 	}
+	if (o.control) {
+		/* SCMP_ACT_NOTIFY calls of every target asked through ctl */
+		sv.ix.timeout = o.ask_timeout;
+		sv.ix.dflt = o.ask;
+		interact_init(&sv.ix, sv.loop, -1, NULL, &sv.log);
+		r = ctl_server_start(&sv.ctl, sv.loop, &sv.ix, o.control, o.default_policy, err,
+				     sizeof(err));
+		if (r < 0) {
+			log_error("No control socket: %s", err);
+			close(sv.fd);
+			unlink(o.socket);
+			log_sink_close(&sv.log);
+			return 125;
+		}
+		sv.ctl.supervised = serves;
+		sv.ctl.supervised_userdata = &sv;
+		sv.controlled = true;
+	}
 	ev_io_init(&sv.io, on_accept, sv.fd, EV_READ);
 	ev_io_start(sv.loop, &sv.io);
 	ev_prepare_init(&sv.flush, on_prepare);
@@ -715,6 +785,10 @@ int cmd_serve(int argc, char **argv)
 
 	while (sv.peers)
 		peer_free(sv.peers);
+	if (sv.controlled) {
+		ctl_server_stop(&sv.ctl);
+		interact_done(&sv.ix); /* --ask-default answers what is left */
+	}
 	while (sv.targets)
 		target_end(&sv.targets->session);
 	while (sv.plans)

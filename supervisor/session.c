@@ -127,6 +127,37 @@ static int arch_of(const struct seccomp_data *d, enum cg_arch *ret)
 }
 
 /*
+ * sendmsg(2)'s destination: msg_name and msg_namelen of the struct msghdr
+ * its second argument points to (the 32-bit layout for i386 and x32).
+ */
+static int decode_msg_name(const struct seccomp_notif *req, uint64_t *ptr, uint64_t *len)
+{
+	bool compat = req->data.arch == CG_AUDIT_ARCH_I386 ||
+		      ((unsigned)req->data.nr & CG_X32_SYSCALL_BIT);
+	unsigned char hdr[12];
+
+	if (procmem_read((pid_t)req->pid, req->data.args[1], hdr, compat ? 8 : 12) < 0)
+		return -EFAULT;
+	if (compat) {
+		uint32_t p, l;
+
+		memcpy(&p, hdr, 4);
+		memcpy(&l, hdr + 4, 4);
+		*ptr = p;
+		*len = l;
+	} else {
+		uint64_t p;
+		uint32_t l;
+
+		memcpy(&p, hdr, 8);
+		memcpy(&l, hdr + 8, 4);
+		*ptr = p;
+		*len = l;
+	}
+	return 0;
+}
+
+/*
  * Read and resolve the call's path arguments and socket address into
  * @ptrs and @rec.  Returns 0, or the errno the kernel would fail the call
  * with for what could not be read (EFAULT, ENAMETOOLONG, EINVAL, EBADF).
@@ -156,12 +187,16 @@ static int decode(struct session *s, const struct seccomp_notif *req, const char
 		rec->paths[rec->n_paths] = s->paths[i];
 		rec->path_args[rec->n_paths++] = idx[i];
 	}
-	if (a >= 0 && !(args[a] == 0 && args[len_idx] == 0)) {
-		uint64_t len = args[len_idx];
+	uint64_t sa_ptr = a >= 0 ? args[a] : 0, sa_len = a >= 0 ? args[len_idx] : 0;
+
+	if (name && strcmp(name, "sendmsg") == 0 && decode_msg_name(req, &sa_ptr, &sa_len) < 0)
+		return EFAULT;
+	if ((a >= 0 || (name && strcmp(name, "sendmsg") == 0)) && !(sa_ptr == 0 && sa_len == 0)) {
+		uint64_t len = sa_len;
 
 		if (len > sizeof(s->sockaddr))
 			return EINVAL;
-		if (procmem_read(tid, args[a], s->sockaddr, (size_t)len) < 0)
+		if (procmem_read(tid, sa_ptr, s->sockaddr, (size_t)len) < 0)
 			return EFAULT;
 		if (sockaddr_decode(s->sockaddr, (size_t)len, &s->addr) < 0)
 			return EINVAL;
@@ -645,7 +680,8 @@ static void handle(struct session *s)
 	}
 
 	if (s->interact && !answered &&
-	    (d.response != DECISION_CONTINUE || v.action == POLICY_ACT_NOTIFY)) {
+	    ((s->ask_denials && d.response != DECISION_CONTINUE) ||
+	     v.action == POLICY_ACT_NOTIFY)) {
 		/* interactive: the operator decides what the policy denies */
 		if (!decoded)
 			decode(s, req, name, &ptrs, &rec);
@@ -663,7 +699,7 @@ static void handle(struct session *s)
 		} else if (notif_id_valid(s->listener, req->id) < 0) {
 			s->vanished++;
 			return;
-		} else if (interact_ask(s->interact, req, &d, &rec) == 0) {
+		} else if (interact_ask(s->interact, s->listener, req, &d, &rec) == 0) {
 			return; /* answered by the operator */
 		} else {
 			/* no room for another question: --ask-default */
@@ -782,6 +818,8 @@ void session_stop(struct session *s)
 		ev_io_stop(s->loop, &s->io);
 		fifowaits_stop(&s->waits);
 	}
+	if (s->interact && s->listener >= 0)
+		interact_forget(s->interact, s->listener);
 	if (s->listener >= 0)
 		close(s->listener);
 	s->listener = -1;

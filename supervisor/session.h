@@ -53,6 +53,7 @@ struct session {
 	session_hup_cb on_hup;	   /* called once, when no task is left */
 	bool no_emulate;	   /* diagnostics: decide opens on the copy and continue */
 	struct interact *interact; /* borrowed; interactive mode, else NULL */
+	bool ask_denials;	   /* ask about denials too, not just NOTIFY rules */
 	struct recorder *recorder; /* borrowed; --record, else NULL */
 	const char *container;	   /* serve: the container id for the records */
 	int64_t container_pid;	   /* ... and its pid as the runtime reported it */

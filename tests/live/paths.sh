@@ -373,6 +373,40 @@ if [ -x /usr/bin/python3 ]; then
 else
 	skip "bind tests (no /usr/bin/python3)"
 fi
+# sendto and sendmsg: the destination decoded (sendmsg's msg_name), advisory
+cat >"$T/send.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["sendto", "sendmsg"], "action": "SCMP_ACT_ALLOW", "addresses": ["inet:127.0.0.1:47121"], "log": true},
+ {"names": ["sendto", "sendmsg"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+  "addresses": ["inet:*:*", "inet6:[*]:*", "unix:/**", "unix:@*"], "comment": "other destinations"},
+ {"names": ["sendto", "sendmsg"], "action": "SCMP_ACT_ALLOW", "comment": "connected sockets: no destination"}
+]}
+EOF
+if [ -x /usr/bin/python3 ]; then
+	run send 0 "$CALLGATE" run -p "$T/send.json" -o "$T/send.log" -- /usr/bin/python3 -c "
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for how, addr in (('sendto', ('127.0.0.1', 47121)), ('sendto', ('127.0.0.1', 47122)),
+                  ('sendmsg', ('127.0.0.1', 47121)), ('sendmsg', ('127.0.0.1', 47122))):
+    try:
+        if how == 'sendto': u.sendto(b'x', addr)
+        else: u.sendmsg([b'x'], [], 0, addr)
+        print(how, addr[1], 'sent')
+    except OSError as e:
+        print(how, addr[1], e.errno)
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.connect(('127.0.0.1', 47122))
+c.sendmsg([b'x']); print('connected sendmsg sent')
+"
+	check "sendto: allowed destination" $? "$T/out" "^sendto 47121 sent$"
+	check "sendto: other destination refused" 0 "$T/out" "^sendto 47122 13$"
+	check "sendmsg: msg_name decoded, allowed destination" 0 "$T/out" "^sendmsg 47121 sent$"
+	check "sendmsg: other destination refused" 0 "$T/out" "^sendmsg 47122 13$"
+	check "sendmsg without a destination (connected): the rule without addresses" 0 "$T/out" "^connected sendmsg sent$"
+	grep '"syscall":"sendmsg"' "$T/send.log" | grep '"addr":"inet:127.0.0.1:47121"' | grep -q '"provenance":"advisory"' &&
+		ok "sendmsg: logged with its destination, advisory" || ko "sendmsg: logged with its destination" "$T/send.log"
+else
+	skip "sendto/sendmsg tests (no /usr/bin/python3)"
+fi
 sed 's/47101/47111/' "$T/net.json" >"$T/net2.json"
 run race-connect 0 "$CALLGATE" run -p "$T/net2.json" -o /dev/null -- "$PROGS/race_connect" 47111 47112 100000
 got=$(sed -nE 's/^forbidden_accepts ([0-9]+).*/\1/p' "$T/out")

@@ -194,6 +194,38 @@ else
 	skip "runc containers (need root, runc, busybox-static and python3)"
 fi
 
+# --control: SCMP_ACT_NOTIFY calls of the targets asked through callgate ctl
+cat >"$P/ask.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY", "comment": "ask the operator"}
+]}
+EOF
+S2=$T/serve2.sock C2=$T/serve2.ctl
+"$CALLGATE" serve --socket "$S2" --policy-dir "$P" --control "$C2" --ask-timeout 20 -o "$T/serve2.log" 2>"$T/serve2.err" &
+sv2=$!
+for i in $(seq 50); do [ -S "$C2" ] && break; sleep 0.1; done
+"$AGENT" --socket "$S2" --policy-dir "$P" -p ask -- sh -c "
+	mkdir '$D/asked' && echo asked-allowed
+	'$CALLGATE' ctl --control '$C2' list; echo self-ctl=\$?" >"$T/ask.out" 2>"$T/ask.err" &
+ag=$!
+id=
+for i in $(seq 100); do
+	"$CALLGATE" ctl --control "$C2" list >"$T/list2" 2>/dev/null
+	id=$(sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/list2")
+	[ -n "$id" ] && break
+	sleep 0.1
+done
+grep -q '"container":"agent-' "$T/list2" && grep -q '"comment":"ask the operator"' "$T/list2" &&
+	ok "serve --control: a target's SCMP_ACT_NOTIFY call waits, listed with its container" ||
+	ko "serve --control: the question" "$T/list2"
+"$CALLGATE" ctl --control "$C2" allow "$id" >/dev/null
+wait "$ag"
+grep -q "^asked-allowed$" "$T/ask.out" && ok "serve --control: allowed by the operator" || ko "serve --control: allowed" "$T/ask.out"
+grep -q "self-ctl=1" "$T/ask.out" && grep -q "supervised process" "$T/ask.err" &&
+	ok "serve --control: a served target cannot answer questions" || ko "serve --control: a target is refused" "$T/ask.err"
+kill -TERM "$sv2"
+wait "$sv2"
+
 kill -TERM "$sv"
 wait "$sv"
 st=$?

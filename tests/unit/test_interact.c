@@ -70,7 +70,7 @@ static int ask(uint64_t id, uint32_t tid, const char *name, uint64_t a0, const c
 		rec.paths[0] = path;
 		rec.n_paths = 1;
 	}
-	return interact_ask(&ix, &n, &d, &rec);
+	return interact_ask(&ix, -1, &n, &d, &rec);
 }
 
 START_TEST(restarted_call_takes_over_its_question)
