@@ -114,6 +114,19 @@ kill -0 "$sv" 2>/dev/null && ok "serve: still running after the bad peers" || ko
 run agent-after 1 agent -p nomkdir -- mkdir "$D/after"
 check "serve: still serving after the bad peers" $? "$T/err" "Permission denied"
 
+# SIGHUP: a running target keeps the policy it started with
+cp "$P/okdir.json" "$P/hup.json"
+agent -p hup -- sh -c "mkdir '$D/ok/h1' && echo h1; sleep 1.5; mkdir '$D/ok/h2' && echo h2-kept" >"$T/hup.out" 2>&1 &
+hupper=$!
+sleep 0.5
+sed -i "s|\"$D/ok/\*\*\"|\"/nonexistent/**\"|" "$P/hup.json"
+kill -HUP "$sv"
+wait "$hupper"
+grep -q "^h1$" "$T/hup.out" && grep -q "^h2-kept$" "$T/hup.out" &&
+	ok "serve: after SIGHUP a running target keeps the policy it started with" || ko "serve: running target keeps its policy" "$T/hup.out"
+run hup-new 1 agent -p hup -- mkdir "$D/ok/h3"
+check "serve: ... and a new target gets the policy as it is now" $? "$T/err" "Operation not permitted"
+
 # SIGHUP: the policy directory is read again for new targets
 sed -i 's/"errnoRet": 13/"errnoRet": 1/' "$P/nomkdir.json"
 kill -HUP "$sv"
