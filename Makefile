@@ -71,7 +71,7 @@ AGENT_DEPS := $(B)/agent/main.o $(AGENT_LIB_OBJ) $(B)/supervisor/host.o $(B)/sup
 	      $(B)/supervisor/policy_load.o $(LIBCALLGATE)
 
 .SECONDARY:
-.PHONY: all check unit live install uninstall clean format format-check fuzz
+.PHONY: all check unit live install uninstall clean format format-check fuzz bench
 all: $(CALLGATE) $(AGENT)
 
 $(B)/%.o: %.c
@@ -101,6 +101,21 @@ $(B)/live/%.o: tests/live/%.c
 
 $(B)/live/%: $(B)/live/%.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
+
+# Benchmarks: never sanitized; decide links the core library.
+BENCH_BIN := $(B)/bench/floor $(B)/bench/target $(B)/bench/multi $(B)/bench/decide
+$(B)/bench/decide: bench/decide.c $(LIBCALLGATE)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) -O2 -g $(DEP_CFLAGS) $< $(LIBCALLGATE) \
+		$(DEP_LIBS) -o $@
+
+$(B)/bench/%: bench/%.c bench/stats.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) $(CFLAGS) $< -o $@ $(LDFLAGS)
+
+# One run against the kernel's floor: a table, and bench/results.json.
+bench: $(CALLGATE) $(BENCH_BIN)
+	BUILD=$(abspath $(B)) python3 bench/run.py
 
 $(B)/progs/%: tests/live/progs/%.c
 	@mkdir -p $(dir $@)
@@ -190,7 +205,7 @@ fuzz: build-fuzz/fuzz_policy build-fuzz/fuzz_ocistate
 	build-fuzz/fuzz_ocistate -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 		-artifact_prefix=build-fuzz/ocistate- build-fuzz/corpus-ocistate
 
-FORMAT_SRC = $(wildcard include/callgate/*.h lib/*.c lib/*.h agent/*.c agent/*.h \
+FORMAT_SRC = $(wildcard include/callgate/*.h lib/*.c lib/*.h agent/*.c agent/*.h bench/*.c bench/*.h \
 		supervisor/*.c supervisor/*.h tests/unit/*.c tests/live/*.c tests/fuzz/*.c)
 format:
 	clang-format -i $(filter-out lib/systable_gen.c,$(FORMAT_SRC))

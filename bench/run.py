@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""make bench: callgate against the kernel's own floor, measured in one run.
+
+Prints a table and writes bench/results.json.  Every figure is a median
+(and p99 where it is a latency) over repeated runs; the ratios compare
+figures of this run only.  BENCH_QUICK=1 makes every run smaller (for a
+smoke test); BENCH_NOTIFS sets the notifications of the memory run
+(default 10 million).
+"""
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+B = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+CALLGATE = os.path.join(B, "callgate")
+BIN = os.path.join(B, "bench")
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+REPEAT = 3 if QUICK else 5
+N = 20000 if QUICK else 100000
+NOTIFS = int(os.environ.get("BENCH_NOTIFS", "300000" if QUICK else "10000000"))
+TMP = tempfile.mkdtemp(prefix="callgate-bench-")
+results = {"runs": REPEAT, "calls_per_run": N}
+
+
+def say(*a):
+    print(*a, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def last_json(text):
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def timed(cmd, cwd=None):
+    """Wall seconds, and CPU seconds of the command and its children."""
+    t = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, _, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t
+    out = p.stdout.read()
+    err = p.stderr.read()
+    p.stdout.close()
+    p.stderr.close()
+    p.returncode = 0
+    return wall, ru.ru_utime + ru.ru_stime, out, err
+
+
+def machine():
+    m = {"kernel": platform.release(), "cpus": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+        model = re.search(r"model name\s*:\s*(.*)", info)
+        m["cpu_model"] = model.group(1) if model else "unknown"
+        m["virtualised"] = " hypervisor" in info
+    except OSError:
+        pass
+    if shutil.which("systemd-detect-virt"):
+        r = subprocess.run(["systemd-detect-virt"], capture_output=True, text=True)
+        m["virtualisation"] = r.stdout.strip() or "none"
+    log = os.path.join(TMP, "features.jsonl")
+    sh([CALLGATE, "run", "-p", "none", "-o", log, "--", "true"])
+    with open(log) as f:
+        m["kernel_features"] = json.loads(f.readline()).get("features", {})
+    return m
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def policy(extra, path_rules=50):
+    """The default policy, plus @extra rules and 50 path rules (realistic)."""
+    with open(os.path.join(ROOT, "policies", "default.json")) as f:
+        p = json.load(f)
+    rules = [{"names": ["mkdirat"], "action": "SCMP_ACT_ALLOW", "paths": ["/srv/d%d/**" % i]}
+             for i in range(path_rules)]
+    p["syscalls"] = extra + rules + p["syscalls"]
+    path = os.path.join(TMP, "policy-%d.json" % len(os.listdir(TMP)))
+    with open(path, "w") as f:
+        json.dump(p, f)
+    return path
+
+
+def floor():
+    say("== 1. the floor: a bare blocking RECV/SEND loop")
+    out = {}
+    for name, flags in (("floor", []), ("floor_sync_wake_up", ["--sync-wake-up"]),
+                        ("floor_errno", ["--errno"])):
+        runs = [last_json(sh([os.path.join(BIN, "floor")] + flags + [str(N)]).stdout)
+                for _ in range(REPEAT)]
+        out[name] = {k: median([r[k] for r in runs]) for k in ("median_ns", "p99_ns", "cpu_ns_per_call")}
+        say("  %-22s median %7.0f ns  p99 %7.0f ns  supervisor CPU %6.0f ns/call" %
+            (name, out[name]["median_ns"], out[name]["p99_ns"], out[name]["cpu_ns_per_call"]))
+    results["floor"] = out
+    return out
+
+
+def target_run(pol, args, n, log):
+    cmd = [CALLGATE, "run", "-p", pol, "-o", log, "--", os.path.join(BIN, "target")] + args + [str(n)]
+    wall, cpu, out, err = timed(cmd)
+    j = last_json(out.replace("\n}", "}")) if out.strip() else None
+    if j is None:
+        raise SystemExit("target failed: %s" % err)
+    return j, cpu
+
+
+def round_trips(fl):
+    say("== 2-3. callgate round trips (default policy + 50 path rules, JSON log on)")
+    data = os.path.join(TMP, "data")
+    os.makedirs(data, exist_ok=True)
+    with open(os.path.join(data, "f"), "w") as f:
+        f.write("x")
+    cases = {
+        "continue": ([{"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "log": True}], ["getppid"]),
+        "errno": ([{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}], ["getppid"]),
+        "path_advisory": ([{"names": ["access"], "action": "SCMP_ACT_ALLOW",
+                            "paths": [data + "/**"]}], ["access", data + "/f"]),
+        "emulated_open": ([{"names": ["openat", "open"], "action": "SCMP_ACT_ALLOW",
+                            "paths": [data + "/**", "/usr/**", "/lib/**", "/lib64/**", "/etc/**"]}],
+                          ["open", data + "/f"]),
+    }
+    out = {}
+    for name, (extra, args) in cases.items():
+        pol = policy(extra)
+        log = os.path.join(TMP, "rt.jsonl")
+        meds, p99s, cpus = [], [], []
+        for _ in range(REPEAT):
+            # supervisor CPU per notification: the slope between N and 1
+            j1, c1 = target_run(pol, args, 1, log)
+            jn, cn = target_run(pol, args, N, log)
+            meds.append(jn["stats"]["median_ns"])
+            p99s.append(jn["stats"]["p99_ns"])
+            sup = (cn - jn["target_cpu_s"]) - (c1 - j1["target_cpu_s"])
+            cpus.append(max(sup, 0) / (N - 1) * 1e9)
+        out[name] = {"median_ns": median(meds), "p99_ns": median(p99s), "cpu_ns_per_call": median(cpus)}
+        base = fl["floor_errno" if name == "errno" else "floor_sync_wake_up"]
+        out[name]["ratio_to_floor"] = out[name]["median_ns"] / base["median_ns"]
+        out[name]["cpu_ratio_to_floor"] = out[name]["cpu_ns_per_call"] / base["cpu_ns_per_call"]
+        say("  %-22s median %7.0f ns  p99 %7.0f ns  (%.2fx floor)  supervisor CPU %6.0f ns (%.2fx floor)" %
+            (name, out[name]["median_ns"], out[name]["p99_ns"], out[name]["ratio_to_floor"],
+             out[name]["cpu_ns_per_call"], out[name]["cpu_ratio_to_floor"]))
+    results["round_trips"] = out
+
+
+def workloads():
+    """A parallel C build, tar of a tree, a python3 test suite."""
+    w = os.path.join(TMP, "work")
+    src = os.path.join(w, "src")
+    os.makedirs(src, exist_ok=True)
+    files = 12 if QUICK else 40
+    for i in range(files):
+        with open(os.path.join(src, "f%d.c" % i), "w") as f:
+            f.write("#include <stdio.h>\n#include <string.h>\nint f%d(const char *s)"
+                    "{ char b[64]; snprintf(b, sizeof(b), \"%%s%d\", s); return (int)strlen(b); }\n" % (i, i))
+    with open(os.path.join(src, "Makefile"), "w") as f:
+        f.write("OBJ := $(patsubst %.c,%.o,$(wildcard *.c))\nall: $(OBJ)\nclean:\n\trm -f *.o\n")
+    tree = os.path.join(w, "tree")
+    if not os.path.exists(tree):
+        shutil.copytree("/usr/include", tree, symlinks=True, ignore_dangling_symlinks=True)
+    tests = os.path.join(w, "tests")
+    os.makedirs(tests, exist_ok=True)
+    with open(os.path.join(tests, "test_bench.py"), "w") as f:
+        f.write("import json, os, tempfile, unittest\n"
+                "class T(unittest.TestCase):\n")
+        for i in range(60 if QUICK else 200):
+            f.write("    def test_%d(self):\n"
+                    "        with tempfile.TemporaryDirectory() as d:\n"
+                    "            p = os.path.join(d, 'x.json')\n"
+                    "            with open(p, 'w') as o: json.dump({'i': %d}, o)\n"
+                    "            with open(p) as o: self.assertEqual(json.load(o)['i'], %d)\n" % (i, i, i))
+    return {
+        "c_build_make_j2": (["sh", "-c", "make -s clean && make -s -j2"], src),
+        "tar_tree": (["tar", "-cf", os.devnull, "tree"], w),
+        "python3_tests": (["/usr/bin/python3", "-m", "unittest", "-q", "test_bench"], tests),
+    }
+
+
+def bench_workloads():
+    say("== 4-5. workloads: unsupervised, callgate -m audit (default policy), --record, strace -f -c")
+    out = {}
+    strace = shutil.which("strace")
+    for name, (cmd, cwd) in workloads().items():
+        modes = {
+            "plain": cmd,
+            "audit": [CALLGATE, "run", "-m", "audit", "-o", os.devnull, "--"] + cmd,
+            "record": [CALLGATE, "run", "-p", "none", "--record", os.path.join(TMP, "rec.json"),
+                       "-o", os.devnull, "--"] + cmd,
+        }
+        if strace:
+            modes["strace"] = [strace, "-f", "-c", "-o", os.devnull] + cmd
+        row = {}
+        for mode, c in modes.items():
+            times = []
+            for _ in range(REPEAT):
+                wall, _, _, err = timed(c, cwd=cwd)
+                times.append(wall)
+            row[mode] = median(times)
+        row["audit_overhead_pct"] = (row["audit"] / row["plain"] - 1) * 100
+        if strace:
+            row["record_vs_strace"] = row["record"] / row["strace"]
+        out[name] = row
+        say("  %-16s plain %6.2fs  audit %6.2fs (%+.1f%%)  record %6.2fs  strace %s" %
+            (name, row["plain"], row["audit"], row["audit_overhead_pct"], row["record"],
+             "%6.2fs (record %.2fx)" % (row["strace"], row["record_vs_strace"]) if strace else "-"))
+    results["workloads"] = out
+
+
+def throughput():
+    say("== 6. throughput: targets x threads on one supervisor (continue + JSON log)")
+    pol = policy([{"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "log": True}], path_rules=0)
+    out = {}
+    k = 2000 if QUICK else 10000
+    for procs in (1, 2, 4, 8):
+        for threads in (1, 2, 4):
+            runs = []
+            for _ in range(max(1, REPEAT - 2)):
+                j = last_json(sh([CALLGATE, "run", "-p", pol, "-o", os.devnull, "--",
+                                  os.path.join(BIN, "multi"), str(procs), str(threads), str(k)]).stdout)
+                runs.append(j["calls_per_s"])
+            out["%dx%d" % (procs, threads)] = median(runs)
+        say("  %d target(s): %s calls/s for 1, 2, 4 threads each" %
+            (procs, ", ".join("%.0f" % out["%dx%d" % (procs, t)] for t in (1, 2, 4))))
+    results["throughput_calls_per_s"] = out
+
+
+def decisions():
+    say("== 7. decision time vs policy size (in process)")
+    out = []
+    for rules, patterns in ((10, 0), (100, 0), (1000, 0), (10, 50), (10, 500)):
+        runs = [last_json(sh([os.path.join(BIN, "decide"), str(rules), str(patterns)]).stdout)
+                for _ in range(REPEAT)]
+        row = {"rules": rules, "patterns": patterns}
+        for k in ("one_call_ns", "every_syscall_ns", "path_hit_ns", "path_miss_ns"):
+            row[k] = median([r[k] for r in runs])
+        out.append(row)
+        say("  %4d rules %3d patterns: one call %5.1f ns, every syscall %5.1f ns, path hit %7.1f ns, miss %7.1f ns" %
+            (rules, patterns, row["one_call_ns"], row["every_syscall_ns"], row["path_hit_ns"], row["path_miss_ns"]))
+    results["decisions"] = out
+    results["decision_flatness_1000_vs_10"] = out[2]["one_call_ns"] / out[0]["one_call_ns"]
+
+
+def rss_kib(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+
+
+def memory():
+    say("== 8. supervisor memory over %d notifications" % NOTIFS)
+    pol = policy([{"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "log": True}], path_rules=0)
+    p = subprocess.Popen([CALLGATE, "run", "-p", pol, "-o", os.devnull, "--",
+                          os.path.join(BIN, "multi"), "1", "1", str(NOTIFS)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    samples = []
+    while p.poll() is None:
+        r = rss_kib(p.pid)
+        if r:
+            samples.append(r)
+        time.sleep(0.5)
+    p.communicate()
+    if len(samples) < 4:
+        say("  too short to sample")
+        return
+    early = samples[len(samples) // 10]
+    out = {"notifications": NOTIFS, "rss_kib_at_10pct": early, "rss_kib_max": max(samples),
+           "rss_kib_last": samples[-1], "samples": len(samples)}
+    out["growth_kib"] = samples[-1] - early
+    results["memory"] = out
+    say("  RSS %d KiB at 10%%, %d KiB at the end, %d KiB at most" % (early, samples[-1], max(samples)))
+
+
+def startup():
+    say("== 9. start-up: callgate run -- true vs true")
+    tr = shutil.which("true")
+    plain = median([timed([tr])[0] for _ in range(20)])
+    cg = median([timed([CALLGATE, "run", "--", tr])[0] for _ in range(20)])
+    results["startup"] = {"true_s": plain, "callgate_run_true_s": cg, "added_s": cg - plain}
+    say("  true %.4fs, callgate run -- true %.4fs (+%.1f ms)" % (plain, cg, (cg - plain) * 1000))
+
+
+def main():
+    results["machine"] = machine()
+    say("callgate benchmarks on %s (%s CPUs, kernel %s, virtualised: %s)" % (
+        results["machine"].get("cpu_model"), results["machine"]["cpus"], results["machine"]["kernel"],
+        results["machine"].get("virtualisation", results["machine"].get("virtualised"))))
+    fl = floor()
+    round_trips(fl)
+    bench_workloads()
+    throughput()
+    decisions()
+    memory()
+    startup()
+    out = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench", "results.json"))
+    with open(out, "w") as f:
+        json.dump(results, f, indent=2, sort_keys=True)
+    say("results: %s" % out)
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
