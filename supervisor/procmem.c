@@ -120,6 +120,31 @@ pid_t proc_tgid(pid_t tid)
 	return (pid_t)strtol(p + 6, NULL, 10);
 }
 
+pid_t proc_describe(pid_t tid, char *comm, size_t size)
+{
+	char path[64], buf[1024];
+	const char *p, *end;
+	ssize_t n;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (pid_t)n;
+	/* "Name:\t..." comes first; the kernel escapes newlines in it */
+	if (strncmp(buf, "Name:\t", 6) != 0 || !(end = strchr(buf + 6, '\n')))
+		return -EIO;
+	len = (size_t)(end - (buf + 6));
+	if (len >= size)
+		len = size - 1;
+	memcpy(comm, buf + 6, len);
+	comm[len] = '\0';
+	p = strstr(buf, "\nTgid:");
+	if (!p)
+		return -EIO;
+	return (pid_t)strtol(p + 6, NULL, 10);
+}
+
 ssize_t proc_comm(pid_t tid, char *buf, size_t size)
 {
 	char path[64];

@@ -26,6 +26,10 @@ int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 /* Thread group id of @tid, from /proc/TID/status.  -errno on failure. */
 pid_t proc_tgid(pid_t tid);
 
+/* The thread group id of @tid, and its comm into @comm, with one read of
+ * /proc/TID/status.  -errno on failure. */
+pid_t proc_describe(pid_t tid, char *comm, size_t size);
+
 /* /proc/TID/comm (without newline) and the /proc/TID/exe link, into @buf;
  * return the length or -errno. */
 ssize_t proc_comm(pid_t tid, char *buf, size_t size);

@@ -224,11 +224,11 @@ static int decode(struct session *s, const struct seccomp_notif *req, const char
 /* Who made the call, for the record. */
 static void describe_caller(struct session *s, pid_t tid, struct record *rec)
 {
-	pid_t tgid = proc_tgid(tid);
+	pid_t tgid = proc_describe(tid, s->comm, sizeof(s->comm));
 
 	rec->tid = tid;
 	rec->pid = tgid > 0 ? tgid : tid;
-	rec->comm = proc_comm(tid, s->comm, sizeof(s->comm)) >= 0 ? s->comm : NULL;
+	rec->comm = tgid > 0 ? s->comm : NULL;
 	rec->exe = proc_exe(tid, s->exe, sizeof(s->exe)) >= 0 ? s->exe : NULL;
 }
 
