@@ -221,15 +221,48 @@ static int decode(struct session *s, const struct seccomp_notif *req, const char
 	return 0;
 }
 
-/* Who made the call, for the record. */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* 6.9 */
+#endif
+
+/*
+ * Who made the call, for the record.  /proc/TID/status costs more than a
+ * round trip to generate, so a thread's group id and comm are kept, with a
+ * pidfd of the thread: they are used again while that very thread lives
+ * (the pidfd tells, whatever became of its number) and runs the same
+ * executable (read each time: an execve changes it).  A comm the thread
+ * changed itself (prctl, /proc/self/comm) shows once it runs another
+ * executable or leaves the cache.
+ */
 static void describe_caller(struct session *s, pid_t tid, struct record *rec)
 {
-	pid_t tgid = proc_describe(tid, s->comm, sizeof(s->comm));
+	struct session_who *w = &s->who[(unsigned)tid % SESSION_WHO_MAX];
+	ssize_t n = proc_exe(tid, s->exe, sizeof(s->exe));
+	pid_t tgid;
 
 	rec->tid = tid;
+	rec->exe = n >= 0 ? s->exe : NULL;
+	if (n >= 0 && w->tid == tid && w->pidfd >= 0 && strcmp(w->exe, s->exe) == 0 &&
+	    syscall(SYS_pidfd_send_signal, w->pidfd, 0, NULL, 0) == 0) {
+		rec->pid = w->tgid;
+		rec->comm = w->comm;
+		return;
+	}
+	tgid = proc_describe(tid, s->comm, sizeof(s->comm));
 	rec->pid = tgid > 0 ? tgid : tid;
 	rec->comm = tgid > 0 ? s->comm : NULL;
-	rec->exe = proc_exe(tid, s->exe, sizeof(s->exe)) >= 0 ? s->exe : NULL;
+	if (w->pidfd >= 0)
+		close(w->pidfd);
+	*w = (struct session_who){ .pidfd = -1 };
+	if (tgid <= 0 || n < 0 || (size_t)n >= sizeof(w->exe))
+		return;
+	w->pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (w->pidfd < 0)
+		return; /* no thread pidfds (before 6.9): nothing kept */
+	w->tid = tid;
+	w->tgid = tgid;
+	snprintf(w->comm, sizeof(w->comm), "%s", s->comm);
+	memcpy(w->exe, s->exe, (size_t)n + 1);
 }
 
 /* The record's fields that come from the call, its caller and the verdict. */
@@ -720,14 +753,20 @@ answer:
 		rec.err = d.log_err;
 		rec.action = d.action;
 		rec.reason = d.reason;
-		if (!decoded)
+		if (!decoded) {
 			decode(s, req, name, &ptrs, &rec);
+			/* pids are reused: what was read must be the caller's */
+			if (rec.n_paths || rec.addr)
+				valid = valid && notif_id_valid(s->listener, req->id) == 0;
+		}
 		decoded = true;
 		/* a refusal is final: the kernel never reads the memory again */
 		if (rec.provenance == RECORD_PROV_ADVISORY && d.response != DECISION_CONTINUE)
 			rec.provenance = RECORD_PROV_EMULATED;
-		/* pids are reused: what was read must be the caller's */
-		valid = valid && notif_id_valid(s->listener, req->id) == 0;
+		/* The caller's /proc entries (fill_record()) need no check of
+		 * their own: were it gone and its number reused, the answer
+		 * below would find its notification gone (ENOENT), and nothing
+		 * would be logged. */
 	}
 
 	/* Answered even when it went away meanwhile: exactly one SEND
@@ -802,6 +841,8 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 	r = notif_bufs_init(&s->bufs);
 	if (r < 0)
 		return r;
+	for (int i = 0; i < SESSION_WHO_MAX; i++)
+		s->who[i] = (struct session_who){ .pidfd = -1 };
 	r = fifowaits_init(&s->waits, loop, listener);
 	if (r < 0) {
 		notif_bufs_done(&s->bufs);
@@ -823,5 +864,10 @@ void session_stop(struct session *s)
 	if (s->listener >= 0)
 		close(s->listener);
 	s->listener = -1;
+	for (int i = 0; i < SESSION_WHO_MAX; i++) {
+		if (s->who[i].pidfd >= 0)
+			close(s->who[i].pidfd);
+		s->who[i] = (struct session_who){ .pidfd = -1 };
+	}
 	notif_bufs_done(&s->bufs);
 }

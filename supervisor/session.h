@@ -42,6 +42,17 @@ void summary_print(const struct summary *s, int fd);
 struct session;
 typedef void (*session_hup_cb)(struct session *s);
 
+/* Callers described lately (session.c: describe_caller()); each holds a
+ * pidfd. */
+#define SESSION_WHO_MAX 16
+struct session_who {
+	pid_t tid; /* 0: empty */
+	pid_t tgid;
+	int pidfd; /* of the thread: -1 when empty */
+	char comm[64];
+	char exe[256];
+};
+
 struct session {
 	ev_io io; /* private: first, so the callback finds its session */
 	struct ev_loop *loop;
@@ -63,6 +74,7 @@ struct session {
 	uint64_t vanished;	/* ro: gone before the answer (ENOENT) */
 	/* private: buffers of the hot path, allocated once */
 	struct notif_bufs bufs;
+	struct session_who who[SESSION_WHO_MAX];
 	char comm[64];
 	char exe[PATH_MAX];
 	char paths[2][PATH_MAX]; /* resolved path arguments */

@@ -177,7 +177,9 @@ wait "$cgpid"
 st=$?
 read -r _ _ before _ after <"$T/loop.out"
 if [ "$st" -eq 0 ] && [ -n "$after" ] && [ "$after" -le "$before" ]; then ok "target: no fd leaked by 2000 emulated opens ($before -> $after)"; else ko "target: no fd leaked (status $st: $(cat "$T/loop.out"))" "$T/err"; fi
-if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 12 ]; then ok "callgate holds $cgfds fds after 2000 emulated opens and 20 killed children"; else ko "callgate holds $cgfds fds" "$T/err"; fi
+# (at most 12, plus a pidfd for each of the SESSION_WHO_MAX = 16 callers it
+# remembers for its records)
+if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 28 ]; then ok "callgate holds $cgfds fds after 2000 emulated opens and 20 killed children"; else ko "callgate holds $cgfds fds" "$T/err"; fi
 
 # capabilities: the emulated open grants what the kernel would grant the
 # caller, so a root target without CAP_DAC_OVERRIDE stays out of a 0600 file
