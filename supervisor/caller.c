@@ -48,16 +48,28 @@ static int caps_set_effective(uint64_t want)
 }
 
 /* Whether @tid is in our namespace of kind @ns ("user", "mnt"). */
+/* Our own namespaces, which do not change: read once. */
+static struct stat our_ns[2];
+static bool our_ns_ok[2];
+static pthread_once_t our_ns_once = PTHREAD_ONCE_INIT;
+
+static void read_our_ns(void)
+{
+	our_ns_ok[0] = stat("/proc/self/ns/user", &our_ns[0]) == 0;
+	our_ns_ok[1] = stat("/proc/self/ns/mnt", &our_ns[1]) == 0;
+}
+
 static bool same_ns(pid_t tid, const char *ns)
 {
-	char path[64], self[64];
-	struct stat theirs, ours;
+	int i = strcmp(ns, "user") == 0 ? 0 : 1;
+	char path[64];
+	struct stat theirs;
 
+	pthread_once(&our_ns_once, read_our_ns);
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)tid, ns);
-	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
-	if (stat(path, &theirs) < 0 || stat(self, &ours) < 0)
+	if (!our_ns_ok[i] || stat(path, &theirs) < 0)
 		return false;
-	return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+	return theirs.st_dev == our_ns[i].st_dev && theirs.st_ino == our_ns[i].st_ino;
 }
 
 static bool same_userns(pid_t tid)

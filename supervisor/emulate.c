@@ -63,6 +63,19 @@ static int verdict_errno(const struct plan_verdict *v)
 	}
 }
 
+/* Our pid, which does not change: asked once. */
+static pid_t our_pid(void)
+{
+	static pid_t pid; /* threads may race to set it: to the same value */
+	pid_t p = __atomic_load_n(&pid, __ATOMIC_RELAXED);
+
+	if (!p) {
+		p = getpid();
+		__atomic_store_n(&pid, p, __ATOMIC_RELAXED);
+	}
+	return p;
+}
+
 /* Decide on @path, the path as the caller sees it. */
 static bool allowed(struct emu *e, const char *path)
 {
@@ -191,12 +204,12 @@ static void do_open(struct emu *e)
 	int base = e->basefd >= 0 ? e->basefd : AT_FDCWD;
 	char last[NAME_MAX + 1];
 	struct stat lst, st;
-	bool magic;
+	bool magic, have_lst = false, have_st;
 	int parent = -1, fd, own_dup = -1;
 
-	snprintf(e->our_proc, sizeof(e->our_proc), "/proc/%d", (int)getpid());
-	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)getpid(),
-		 (int)syscall(SYS_gettid));
+	snprintf(e->our_proc, sizeof(e->our_proc), "/proc/%d", (int)our_pid());
+	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)our_pid(),
+		 (int)gettid());
 	snprintf(path, sizeof(path), "%s", e->path);
 	if (e->abs[0] && e->caller.ns_tid == e->caller.tid &&
 	    rewrite_prefix(e->abs, e->our_proc, "", tmp, sizeof(tmp))) {
@@ -254,8 +267,9 @@ static void do_open(struct emu *e)
 			continue;
 		}
 		magic = proc_pid_dir(dir);
-		if (!magic && !(flags & O_NOFOLLOW) &&
-		    fstatat(parent, last, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
+		have_lst = !magic && !(flags & O_NOFOLLOW) &&
+			   fstatat(parent, last, &lst, AT_SYMLINK_NOFOLLOW) == 0;
+		if (have_lst && S_ISLNK(lst.st_mode)) {
 			ssize_t n = readlinkat(parent, last, link, sizeof(link) - 1);
 
 			close(parent);
@@ -308,8 +322,12 @@ static void do_open(struct emu *e)
 			return;
 		}
 	}
-	if (fstatat(parent, last, &st, 0) == 0 && S_ISFIFO(st.st_mode) &&
-	    !(flags & (O_NONBLOCK | O_PATH)) && (flags & O_ACCMODE) != O_RDWR) {
+	/* what the last component is (it is no symlink here, unless magic:
+	 * the lstat() above said so when it ran) */
+	have_st = !magic && own_dup < 0 && have_lst ? (st = lst, true)
+						    : fstatat(parent, last, &st, 0) == 0;
+	if (have_st && S_ISFIFO(st.st_mode) && !(flags & (O_NONBLOCK | O_PATH)) &&
+	    (flags & O_ACCMODE) != O_RDWR) {
 		/* A blocking open of a FIFO waits for its other end: pinned
 		 * here (O_PATH), decided on, then waited for in a thread
 		 * (fifowait.h).  What O_PATH ignores is answered here. */
@@ -327,8 +345,7 @@ static void do_open(struct emu *e)
 		e->wait = true;
 	}
 	/* never block the supervisor on a device */
-	if (fstatat(parent, last, &st, 0) == 0 &&
-	    (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+	if (have_st && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
 	    !(flags & O_NONBLOCK) && !(flags & O_PATH)) {
 		flags |= O_NONBLOCK;
 		clear = O_NONBLOCK;
