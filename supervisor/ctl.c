@@ -244,17 +244,21 @@ static void do_command(struct ctl_conn *k, char *line)
 						a.scope = SCOPE_ARGS;
 					else if (strcmp(argv[i], "path") == 0)
 						a.scope = SCOPE_PATH;
-					else if (strcmp(argv[i], "syscall") != 0)
-						return send_ok(
-							k, "--always takes syscall, args or path");
+					else if (strcmp(argv[i], "syscall") != 0) {
+						send_ok(k, "--always takes syscall, args or path");
+						return;
+					}
 				}
 			} else if (a.kind == ANSWER_DENY && strcmp(argv[i], "--errno") == 0 &&
 				   i + 1 < argc) {
 				a.err = errno_from_name(argv[++i]);
-				if (a.err <= 0)
-					return send_ok(k, "unknown errno name");
+				if (a.err <= 0) {
+					send_ok(k, "unknown errno name");
+					return;
+				}
 			} else {
-				return send_ok(k, "unknown option");
+				send_ok(k, "unknown option");
+				return;
 			}
 		}
 		r = interact_answer(k->c->ix, q, &a);

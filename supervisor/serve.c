@@ -329,22 +329,27 @@ static void peer_done(struct peer *p)
 	char why[256], err[PATH_MAX + 256];
 	int listener;
 
-	if (ocistate_parse(p->buf, p->len, &st, why, sizeof(why)) < 0)
-		return refuse(p, why);
+	if (ocistate_parse(p->buf, p->len, &st, why, sizeof(why)) < 0) {
+		refuse(p, why);
+		return;
+	}
 	if (st.n_fds != p->n_fds || p->extra_fds) {
 		snprintf(why, sizeof(why), "the message names %zu fds, %zu%s came with it",
 			 st.n_fds, p->n_fds, p->extra_fds ? " or more" : "");
 		ocistate_done(&st);
-		return refuse(p, why);
+		refuse(p, why);
+		return;
 	}
 	if (st.seccomp_fd_index < 0) {
 		ocistate_done(&st);
-		return refuse(p, "no seccompFd among the fds");
+		refuse(p, "no seccompFd among the fds");
+		return;
 	}
 	listener = p->fds[st.seccomp_fd_index];
 	if (!is_seccomp_listener(listener)) {
 		ocistate_done(&st);
-		return refuse(p, "the seccompFd is not a seccomp listener");
+		refuse(p, "the seccompFd is not a seccomp listener");
+		return;
 	}
 	p->fds[st.seccomp_fd_index] = -1; /* the session owns it from here */
 	if (target_start(p->sv, listener, &st, p, err, sizeof(err)) < 0) {
@@ -367,8 +372,10 @@ static void on_peer(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (p->len == OCISTATE_MSG_MAX + 1)
-		return refuse(p, "message too large");
+	if (p->len == OCISTATE_MSG_MAX + 1) {
+		refuse(p, "message too large");
+		return;
+	}
 	iov.iov_base = p->buf + p->len;
 	iov.iov_len = OCISTATE_MSG_MAX + 1 - p->len;
 	m.msg_control = cbuf;
@@ -396,16 +403,22 @@ static void on_peer(struct ev_loop *loop, ev_io *w, int revents)
 			}
 		}
 	}
-	if (n < 0)
-		return refuse(p, strerror(errno));
+	if (n < 0) {
+		refuse(p, strerror(errno));
+		return;
+	}
 	if (n == 0) {
-		if (p->len == 0)
-			return refuse(p, "closed without a message");
+		if (p->len == 0) {
+			refuse(p, "closed without a message");
+			return;
+		}
 		return peer_done(p); /* runc and crun close once sent */
 	}
 	p->len += (size_t)n;
-	if (p->len > OCISTATE_MSG_MAX)
-		return refuse(p, "message too large");
+	if (p->len > OCISTATE_MSG_MAX) {
+		refuse(p, "message too large");
+		return;
+	}
 	/* runc keeps the connection open: a whole message is enough (one
 	 * that is not whole yet waits for more, or for the timeout) */
 	{
@@ -429,7 +442,8 @@ static void on_peer_timeout(struct ev_loop *loop, ev_timer *t, int revents)
 	(void)revents;
 	if (p->len && ocistate_parse(p->buf, p->len, &st, why, sizeof(why)) < 0) {
 		snprintf(msg, sizeof(msg), "no complete message in time: %s", why);
-		return refuse(p, msg);
+		refuse(p, msg);
+		return;
 	}
 	refuse(p, "sent no message in time");
 }
