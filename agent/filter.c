@@ -321,19 +321,16 @@ static int add_pattern_syscalls(scmp_filter_ctx ctx, const struct plan *plan, ch
 	return 0;
 }
 
-int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size)
+/* A libseccomp context with @def as its default and the plan's ABIs. */
+static int new_ctx(const struct plan *plan, uint32_t def, scmp_filter_ctx *ret, char *err,
+		   size_t err_size)
 {
-	scmp_filter_ctx ctx _cleanup_(release_ctx) = NULL;
-	uint32_t def = default_filter_value(plan);
-	_cleanup_free_ struct prog *prefix = NULL;
-	_cleanup_free_ struct bpf_insn *main_prog = NULL;
-	size_t main_len = 0;
-	struct bpf_insn *all;
+	scmp_filter_ctx ctx = seccomp_init(def);
 	int rc;
 
-	ctx = seccomp_init(def);
 	if (!ctx)
 		return fail(err, err_size, -ENOMEM, "seccomp_init failed");
+	*ret = ctx; /* released by the caller, whatever happens next */
 	/* The agent sets no_new_privs itself, when it must. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc < 0)
@@ -346,6 +343,22 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 			return fail(err, err_size, rc, "seccomp_arch_add(%s): %s",
 				    arch_to_string((enum cg_arch)a), strerror(-rc));
 	}
+	return 0;
+}
+
+int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size)
+{
+	scmp_filter_ctx ctx _cleanup_(release_ctx) = NULL;
+	uint32_t def = default_filter_value(plan);
+	_cleanup_free_ struct prog *prefix = NULL;
+	_cleanup_free_ struct bpf_insn *main_prog = NULL;
+	size_t main_len = 0;
+	struct bpf_insn *all;
+	int rc;
+
+	rc = new_ctx(plan, def, &ctx, err, err_size);
+	if (rc < 0)
+		return rc;
 	rc = add_pattern_syscalls(ctx, plan, err, err_size);
 	if (rc < 0)
 		return rc;
@@ -414,20 +427,9 @@ int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, ch
 	size_t len = 0;
 	int rc;
 
-	ctx = seccomp_init(SECCOMP_RET_USER_NOTIF);
-	if (!ctx)
-		return fail(err, err_size, -ENOMEM, "seccomp_init failed");
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	rc = new_ctx(plan, SECCOMP_RET_USER_NOTIF, &ctx, err, err_size);
 	if (rc < 0)
-		return fail(err, err_size, rc, "seccomp_attr_set(NNP): %s", strerror(-rc));
-	for (int a = CG_ARCH_I386; a < CG_ARCH_MAX; a++) {
-		if (!plan->arch[a].enabled)
-			continue;
-		rc = seccomp_arch_add(ctx, scmp_arch((enum cg_arch)a));
-		if (rc < 0 && rc != -EEXIST)
-			return fail(err, err_size, rc, "seccomp_arch_add(%s): %s",
-				    arch_to_string((enum cg_arch)a), strerror(-rc));
-	}
+		return rc;
 	rc = export_bpf(ctx, &insns, &len, err, err_size);
 	if (rc < 0)
 		return rc;

@@ -290,45 +290,6 @@ int caller_run(const struct caller *c, bool creates, bool own_thread,
 	return j.err;
 }
 
-int caller_getfd(pid_t tid, int fd)
-{
-	char path[64], buf[512];
-	const char *p;
-	pid_t tgid = -1;
-	int pidfd, got, err;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	pidfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (pidfd < 0)
-		return -ESRCH;
-	n = read(pidfd, buf, sizeof(buf) - 1);
-	close(pidfd);
-	if (n > 0) {
-		buf[n] = '\0';
-		if ((p = strstr(buf, "\nTgid:")))
-			tgid = (pid_t)strtol(p + 6, NULL, 10);
-	}
-	if (tgid <= 0)
-		return -ESRCH;
-	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-	if (pidfd < 0)
-		return -ESRCH;
-	got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	err = errno;
-	close(pidfd);
-	if (got >= 0)
-		return got;
-	return err == EBADF ? -EBADF : err == EPERM ? -EPERM : -ESRCH;
-}
-
-int caller_copy(const struct caller *c, struct caller *copy)
-{
-	*copy = *c;
-	copy->rootfd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 3);
-	return copy->rootfd < 0 ? -errno : 0;
-}
-
 /* pidfd_getfd() of @tgid's @fd; no path is used (we may be chrooted). */
 static int getfd_by_pid(pid_t tgid, int fd)
 {
@@ -342,6 +303,35 @@ static int getfd_by_pid(pid_t tgid, int fd)
 	if (got >= 0)
 		return got;
 	return err == EBADF ? -EBADF : err == EPERM ? -EPERM : -ESRCH;
+}
+
+int caller_getfd(pid_t tid, int fd)
+{
+	char path[64], buf[512];
+	const char *p;
+	pid_t tgid = -1;
+	int sfd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	sfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (sfd < 0)
+		return -ESRCH;
+	n = read(sfd, buf, sizeof(buf) - 1);
+	close(sfd);
+	if (n > 0) {
+		buf[n] = '\0';
+		if ((p = strstr(buf, "\nTgid:")))
+			tgid = (pid_t)strtol(p + 6, NULL, 10);
+	}
+	return tgid > 0 ? getfd_by_pid(tgid, fd) : -ESRCH;
+}
+
+int caller_copy(const struct caller *c, struct caller *copy)
+{
+	*copy = *c;
+	copy->rootfd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 3);
+	return copy->rootfd < 0 ? -errno : 0;
 }
 
 int caller_getfd_as_us(const struct caller *c, int fd)
