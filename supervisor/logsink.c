@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,22 @@ int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 		s->own_fd = 1;
 	}
 	return 0;
+}
+
+static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct log_sink *s = (struct log_sink *)((char *)w - offsetof(struct log_sink, flush));
+
+	(void)loop;
+	(void)revents;
+	log_sink_flush(s);
+}
+
+void log_sink_flush_on(struct log_sink *s, struct ev_loop *loop)
+{
+	s->loop = loop;
+	ev_prepare_init(&s->flush, on_prepare);
+	ev_prepare_start(loop, &s->flush);
 }
 
 int log_sink_flush(struct log_sink *s)
@@ -114,6 +131,9 @@ int log_sink_features(struct log_sink *s, const struct record_features *f)
 
 void log_sink_close(struct log_sink *s)
 {
+	if (s->loop)
+		ev_prepare_stop(s->loop, &s->flush);
+	s->loop = NULL;
 	if (s->buf)
 		log_sink_flush(s);
 	free(s->buf);

@@ -8,6 +8,7 @@
 #ifndef CALLGATE_SUPERVISOR_LOGSINK_H
 #define CALLGATE_SUPERVISOR_LOGSINK_H
 
+#include <ev.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ struct log_sink {
 	uint64_t records; /* ro: records accepted */
 	uint64_t lost;	  /* ro: records that could not be written */
 	int err;	  /* ro: first write error (positive errno), 0: none */
+	ev_prepare flush; /* private: log_sink_flush_on() */
+	struct ev_loop *loop;
 };
 
 /*
@@ -43,6 +46,10 @@ int log_sink_features(struct log_sink *s, const struct record_features *f);
 
 /* Write out what is buffered.  Returns 0 or -errno. */
 int log_sink_flush(struct log_sink *s);
+
+/* Flush before @loop waits, each iteration (records are written in
+ * batches, and none waits longer than the loop's next sleep). */
+void log_sink_flush_on(struct log_sink *s, struct ev_loop *loop);
 
 /* Flush and release. */
 void log_sink_close(struct log_sink *s);

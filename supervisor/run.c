@@ -66,7 +66,6 @@ struct run_state {
 	struct recorder *recorder;
 	bool interactive, prompting, controlled;
 	ev_child child_w;
-	ev_prepare flush;
 	ev_signal sigs[6];
 	struct launch launch;
 	struct log_sink log;
@@ -169,15 +168,6 @@ static void on_child(struct ev_loop *loop, ev_child *w, int revents)
 	st->child_status = w->rstatus;
 	ev_child_stop(loop, w);
 	maybe_finish(st);
-}
-
-static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
-{
-	struct run_state *st = (struct run_state *)((char *)w - offsetof(struct run_state, flush));
-
-	(void)loop;
-	(void)revents;
-	log_sink_flush(&st->log);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -441,8 +431,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 
 	ev_child_init(&st->child_w, on_child, st->launch.pid, 0);
 	ev_child_start(loop, &st->child_w);
-	ev_prepare_init(&st->flush, on_prepare);
-	ev_prepare_start(loop, &st->flush);
+	log_sink_flush_on(&st->log, loop);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
 		ev_signal_init(&st->sigs[i], on_signal, forwarded[i]);
 		st->sigs[i].data = st;

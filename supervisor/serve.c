@@ -84,7 +84,6 @@ struct serve {
 	const struct serve_opts *o;
 	struct plan_host host;
 	struct log_sink log;
-	ev_prepare flush;
 	ev_signal sig_hup, sig_term, sig_int;
 	struct served_plan *plans;
 	unsigned generation;
@@ -485,15 +484,6 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 
 /* ---- the daemon ---------------------------------------------------- */
 
-static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
-{
-	struct serve *sv = (struct serve *)((char *)w - offsetof(struct serve, flush));
-
-	(void)loop;
-	(void)revents;
-	log_sink_flush(&sv->log);
-}
-
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct serve *sv = w->data;
@@ -783,8 +773,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	ev_io_init(&sv.io, on_accept, sv.fd, EV_READ);
 	ev_io_start(sv.loop, &sv.io);
-	ev_prepare_init(&sv.flush, on_prepare);
-	ev_prepare_start(sv.loop, &sv.flush);
+	log_sink_flush_on(&sv.log, sv.loop);
 	ev_signal_init(&sv.sig_hup, on_signal, SIGHUP);
 	ev_signal_init(&sv.sig_term, on_signal, SIGTERM);
 	ev_signal_init(&sv.sig_int, on_signal, SIGINT);
