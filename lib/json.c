@@ -325,6 +325,8 @@ static int cmp_pos(const void *a, const void *b)
 	return (uintptr_t)x->node > (uintptr_t)y->node;
 }
 
+static void index_lines(struct json_doc *doc);
+
 struct policy_pos json_pos_of_offset(const char *buf, size_t len, size_t off)
 {
 	struct policy_pos p = { .line = 1, .column = 1 };
@@ -406,7 +408,50 @@ int json_doc_parse(const char *buf, size_t len, struct json_doc *ret, struct pol
 		.pos = sc.pos,
 		.n_pos = sc.n_pos,
 	};
+	index_lines(ret); /* without it (no memory), positions are slower */
 	return 0;
+}
+
+/* Where each line starts, so a position is found without scanning the
+ * text from its start each time. */
+static void index_lines(struct json_doc *doc)
+{
+	size_t n = 1;
+
+	for (size_t k = 0; k < doc->len; k++)
+		n += doc->buf[k] == '\n';
+	doc->lines = malloc(n * sizeof(*doc->lines));
+	if (!doc->lines)
+		return;
+	doc->lines[0] = 0;
+	doc->n_lines = 1;
+	for (size_t k = 0; k < doc->len; k++)
+		if (doc->buf[k] == '\n')
+			doc->lines[doc->n_lines++] = (uint32_t)(k + 1);
+}
+
+/* As json_pos_of_offset(), with the line index. */
+static struct policy_pos doc_pos(const struct json_doc *doc, size_t off)
+{
+	size_t lo = 0, hi = doc->n_lines;
+	struct policy_pos p;
+
+	if (!doc->lines)
+		return json_pos_of_offset(doc->buf, doc->len, off);
+	if (off > doc->len)
+		off = doc->len;
+	while (hi - lo > 1) { /* the last line starting at or before off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (doc->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	p = json_pos_of_offset(doc->buf + doc->lines[lo], doc->len - doc->lines[lo],
+			       off - doc->lines[lo]);
+	p.line += (unsigned)lo;
+	return p;
 }
 
 void json_doc_done(struct json_doc *doc)
@@ -415,6 +460,7 @@ void json_doc_done(struct json_doc *doc)
 		return;
 	cJSON_Delete(doc->root);
 	free(doc->pos);
+	free(doc->lines);
 	*doc = (struct json_doc){ 0 };
 }
 
@@ -434,8 +480,8 @@ struct policy_pos json_pos(const struct json_doc *doc, const cJSON *node, bool k
 	if (!p)
 		return (struct policy_pos){ 0, 0 };
 	if (key && p->key_off != UINT32_MAX)
-		return json_pos_of_offset(doc->buf, doc->len, p->key_off);
-	return json_pos_of_offset(doc->buf, doc->len, p->val_off);
+		return doc_pos(doc, p->key_off);
+	return doc_pos(doc, p->val_off);
 }
 
 int json_uint64(const struct json_doc *doc, const cJSON *node, uint64_t *ret,

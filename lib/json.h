@@ -34,6 +34,9 @@ struct json_doc {
 	cJSON *root;
 	struct json_node_pos *pos; /* sorted by node address */
 	size_t n_pos;
+	uint32_t *lines; /* offset where each line starts; NULL: positions are
+			  * counted from the start of the text */
+	size_t n_lines;
 };
 
 /*
