@@ -30,6 +30,10 @@ void log_emit(enum log_level level, const char *fmt, ...) __attribute__((format(
 #define log_debug(...) log_at(LOG_LEVEL_DEBUG, __VA_ARGS__)
 
 /* Log at error level and evaluate to -@err (a positive errno). */
-#define log_error_errno(err, ...) (log_error(__VA_ARGS__), -(err))
+#define log_error_errno(err, ...)       \
+	({                              \
+		log_error(__VA_ARGS__); \
+		-(err);                 \
+	})
 
 #endif

@@ -24,6 +24,7 @@
 #include "../agent/launch.h"
 #include "host.h"
 #include "log.h"
+#include "opts.h"
 #include "ctl.h"
 #include "policy_load.h"
 #include "prompt.h"
@@ -245,40 +246,20 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'o': o->log_path = optarg; break;
 		case 'F':
 			o->log_format_set = true;
-			if (strcmp(optarg, "json") == 0) {
-				o->log_format = LOG_FORMAT_JSON;
-			} else if (strcmp(optarg, "text") == 0) {
-				o->log_format = LOG_FORMAT_TEXT;
-			} else {
-				log_error("Unknown log format '%s' (json or text)", optarg);
+			if (opt_log_format(optarg, &o->log_format) < 0)
 				return -EINVAL;
-			}
 			break;
 		case 'S': o->summary = true; break;
 		case 'A':
-			if (strcmp(optarg, "allow") == 0) {
-				o->ask = DECISION_ASK_ALLOW;
-			} else if (strcmp(optarg, "deny") == 0) {
-				o->ask = DECISION_ASK_DENY;
-			} else {
-				log_error("Unknown --ask-default '%s' (allow or deny)", optarg);
+			if (opt_ask_default(optarg, &o->ask) < 0)
 				return -EINVAL;
-			}
 			break;
 		case 'C': o->caps = optarg; break;
 		case 'N': o->no_emulate = true; break;
-		case 'T': {
-			char *end;
-
-			o->ask_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->ask_timeout > 0) ||
-			    o->ask_timeout > 1e6) {
-				log_error("--ask-timeout takes a number of seconds, not '%s'",
-					  optarg);
+		case 'T':
+			if (opt_seconds("--ask-timeout", optarg, 1e6, &o->ask_timeout) < 0)
 				return -EINVAL;
-			}
 			break;
-		}
 		case 'K': o->control = optarg; break;
 		case 'R': o->record = optarg; break;
 		case 'h': run_usage(stdout); exit(0);

@@ -20,6 +20,7 @@
 #include "interact.h"
 #include "host.h"
 #include "log.h"
+#include "opts.h"
 #include "policy_load.h"
 #include "serve.h"
 #include "session.h"
@@ -646,47 +647,21 @@ static int parse_serve_opts(int argc, char **argv, struct serve_opts *o)
 		case 'o': o->log_path = optarg; break;
 		case 'F':
 			o->log_format_set = true;
-			if (strcmp(optarg, "json") == 0)
-				o->log_format = LOG_FORMAT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				o->log_format = LOG_FORMAT_TEXT;
-			else {
-				log_error("Unknown log format '%s' (json or text)", optarg);
+			if (opt_log_format(optarg, &o->log_format) < 0)
 				return -EINVAL;
-			}
 			break;
-		case 'T': {
-			char *end;
-
-			o->peer_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->peer_timeout > 0) ||
-			    o->peer_timeout > 3600) {
-				log_error("--peer-timeout takes seconds, not '%s'", optarg);
+		case 'T':
+			if (opt_seconds("--peer-timeout", optarg, 3600, &o->peer_timeout) < 0)
 				return -EINVAL;
-			}
 			break;
-		}
 		case 'K': o->control = optarg; break;
-		case 'A': {
-			char *end;
-
-			o->ask_timeout = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->ask_timeout > 0) ||
-			    o->ask_timeout > 1e6) {
-				log_error("--ask-timeout takes seconds, not '%s'", optarg);
+		case 'A':
+			if (opt_seconds("--ask-timeout", optarg, 1e6, &o->ask_timeout) < 0)
 				return -EINVAL;
-			}
 			break;
-		}
 		case 'd':
-			if (strcmp(optarg, "allow") == 0)
-				o->ask = DECISION_ASK_ALLOW;
-			else if (strcmp(optarg, "deny") == 0)
-				o->ask = DECISION_ASK_DENY;
-			else {
-				log_error("Unknown --ask-default '%s' (allow or deny)", optarg);
+			if (opt_ask_default(optarg, &o->ask) < 0)
 				return -EINVAL;
-			}
 			break;
 		case 'h': serve_usage(stdout); exit(0);
 		default: serve_usage(stderr); return -EINVAL;
