@@ -68,7 +68,7 @@ LIBCALLGATE := $(B)/libcallgate.a
 CALLGATE := $(B)/callgate
 AGENT := $(B)/callgate-agent
 AGENT_DEPS := $(B)/agent/main.o $(AGENT_LIB_OBJ) $(B)/supervisor/host.o $(B)/supervisor/log.o \
-	      $(B)/supervisor/policy_load.o $(LIBCALLGATE)
+	      $(B)/supervisor/policy_load.o $(B)/supervisor/unixsock.o $(LIBCALLGATE)
 
 .SECONDARY:
 .PHONY: all check unit live install uninstall clean format format-check fuzz bench

@@ -18,13 +18,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../supervisor/host.h"
 #include "../supervisor/log.h"
 #include "../supervisor/policy_load.h"
+#include "../supervisor/unixsock.h"
+#include "callgate/ocistate.h"
 #include "launch.h"
 
 #ifndef CALLGATE_DATADIR
@@ -48,41 +49,6 @@ static void usage(FILE *f)
 	fputs("Usage: callgate-agent --socket PATH [-p POLICY] [--policy-dir DIR] -- COMMAND "
 	      "[ARG...]\n",
 	      f);
-}
-
-/* A policy name: no way out of the policy directory. */
-static bool valid_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64 || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || strchr("._-", s[i])))
-			return false;
-	return true;
-}
-
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	/* close-on-exec: the target shares our fd table until it execs */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	return fd;
 }
 
 static int send_listener(int sock, int listener, pid_t pid, const char *policy)
@@ -152,7 +118,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_OWN;
 	}
-	if (!valid_name(policy_name)) {
+	if (!ocimeta_name_valid(policy_name)) {
 		log_error("'%s' is not a policy name (a file NAME.json in %s)", policy_name, dir);
 		return EXIT_OWN;
 	}
@@ -170,7 +136,8 @@ int main(int argc, char **argv)
 		log_error("Cannot build the filter of %s", path);
 		goto out;
 	}
-	sock = connect_to(sock_path);
+	/* close-on-exec: the target shares our fd table until it execs */
+	sock = unix_connect(sock_path);
 	if (sock < 0) {
 		log_error("Cannot reach callgate serve at %s: %s", sock_path, strerror(-sock));
 		goto out;

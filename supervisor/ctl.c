@@ -16,6 +16,7 @@
 #include "callgate/systable.h"
 #include "ctl.h"
 #include "log.h"
+#include "unixsock.h"
 
 struct ctl_conn {
 	ev_io io; /* first */
@@ -531,26 +532,6 @@ static int find_socket(char *buf, size_t size)
 	return found == 1 ? 0 : found ? -EEXIST : -ENOENT;
 }
 
-static int ctl_connect(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
 static int write_file(const char *path, const char *text)
 {
 	char tmp[PATH_MAX];
@@ -631,7 +612,7 @@ int cmd_ctl(int argc, char **argv)
 			return 2;
 		}
 	}
-	fd = ctl_connect(path);
+	fd = unix_connect(path);
 	if (fd < 0) {
 		log_error("Cannot connect to %s: %s", path, strerror(-fd));
 		return 2;
