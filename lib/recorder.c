@@ -79,12 +79,6 @@ struct recorder {
 	uint64_t unknown[CG_ARCH_MAX];
 };
 
-static const char *const abi_names[CG_ARCH_MAX] = {
-	[CG_ARCH_X86_64] = "x86_64",
-	[CG_ARCH_I386] = "i386",
-	[CG_ARCH_X32] = "x32",
-};
-
 static const char *const scmp_arches[CG_ARCH_MAX] = {
 	[CG_ARCH_X86_64] = "SCMP_ARCH_X86_64",
 	[CG_ARCH_I386] = "SCMP_ARCH_X86",
@@ -920,7 +914,7 @@ static int emit_abi(struct builder *b, const struct recorder *rec, enum cg_arch 
 	size_t n = 0, first = b->p->n_rules;
 	int r;
 
-	b->abi = abi_names[arch];
+	b->abi = arch_to_string(arch);
 	r = abi_entries(rec, arch, &e, &n);
 	if (r < 0)
 		return r;
