@@ -405,15 +405,14 @@ static void run_open(void *arg, int procfd)
 }
 
 int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
-		 enum cg_arch arch, const char *name, struct emulate_result *res)
+		 enum cg_arch arch, const char *name, const char *path, const char *abs,
+		 struct emulate_result *res)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
 	struct emu *e;
-	char path[PATH_MAX], link[64];
-	uint64_t path_arg;
+	char link[64];
 	int dirfd = AT_FDCWD, r = 0;
-	ssize_t n;
 
 	res->fd = -1;
 	res->denied = false;
@@ -434,19 +433,15 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 			   .rule = RECORD_RULE_DEFAULT };
 
 	if (strcmp(name, "open") == 0) {
-		path_arg = args[0];
 		e->how = (struct open_how){ .flags = (uint32_t)args[1], .mode = (uint32_t)args[2] };
 	} else if (strcmp(name, "creat") == 0) {
-		path_arg = args[0];
 		e->how = (struct open_how){ .flags = O_CREAT | O_WRONLY | O_TRUNC,
 					    .mode = (uint32_t)args[1] };
 	} else if (strcmp(name, "openat") == 0) {
 		dirfd = (int)args[0];
-		path_arg = args[1];
 		e->how = (struct open_how){ .flags = (uint32_t)args[2], .mode = (uint32_t)args[3] };
 	} else {
 		dirfd = (int)args[0];
-		path_arg = args[1];
 		e->is_openat2 = true;
 		if (args[3] < 24 || args[3] > 4096) {
 			r = EINVAL; /* what openat2 answers for a bad size */
@@ -467,22 +462,17 @@ int emulate_open(int listener, const struct seccomp_notif *req, const struct pla
 		goto out;
 	}
 
-	n = procmem_read_str(tid, path_arg, path, sizeof(path));
-	if (n < 0) {
-		r = n == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
-		goto out;
-	}
+	/* the very copy the policy was asked about (session.c: decode()) */
 	e->path = path;
+	snprintf(e->abs, sizeof(e->abs), "%s", abs);
 	r = -caller_read(tid, &e->caller);
 	if (r > 0) {
 		r = r == ENOENT ? ESRCH : r;
 		goto out;
 	}
-	if (proc_resolve_path(tid, dirfd, path, e->abs, sizeof(e->abs)) < 0)
-		e->abs[0] = '\0';
 	/* in a chroot, /proc is the caller's mount: its own pid numbers */
 	snprintf(e->target_proc, sizeof(e->target_proc), "/proc/%d",
-		 e->caller.chrooted ? (int)e->caller.ns_tgid : (int)proc_tgid(tid));
+		 e->caller.chrooted ? (int)e->caller.ns_tgid : (int)e->caller.tgid);
 	snprintf(e->target_thread, sizeof(e->target_thread), "%s/task/%d", e->target_proc,
 		 e->caller.chrooted ? (int)e->caller.ns_tid : (int)tid);
 	if (path[0] != '/') {

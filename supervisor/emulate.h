@@ -50,7 +50,9 @@ struct emulate_result {
 
 /*
  * emulate_open() - carry out the open of notification @req (syscall @name
- * on @arch), deciding with @plan on the path actually opened.  Answers the
+ * on @arch) from @path, the copy of its path argument the policy was asked
+ * about (and @abs, it made absolute as the caller sees it), deciding with
+ * @plan on the path actually opened.  Answers the
  * notification itself when it succeeds (ADDFD + SEND); returns 0 then.
  * Returns 1 for a blocking open of a FIFO, which must wait for the other end
  * (@res->wait: nothing answered yet, see fifowait.h).
@@ -63,7 +65,8 @@ struct emulate_result {
  * rule (or RECORD_RULE_DEFAULT).
  */
 int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
-		 enum cg_arch arch, const char *name, struct emulate_result *res);
+		 enum cg_arch arch, const char *name, const char *path, const char *abs,
+		 struct emulate_result *res);
 
 /* Whether @name is a call emulate_bind() handles. */
 bool emulate_is_bind(const char *name);

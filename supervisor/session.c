@@ -465,7 +465,7 @@ static enum emulated emulated(struct session *s, const struct seccomp_notif *req
 			      struct record *rec)
 {
 	struct emulate_result *er = &s->emu;
-	int r = emulate_open(s->listener, req, s->plan, arch, name, er);
+	int r = emulate_open(s->listener, req, s->plan, arch, name, s->raw, s->paths[0], er);
 
 	if (r == -ESRCH) {
 		s->vanished++;
