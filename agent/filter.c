@@ -172,6 +172,12 @@ struct prog {
 	struct bpf_insn v[BPF_MAXINSNS_SECCOMP];
 	size_t n;
 	bool overflow;
+	/* jumps to libseccomp's program for an ABI (-1: any of them) */
+	struct {
+		size_t at;
+		int arch;
+	} to_main[BPF_MAXINSNS_SECCOMP];
+	size_t n_to_main;
 };
 
 static size_t emit(struct prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
@@ -191,61 +197,168 @@ static void patch_ja(struct prog *p, size_t at)
 		p->v[at].k = (uint32_t)(p->n - at - 1);
 }
 
-#define MAIN_JUMPS_MAX (2 * CG_ARCH_MAX + 2)
+/* A "ja" to libseccomp's program for @arch (-1: any), which follow the
+ * prefix: filter_build() points it there. */
+static void emit_to_main(struct prog *p, int arch)
+{
+	size_t at = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+
+	if (p->n_to_main < BPF_MAXINSNS_SECCOMP) {
+		p->to_main[p->n_to_main].at = at;
+		p->to_main[p->n_to_main++].arch = arch;
+	}
+}
 
 /*
- * The decisions of one ABI that libseccomp cannot express: its syscalls
- * missing from libseccomp's table, then the ENOSYS range.  Ends in a jump
- * to the main program, recorded in @to_main.
+ * What the prefix does with syscall @nr (without the x32 bit) of @arch, as
+ * plan_eval() decides it: returns true and the value to return where no
+ * argument matters, false to leave it to libseccomp's program, which holds
+ * the conditional rules.  Syscalls libseccomp does not know cannot be left
+ * to it: their conditions are evaluated by the supervisor.
  */
-static void emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch arch,
-			   size_t *to_main, size_t *n_to_main, unsigned *decisions)
+static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t nr, uint32_t *value)
 {
 	const struct plan_arch *a = &plan->arch[arch];
 	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
-	uint32_t def = default_filter_value(plan);
+	const struct plan_entry *e;
+	const char *name;
 
-	for (int nr = 0; nr < a->nr_limit; nr++) {
-		const struct plan_entry *e = &a->entries[nr];
-		const char *name = syscall_name(arch, nr | (int)bit);
-		uint32_t value = SECCOMP_RET_USER_NOTIF;
-
-		if (e->n_refs == 0 || !name || !filter_libseccomp_lacks(arch, name, nr | (int)bit))
-			continue;
-		/* As plan_eval(): an unconditional rule decides; conditions
-		 * and patterns on these syscalls are evaluated by the
-		 * supervisor. */
-		for (uint16_t k = 0; k < e->n_refs && !(e->flags & PLAN_ENTRY_PATTERNS); k++) {
-			const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
-
-			if (!r->redundant && r->src->n_args == 0) {
-				value = rule_filter_value(r);
-				break;
-			}
-		}
-		if (value == def)
-			continue;
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, (uint32_t)nr | bit);
-		emit(p, BPF_RET | BPF_K, 0, 0, value);
-		(*decisions)++;
-	}
-	if (a->enosys_above_last) {
-		uint32_t value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS
+	*value = default_filter_value(plan);
+	if (nr < 0)
+		return true;
+	if (nr >= a->nr_limit || a->entries[nr].n_refs == 0) {
+		if (a->enosys_above_last && nr > a->last_nr)
+			*value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS
 								 : SECCOMP_RET_USER_NOTIF;
-
-		emit(p, BPF_JMP | BPF_JGT | BPF_K, 0, 1, (uint32_t)a->last_nr | bit);
-		emit(p, BPF_RET | BPF_K, 0, 0, value);
-		(*decisions)++;
+		return true;
 	}
-	to_main[(*n_to_main)++] = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+	e = &a->entries[nr];
+	*value = SECCOMP_RET_USER_NOTIF;
+	if (e->flags & PLAN_ENTRY_PATTERNS)
+		return true; /* the supervisor's alone */
+	for (uint16_t k = 0; k < e->n_refs; k++) {
+		const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
+
+		/* libseccomp lets an unconditional rule override the
+		 * conditional ones */
+		if (!r->redundant && r->src->n_args == 0) {
+			*value = rule_filter_value(r);
+			return true;
+		}
+	}
+	name = syscall_name(arch, (int)nr | (int)bit);
+	return !name || filter_libseccomp_lacks(arch, name, (int)nr | (int)bit);
 }
 
-/* Returns the number of decisions the prefix makes; 0: it is not needed. */
-static unsigned build_prefix(struct prog *p, const struct plan *plan)
+/* Consecutive syscall numbers with one outcome. */
+struct span {
+	uint32_t lo; /* first number; the span ends where the next begins */
+	bool decided;
+	uint32_t value;
+};
+
+static void add_span(struct span *v, size_t *n, uint32_t lo, bool decided, uint32_t value)
 {
-	unsigned decisions = 0;
-	size_t to_main[MAIN_JUMPS_MAX], n_to_main = 0, skip;
-	const struct plan_arch *x32 = &plan->arch[CG_ARCH_X32];
+	if (*n && v[*n - 1].decided == decided && (!decided || v[*n - 1].value == value))
+		return;
+	v[(*n)++] = (struct span){ .lo = lo, .decided = decided, .value = value };
+}
+
+/* Instructions that emit_tree() emits for spans [@i, @j]. */
+static size_t tree_size(const struct span *v, size_t i, size_t j)
+{
+	size_t mid, left;
+
+	if (i == j)
+		return 1;
+	mid = i + (j - i + 1) / 2;
+	left = tree_size(v, i, mid - 1);
+	return 1 + (left > 255 ? 1 : 0) + left + tree_size(v, mid, j);
+}
+
+/*
+ * A binary search over the spans [@i, @j] for the number in the
+ * accumulator: a return, or a jump to libseccomp's program, at each leaf.
+ * Jump offsets of conditional jumps have 8 bits: a longer one goes through
+ * a "ja".
+ */
+static void emit_tree(struct prog *p, const struct span *v, size_t i, size_t j, int arch)
+{
+	size_t mid, left;
+
+	if (i == j) {
+		if (v[i].decided)
+			emit(p, BPF_RET | BPF_K, 0, 0, v[i].value);
+		else
+			emit_to_main(p, arch);
+		return;
+	}
+	mid = i + (j - i + 1) / 2;
+	left = tree_size(v, i, mid - 1);
+	if (left > 255) {
+		emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, v[mid].lo);
+		emit(p, BPF_JMP | BPF_JA, 0, 0, (uint32_t)left);
+	} else {
+		emit(p, BPF_JMP | BPF_JGE | BPF_K, (uint8_t)left, 0, v[mid].lo);
+	}
+	emit_tree(p, v, i, mid - 1, arch);
+	emit_tree(p, v, mid, j, arch);
+}
+
+/*
+ * The decisions of one ABI, for the syscall number in the accumulator
+ * (x32: with its bit set, which the caller checked).
+ */
+static int emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch arch)
+{
+	const struct plan_arch *a = &plan->arch[arch];
+	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
+	/* numbers are unsigned here; as plan_eval() has them, signed and
+	 * without the x32 bit: 0 .. top, then negative (the default) */
+	uint32_t top = bit ? 0x3fffffffu : 0x7fffffffu;
+	_cleanup_free_ struct span *v = NULL;
+	size_t n = 0;
+	uint32_t value;
+	bool decided;
+
+	v = calloc((size_t)a->nr_limit + 8, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bit)
+		add_span(v, &n, 0, true, default_filter_value(plan)); /* unreachable */
+	for (int64_t nr = 0; nr < a->nr_limit; nr++) {
+		decided = prefix_decides(plan, arch, nr, &value);
+		add_span(v, &n, (uint32_t)nr + bit, decided, value);
+	}
+	if ((int64_t)a->nr_limit <= (int64_t)a->last_nr) {
+		decided = prefix_decides(plan, arch, a->nr_limit, &value);
+		add_span(v, &n, (uint32_t)a->nr_limit + bit, decided, value);
+	}
+	{
+		int64_t above = a->last_nr + 1 > a->nr_limit ? a->last_nr + 1 : a->nr_limit;
+
+		if (above <= (int64_t)top) {
+			decided = prefix_decides(plan, arch, above, &value);
+			add_span(v, &n, (uint32_t)above + bit, decided, value);
+		}
+	}
+	decided = prefix_decides(plan, arch, -1, &value);
+	add_span(v, &n, bit ? 0x80000000u : top + 1, decided, value);
+	emit_tree(p, v, 0, n - 1, (int)arch);
+	return 0;
+}
+
+/*
+ * Callgate's program in front of libseccomp's: every syscall of the plan's
+ * ABIs that no argument decides, found by a binary search on its number.
+ * libseccomp's program, which tries its rules one after the other, is left
+ * with the conditional rules and the other architectures.  Returns 0 or
+ * -ENOMEM.
+ */
+static int build_prefix(struct prog *p, const struct plan *plan)
+{
+	size_t skip;
+	int r;
 
 	emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch));
 
@@ -253,72 +366,64 @@ static unsigned build_prefix(struct prog *p, const struct plan *plan)
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
 	skip = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
 	emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
-	emit(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CG_X32_SYSCALL_BIT);
 	{
 		/* x32 numbers: to the x32 body, or to libseccomp's program,
 		 * which applies its bad-architecture action */
-		size_t to_x32 = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+		size_t to_x32;
 
-		emit_arch_body(p, plan, CG_ARCH_X86_64, to_main, &n_to_main, &decisions);
-		if (x32->enabled) {
-			patch_ja(p, to_x32);
-			emit_arch_body(p, plan, CG_ARCH_X32, to_main, &n_to_main, &decisions);
+		emit(p, BPF_JMP | BPF_JSET | BPF_K, 0, 1, CG_X32_SYSCALL_BIT);
+		to_x32 = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+		if (plan->arch[CG_ARCH_X86_64].enabled) {
+			r = emit_arch_body(p, plan, CG_ARCH_X86_64);
+			if (r < 0)
+				return r;
 		} else {
-			to_main[n_to_main++] = to_x32;
+			emit_to_main(p, -1);
+		}
+		patch_ja(p, to_x32);
+		if (plan->arch[CG_ARCH_X32].enabled) {
+			r = emit_arch_body(p, plan, CG_ARCH_X32);
+			if (r < 0)
+				return r;
+		} else {
+			/* libseccomp's x86_64 program refuses x32 numbers */
+			emit_to_main(p, CG_ARCH_X86_64);
 		}
 	}
 	patch_ja(p, skip);
 
 	if (plan->arch[CG_ARCH_I386].enabled) {
+		size_t other;
+
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_I386);
-		to_main[n_to_main++] = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
+		other = emit(p, BPF_JMP | BPF_JA, 0, 0, 0);
 		emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
-		emit_arch_body(p, plan, CG_ARCH_I386, to_main, &n_to_main, &decisions);
+		r = emit_arch_body(p, plan, CG_ARCH_I386);
+		if (r < 0)
+			return r;
+		patch_ja(p, other);
 	}
-	for (size_t i = 0; i < n_to_main; i++)
-		patch_ja(p, to_main[i]);
-	return decisions;
-}
-
-/* Whether a rule with "paths" or "addresses" names @name on some ABI: then
- * every call of it goes to the supervisor, which tries the rules in order. */
-static bool has_patterns(const struct plan *plan, const char *name)
-{
-	for (int a = 0; a < CG_ARCH_MAX; a++) {
-		int nr = plan->arch[a].enabled ? syscall_lookup((enum cg_arch)a, name) : -1;
-
-		if (nr >= 0 && (plan->arch[a].entries[nr & ~(int)CG_X32_SYSCALL_BIT].flags &
-				PLAN_ENTRY_PATTERNS))
-			return true;
-	}
-	return false;
-}
-
-/* One unconditional NOTIFY for each syscall with pattern rules. */
-static int add_pattern_syscalls(scmp_filter_ctx ctx, const struct plan *plan, char *err,
-				size_t err_size)
-{
-	if (default_filter_value(plan) == SECCOMP_RET_USER_NOTIF)
-		return 0; /* everything is notified already */
-	for (size_t i = 0; i < plan->n_rules; i++) {
-		const struct policy_rule *src = plan->rules[i].src;
-
-		if (!src->n_paths && !src->n_addresses)
-			continue;
-		for (size_t k = 0; k < src->n_names; k++) {
-			int nr = seccomp_syscall_resolve_name(src->names[k]);
-			int rc;
-
-			if (nr == __NR_SCMP_ERROR || !has_patterns(plan, src->names[k]))
-				continue; /* the prefix decides it, or no ABI has it */
-			rc = seccomp_rule_add(ctx, SECCOMP_RET_USER_NOTIF, nr, 0);
-			if (rc < 0 && rc != -EEXIST)
-				return fail(err, err_size, rc,
-					    "libseccomp refused to notify syscall \"%s\": %s",
-					    src->names[k], strerror(-rc));
-		}
-	}
+	/* other architectures: libseccomp's bad-architecture action */
+	emit_to_main(p, -1);
 	return 0;
+}
+
+/*
+ * Whether libseccomp's program for @arch needs the rules for @name: it is
+ * left to it there.  On i386 libseccomp rewrites a rule for socket() or
+ * semop() into one for the multiplexer, socketcall() or ipc(), with the
+ * conditions dropped, and refuses it (EEXIST) where such a rule is already
+ * there, unless the multiplexer has a rule of its own: so theirs go in too
+ * (the prefix decides their calls).
+ */
+static bool left_to_libseccomp(const struct plan *plan, enum cg_arch arch, const char *name)
+{
+	int nr = syscall_lookup(arch, name);
+	uint32_t value;
+
+	if (strcmp(name, "socketcall") == 0 || strcmp(name, "ipc") == 0)
+		return true;
+	return nr >= 0 && !prefix_decides(plan, arch, nr & ~(int)CG_X32_SYSCALL_BIT, &value);
 }
 
 /* A libseccomp context with @def as its default and the plan's ABIs. */
@@ -346,20 +451,39 @@ static int new_ctx(const struct plan *plan, uint32_t def, scmp_filter_ctx *ret, 
 	return 0;
 }
 
-int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size)
+/* A libseccomp context for @arch alone, with @def as its default. */
+static int new_arch_ctx(enum cg_arch arch, uint32_t def, scmp_filter_ctx *ret, char *err,
+			size_t err_size)
+{
+	scmp_filter_ctx ctx = seccomp_init(def);
+	int rc;
+
+	if (!ctx)
+		return fail(err, err_size, -ENOMEM, "seccomp_init failed");
+	*ret = ctx; /* released by the caller, whatever happens next */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0)
+		return fail(err, err_size, rc, "seccomp_attr_set(NNP): %s", strerror(-rc));
+	if (scmp_arch(arch) == SCMP_ARCH_X86_64)
+		return 0;
+	rc = seccomp_arch_add(ctx, scmp_arch(arch));
+	if (rc >= 0)
+		rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+	if (rc < 0)
+		return fail(err, err_size, rc, "libseccomp refused ABI %s: %s",
+			    arch_to_string(arch), strerror(-rc));
+	return 0;
+}
+
+/* libseccomp's program for the conditional rules of @arch. */
+static int build_arch_main(const struct plan *plan, enum cg_arch arch, struct bpf_insn **insns,
+			   size_t *len, char *err, size_t err_size)
 {
 	scmp_filter_ctx ctx _cleanup_(release_ctx) = NULL;
 	uint32_t def = default_filter_value(plan);
-	_cleanup_free_ struct prog *prefix = NULL;
-	_cleanup_free_ struct bpf_insn *main_prog = NULL;
-	size_t main_len = 0;
-	struct bpf_insn *all;
 	int rc;
 
-	rc = new_ctx(plan, def, &ctx, err, err_size);
-	if (rc < 0)
-		return rc;
-	rc = add_pattern_syscalls(ctx, plan, err, err_size);
+	rc = new_arch_ctx(arch, def, &ctx, err, err_size);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < plan->n_rules; i++) {
@@ -371,44 +495,82 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 		if (r->redundant || rule_filter_value(r) == def)
 			continue;
 		for (size_t k = 0; k < r->src->n_names; k++) {
-			const char *name = r->src->names[k];
-			bool any = false;
-
-			for (int a = 0; a < CG_ARCH_MAX && !any; a++)
-				any = plan->arch[a].enabled &&
-				      syscall_lookup((enum cg_arch)a, name) >= 0;
-			if (!any || has_patterns(plan, name))
+			if (!left_to_libseccomp(plan, arch, r->src->names[k]))
 				continue;
-			rc = add_rule(ctx, r, name, err, err_size);
+			rc = add_rule(ctx, r, r->src->names[k], err, err_size);
 			if (rc < 0)
 				return rc;
 		}
 	}
-	rc = export_bpf(ctx, &main_prog, &main_len, err, err_size);
-	if (rc < 0)
-		return rc;
+	return export_bpf(ctx, insns, len, err, err_size);
+}
+
+/*
+ * callgate's prefix, then libseccomp's program for each of the plan's ABIs,
+ * each built alone: libseccomp 2.5.4 builds a wrong program for x86_64
+ * conditional rules when x32 shares its context (the syscall number is
+ * never loaded: socket() with a condition on x86_64 is let through).
+ */
+int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, size_t err_size)
+{
+	_cleanup_free_ struct prog *prefix = NULL;
+	struct bpf_insn *main_prog[CG_ARCH_MAX] = { 0 };
+	size_t main_len[CG_ARCH_MAX] = { 0 }, start[CG_ARCH_MAX] = { 0 }, len, first = 0;
+	struct bpf_insn *all = NULL;
+	bool any = false;
+	int rc = 0;
 
 	prefix = calloc(1, sizeof(*prefix));
 	if (!prefix)
 		return -ENOMEM;
-	if (build_prefix(prefix, plan) == 0)
-		prefix->n = 0;
-	if (prefix->overflow || prefix->n + main_len > BPF_MAXINSNS_SECCOMP)
-		return fail(err, err_size, -E2BIG,
-			    "the filter needs %zu instructions; the kernel takes at most %d",
-			    prefix->n + main_len, BPF_MAXINSNS_SECCOMP);
+	rc = build_prefix(prefix, plan);
+	if (rc < 0)
+		return rc;
+	len = prefix->n;
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		if (!plan->arch[a].enabled)
+			continue;
+		rc = build_arch_main(plan, (enum cg_arch)a, &main_prog[a], &main_len[a], err,
+				     err_size);
+		if (rc < 0)
+			goto out;
+		start[a] = len;
+		if (!any)
+			first = len;
+		any = true;
+		len += main_len[a];
+	}
+	if (!any) {
+		rc = fail(err, err_size, -EINVAL, "the policy applies to no ABI of this machine");
+		goto out;
+	}
+	if (prefix->overflow || len > BPF_MAXINSNS_SECCOMP) {
+		rc = fail(err, err_size, -E2BIG,
+			  "the filter needs %zu instructions; the kernel takes at most %d",
+			  prefix->overflow ? (size_t)BPF_MAXINSNS_SECCOMP + 1 : len,
+			  BPF_MAXINSNS_SECCOMP);
+		goto out;
+	}
+	for (size_t i = 0; i < prefix->n_to_main; i++) {
+		int a = prefix->to_main[i].arch;
+		size_t to = a >= 0 && main_prog[a] ? start[a] : first;
 
-	all = malloc((prefix->n + main_len) * sizeof(*all));
-	if (!all)
-		return -ENOMEM;
+		prefix->v[prefix->to_main[i].at].k = (uint32_t)(to - prefix->to_main[i].at - 1);
+	}
+	all = malloc(len * sizeof(*all));
+	if (!all) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	memcpy(all, prefix->v, prefix->n * sizeof(*all));
-	memcpy(all + prefix->n, main_prog, main_len * sizeof(*all));
-	*ret = (struct filter_prog){
-		.insns = all,
-		.len = prefix->n + main_len,
-		.prefix_len = prefix->n,
-	};
-	return 0;
+	for (int a = 0; a < CG_ARCH_MAX; a++)
+		if (main_prog[a])
+			memcpy(all + start[a], main_prog[a], main_len[a] * sizeof(*all));
+	*ret = (struct filter_prog){ .insns = all, .len = len, .prefix_len = prefix->n };
+out:
+	for (int a = 0; a < CG_ARCH_MAX; a++)
+		free(main_prog[a]);
+	return rc;
 }
 
 void filter_prog_done(struct filter_prog *prog)

@@ -4,7 +4,7 @@
  * whose filter notifies getppid(2), and the barest supervisor there is, a
  * blocking RECV/SEND loop with no policy and no log.
  *
- *   floor [--sync-wake-up] [--errno] N
+ *   floor [--sync-wake-up] [--errno] [--epoll] N
  *
  * The target times each of N getppid() calls (CLOCK_MONOTONIC, vDSO: no
  * syscall of its own) and the supervisor counts its own CPU time.  Prints
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -98,13 +99,13 @@ static double cpu_seconds(void)
 
 int main(int argc, char **argv)
 {
-	bool sync_wake = false, deny = false;
+	bool sync_wake = false, deny = false, use_epoll = false;
 	struct seccomp_notif_sizes sizes;
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	uint64_t *lat, served = 0;
 	long n = 0;
-	int sv[2], listener, status;
+	int sv[2], listener, status, ep = -1;
 	double cpu0, cpu1;
 	pid_t pid;
 
@@ -113,11 +114,13 @@ int main(int argc, char **argv)
 			sync_wake = true;
 		else if (strcmp(argv[i], "--errno") == 0)
 			deny = true;
+		else if (strcmp(argv[i], "--epoll") == 0)
+			use_epoll = true;
 		else
 			n = strtol(argv[i], NULL, 10);
 	}
 	if (n <= 0) {
-		fprintf(stderr, "usage: floor [--sync-wake-up] [--errno] N\n");
+		fprintf(stderr, "usage: floor [--sync-wake-up] [--errno] [--epoll] N\n");
 		return 2;
 	}
 	/* shared with the target, which writes its timings there */
@@ -162,10 +165,22 @@ int main(int argc, char **argv)
 	resp = calloc(1, sizes.seccomp_notif_resp);
 	if (!req || !resp)
 		return 1;
+	if (use_epoll) {
+		/* what an event loop adds: wait in epoll, then RECV */
+		struct epoll_event ev = { .events = EPOLLIN };
+
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, listener, &ev) < 0)
+			return 1;
+	}
 	if (write(sv[0], "g", 1) != 1)
 		return 1;
 	cpu0 = cpu_seconds();
 	for (;;) {
+		struct epoll_event ev;
+
+		if (ep >= 0 && epoll_wait(ep, &ev, 1, -1) < 0 && errno != EINTR)
+			break;
 		memset(req, 0, sizes.seccomp_notif);
 		if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
 			if (errno == EINTR || errno == ENOENT)
@@ -187,6 +202,7 @@ int main(int argc, char **argv)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return 1;
 	stats_print_json(lat, (size_t)n, (cpu1 - cpu0) / (double)n,
-			 sync_wake ? "floor-sync" : "floor");
+			 use_epoll ? (sync_wake ? "floor-epoll-sync" : "floor-epoll")
+				   : (sync_wake ? "floor-sync" : "floor"));
 	return 0;
 }

@@ -97,8 +97,10 @@ def policy(extra, path_rules=50):
 def floor():
     say("== 1. the floor: a bare blocking RECV/SEND loop")
     out = {}
+    # the last: what waiting in epoll, as an event loop does, adds
     for name, flags in (("floor", []), ("floor_sync_wake_up", ["--sync-wake-up"]),
-                        ("floor_errno_sync_wake_up", ["--sync-wake-up", "--errno"])):
+                        ("floor_errno_sync_wake_up", ["--sync-wake-up", "--errno"]),
+                        ("floor_epoll_sync_wake_up", ["--sync-wake-up", "--epoll"])):
         runs = [last_json(sh([os.path.join(BIN, "floor")] + flags + [str(N)]).stdout)
                 for _ in range(REPEAT)]
         out[name] = {k: median([r[k] for r in runs]) for k in ("median_ns", "p99_ns", "cpu_ns_per_call")}
@@ -292,8 +294,13 @@ def startup():
     tr = shutil.which("true")
     plain = median([timed([tr])[0] for _ in range(20)])
     cg = median([timed([CALLGATE, "run", "--", tr])[0] for _ in range(20)])
-    results["startup"] = {"true_s": plain, "callgate_run_true_s": cg, "added_s": cg - plain}
-    say("  true %.4fs, callgate run -- true %.4fs (+%.1f ms)" % (plain, cg, (cg - plain) * 1000))
+    none = median([timed([CALLGATE, "run", "-p", "none", "--", tr])[0] for _ in range(20)])
+    check = median([timed([CALLGATE, "check", os.path.join(ROOT, "policies", "default.json")])[0]
+                    for _ in range(20)])
+    results["startup"] = {"true_s": plain, "callgate_run_true_s": cg, "added_s": cg - plain,
+                          "callgate_run_no_policy_true_s": none, "callgate_check_default_s": check}
+    say("  true %.4fs, callgate run -- true %.4fs (+%.1f ms); with no policy %.4fs; "
+        "callgate check of the default policy %.4fs" % (plain, cg, (cg - plain) * 1000, none, check))
 
 
 def main():

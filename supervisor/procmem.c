@@ -90,9 +90,9 @@ int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t read_small(const char *path, char *buf, size_t size)
+static ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t size)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
@@ -104,31 +104,44 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
+/* The Tgid: line of a status file's text. */
+static pid_t status_tgid(const char *buf)
+{
+	const char *p = strstr(buf, "\nTgid:");
+
+	return p ? (pid_t)strtol(p + 6, NULL, 10) : -EIO;
+}
+
 pid_t proc_tgid(pid_t tid)
 {
 	char path[64], buf[1024];
-	const char *p;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	n = read_small(path, buf, sizeof(buf));
+	n = read_small_at(AT_FDCWD, path, buf, sizeof(buf));
 	if (n < 0)
 		return (pid_t)n;
-	p = strstr(buf, "\nTgid:");
-	if (!p)
-		return -EIO;
-	return (pid_t)strtol(p + 6, NULL, 10);
+	return status_tgid(buf);
 }
 
-pid_t proc_describe(pid_t tid, char *comm, size_t size)
+int proc_dir_open(pid_t tid)
 {
-	char path[64], buf[1024];
-	const char *p, *end;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+pid_t proc_describe(int dir, char *comm, size_t size)
+{
+	char buf[1024];
+	const char *end;
 	ssize_t n;
 	size_t len;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	n = read_small(path, buf, sizeof(buf));
+	n = read_small_at(dir, "status", buf, sizeof(buf));
 	if (n < 0)
 		return (pid_t)n;
 	/* "Name:\t..." comes first; the kernel escapes newlines in it */
@@ -139,31 +152,13 @@ pid_t proc_describe(pid_t tid, char *comm, size_t size)
 		len = size - 1;
 	memcpy(comm, buf + 6, len);
 	comm[len] = '\0';
-	p = strstr(buf, "\nTgid:");
-	if (!p)
-		return -EIO;
-	return (pid_t)strtol(p + 6, NULL, 10);
+	return status_tgid(buf);
 }
 
-ssize_t proc_comm(pid_t tid, char *buf, size_t size)
+ssize_t proc_exe(int dir, char *buf, size_t size)
 {
-	char path[64];
-	ssize_t n;
+	ssize_t n = readlinkat(dir, "exe", buf, size - 1);
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
-	n = read_small(path, buf, size);
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return n;
-}
-
-ssize_t proc_exe(pid_t tid, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
-	n = readlink(path, buf, size - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';

@@ -26,14 +26,20 @@ int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 /* Thread group id of @tid, from /proc/TID/status.  -errno on failure. */
 pid_t proc_tgid(pid_t tid);
 
-/* The thread group id of @tid, and its comm into @comm, with one read of
- * /proc/TID/status.  -errno on failure. */
-pid_t proc_describe(pid_t tid, char *comm, size_t size);
+/*
+ * proc_dir_open() - /proc/TID, as an O_PATH directory fd: what is read
+ * through it is @tid's, or fails (ENOENT, ESRCH) once that thread is gone,
+ * even when its number has been given to another since.  Returns the fd
+ * or -errno.
+ */
+int proc_dir_open(pid_t tid);
 
-/* /proc/TID/comm (without newline) and the /proc/TID/exe link, into @buf;
- * return the length or -errno. */
-ssize_t proc_comm(pid_t tid, char *buf, size_t size);
-ssize_t proc_exe(pid_t tid, char *buf, size_t size);
+/* The thread group id of the thread of @dir (proc_dir_open()), and its comm
+ * into @comm, with one read of its status.  -errno on failure. */
+pid_t proc_describe(int dir, char *comm, size_t size);
+
+/* The exe link of the thread of @dir into @buf: the length or -errno. */
+ssize_t proc_exe(int dir, char *buf, size_t size);
 
 #endif
 

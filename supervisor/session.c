@@ -18,7 +18,8 @@
 #include "session.h"
 
 /* Notifications handled per readiness event before others get a turn. */
-#define DRAIN_MAX 64
+#define DRAIN_MAX   64
+#define DRAIN_PROBE 16
 
 int summary_init(struct summary *s)
 {
@@ -221,44 +222,58 @@ static int decode(struct session *s, const struct seccomp_notif *req, const char
 	return 0;
 }
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL /* 6.9 */
-#endif
+static void who_drop(struct session_who *w)
+{
+	if (w->dir >= 0)
+		close(w->dir);
+	*w = (struct session_who){ .dir = -1 };
+}
 
 /*
  * Who made the call, for the record.  /proc/TID/status costs more than a
- * round trip to generate, so a thread's group id and comm are kept, with a
- * pidfd of the thread: they are used again while that very thread lives
- * (the pidfd tells, whatever became of its number) and runs the same
- * executable (read each time: an execve changes it).  A comm the thread
- * changed itself (prctl, /proc/self/comm) shows once it runs another
- * executable or leaves the cache.
+ * round trip to read, so a thread's group id and comm are kept: a caller
+ * seen lately costs one system call, its exe link read through its /proc
+ * directory kept open, which fails once that very thread is gone (its
+ * number may be another's by now) and shows an execve by a changed link.
+ * A comm the thread changed itself (prctl, /proc/self/comm) shows once it
+ * runs another executable or leaves the cache.
  */
 static void describe_caller(struct session *s, pid_t tid, struct record *rec)
 {
 	struct session_who *w = &s->who[(unsigned)tid % SESSION_WHO_MAX];
-	ssize_t n = proc_exe(tid, s->exe, sizeof(s->exe));
+	ssize_t n;
 	pid_t tgid;
+	int dir;
 
 	rec->tid = tid;
+	rec->pid = tid;
+	rec->comm = NULL;
+	rec->exe = NULL;
+	if (w->tid == tid && w->dir >= 0) {
+		n = proc_exe(w->dir, s->exe, sizeof(s->exe));
+		if (n >= 0 && strcmp(w->exe, s->exe) == 0) {
+			rec->pid = w->tgid;
+			rec->comm = w->comm;
+			rec->exe = s->exe;
+			return;
+		}
+	}
+	who_drop(w);
+	dir = proc_dir_open(tid);
+	if (dir < 0)
+		return;
+	n = proc_exe(dir, s->exe, sizeof(s->exe));
+	tgid = proc_describe(dir, s->comm, sizeof(s->comm));
 	rec->exe = n >= 0 ? s->exe : NULL;
-	if (n >= 0 && w->tid == tid && w->pidfd >= 0 && strcmp(w->exe, s->exe) == 0 &&
-	    syscall(SYS_pidfd_send_signal, w->pidfd, 0, NULL, 0) == 0) {
-		rec->pid = w->tgid;
-		rec->comm = w->comm;
+	if (tgid > 0) {
+		rec->pid = tgid;
+		rec->comm = s->comm;
+	}
+	if (tgid <= 0 || n < 0 || (size_t)n >= sizeof(w->exe)) {
+		close(dir);
 		return;
 	}
-	tgid = proc_describe(tid, s->comm, sizeof(s->comm));
-	rec->pid = tgid > 0 ? tgid : tid;
-	rec->comm = tgid > 0 ? s->comm : NULL;
-	if (w->pidfd >= 0)
-		close(w->pidfd);
-	*w = (struct session_who){ .pidfd = -1 };
-	if (tgid <= 0 || n < 0 || (size_t)n >= sizeof(w->exe))
-		return;
-	w->pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-	if (w->pidfd < 0)
-		return; /* no thread pidfds (before 6.9): nothing kept */
+	w->dir = dir;
 	w->tid = tid;
 	w->tgid = tgid;
 	snprintf(w->comm, sizeof(w->comm), "%s", s->comm);
@@ -842,7 +857,7 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 	if (r < 0)
 		return r;
 	for (int i = 0; i < SESSION_WHO_MAX; i++)
-		s->who[i] = (struct session_who){ .pidfd = -1 };
+		s->who[i] = (struct session_who){ .dir = -1 };
 	r = fifowaits_init(&s->waits, loop, listener);
 	if (r < 0) {
 		notif_bufs_done(&s->bufs);
@@ -864,10 +879,7 @@ void session_stop(struct session *s)
 	if (s->listener >= 0)
 		close(s->listener);
 	s->listener = -1;
-	for (int i = 0; i < SESSION_WHO_MAX; i++) {
-		if (s->who[i].pidfd >= 0)
-			close(s->who[i].pidfd);
-		s->who[i] = (struct session_who){ .pidfd = -1 };
-	}
+	for (int i = 0; i < SESSION_WHO_MAX; i++)
+		who_drop(&s->who[i]);
 	notif_bufs_done(&s->bufs);
 }

@@ -42,13 +42,13 @@ void summary_print(const struct summary *s, int fd);
 struct session;
 typedef void (*session_hup_cb)(struct session *s);
 
-/* Callers described lately (session.c: describe_caller()); each holds a
- * pidfd. */
+/* Callers described lately (session.c: describe_caller()); each holds its
+ * /proc/TID directory open. */
 #define SESSION_WHO_MAX 16
 struct session_who {
 	pid_t tid; /* 0: empty */
 	pid_t tgid;
-	int pidfd; /* of the thread: -1 when empty */
+	int dir; /* /proc/TID (proc_dir_open()): -1 when empty */
 	char comm[64];
 	char exe[256];
 };

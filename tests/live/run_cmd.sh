@@ -143,6 +143,39 @@ else
 	skip "log/audit rules (python3 not installed)"
 fi
 
+# 8b. who made the call: a thread, and the same process after execve
+cat >"$T/who.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+  {"names": ["uname"], "action": "SCMP_ACT_ALLOW", "log": true}
+]}
+EOF
+if command -v python3 >/dev/null && [ -x /bin/uname ]; then
+	run who 0 cg -o "$T/who.log" -p "$T/who.json" -- python3 -c '
+import os, threading
+os.uname()
+t = threading.Thread(target=os.uname)
+t.start()
+t.join()
+os.execv("/bin/uname", ["uname"])'
+	st=$?
+	python3 - "$T/who.log" >"$T/who.out" 2>&1 <<'PY'
+import json, os, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if '"syscall":"uname"' in l]
+py = [r for r in recs if r.get("comm", "").startswith("python")]
+un = [r for r in recs if r.get("comm") == "uname"]
+pid = py[0]["pid"] if py else None
+ok = (len(py) >= 2 and len(un) >= 1
+      and all(r["pid"] == pid and "python" in r["exe"] for r in py)
+      and any(r["tid"] != pid for r in py)
+      and all(r["pid"] == pid and r["tid"] == pid for r in un)
+      and all(os.path.basename(r["exe"]) == "uname" for r in un))
+print("ok" if ok else "bad: %s" % recs)
+PY
+	check "records name the caller: a thread's process, and the new program after execve" $st "$T/who.out" "^ok$"
+else
+	skip "caller identity (python3 not installed)"
+fi
+
 # 9. exit statuses, errors, signals
 run status3 3 cg -- sh -c 'exit 3'
 status_ok "exit status propagates" $?
