@@ -117,7 +117,7 @@ $(B)/bench/%: bench/%.c bench/stats.h
 bench: $(CALLGATE) $(BENCH_BIN)
 	BUILD=$(abspath $(B)) python3 bench/run.py
 
-$(B)/progs/%: tests/live/progs/%.c
+$(B)/progs/%: tests/live/progs/%.c $(wildcard tests/live/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) $(CFLAGS) $< -o $@ $(LDFLAGS)
 

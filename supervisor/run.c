@@ -32,6 +32,7 @@
 #include "callgate/recorder.h"
 #include "run.h"
 #include "session.h"
+#include "watchdog.h"
 
 #ifndef CALLGATE_DATADIR
 #define CALLGATE_DATADIR "/usr/local/share/callgate"
@@ -56,6 +57,7 @@ struct run_opts {
 	double ask_timeout;
 	const char *control;
 	const char *record; /* --record FILE */
+	bool kill_on_exit;  /* --on-exit kill */
 	char **argv;
 };
 
@@ -80,7 +82,7 @@ static void run_usage(FILE *f)
 	      "                    [--log-format json|text] [--summary] [--ask-default "
 	      "allow|deny]\n"
 	      "                    [--ask-timeout SEC] [--control PATH] [--record PROFILE]\n"
-	      "                    [--caps LIST] [--no-emulate]\n"
+	      "                    [--caps LIST] [--no-emulate] [--on-exit enosys|kill]\n"
 	      "                    -- COMMAND [ARG...]\n",
 	      f);
 }
@@ -226,6 +228,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "ask-timeout", required_argument, NULL, 'T' },
 		{ "control", required_argument, NULL, 'K' },
 		{ "record", required_argument, NULL, 'R' },
+		{ "on-exit", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -262,6 +265,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'K': o->control = optarg; break;
 		case 'R': o->record = optarg; break;
+		case 'E':
+			if (strcmp(optarg, "kill") != 0 && strcmp(optarg, "enosys") != 0) {
+				log_error("--on-exit takes enosys or kill, not '%s'", optarg);
+				return -EINVAL;
+			}
+			o->kill_on_exit = strcmp(optarg, "kill") == 0;
+			break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -EINVAL;
 		}
@@ -575,6 +585,18 @@ int cmd_run(int argc, char **argv)
 		}
 		log_sink_close(&st.log);
 		goto out;
+	}
+	if (o.kill_on_exit) {
+		/* kept open until callgate is gone, however it goes */
+		r = watchdog_start(st.launch.pid, st.launch.listener);
+		if (r < 0) {
+			log_error("Failed to start the watchdog (--on-exit kill): %s",
+				  strerror(-r));
+			kill(st.launch.pid, SIGKILL);
+			launch_done(&st.launch);
+			log_sink_close(&st.log);
+			goto out;
+		}
 	}
 	status = supervise(&st, &o, plan, o.summary ? &summary : NULL, prog.prefix_len > 0);
 	launch_done(&st.launch);

@@ -177,7 +177,7 @@ wait "$cgpid"
 st=$?
 read -r _ _ before _ after <"$T/loop.out"
 if [ "$st" -eq 0 ] && [ -n "$after" ] && [ "$after" -le "$before" ]; then ok "target: no fd leaked by 2000 emulated opens ($before -> $after)"; else ko "target: no fd leaked (status $st: $(cat "$T/loop.out"))" "$T/err"; fi
-# (at most 12, plus a pidfd for each of the SESSION_WHO_MAX = 16 callers it
+# (at most 12, plus the /proc directory of each of the SESSION_WHO_MAX = 16 callers it
 # remembers for its records)
 if [ "$cgfds" -gt 0 ] && [ "$cgfds" -le 28 ]; then ok "callgate holds $cgfds fds after 2000 emulated opens and 20 killed children"; else ko "callgate holds $cgfds fds" "$T/err"; fi
 
