@@ -412,22 +412,51 @@ int json_doc_parse(const char *buf, size_t len, struct json_doc *ret, struct pol
 	return 0;
 }
 
-/* Where each line starts, so a position is found without scanning the
- * text from its start each time. */
+static bool char_start(char c)
+{
+	return ((unsigned char)c & 0xc0) != 0x80; /* not a UTF-8 continuation */
+}
+
+/* Where each line starts, and how many characters come before every
+ * JSON_CHARS_STEP bytes, so that a position is found with a binary search
+ * and a count of at most JSON_CHARS_STEP bytes, not by scanning the text
+ * (or a long line: a whole message can be one) from its start each time. */
 static void index_lines(struct json_doc *doc)
 {
-	size_t n = 1;
+	size_t n = 1, steps = doc->len / JSON_CHARS_STEP + 1;
+	uint32_t chars = 0;
 
 	for (size_t k = 0; k < doc->len; k++)
 		n += doc->buf[k] == '\n';
 	doc->lines = malloc(n * sizeof(*doc->lines));
-	if (!doc->lines)
+	doc->chars = malloc(steps * sizeof(*doc->chars));
+	if (!doc->lines || !doc->chars) {
+		free(doc->lines);
+		free(doc->chars);
+		doc->lines = doc->chars = NULL;
 		return;
+	}
 	doc->lines[0] = 0;
 	doc->n_lines = 1;
-	for (size_t k = 0; k < doc->len; k++)
+	for (size_t k = 0; k < doc->len; k++) {
+		if (k % JSON_CHARS_STEP == 0)
+			doc->chars[k / JSON_CHARS_STEP] = chars;
+		chars += char_start(doc->buf[k]);
 		if (doc->buf[k] == '\n')
 			doc->lines[doc->n_lines++] = (uint32_t)(k + 1);
+	}
+	if (doc->len % JSON_CHARS_STEP == 0)
+		doc->chars[doc->len / JSON_CHARS_STEP] = chars;
+}
+
+/* Characters in the text before @off (with the index). */
+static size_t chars_before(const struct json_doc *doc, size_t off)
+{
+	size_t k = off / JSON_CHARS_STEP * JSON_CHARS_STEP, n = doc->chars[off / JSON_CHARS_STEP];
+
+	for (; k < off; k++)
+		n += char_start(doc->buf[k]);
+	return n;
 }
 
 /* As json_pos_of_offset(), with the line index. */
@@ -448,9 +477,8 @@ static struct policy_pos doc_pos(const struct json_doc *doc, size_t off)
 		else
 			hi = mid;
 	}
-	p = json_pos_of_offset(doc->buf + doc->lines[lo], doc->len - doc->lines[lo],
-			       off - doc->lines[lo]);
-	p.line += (unsigned)lo;
+	p.line = (unsigned)lo + 1;
+	p.column = (unsigned)(chars_before(doc, off) - chars_before(doc, doc->lines[lo]) + 1);
 	return p;
 }
 
@@ -461,6 +489,7 @@ void json_doc_done(struct json_doc *doc)
 	cJSON_Delete(doc->root);
 	free(doc->pos);
 	free(doc->lines);
+	free(doc->chars);
 	*doc = (struct json_doc){ 0 };
 }
 

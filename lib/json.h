@@ -37,7 +37,11 @@ struct json_doc {
 	uint32_t *lines; /* offset where each line starts; NULL: positions are
 			  * counted from the start of the text */
 	size_t n_lines;
+	uint32_t *chars; /* characters before each JSON_CHARS_STEP bytes */
 };
+
+/* A column is found by counting at most this many bytes. */
+#define JSON_CHARS_STEP 256
 
 /*
  * Returns 0, -EINVAL (syntax error, detail in @reterr), -ENOMEM or -EFBIG.

@@ -5,6 +5,7 @@
 
 #include "testutil.h"
 #include "callgate/ocistate.h"
+#include "fuzzreg.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -671,10 +672,32 @@ START_TEST(meta_of_message)
 }
 END_TEST
 
+static void check_fuzz_input(const char *name, const char *buf, size_t len)
+{
+	struct ocistate st;
+	char why[256];
+	int r = ocistate_parse(buf, len, &st, why, sizeof(why));
+
+	ck_assert_msg(r == 0 || r == -EINVAL, "%s: %d", name, r);
+	if (r == 0)
+		ocistate_done(&st);
+}
+
+/* Inputs the fuzzer found slow or worse (a 64 KB one-line message of
+ * unknown keys, whose positions were found by scanning the line each
+ * time). */
+START_TEST(fuzz_regressions)
+{
+	ck_assert_uint_ge(fuzzreg_each("ocistate-", check_fuzz_input), 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ocistate");
 	TCase *tc = tcase_create("ocistate");
+
+	tcase_add_test(tc, fuzz_regressions);
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, runc_compact);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "callgate/policy.h"
+#include "fuzzreg.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -2034,6 +2035,52 @@ START_TEST(test_positions_recorded)
 }
 END_TEST
 
+/* The column of byte @off: characters since the line's start, counted
+ * the slow way. */
+static unsigned naive_column(const char *text, size_t off)
+{
+	unsigned col = 1;
+
+	for (size_t k = 0; k < off; k++) {
+		if (text[k] == '\n')
+			col = 1;
+		else if (((unsigned char)text[k] & 0xc0) != 0x80)
+			col++;
+	}
+	return col;
+}
+
+START_TEST(test_positions_on_long_lines)
+{
+	/* Positions come from an index (lines, and characters every 256
+	 * bytes): right on a line thousands of characters long, with
+	 * two-byte characters before, across index steps and lines. */
+	static const char *const keys[] = { "\"k1\"", "\"k2\"", "\"k3\"", "\"k4\"" };
+	char text[16384];
+	size_t n = 0;
+	struct policy_error e;
+	struct policy *p;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"k1\": \"");
+	for (int i = 0; i < 700; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\xc3\xa9"); /* é */
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "\", \"k2\": 1,%*s\"k3\": 2,\n", 517, "");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "%*s\"k4\": 3}", 1000, "");
+	ck_assert_int_eq(parse_text("long lines", text, &p, &e), 0);
+	ck_assert_uint_eq(p->n_warnings, 4);
+	for (size_t i = 0; i < 4; i++) {
+		size_t off = (size_t)(strstr(text, keys[i]) - text);
+
+		ck_assert_msg(strstr(p->warnings[i].msg, keys[i]) != NULL, "warning %zu: %s", i,
+			      p->warnings[i].msg);
+		ck_assert_uint_eq(p->warnings[i].pos.line, i < 3 ? 1 : 2);
+		ck_assert_uint_eq(p->warnings[i].pos.column, naive_column(text, off));
+	}
+	policy_free(p);
+}
+END_TEST
+
 START_TEST(test_error_format)
 {
 	struct policy_error e = { .pos = { 3, 14 } };
@@ -2171,6 +2218,25 @@ START_TEST(test_regression_nul_escape)
 }
 END_TEST
 
+static void check_fuzz_input(const char *name, const char *buf, size_t len)
+{
+	struct policy_error e;
+	struct policy *p = NULL;
+	int r = policy_parse_buf(buf, len, name, &p, &e);
+
+	ck_assert_msg(r == 0 || r == -EINVAL, "%s: %d", name, r);
+	policy_free(p);
+}
+
+/* Inputs the fuzzer found slow or worse: parsed, with the answer Docker's
+ * rules give (the slow ones: a 40 KB line of unknown keys, each warned
+ * about at its column, once quadratic). */
+START_TEST(test_fuzz_regressions)
+{
+	ck_assert_uint_ge(fuzzreg_each("policy-", check_fuzz_input), 1);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *policy_suite(void)
@@ -2218,6 +2284,7 @@ static Suite *policy_suite(void)
 	tc = tcase_create("robustness");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_fuzz_regressions);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_moderate_nesting);
 	tcase_add_test(tc, test_many_rules);
@@ -2227,6 +2294,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_len_not_strlen);
 	tcase_add_test(tc, test_null_error_and_filename);
 	tcase_add_test(tc, test_positions_recorded);
+	tcase_add_test(tc, test_positions_on_long_lines);
 	tcase_add_test(tc, test_error_format);
 	tcase_add_test(tc, test_name_tables);
 	suite_add_tcase(s, tc);
