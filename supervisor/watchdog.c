@@ -11,10 +11,6 @@
 #include "notif.h"
 #include "watchdog.h"
 
-#ifndef CLOSE_RANGE_UNSHARE
-#include <linux/close_range.h>
-#endif
-
 enum {
 	WD_PIPE = 3,
 	WD_LISTENER = 4
@@ -29,9 +25,9 @@ static void close_from(int lowfd)
 }
 
 /* The watchdog, from fork() to _exit(). */
-static void __attribute__((noreturn)) watch(pid_t target, int pipe_rd, int listener)
+static void __attribute__((noreturn))
+watch(pid_t target, int pipe_rd, int listener, struct notif_bufs *bufs)
 {
-	struct notif_bufs bufs;
 	sigset_t all;
 	char c;
 	int null, lo_pipe, lo_listener;
@@ -68,8 +64,6 @@ static void __attribute__((noreturn)) watch(pid_t target, int pipe_rd, int liste
 	if (getpgid(target) == target)
 		kill(-target, SIGKILL); /* its own process group */
 	kill(target, SIGKILL);
-	if (notif_bufs_init(&bufs) < 0)
-		_exit(1);
 	for (;;) {
 		struct pollfd p = { .fd = WD_LISTENER, .events = POLLIN };
 
@@ -80,33 +74,38 @@ static void __attribute__((noreturn)) watch(pid_t target, int pipe_rd, int liste
 		}
 		if (!(p.revents & POLLIN))
 			_exit(0); /* no task left under the filter */
-		if (notif_recv(WD_LISTENER, &bufs) < 0)
+		if (notif_recv(WD_LISTENER, bufs) < 0)
 			continue; /* gone meanwhile */
 		/* the whole thread group, then the answer finds it gone */
-		kill((pid_t)bufs.req->pid, SIGKILL);
-		notif_send_error(WD_LISTENER, &bufs, ENOSYS);
+		kill((pid_t)bufs->req->pid, SIGKILL);
+		notif_send_error(WD_LISTENER, bufs, ENOSYS);
 	}
 }
 
 int watchdog_start(pid_t target, int listener)
 {
-	int p[2];
+	struct notif_bufs bufs;
+	int p[2], r;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int r = -errno;
-
-		close(p[0]);
-		close(p[1]);
+	/* allocated here: the watchdog calls nothing that allocates */
+	r = notif_bufs_init(&bufs);
+	if (r < 0)
+		return r;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		r = -errno;
+		notif_bufs_done(&bufs);
 		return r;
 	}
+	pid = fork();
 	if (pid == 0) {
 		close(p[1]);
-		watch(target, p[0], listener);
+		watch(target, p[0], listener, &bufs);
 	}
+	r = pid < 0 ? -errno : p[1];
 	close(p[0]);
-	return p[1];
+	if (pid < 0)
+		close(p[1]);
+	notif_bufs_done(&bufs);
+	return r;
 }
