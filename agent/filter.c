@@ -426,9 +426,8 @@ static bool left_to_libseccomp(const struct plan *plan, enum cg_arch arch, const
 	return nr >= 0 && !prefix_decides(plan, arch, nr & ~(int)CG_X32_SYSCALL_BIT, &value);
 }
 
-/* A libseccomp context with @def as its default and the plan's ABIs. */
-static int new_ctx(const struct plan *plan, uint32_t def, scmp_filter_ctx *ret, char *err,
-		   size_t err_size)
+/* A libseccomp context with @def as its default, for the native ABI. */
+static int new_ctx(uint32_t def, scmp_filter_ctx *ret, char *err, size_t err_size)
 {
 	scmp_filter_ctx ctx = seccomp_init(def);
 	int rc;
@@ -440,14 +439,16 @@ static int new_ctx(const struct plan *plan, uint32_t def, scmp_filter_ctx *ret, 
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (rc < 0)
 		return fail(err, err_size, rc, "seccomp_attr_set(NNP): %s", strerror(-rc));
-	for (int a = CG_ARCH_I386; a < CG_ARCH_MAX; a++) {
-		if (!plan->arch[a].enabled)
-			continue;
-		rc = seccomp_arch_add(ctx, scmp_arch((enum cg_arch)a));
-		if (rc < 0 && rc != -EEXIST)
-			return fail(err, err_size, rc, "seccomp_arch_add(%s): %s",
-				    arch_to_string((enum cg_arch)a), strerror(-rc));
-	}
+	return 0;
+}
+
+static int add_arch(scmp_filter_ctx ctx, enum cg_arch arch, char *err, size_t err_size)
+{
+	int rc = seccomp_arch_add(ctx, scmp_arch(arch));
+
+	if (rc < 0 && rc != -EEXIST)
+		return fail(err, err_size, rc, "seccomp_arch_add(%s): %s", arch_to_string(arch),
+			    strerror(-rc));
 	return 0;
 }
 
@@ -455,23 +456,16 @@ static int new_ctx(const struct plan *plan, uint32_t def, scmp_filter_ctx *ret, 
 static int new_arch_ctx(enum cg_arch arch, uint32_t def, scmp_filter_ctx *ret, char *err,
 			size_t err_size)
 {
-	scmp_filter_ctx ctx = seccomp_init(def);
-	int rc;
+	int rc = new_ctx(def, ret, err, err_size);
 
-	if (!ctx)
-		return fail(err, err_size, -ENOMEM, "seccomp_init failed");
-	*ret = ctx; /* released by the caller, whatever happens next */
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (rc < 0 || scmp_arch(arch) == SCMP_ARCH_X86_64)
+		return rc;
+	rc = add_arch(*ret, arch, err, err_size);
 	if (rc < 0)
-		return fail(err, err_size, rc, "seccomp_attr_set(NNP): %s", strerror(-rc));
-	if (scmp_arch(arch) == SCMP_ARCH_X86_64)
-		return 0;
-	rc = seccomp_arch_add(ctx, scmp_arch(arch));
-	if (rc >= 0)
-		rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		return rc;
+	rc = seccomp_arch_remove(*ret, SCMP_ARCH_NATIVE);
 	if (rc < 0)
-		return fail(err, err_size, rc, "libseccomp refused ABI %s: %s",
-			    arch_to_string(arch), strerror(-rc));
+		return fail(err, err_size, rc, "seccomp_arch_remove(native): %s", strerror(-rc));
 	return 0;
 }
 
@@ -589,7 +583,10 @@ int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, ch
 	size_t len = 0;
 	int rc;
 
-	rc = new_ctx(plan, SECCOMP_RET_USER_NOTIF, &ctx, err, err_size);
+	rc = new_ctx(SECCOMP_RET_USER_NOTIF, &ctx, err, err_size);
+	for (int a = CG_ARCH_I386; a < CG_ARCH_MAX && rc == 0; a++)
+		if (plan->arch[a].enabled)
+			rc = add_arch(ctx, (enum cg_arch)a, err, err_size);
 	if (rc < 0)
 		return rc;
 	rc = export_bpf(ctx, &insns, &len, err, err_size);
