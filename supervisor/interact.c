@@ -12,6 +12,7 @@
 #include "callgate/policy_write.h"
 #include "callgate/sysargs.h"
 #include "interact.h"
+#include "log.h"
 #include "logsink.h"
 #include "notif.h"
 #include "policy_load.h"
@@ -370,8 +371,17 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 		d = RECORD_ALLOW;
 		break;
 	case ANSWER_KILL:
-		kill(q->rec.pid, SIGKILL);
-		r = notif_send_id(q->listener, q->notif, EPERM);
+		/* the caller may have gone and its pid been reused while
+		 * the question waited: killed only if it is still ours */
+		r = notif_signal_caller(q->listener, q->notif, q->rec.pid, SIGKILL);
+		if (r != -ENOENT) {
+			if (r < 0) /* refused all the same */
+				log_error("Failed to kill pid %d: %s", (int)q->rec.pid,
+					  strerror(-r));
+			r = notif_send_id(q->listener, q->notif, EPERM);
+			if (r == -ENOENT)
+				r = 0; /* the kill taking effect */
+		}
 		d = RECORD_KILL;
 		break;
 	default:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -8,6 +9,12 @@
 #include <unistd.h>
 
 #include "notif.h"
+#include "procmem.h"
+
+/* Linux 6.9: a pidfd for one thread; not in the Debian 12 headers. */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
 
 int notif_bufs_init(struct notif_bufs *b)
 {
@@ -116,6 +123,42 @@ int notif_id_valid(int listener, uint64_t id)
 	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
 		return 0;
 	return -errno;
+}
+
+/*
+ * A pidfd that pins @tid: of the thread itself (6.9), or of its thread
+ * group, *@tgid then set.  -errno (-ESRCH: no such task).
+ */
+static int pidfd_of_thread(pid_t tid, pid_t *tgid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	*tgid = 0;
+	if (fd >= 0 || errno != EINVAL)
+		return fd >= 0 ? fd : -errno;
+	/* before 6.9: only a thread group has a pidfd */
+	*tgid = proc_tgid(tid);
+	if (*tgid < 0)
+		return -ESRCH;
+	fd = (int)syscall(SYS_pidfd_open, *tgid, 0);
+	return fd >= 0 ? fd : -errno;
+}
+
+int notif_signal_caller(int listener, uint64_t id, pid_t tid, int sig)
+{
+	pid_t tgid;
+	int pidfd = pidfd_of_thread(tid, &tgid), r = 0;
+
+	if (pidfd < 0)
+		return pidfd == -ESRCH ? -ENOENT : pidfd;
+	/* pinned: while the call is pending, @tid is its caller */
+	if (notif_id_valid(listener, id) < 0)
+		r = -ENOENT;
+	else if (tgid ? syscall(SYS_tgkill, tgid, tid, sig) < 0
+		      : syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		r = errno == ESRCH ? -ENOENT : -errno;
+	close(pidfd);
+	return r;
 }
 
 int notif_set_sync_wake_up(int listener)

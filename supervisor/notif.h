@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Linux 6.6; not in Debian 12's 6.1 headers. */
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -58,6 +59,17 @@ int notif_addfd_send(int listener, uint64_t id, int srcfd, bool cloexec);
 /* Whether notification @id is still pending (the task has not gone away or
  * been interrupted): 0 if valid, -ENOENT if not. */
 int notif_id_valid(int listener, uint64_t id);
+
+/*
+ * notif_signal_caller() - send @sig to @tid, the caller of notification
+ * @id, only while that notification is pending: the task is pinned by a
+ * pidfd first and the id checked after, so a number reused since the call
+ * was made is never signalled (seccomp_unotify(2)).  SIGKILL takes the whole
+ * thread group.  Returns 0 when the signal was sent (the answer to @id may
+ * then find the caller gone: -ENOENT, the signal taking effect), -ENOENT
+ * when the caller was already gone, or another -errno.
+ */
+int notif_signal_caller(int listener, uint64_t id, pid_t tid, int sig);
 
 /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6): the target is woken on the
  * supervisor's CPU.  Returns 0, or -errno (-EINVAL: not supported). */

@@ -347,25 +347,32 @@ static void note(struct session *s, const struct seccomp_notif *req, enum cg_arc
 		s->record_lost++;
 }
 
+/* Signal the caller, then fail its call with @err.  The answer may find the
+ * caller gone: that is the signal taking effect, and the decision stands. */
+static int signal_and_fail(struct session *s, const struct seccomp_notif *req, int sig, int err)
+{
+	int r = notif_signal_caller(s->listener, req->id, (pid_t)req->pid, sig);
+
+	if (r == -ENOENT)
+		return r; /* gone before: nobody was signalled */
+	if (r < 0)	  /* the call is refused all the same */
+		log_error("Failed to send signal %d to pid %u: %s", sig, req->pid, strerror(-r));
+	r = notif_send_error(s->listener, &s->bufs, err);
+	return r == -ENOENT ? 0 : r;
+}
+
 static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
 {
 	switch (d->response) {
 	case DECISION_CONTINUE: return notif_send_continue(s->listener, &s->bufs);
 	case DECISION_ERROR: return notif_send_error(s->listener, &s->bufs, d->err);
 	case DECISION_DONE: return notif_send_error(s->listener, &s->bufs, 0);
-	case DECISION_TRAP: {
-		pid_t tgid = proc_tgid((pid_t)req->pid);
-
-		if (tgid > 0)
-			syscall(SYS_tgkill, tgid, (pid_t)req->pid, SIGSYS);
-		return notif_send_error(s->listener, &s->bufs, ENOSYS);
-	}
-	default:
-		/* SIGKILL to a thread takes its whole thread group, which is
-		 * what SECCOMP_RET_KILL_PROCESS does; a supervisor cannot kill
-		 * one thread alone.  The answer then finds the task gone. */
-		kill((pid_t)req->pid, SIGKILL);
-		return notif_send_error(s->listener, &s->bufs, EPERM);
+	/* SIGSYS to the thread, as SECCOMP_RET_TRAP does */
+	case DECISION_TRAP: return signal_and_fail(s, req, SIGSYS, ENOSYS);
+	/* SIGKILL to a thread takes its whole thread group, which is what
+	 * SECCOMP_RET_KILL_PROCESS does; a supervisor cannot kill one thread
+	 * alone */
+	default: return signal_and_fail(s, req, SIGKILL, EPERM);
 	}
 }
 

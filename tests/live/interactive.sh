@@ -113,6 +113,36 @@ grep -q '"event":"ask"' "$T/watch" && grep -q '"event":"held"' "$T/watch" &&
 	ok "ctl watch: a live stream of questions and answers" || ko "ctl watch" "$T/watch"
 grep -q "^watched-denied$" "$T/w.out" && ok "a held call answered later" || ko "a held call answered later" "$T/w.out"
 
+# --- a kill after the caller is gone and its pid reused ---------------------
+# The question outlives its caller (killed from outside); another process is
+# given the same pid (ns_last_pid); `ctl kill` must signal nobody.
+if [ -w /proc/sys/kernel/ns_last_pid ]; then
+	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o "$T/reuse.log" -- \
+		sh -c "mkdir '$D/reused'; sleep 1" >/dev/null 2>&1 &
+	cg=$!
+	id=$(wait_question "$D/reused")
+	victim=$(sed -nE 's/.*"pid":([0-9]+).*/\1/p' "$T/q")
+	kill -KILL "$victim"
+	while [ -d "/proc/$victim" ]; do sleep 0.01; done
+	echo $((victim - 1)) >/proc/sys/kernel/ns_last_pid
+	sleep 30 &
+	decoy=$!
+	if [ "$decoy" = "$victim" ]; then
+		ctl kill "$id" >/dev/null 2>&1
+		sleep 0.2
+		kill -0 "$decoy" 2>/dev/null && ! grep -q '"decision":"kill"' "$T/reuse.log" &&
+			ok "ctl kill: a caller gone and its pid reused, nobody is signalled" ||
+			ko "ctl kill after pid reuse" "$T/reuse.log"
+	else
+		skip "ctl kill after pid reuse (pid $victim not reused: $decoy)"
+	fi
+	kill "$decoy" 2>/dev/null
+	wait "$decoy" 2>/dev/null
+	wait "$cg"
+else
+	skip "ctl kill after pid reuse (needs a writable ns_last_pid)"
+fi
+
 # --- timeouts ------------------------------------------------------------
 run timeout-deny 0 "$CALLGATE" run -m interactive --ask-timeout 0.5 -p "$T/ia.json" -o "$T/to.log" -- \
 	sh -c "mkdir '$D/t1' 2>/dev/null || echo timed-out-denied"

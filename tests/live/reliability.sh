@@ -59,6 +59,64 @@ else
 	ko "$DEATHS targets SIGKILLed mid-call" "$T/err"
 fi
 
+#    Kills callgate decides: each one happens and each one is logged, though
+#    the answer that follows finds its caller already gone
+cat >"$T/kill.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_KILL_PROCESS", "paths": ["$T/killed/**"]}
+]}
+EOF
+run kills 0 cg -p "$T/kill.json" -o "$T/kill.log" -- sh -c "
+	n=0; for i in \$(seq 300); do mkdir '$T/killed/'\$i 2>/dev/null; [ \$? -eq 137 ] && n=\$((n + 1)); done
+	echo killed=\$n"
+st=$?
+logged=$(grep -c '"decision":"kill"' "$T/kill.log")
+if [ "$st" -eq 0 ] && grep -q '^killed=300$' "$T/out" && [ "$logged" -eq 300 ]; then
+	ok "300 kills decided by callgate: 300 processes killed, 300 records"
+else
+	ko "300 kills decided by callgate: $(cat "$T/out"), $logged records" "$T/err"
+fi
+
+sed 's/SCMP_ACT_KILL_PROCESS/SCMP_ACT_TRAP/' "$T/kill.json" >"$T/trap.json"
+run traps 0 cg -p "$T/trap.json" -o "$T/trap.log" -- sh -c "
+	n=0; for i in \$(seq 300); do mkdir '$T/killed/'\$i 2>/dev/null; [ \$? -eq 159 ] && n=\$((n + 1)); done
+	echo trapped=\$n"
+st=$?
+logged=$(grep '"action":"SCMP_ACT_TRAP"' "$T/trap.log" | grep -c '"errno":"ENOSYS"')
+if [ "$st" -eq 0 ] && grep -q '^trapped=300$' "$T/out" && [ "$logged" -eq 300 ]; then
+	ok "300 SCMP_ACT_TRAP decided by callgate: 300 processes ended by SIGSYS, 300 records"
+else
+	ko "300 SCMP_ACT_TRAP decided by callgate: $(cat "$T/out"), $logged records" "$T/err"
+fi
+if [ -x /usr/bin/python3 ]; then
+	run kill-thread 137 cg -p "$T/kill.json" -o "$T/kill-thread.log" -- /usr/bin/python3 -c "
+import os, threading, time
+t = threading.Thread(target=os.mkdir, args=('$T/killed/by-thread',))
+t.start(); time.sleep(2); print('survived')"
+	st=$?
+	if [ "$st" -eq 0 ] && ! grep -q survived "$T/out" &&
+		grep '"decision":"kill"' "$T/kill-thread.log" | grep -q '"path":"[^"]*/by-thread"'; then
+		ok "a kill decided for a thread that is not the leader: its process killed, logged"
+	else
+		ko "a kill decided for a thread" "$T/kill-thread.log"
+	fi
+	run trap-handled 0 cg -p "$T/trap.json" -o /dev/null -- /usr/bin/python3 -c "
+import os, signal
+signal.signal(signal.SIGSYS, lambda *a: print('SIGSYS handled'))
+try:
+    os.mkdir('$T/killed/handled')
+except OSError as e:
+    print('errno', e.errno)"
+	st=$?
+	if [ "$st" -eq 0 ] && grep -q "^SIGSYS handled$" "$T/out" && grep -q "^errno 38$" "$T/out"; then
+		ok "SCMP_ACT_TRAP with a SIGSYS handler: handled, the call fails with ENOSYS"
+	else
+		ko "SCMP_ACT_TRAP with a SIGSYS handler" "$T/out"
+	fi
+else
+	skip "a kill decided for a thread (no /usr/bin/python3)"
+fi
+
 # 3. callgate killed: the kernel answers ENOSYS (--on-exit enosys, the
 #    default), or the watchdog kills the target and every process under
 #    the filter at its next notified call (--on-exit kill), also one that
