@@ -373,15 +373,7 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	case ANSWER_KILL:
 		/* the caller may have gone and its pid been reused while
 		 * the question waited: killed only if it is still ours */
-		r = notif_signal_caller(q->listener, q->notif, q->rec.pid, SIGKILL);
-		if (r != -ENOENT) {
-			if (r < 0) /* refused all the same */
-				log_error("Failed to kill pid %d: %s", (int)q->rec.pid,
-					  strerror(-r));
-			r = notif_send_id(q->listener, q->notif, EPERM);
-			if (r == -ENOENT)
-				r = 0; /* the kill taking effect */
-		}
+		r = notif_signal_and_fail(q->listener, q->notif, q->rec.pid, SIGKILL, EPERM);
 		d = RECORD_KILL;
 		break;
 	default:
@@ -393,6 +385,9 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 		break;
 	}
 	unlink_question(ix, q);
+	if (r < 0 && r != -ENOENT)
+		log_error("Failed to answer the question of pid %d: %s", (int)q->rec.pid,
+			  strerror(-r));
 	if (r == -ENOENT) {
 		ix->vanished++;
 		emit(ix, INTERACT_GONE, q, NULL);

@@ -144,21 +144,29 @@ static int pidfd_of_thread(pid_t tid, pid_t *tgid)
 	return fd >= 0 ? fd : -errno;
 }
 
-int notif_signal_caller(int listener, uint64_t id, pid_t tid, int sig)
+int notif_signal_and_fail(int listener, uint64_t id, pid_t tid, int sig, int err)
 {
 	pid_t tgid;
-	int pidfd = pidfd_of_thread(tid, &tgid), r = 0;
+	int pidfd = pidfd_of_thread(tid, &tgid), r, sent;
 
-	if (pidfd < 0)
-		return pidfd == -ESRCH ? -ENOENT : pidfd;
-	/* pinned: while the call is pending, @tid is its caller */
-	if (notif_id_valid(listener, id) < 0)
-		r = -ENOENT;
-	else if (tgid ? syscall(SYS_tgkill, tgid, tid, sig) < 0
-		      : syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		r = errno == ESRCH ? -ENOENT : -errno;
-	close(pidfd);
-	return r;
+	if (pidfd == -ESRCH)
+		return -ENOENT;
+	if (pidfd < 0) {
+		r = pidfd; /* no pidfd (EMFILE...): not signalled, refused */
+	} else if (notif_id_valid(listener, id) < 0) {
+		r = -ENOENT; /* pinned, and no longer its caller */
+	} else {
+		r = tgid ? (int)syscall(SYS_tgkill, tgid, tid, sig)
+			 : (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+		if (r < 0)
+			r = errno == ESRCH ? -ENOENT : -errno; /* died meanwhile */
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (r == -ENOENT)
+		return r;
+	sent = notif_send_id(listener, id, err);
+	return r < 0 ? r : sent == -ENOENT ? 0 : sent;
 }
 
 int notif_set_sync_wake_up(int listener)

@@ -61,15 +61,17 @@ int notif_addfd_send(int listener, uint64_t id, int srcfd, bool cloexec);
 int notif_id_valid(int listener, uint64_t id);
 
 /*
- * notif_signal_caller() - send @sig to @tid, the caller of notification
- * @id, only while that notification is pending: the task is pinned by a
- * pidfd first and the id checked after, so a number reused since the call
- * was made is never signalled (seccomp_unotify(2)).  SIGKILL takes the whole
- * thread group.  Returns 0 when the signal was sent (the answer to @id may
- * then find the caller gone: -ENOENT, the signal taking effect), -ENOENT
- * when the caller was already gone, or another -errno.
+ * notif_signal_and_fail() - send @sig to @tid, the caller of notification
+ * @id, then fail its call with @err.  The task is pinned by a pidfd first and
+ * the id checked after, so a number reused since the call was made is never
+ * signalled (seccomp_unotify(2)); SIGKILL takes the whole thread group.
+ * Returns -ENOENT when the caller was already gone (nobody signalled, no
+ * answer due).  Otherwise the call has been answered (an answer that finds
+ * the caller gone is the signal taking effect) and it returns 0, or the
+ * -errno of a signal that could not be sent: the call is refused all the
+ * same.
  */
-int notif_signal_caller(int listener, uint64_t id, pid_t tid, int sig);
+int notif_signal_and_fail(int listener, uint64_t id, pid_t tid, int sig, int err);
 
 /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6): the target is woken on the
  * supervisor's CPU.  Returns 0, or -errno (-EINVAL: not supported). */

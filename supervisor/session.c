@@ -347,20 +347,6 @@ static void note(struct session *s, const struct seccomp_notif *req, enum cg_arc
 		s->record_lost++;
 }
 
-/* Signal the caller, then fail its call with @err.  The answer may find the
- * caller gone: that is the signal taking effect, and the decision stands. */
-static int signal_and_fail(struct session *s, const struct seccomp_notif *req, int sig, int err)
-{
-	int r = notif_signal_caller(s->listener, req->id, (pid_t)req->pid, sig);
-
-	if (r == -ENOENT)
-		return r; /* gone before: nobody was signalled */
-	if (r < 0)	  /* the call is refused all the same */
-		log_error("Failed to send signal %d to pid %u: %s", sig, req->pid, strerror(-r));
-	r = notif_send_error(s->listener, &s->bufs, err);
-	return r == -ENOENT ? 0 : r;
-}
-
 static int respond(struct session *s, const struct seccomp_notif *req, const struct decision *d)
 {
 	switch (d->response) {
@@ -368,11 +354,13 @@ static int respond(struct session *s, const struct seccomp_notif *req, const str
 	case DECISION_ERROR: return notif_send_error(s->listener, &s->bufs, d->err);
 	case DECISION_DONE: return notif_send_error(s->listener, &s->bufs, 0);
 	/* SIGSYS to the thread, as SECCOMP_RET_TRAP does */
-	case DECISION_TRAP: return signal_and_fail(s, req, SIGSYS, ENOSYS);
+	case DECISION_TRAP:
+		return notif_signal_and_fail(s->listener, req->id, (pid_t)req->pid, SIGSYS, ENOSYS);
 	/* SIGKILL to a thread takes its whole thread group, which is what
 	 * SECCOMP_RET_KILL_PROCESS does; a supervisor cannot kill one thread
 	 * alone */
-	default: return signal_and_fail(s, req, SIGKILL, EPERM);
+	default:
+		return notif_signal_and_fail(s->listener, req->id, (pid_t)req->pid, SIGKILL, EPERM);
 	}
 }
 

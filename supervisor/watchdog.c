@@ -77,10 +77,8 @@ watch(pid_t target, int pipe_rd, int listener, struct notif_bufs *bufs)
 		if (notif_recv(WD_LISTENER, bufs) < 0)
 			continue; /* gone meanwhile */
 		/* the whole thread group, then the answer finds it gone */
-		if (notif_signal_caller(WD_LISTENER, bufs->req->id, (pid_t)bufs->req->pid,
-					SIGKILL) == -ENOENT)
-			continue; /* gone meanwhile */
-		notif_send_error(WD_LISTENER, bufs, ENOSYS);
+		notif_signal_and_fail(WD_LISTENER, bufs->req->id, (pid_t)bufs->req->pid, SIGKILL,
+				      ENOSYS);
 	}
 }
 
