@@ -4,6 +4,7 @@
 
 #include "callgate/pathmatch.h"
 #include "callgate/plan.h"
+#include "callgate/sysargs.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -288,6 +289,11 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 			if (patterns)
 				e->flags |= PLAN_ENTRY_PATTERNS;
 		}
+		/* the handler that carries out what a pattern rule allows */
+		if (e->flags & PLAN_ENTRY_PATTERNS)
+			e->emulation = (uint8_t)sysargs_emulation(syscall_name(
+				(enum cg_arch)arch,
+				nr | (arch == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0)));
 		if (!unconditional && plan->default_notify)
 			notify = true;
 		e->route = notify ? PLAN_ROUTE_SUPERVISOR : PLAN_ROUTE_KERNEL;

@@ -17,6 +17,7 @@
 struct sysargs_entry {
 	const char *name;
 	const char *kinds;
+	enum sysargs_emulation emulation; /* how an allowed call is carried out */
 };
 
 /* strcmp order, for bsearch. */
@@ -24,15 +25,15 @@ static const struct sysargs_entry sysargs_table[] = {
 	{ "accept", "iaa" }, /* addr and addrlen are results */
 	{ "accept4", "iaax" },
 	{ "access", "px" },
-	{ "bind", "isl" },
+	{ "bind", "isl", SYSARGS_EMU_BIND },
 	{ "chdir", "p" },
 	{ "chmod", "po" },
 	{ "chown", "pii" },
 	{ "chroot", "p" },
 	{ "clone", "xaaax" }, /* x86_64 order: flags, stack, parent_tid, child_tid, tls */
 	{ "close", "i" },
-	{ "connect", "isl" },
-	{ "creat", "po" },
+	{ "connect", "isl", SYSARGS_EMU_CONNECT },
+	{ "creat", "po", SYSARGS_EMU_OPEN },
 	{ "dup", "i" },
 	{ "dup2", "ii" },
 	{ "dup3", "iix" },
@@ -81,9 +82,9 @@ static const struct sysargs_entry sysargs_table[] = {
 	{ "mount", "ppaxa" }, /* source is a path for bind mounts, a label otherwise */
 	{ "mprotect", "alx" },
 	{ "newfstatat", "dpax" },
-	{ "open", "pfo" },
-	{ "openat", "dpfo" },
-	{ "openat2", "dpal" },
+	{ "open", "pfo", SYSARGS_EMU_OPEN },
+	{ "openat", "dpfo", SYSARGS_EMU_OPEN },
+	{ "openat2", "dpal", SYSARGS_EMU_OPEN },
 	{ "personality", "x" },
 	{ "pipe", "a" },
 	{ "prctl", "ixxxx" },
@@ -130,6 +131,16 @@ static int cmp_entry(const void *key, const void *elem)
 	const struct sysargs_entry *e = elem;
 
 	return strcmp(key, e->name);
+}
+
+enum sysargs_emulation sysargs_emulation(const char *name)
+{
+	const struct sysargs_entry *e =
+		name ? bsearch(name, sysargs_table, ARRAY_SIZE(sysargs_table),
+			       sizeof(sysargs_table[0]), cmp_entry)
+		     : NULL;
+
+	return e ? e->emulation : SYSARGS_EMU_NONE;
 }
 
 const char *sysargs_kinds(const char *name)

@@ -291,18 +291,25 @@ int caller_run(const struct caller *c, bool creates, bool own_thread,
 }
 
 /* pidfd_getfd() of @tgid's @fd; no path is used (we may be chrooted). */
+/* Gone (a pid or /proc entry that no longer exists) versus what else can
+ * fail: our own fds or memory, which must not pass for the caller's death. */
+static int gone_or(int err)
+{
+	return err == ESRCH || err == ENOENT ? -ESRCH : -err;
+}
+
 static int getfd_by_pid(pid_t tgid, int fd)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0), got, err;
 
 	if (pidfd < 0)
-		return -ESRCH;
+		return gone_or(errno);
 	got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	err = errno;
 	close(pidfd);
 	if (got >= 0)
 		return got;
-	return err == EBADF ? -EBADF : err == EPERM ? -EPERM : -ESRCH;
+	return err == EBADF || err == EPERM ? -err : gone_or(err);
 }
 
 int caller_getfd(pid_t tid, int fd)
@@ -316,7 +323,7 @@ int caller_getfd(pid_t tid, int fd)
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	sfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (sfd < 0)
-		return -ESRCH;
+		return gone_or(errno);
 	n = read(sfd, buf, sizeof(buf) - 1);
 	close(sfd);
 	if (n > 0) {

@@ -73,7 +73,8 @@ int caller_copy(const struct caller *c, struct caller *copy);
 /*
  * caller_getfd() - a duplicate of file descriptor @fd of @tid's process
  * (pidfd_getfd(2)): the same open file description.  Returns it, or -EBADF
- * (no such fd), -ESRCH (gone), -errno.
+ * (no such fd), -ESRCH (gone), -EPERM, or -errno of our own (-EMFILE,
+ * -ENFILE, -ENOMEM: never taken for the caller's death).
  */
 int caller_getfd(pid_t tid, int fd);
 

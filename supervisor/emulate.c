@@ -21,6 +21,21 @@
 #include "emulate.h"
 #include "procmem.h"
 
+/* What the open and bind helpers report (emulate_call() turns it into a
+ * struct emulate_result). */
+struct emu_out {
+	int err;	     /* 0: done; else the errno the call fails with */
+	bool denied;	     /* err is the policy's refusal (else the call's own) */
+	int rule;	     /* the rule that decided on what was reached */
+	int fd;		     /* open: the fd in the target, when err == 0 */
+	char path[PATH_MAX]; /* what was reached, as the target sees it */
+	/* open returned 1: a blocking open of a FIFO, allowed, to be waited
+	 * for with fd (O_PATH), these flags and this identity */
+	bool wait;
+	int wait_flags;
+	struct caller caller;
+};
+
 struct emu {
 	/* in */
 	const struct plan *plan;
@@ -44,12 +59,6 @@ struct emu {
 	int rule;
 	char real[PATH_MAX];
 };
-
-bool emulate_is_open(const char *name)
-{
-	return name && (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0 ||
-			strcmp(name, "openat2") == 0 || strcmp(name, "creat") == 0);
-}
 
 /* The errno a denying verdict gives the caller; 0 if it allows. */
 static int verdict_errno(const struct plan_verdict *v)
@@ -330,7 +339,7 @@ static void do_open(struct emu *e)
 	    (flags & O_ACCMODE) != O_RDWR) {
 		/* A blocking open of a FIFO waits for its other end: pinned
 		 * here (O_PATH), decided on, then waited for in a thread
-		 * (fifowait.h).  What O_PATH ignores is answered here. */
+		 * (pending.h).  What O_PATH ignores is answered here. */
 		if ((flags & O_CREAT) && (flags & O_EXCL)) {
 			e->err = EEXIST;
 			close(parent);
@@ -404,9 +413,9 @@ static void run_open(void *arg, int procfd)
 	do_open(e);
 }
 
-int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
-		 enum cg_arch arch, const char *name, const char *path, const char *abs,
-		 struct emulate_result *res)
+static int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
+			enum cg_arch arch, const char *name, const char *path, const char *abs,
+			struct emu_out *res)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
@@ -535,11 +544,6 @@ out:
 	return -r;
 }
 
-bool emulate_is_bind(const char *name)
-{
-	return name && strcmp(name, "bind") == 0;
-}
-
 struct bind_job {
 	const struct plan *plan;
 	enum cg_arch arch;
@@ -634,9 +638,9 @@ static void run_bind(void *arg, int procfd)
 	b->err = bind(b->sock, b->sa, b->len) < 0 ? errno : 0;
 }
 
-int emulate_bind(int listener, const struct seccomp_notif *req, const struct plan *plan,
-		 enum cg_arch arch, const void *sa, size_t len, const struct cg_sockaddr *addr,
-		 struct emulate_result *res)
+static int emulate_bind(int listener, const struct seccomp_notif *req, const struct plan *plan,
+			enum cg_arch arch, const void *sa, size_t len,
+			const struct cg_sockaddr *addr, struct emu_out *res)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
@@ -664,7 +668,7 @@ int emulate_bind(int listener, const struct seccomp_notif *req, const struct pla
 				.rule = RECORD_RULE_DEFAULT };
 	b->sock = caller_getfd(tid, (int)args[0]);
 	if (b->sock < 0) {
-		r = b->sock == -EBADF ? EBADF : ESRCH;
+		r = -b->sock;
 		goto out;
 	}
 	r = -caller_read(tid, &c);
@@ -703,4 +707,159 @@ out:
 	free(b);
 	res->err = r;
 	return -r;
+}
+
+/* Our own resources ran out (fds, memory, threads): failed closed. */
+static bool own_shortage(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == EAGAIN;
+}
+
+static void fail_closed(struct emulate_result *res, int err)
+{
+	res->outcome = EMULATE_ANSWER;
+	res->ret = -EAGAIN;
+	res->denied = true;
+	res->reason = err == EMFILE || err == ENFILE ? "callgate is out of file descriptors"
+		      : err == ENOMEM		     ? "callgate is out of memory"
+						     : "callgate is out of resources";
+}
+
+static int handle_open(const struct emulate_call *c, struct emulate_result *res)
+{
+	struct emu_out o = { .fd = -1, .caller = { .rootfd = -1 } };
+	int r = emulate_open(c->listener, c->req, c->plan, c->arch, c->name, c->raw, c->path, &o);
+
+	res->rule = o.rule;
+	res->denied = o.denied;
+	snprintf(res->path, sizeof(res->path), "%s", o.path);
+	if (r == 1) {
+		res->outcome = EMULATE_PENDING;
+		res->caller = o.caller;
+		res->job = (struct pending_job){ .kind = PENDING_FIFO_OPEN,
+						 .id = c->req->id,
+						 .fd = o.fd,
+						 .flags = o.wait_flags,
+						 .caller = &res->caller };
+	} else if (r == 0) {
+		res->outcome = EMULATE_DONE;
+		res->ret = o.fd;
+	} else if (r == -ESRCH) {
+		res->outcome = EMULATE_GONE;
+	} else if (r == -EOPNOTSUPP) {
+		res->outcome = EMULATE_DECLINED;
+		res->rule = EMULATE_RULE_SAME;
+	} else {
+		res->outcome = EMULATE_ANSWER;
+		res->ret = r;
+	}
+	return 0;
+}
+
+static int handle_bind(const struct emulate_call *c, struct emulate_result *res)
+{
+	struct emu_out o = { .fd = -1, .caller = { .rootfd = -1 } };
+	int r;
+
+	if (!c->addr || !c->sockaddr) {
+		res->outcome = EMULATE_DECLINED;
+		return 0;
+	}
+	r = emulate_bind(c->listener, c->req, c->plan, c->arch, c->sockaddr, c->sockaddr_len,
+			 c->addr, &o);
+	res->denied = o.denied;
+	snprintf(res->path, sizeof(res->path), "%s", o.path);
+	/* only a unix path is decided again, on where it really leads */
+	res->rule = o.path[0] ? o.rule : EMULATE_RULE_SAME;
+	if (r == -ESRCH) {
+		res->outcome = EMULATE_GONE;
+	} else if (r < 0 && !o.denied && own_shortage(-r) && r != -EAGAIN) {
+		fail_closed(res, -r);
+	} else {
+		res->outcome = EMULATE_ANSWER;
+		res->ret = r;
+	}
+	return 0;
+}
+
+/*
+ * connect(2) on the caller's own socket with our copy of the address: the
+ * address the kernel uses is the one that was checked.
+ */
+static int handle_connect(const struct emulate_call *c, struct emulate_result *res)
+{
+	const uint64_t *args = (const uint64_t *)c->req->data.args;
+	int fd, fl, r;
+
+	res->rule = EMULATE_RULE_SAME;
+	if (!c->addr || !c->sockaddr ||
+	    (c->addr->family != AF_INET && c->addr->family != AF_INET6)) {
+		res->outcome = EMULATE_DECLINED;
+		return 0;
+	}
+	fd = caller_getfd((pid_t)c->req->pid, (int)args[0]);
+	if (fd == -ESRCH) {
+		res->outcome = EMULATE_GONE;
+		return 0;
+	}
+	if (fd < 0 && own_shortage(-fd)) {
+		fail_closed(res, -fd);
+		return 0;
+	}
+	if (fd < 0) {
+		res->outcome = EMULATE_ANSWER;
+		res->ret = fd;
+		return 0;
+	}
+	if (notif_id_valid(c->listener, c->req->id) < 0) {
+		close(fd);
+		res->outcome = EMULATE_GONE;
+		return 0;
+	}
+	/* The description is shared with the caller: non-blocking just for
+	 * the call, so the supervisor never waits on the network. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	r = connect(fd, (const struct sockaddr *)c->sockaddr, (socklen_t)c->sockaddr_len) < 0
+		    ? errno
+		    : 0;
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl);
+	if (r != EINPROGRESS || (fl >= 0 && (fl & O_NONBLOCK))) {
+		close(fd);
+		res->outcome = EMULATE_ANSWER;
+		res->ret = -r;
+		return 0;
+	}
+	/* A blocking caller waits for the outcome, as in the kernel. */
+	res->outcome = EMULATE_PENDING;
+	res->job = (struct pending_job){ .kind = PENDING_CONNECT, .id = c->req->id, .fd = fd };
+	return 0;
+}
+
+typedef int (*emulate_fn)(const struct emulate_call *c, struct emulate_result *res);
+
+/* One handler per row kind of lib/sysargs.c's table. */
+static const emulate_fn handlers[SYSARGS_EMU_MAX] = {
+	[SYSARGS_EMU_OPEN] = handle_open,
+	[SYSARGS_EMU_CONNECT] = handle_connect,
+	[SYSARGS_EMU_BIND] = handle_bind,
+};
+
+bool emulate_handles(enum sysargs_emulation kind)
+{
+	return kind > SYSARGS_EMU_NONE && kind < SYSARGS_EMU_MAX && handlers[kind];
+}
+
+int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
+		 struct emulate_result *res)
+{
+	*res = (struct emulate_result){ .outcome = EMULATE_DECLINED,
+					.rule = EMULATE_RULE_SAME,
+					.caller = { .rootfd = -1 },
+					.job = { .fd = -1 } };
+	if (!emulate_handles(kind))
+		return -EOPNOTSUPP;
+	return handlers[kind](c, res);
 }

@@ -1,6 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Emulation of the open family (open, openat, openat2, creat): the call is
+ * Emulated calls: a call that a path or address rule allowed under enforce
+ * is carried out by the supervisor from its own copy of the arguments, so
+ * the kernel never reads the target's memory for it again.  One handler
+ * per value of enum sysargs_emulation (the plan names it for each
+ * (arch, nr): plan_entry.emulation), one call type, one result type:
+ * adding a syscall is a row in lib/sysargs.c and a handler here.
+ *
+ * Handlers now: the open family, connect and bind.
+ *
+ * connect(2) (AF_INET, AF_INET6) is made on the caller's own socket
+ * (pidfd_getfd) with the copy of the address, non-blocking for us; a
+ * blocking caller whose connection is under way waits in pending.h.
+ * AF_UNIX connects are declined (the peer would see the supervisor's
+ * credentials): decided on the copy and continued (advisory).
+ *
+ * The open family (open, openat, openat2, creat): the call is
  * made by the supervisor from its own copy of the arguments, with the
  * caller's credentials, umask, root and cwd, decided on what was actually
  * opened, and the fd is placed in the caller with SECCOMP_IOCTL_NOTIF_ADDFD
@@ -14,7 +29,7 @@
  * (and which is never created through: O_CREAT on a dangling symlink fails
  * with the rule's errno).  A blocking open of a FIFO (read-only or
  * write-only) is pinned with O_PATH, decided on, and left to wait for the
- * other end in a thread of its own (fifowait.h), as the kernel would make
+ * other end in a thread of its own (pending.h), as the kernel would make
  * the caller wait.  A device is opened with O_NONBLOCK, which is cleared
  * afterwards unless the caller asked for it, so the supervisor never blocks.
  * O_PATH opens are not emulated (the kernel's ADDFD refuses O_PATH files);
@@ -24,67 +39,64 @@
 #ifndef CALLGATE_SUPERVISOR_EMULATE_H
 #define CALLGATE_SUPERVISOR_EMULATE_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "callgate/addrmatch.h"
 #include "callgate/plan.h"
+#include "callgate/sysargs.h"
 #include "caller.h"
 #include "notif.h"
+#include "pending.h"
 
-/* Whether @name is a call emulate_open() handles. */
-bool emulate_is_open(const char *name);
+/* What the handler was given: the notification and the session's single
+ * copy of its pointer arguments (what the policy was asked about). */
+struct emulate_call {
+	int listener;
+	const struct seccomp_notif *req;
+	const struct plan *plan;
+	enum cg_arch arch;
+	const char *name;
+	const char *raw;      /* the path argument as read, or NULL */
+	const char *path;     /* it, absolute and normalised as the caller sees it */
+	const void *sockaddr; /* the address as read, or NULL */
+	size_t sockaddr_len;
+	const struct cg_sockaddr *addr; /* it decoded */
+};
+
+enum emulate_outcome {
+	EMULATE_DONE,	  /* carried out and answered (ADDFD + SEND): ret is the fd */
+	EMULATE_ANSWER,	  /* answer the caller with ret: 0, or -errno */
+	EMULATE_PENDING,  /* completes later: start res->job (pending.h) */
+	EMULATE_DECLINED, /* not ours to carry out: decided on the copy, continued */
+	EMULATE_GONE,	  /* the caller went away: nothing to answer */
+};
+
+/* Rule of a result that did not decide again on the object reached. */
+#define EMULATE_RULE_SAME (-3)
 
 struct emulate_result {
-	int err;	     /* 0: opened; else the errno the call fails with */
-	bool denied;	     /* err is the policy's refusal (else the open's own) */
-	int rule;	     /* the rule that decided on the opened path */
-	int fd;		     /* the fd in the target, when err == 0 */
-	char path[PATH_MAX]; /* what was opened, as the target sees it */
-	/* when emulate_open() returns 1: a blocking open of a FIFO, allowed,
-	 * to be waited for (fifowait.h) with fd (O_PATH), these flags and
-	 * this identity (the receiver releases it with caller_done()) */
-	bool wait;
-	int wait_flags;
+	enum emulate_outcome outcome;
+	int ret;
+	bool denied;	     /* ret is the policy's refusal of what was really reached */
+	int rule;	     /* the rule that decided on it, or EMULATE_RULE_SAME */
+	const char *reason;  /* why callgate failed it (fail closed), else NULL */
+	char path[PATH_MAX]; /* what was reached (an open, a unix bind), "" if nothing */
+	/* EMULATE_PENDING: what to wait for; job.caller points at caller,
+	 * which the receiver releases with caller_done() */
+	struct pending_job job;
 	struct caller caller;
 };
 
-/*
- * emulate_open() - carry out the open of notification @req (syscall @name
- * on @arch) from @path, the copy of its path argument the policy was asked
- * about (and @abs, it made absolute as the caller sees it), deciding with
- * @plan on the path actually opened.  Answers the
- * notification itself when it succeeds (ADDFD + SEND); returns 0 then.
- * Returns 1 for a blocking open of a FIFO, which must wait for the other end
- * (@res->wait: nothing answered yet, see fifowait.h).
- * Returns -ESRCH when the caller went away (nothing to answer),
- * -EOPNOTSUPP for an O_PATH open (ADDFD cannot pass O_PATH files: the
- * caller decides on the copy and continues), else
- * -errno (in @res->err as a positive value too) when the caller is to be
- * answered with an error: the open failed as the kernel would fail it, or
- * the policy denies what it reached (@res->denied).  @res->rule is the deciding
- * rule (or RECORD_RULE_DEFAULT).
- */
-int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
-		 enum cg_arch arch, const char *name, const char *path, const char *abs,
-		 struct emulate_result *res);
-
-/* Whether @name is a call emulate_bind() handles. */
-bool emulate_is_bind(const char *name);
+/* Whether @kind has a handler (a unit test checks every row has). */
+bool emulate_handles(enum sysargs_emulation kind);
 
 /*
- * emulate_bind() - carry out the bind(2) of notification @req on the
- * caller's own socket (pidfd_getfd) with @sa, our copy of its address
- * (@len bytes, decoded as @addr), as the caller (caller.h: its
- * capabilities decide a privileged port; its credentials, umask, root and
- * cwd a unix socket file).  A unix path is bound from its pinned parent
- * directory by its last component, after the address it really leads to
- * (symlinks resolved: @res->path) was decided on with @plan.  Does not
- * answer the notification.  Returns 0 when bound, -ESRCH when the caller
- * went away, else -errno to fail the call with (@res->denied: the policy's
- * refusal).
+ * emulate_call() - carry out @c with the handler for @kind.  Fills @res;
+ * returns 0, or -EOPNOTSUPP when @kind has no handler (nothing done).
  */
-int emulate_bind(int listener, const struct seccomp_notif *req, const struct plan *plan,
-		 enum cg_arch arch, const void *sa, size_t len, const struct cg_sockaddr *addr,
+int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
 		 struct emulate_result *res);
 
 #endif

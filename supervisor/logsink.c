@@ -12,6 +12,7 @@
 int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 {
 	*s = (struct log_sink){ .fd = -1, .format = format };
+	pthread_mutex_init(&s->lock, NULL);
 	s->buf = malloc(LOG_SINK_BUFFER);
 	if (!s->buf)
 		return -ENOMEM;
@@ -49,7 +50,7 @@ void log_sink_flush_on(struct log_sink *s, struct ev_loop *loop)
 	ev_prepare_start(loop, &s->flush);
 }
 
-int log_sink_flush(struct log_sink *s)
+static int flush_locked(struct log_sink *s)
 {
 	size_t off = 0;
 
@@ -77,9 +78,20 @@ int log_sink_flush(struct log_sink *s)
 	return 0;
 }
 
+int log_sink_flush(struct log_sink *s)
+{
+	int r;
+
+	pthread_mutex_lock(&s->lock);
+	r = flush_locked(s);
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
 /* Format with @fmt into the free tail of the buffer, flushing once if the
  * record does not fit. */
-static int append(struct log_sink *s, int (*fmt)(const void *, char *, size_t), const void *arg)
+static int append_locked(struct log_sink *s, int (*fmt)(const void *, char *, size_t),
+			 const void *arg)
 {
 	int n;
 
@@ -94,11 +106,21 @@ static int append(struct log_sink *s, int (*fmt)(const void *, char *, size_t), 
 			s->records++;
 			return 0;
 		}
-		if (attempt == 0 && log_sink_flush(s) < 0)
+		if (attempt == 0 && flush_locked(s) < 0)
 			break;
 	}
 	s->lost++;
 	return -ENOSPC;
+}
+
+static int append(struct log_sink *s, int (*fmt)(const void *, char *, size_t), const void *arg)
+{
+	int r;
+
+	pthread_mutex_lock(&s->lock);
+	r = append_locked(s, fmt, arg);
+	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
 static int fmt_record(const void *r, char *buf, size_t size)
@@ -141,4 +163,5 @@ void log_sink_close(struct log_sink *s)
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	pthread_mutex_destroy(&s->lock);
 }

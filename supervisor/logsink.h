@@ -4,11 +4,14 @@
  * the buffer fills and once per event-loop iteration (log_sink_flush()),
  * never per record.  A write error (a closed pipe, a full disk) is
  * reported once and later records are counted as lost, never a crash.
+ * Shared by every session's thread, the threads of pending calls and the
+ * control loop: each call takes the sink's lock (a record is never torn).
  */
 #ifndef CALLGATE_SUPERVISOR_LOGSINK_H
 #define CALLGATE_SUPERVISOR_LOGSINK_H
 
 #include <ev.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +35,7 @@ struct log_sink {
 	int err;	  /* ro: first write error (positive errno), 0: none */
 	ev_prepare flush; /* private: log_sink_flush_on() */
 	struct ev_loop *loop;
+	pthread_mutex_t lock; /* private: every session thread writes here */
 };
 
 /*

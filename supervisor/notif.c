@@ -55,6 +55,12 @@ int notif_recv(int listener, struct notif_bufs *b)
 	}
 }
 
+int notif_recv_once(int listener, struct notif_bufs *b)
+{
+	memset(b->req, 0, b->req_size);
+	return ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, b->req) == 0 ? 0 : -errno;
+}
+
 static int send_resp(int listener, struct notif_bufs *b)
 {
 	for (;;) {

@@ -37,6 +37,10 @@ void notif_bufs_done(struct notif_bufs *b);
  * Blocks: call it when the listener is readable. */
 int notif_recv(int listener, struct notif_bufs *b);
 
+/* notif_recv(), but a signal interrupts it: -EINTR (a thread that is
+ * asked to stop). */
+int notif_recv_once(int listener, struct notif_bufs *b);
+
 /* Answer b->req: continue, or fail with -@err (err > 0). */
 int notif_send_continue(int listener, struct notif_bufs *b);
 int notif_send_error(int listener, struct notif_bufs *b, int err);

@@ -66,7 +66,8 @@ struct run_state {
 	struct interact ix;
 	struct ctl_server ctl;
 	struct prompt prompt;
-	struct recorder *recorder;
+	struct recording recording; /* --record */
+	bool recording_on;
 	bool interactive, prompting, controlled;
 	ev_child child_w;
 	ev_signal sigs[6];
@@ -152,10 +153,10 @@ static int resolve_command(const char *cmd, char *buf, size_t size)
 static void maybe_finish(struct run_state *st)
 {
 	if (st->child_done && st->session.hup)
-		ev_break(st->session.loop, EVBREAK_ALL);
+		ev_break(EV_DEFAULT, EVBREAK_ALL);
 }
 
-static void on_hup(struct session *s)
+static void on_end(struct session *s)
 {
 	maybe_finish(s->userdata);
 }
@@ -328,8 +329,9 @@ static bool has_cap_sys_admin(void)
 }
 
 /* --record: the profile, written whole or not at all. */
-static int write_recorded(const struct recorder *rec, const char *path, const struct session *s)
+static int write_recorded(const struct recording *recording, const char *path)
 {
+	const struct recorder *rec = recording->recorder;
 	struct policy *p = NULL;
 	char tmp[PATH_MAX], *text;
 	FILE *f;
@@ -362,9 +364,9 @@ static int write_recorded(const struct recorder *rec, const char *path, const st
 		log_error("Cannot write %s: %s", path, strerror(-r));
 		return r;
 	}
-	if (s->record_lost)
+	if (recording->lost)
 		log_error("%llu calls could not be recorded (out of memory): %s is incomplete",
-			  (unsigned long long)s->record_lost, path);
+			  (unsigned long long)recording->lost, path);
 	return 0;
 }
 
@@ -381,8 +383,19 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	st->session.summary = summary;
 	st->session.ask = o->ask;
 	st->session.no_emulate = o->no_emulate;
-	st->session.on_hup = on_hup;
+	st->session.on_end = on_end;
 	st->session.userdata = st;
+	st->session.recording = st->recording_on ? &st->recording : NULL;
+	if (st->interactive) {
+		st->session.interact = &st->ix;
+		st->session.ask_denials = true;
+		st->ix.recorder = st->recording_on ? st->recording.recorder : NULL;
+		st->ix.timeout = o->ask_timeout;
+		st->ix.dflt = o->ask;
+		interact_init(&st->ix, loop, st->launch.listener, plan, &st->log);
+	}
+	/* the features first: the session's thread logs from its start */
+	write_features(st, o, prefix);
 	r = session_start(&st->session, loop, st->launch.listener, plan);
 	if (r < 0) {
 		/* Nobody can answer: the target must not wait forever. */
@@ -390,17 +403,9 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 		kill(st->launch.pid, SIGKILL);
 		return EXIT_OWN;
 	}
-	write_features(st, o, prefix);
-	st->session.recorder = st->recorder;
-	st->ix.recorder = st->recorder;
 	if (st->interactive) {
 		char err[PATH_MAX + 128];
 
-		st->ix.timeout = o->ask_timeout;
-		st->ix.dflt = o->ask;
-		interact_init(&st->ix, loop, st->launch.listener, plan, &st->log);
-		st->session.interact = &st->ix;
-		st->session.ask_denials = true;
 		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, o->policy, err,
 				     sizeof(err));
 		if (r < 0)
@@ -436,8 +441,12 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 			prompt_stop(&st->prompt);
 		if (st->controlled)
 			ctl_server_stop(&st->ctl);
-		interact_done(&st->ix);
 	}
+	/* the thread first: it may still be asking; then --ask-default
+	 * answers what is left, while the listener is open */
+	session_halt(&st->session);
+	if (st->interactive)
+		interact_done(&st->ix);
 	session_stop(&st->session);
 	log_sink_flush(&st->log);
 	if (summary)
@@ -512,11 +521,11 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (o.record) {
-		st.recorder = recorder_new();
-		if (!st.recorder) {
+		if (recording_init(&st.recording) < 0) {
 			log_error("Out of memory");
 			goto out;
 		}
+		st.recording_on = true;
 	}
 	/* --record sees every call: all are notified and decided here */
 	r = o.record ? filter_build_notify_all(plan, &prog, err, sizeof(err))
@@ -600,13 +609,13 @@ int cmd_run(int argc, char **argv)
 	}
 	status = supervise(&st, &o, plan, o.summary ? &summary : NULL, prog.prefix_len > 0);
 	launch_done(&st.launch);
-	if (o.record && write_recorded(st.recorder, o.record, &st.session) < 0)
+	if (o.record && write_recorded(&st.recording, o.record) < 0)
 		status = status ? status : EXIT_OWN;
 	log_sink_close(&st.log);
 	if (st.log.err)
 		status = status ? status : EXIT_OWN;
 out:
-	recorder_free(st.recorder);
+	recording_done(&st.recording);
 	summary_done(&summary);
 	filter_prog_done(&prog);
 	plan_free(plan);

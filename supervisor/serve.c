@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,16 +196,20 @@ static void target_end(struct session *s)
 {
 	struct target *t = (struct target *)s;
 	struct serve *sv = t->sv;
+	bool stuck;
 
 	log_info("Target %s (pid %lld) ended: %llu notifications", t->container,
-		 (long long)t->session.container_pid, (unsigned long long)s->notifications);
-	session_stop(s);
+		 (long long)t->session.container_pid,
+		 (unsigned long long)atomic_load(&s->notifications));
+	stuck = session_stop(s) < 0;
 	for (struct target **p = &sv->targets; *p; p = &(*p)->next)
 		if (*p == t) {
 			*p = t->next;
 			break;
 		}
 	sv->n_targets--;
+	if (stuck)
+		return; /* its thread still uses it: left to the exit */
 	plan_unref(&sv->plans, t->sp);
 	free(t);
 }
@@ -220,10 +225,12 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 
 	if (sv->n_targets >= SERVE_TARGETS_MAX) {
 		snprintf(err, err_size, "too many targets");
+		close(listener);
 		return -ENOSPC;
 	}
 	if (ocimeta_parse(st->metadata, &meta, why, sizeof(why)) < 0) {
 		snprintf(err, err_size, "listenerMetadata \"%.100s\": %s", st->metadata, why);
+		close(listener);
 		return -EINVAL;
 	}
 	sp = plan_get(sv, meta.policy[0] ? meta.policy : NULL,
@@ -231,12 +238,15 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 		      : meta.mode   ? PLAN_MODE_AUDIT
 				    : PLAN_MODE_ENFORCE,
 		      err, err_size);
-	if (!sp)
+	if (!sp) {
+		close(listener);
 		return -EINVAL;
+	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		plan_unref(&sv->plans, sp);
 		snprintf(err, err_size, "out of memory");
+		close(listener);
 		return -ENOMEM;
 	}
 	t->sv = sv;
@@ -244,12 +254,13 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 	snprintf(t->container, sizeof(t->container), "%s", st->container_id);
 	t->session.listener = -1;
 	t->session.log = &sv->log;
-	t->session.on_hup = target_end;
+	t->session.on_end = target_end;
 	t->session.container = t->container;
 	t->session.container_pid = st->pid;
 	t->session.ask = sv->o->ask;
 	t->session.interact = sv->controlled ? &sv->ix : NULL;
 	t->handed_by = p->cred.pid;
+	notif_set_sync_wake_up(listener);
 	r = session_start(&t->session, sv->loop, listener, sp->plan);
 	if (r < 0) {
 		plan_unref(&sv->plans, sp);
@@ -257,7 +268,6 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 		snprintf(err, err_size, "cannot serve the listener: %s", strerror(-r));
 		return r;
 	}
-	notif_set_sync_wake_up(listener);
 	t->next = sv->targets;
 	sv->targets = t;
 	sv->n_targets++;
@@ -354,7 +364,6 @@ static void peer_done(struct peer *p)
 	p->fds[st.seccomp_fd_index] = -1; /* the session owns it from here */
 	if (target_start(p->sv, listener, &st, p, err, sizeof(err)) < 0) {
 		/* nobody will answer: its notified calls fail with ENOSYS */
-		close(listener);
 		log_error("Cannot serve %s (pid %lld, from pid %d): %s", st.container_id,
 			  (long long)st.pid, (int)p->cred.pid, err);
 	}
@@ -763,9 +772,12 @@ int cmd_serve(int argc, char **argv)
 
 	while (sv.peers)
 		peer_free(sv.peers);
+	/* no thread asks any more, then --ask-default answers what is left */
+	for (struct target *t = sv.targets; t; t = t->next)
+		session_halt(&t->session);
 	if (sv.controlled) {
 		ctl_server_stop(&sv.ctl);
-		interact_done(&sv.ix); /* --ask-default answers what is left */
+		interact_done(&sv.ix);
 	}
 	while (sv.targets)
 		target_end(&sv.targets->session);

@@ -1,105 +1,126 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One listener served on a libev loop: every notification is received,
- * decided from the plan, logged and answered exactly once.
+ * One target session: a listener served by a thread of its own, which
+ * blocks in SECCOMP_IOCTL_NOTIF_RECV (as the kernel's floor does) and takes
+ * every notification through one pipeline:
+ *
+ *   receive -> describe the caller -> decide (plan_eval*, decision_make:
+ *   pure, lib/) -> act (continue | refuse | emulate | ask | kill) -> answer
+ *   -> record
+ *
+ * so that each is answered exactly once.  Everything that can block on a
+ * target (reading its memory or /proc entries, an emulated open, a lease
+ * break, a FIFO, a userfaultfd page) happens in that thread, or in a
+ * thread of its own for waits (pending.h): one target can never delay
+ * another target's answers, nor the control loop (ctl, signals, serve's
+ * socket, log flushing, the terminal).
+ *
+ * Threads and ownership:
+ * - session_start() and session_stop() are called on the control loop's
+ *   thread; the fields under "set before session_start()" are read-only
+ *   from then on.
+ * - The notification buffers, caller cache, argument copy and summary are
+ *   the session thread's alone.
+ * - The log sink (logsink.h), the recording (recording.h) and the
+ *   questions (interact.h) are shared and locked by their owners.
+ * - Counters are atomic.
+ * - When no task is left under the filter, the thread ends by itself and
+ *   @on_end is called on the loop (the thread has been joined by then).
+ *
+ * Kernels before 6.11 block RECV for ever on a filter with no task left:
+ * there the thread polls the listener first, as callgate always did (one
+ * more system call per notification).
  */
 #ifndef CALLGATE_SUPERVISOR_SESSION_H
 #define CALLGATE_SUPERVISOR_SESSION_H
 
 #include <ev.h>
-#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "callgate/addrmatch.h"
 #include "callgate/decision.h"
 #include "callgate/plan.h"
-#include "callgate/recorder.h"
+#include "decode.h"
 #include "emulate.h"
-#include "fifowait.h"
 #include "interact.h"
 #include "logsink.h"
 #include "notif.h"
-
-/* Per-syscall counts for --summary (only notified calls are seen). */
-struct summary_row {
-	uint64_t calls;
-	uint64_t allowed;
-	uint64_t denied;
-	uint64_t would_deny;
-};
-
-struct summary {
-	struct summary_row *rows[CG_ARCH_MAX]; /* indexed by number, + 1 for "other" */
-	int limit[CG_ARCH_MAX];
-};
-
-int summary_init(struct summary *s);
-void summary_done(struct summary *s);
-/* Print the table to @fd, like strace -c. */
-void summary_print(const struct summary *s, int fd);
+#include "pending.h"
+#include "recording.h"
+#include "summary.h"
+#include "who.h"
 
 struct session;
-typedef void (*session_hup_cb)(struct session *s);
-
-/* Callers described lately (session.c: describe_caller()); each holds its
- * /proc/TID directory open. */
-#define SESSION_WHO_MAX 16
-struct session_who {
-	pid_t tid; /* 0: empty */
-	pid_t tgid;
-	int dir; /* /proc/TID (proc_dir_open()): -1 when empty */
-	char comm[64];
-	char exe[256];
-};
+struct asked;
+typedef void (*session_end_cb)(struct session *s);
 
 struct session {
-	ev_io io; /* private: first, so the callback finds its session */
-	struct ev_loop *loop;
-	int listener; /* owned: closed by session_stop() */
+	/* set before session_start() */
 	const struct plan *plan;
 	enum decision_ask ask;
-	struct log_sink *log;	   /* borrowed */
-	struct summary *summary;   /* borrowed, NULL: no summary */
-	session_hup_cb on_hup;	   /* called once, when no task is left */
-	bool no_emulate;	   /* diagnostics: decide opens on the copy and continue */
-	struct interact *interact; /* borrowed; interactive mode, else NULL */
-	bool ask_denials;	   /* ask about denials too, not just NOTIFY rules */
-	struct recorder *recorder; /* borrowed; --record, else NULL */
-	const char *container;	   /* serve: the container id for the records */
-	int64_t container_pid;	   /* ... and its pid as the runtime reported it */
+	struct log_sink *log;	     /* shared (locked by the sink) */
+	struct summary *summary;     /* NULL: none; the thread's while it runs */
+	session_end_cb on_end;	     /* on the loop, once, when no task is left */
+	bool no_emulate;	     /* diagnostics: decide on the copy and continue */
+	struct interact *interact;   /* interactive mode, else NULL (shared) */
+	bool ask_denials;	     /* ask about denials too, not just NOTIFY rules */
+	struct recording *recording; /* --record, else NULL (shared) */
+	const char *container;	     /* serve: the container id for the records */
+	int64_t container_pid;	     /* ... and its pid as the runtime reported it */
 	void *userdata;
-	bool hup;		/* ro */
-	uint64_t notifications; /* ro: received */
-	uint64_t vanished;	/* ro: gone before the answer (ENOENT) */
-	/* private: buffers of the hot path, allocated once */
+
+	/* ro */
+	int listener;			     /* owned: closed by session_stop() */
+	bool hup;			     /* the thread ended: no task left */
+	atomic_uint_least64_t notifications; /* received */
+	atomic_uint_least64_t vanished;	     /* gone before the answer */
+	atomic_uint_least64_t emulated;	     /* carried out by the supervisor */
+	atomic_uint pending;		     /* emulated calls still waiting */
+
+	/* private */
+	struct ev_loop *loop;
+	ev_async ended;
+	pthread_t thread;
+	bool running;
+	bool stuck; /* its thread would not stop */
+	atomic_bool stop;
+	bool poll_first; /* before 6.11: RECV cannot tell a dead filter */
 	struct notif_bufs bufs;
-	struct session_who who[SESSION_WHO_MAX];
-	char comm[64];
-	char exe[PATH_MAX];
-	char paths[2][PATH_MAX]; /* resolved path arguments */
-	char raw[PATH_MAX];	 /* a path argument as read */
-	bool empty_path;	 /* decode() read an empty path (AT_EMPTY_PATH) */
-	unsigned char sockaddr[128];
-	struct cg_sockaddr addr;
-	char addr_text[160];
+	struct who_cache who;
+	struct args_copy args;
+	struct pending_set waits;
 	struct emulate_result emu;
-	struct fifowaits waits;
-	uint64_t emulated;    /* ro: calls carried out by the supervisor */
-	unsigned pending;     /* ro: emulated calls still in progress */
-	uint64_t record_lost; /* ro: calls --record could not keep (memory) */
+	/* questions for the loop (interact.h is the loop's) */
+	pthread_mutex_t asks_lock;
+	struct asked *asks, **asks_tail;
+	ev_async asks_ready;
 };
 
-/* Emulated connects in progress at most (a target can make many). */
-#define SESSION_PENDING_MAX 1024
-
 /*
- * session_start() - serve @listener (ownership passes to the session) on
- * @loop with @plan.  Returns 0 or -errno.
+ * session_start() - serve @listener (ownership passes to the session, also
+ * on failure) with @plan in a thread of its own; @loop gets the end.
+ * Returns 0 or -errno.
  */
 int session_start(struct session *s, struct ev_loop *loop, int listener, const struct plan *plan);
 
-/* Stop watching and close the listener.  Safe to call twice. */
-void session_stop(struct session *s);
+/*
+ * session_stop() - stop serving (the thread is interrupted and joined;
+ * notified calls of tasks left then fail with ENOSYS), drop what waits,
+ * close the listener.  On the loop's thread; safe to call twice.  Returns
+ * 0, or -EBUSY when the thread would not stop (blocked on its target, in a
+ * lease break say): it is left to the process's exit, and @s must not be
+ * freed.
+ */
+int session_stop(struct session *s);
+
+/* The first half of session_stop(): the thread is stopped and joined, the
+ * listener stays open (pending questions can still be answered).  Returns 0
+ * or -EBUSY as session_stop(). */
+int session_halt(struct session *s);
+
+/* Whether RECV returns when no task is left (Linux 6.11), from uname. */
+bool session_recv_tells_dead(void);
 
 #endif

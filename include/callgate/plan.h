@@ -72,10 +72,11 @@ enum plan_route {
 #define PLAN_ENTRY_PATTERNS (1u << 0) /* a rule has "paths" or "addresses" */
 
 struct plan_entry {
-	uint32_t first;	 /* index into plan->refs */
-	uint16_t n_refs; /* rules naming this syscall, in profile order */
-	uint8_t route;	 /* enum plan_route */
-	uint8_t flags;	 /* PLAN_ENTRY_* */
+	uint32_t first;	   /* index into plan->refs */
+	uint16_t n_refs;   /* rules naming this syscall, in profile order */
+	uint8_t route;	   /* enum plan_route */
+	uint8_t flags;	   /* PLAN_ENTRY_* */
+	uint8_t emulation; /* enum sysargs_emulation: PLAN_ENTRY_PATTERNS only */
 };
 
 struct plan_arch {

@@ -15,6 +15,23 @@
 
 #include <stddef.h>
 
+/*
+ * How the supervisor carries out a call of @name that a path or address
+ * rule allowed under enforce, so that the kernel never reads the target's
+ * memory again: one value per emulated syscall (a column of the table in
+ * sysargs.c), SYSARGS_EMU_NONE for every other call (decided on the copy,
+ * continued: advisory).  The supervisor keeps one handler per value.
+ */
+enum sysargs_emulation {
+	SYSARGS_EMU_NONE,
+	SYSARGS_EMU_OPEN,    /* open, openat, openat2, creat */
+	SYSARGS_EMU_CONNECT, /* connect */
+	SYSARGS_EMU_BIND,    /* bind */
+	SYSARGS_EMU_MAX,
+};
+
+enum sysargs_emulation sysargs_emulation(const char *name);
+
 /* The argument kinds of syscall @name, or NULL when the table does not know
  * it (display then shows six hex arguments). */
 const char *sysargs_kinds(const char *name);

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "callgate/sysargs.h"
+#include "decode.h"
+#include "procmem.h"
+
+/*
+ * sendmsg(2)'s destination: msg_name and msg_namelen of the struct msghdr
+ * its second argument points to (the 32-bit layout for i386 and x32).
+ */
+static int decode_msg_name(const struct seccomp_notif *req, uint64_t *ptr, uint64_t *len)
+{
+	bool compat = req->data.arch == CG_AUDIT_ARCH_I386 ||
+		      ((unsigned)req->data.nr & CG_X32_SYSCALL_BIT);
+	unsigned char hdr[12];
+
+	if (procmem_read((pid_t)req->pid, req->data.args[1], hdr, compat ? 8 : 12) < 0)
+		return -EFAULT;
+	if (compat) {
+		uint32_t p, l;
+
+		memcpy(&p, hdr, 4);
+		memcpy(&l, hdr + 4, 4);
+		*ptr = p;
+		*len = l;
+	} else {
+		uint64_t p;
+		uint32_t l;
+
+		memcpy(&p, hdr, 8);
+		memcpy(&l, hdr + 8, 4);
+		*ptr = p;
+		*len = l;
+	}
+	return 0;
+}
+
+int decode_args(const struct seccomp_notif *req, const char *name, struct args_copy *s,
+		struct plan_ptrs *ptrs, struct record *rec)
+{
+	const uint64_t *args = (const uint64_t *)req->data.args;
+	pid_t tid = (pid_t)req->pid;
+	int idx[2], dirfd[2], len_idx;
+	int n = name ? sysargs_paths(name, idx, dirfd) : 0;
+	int a = name ? sysargs_sockaddr(name, &len_idx) : -1;
+
+	s->empty_path = false;
+	s->sockaddr_len = 0;
+	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
+		ssize_t l = procmem_read_str(tid, args[idx[i]], s->raw, sizeof(s->raw));
+
+		if (l < 0)
+			return l == -ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT;
+		if (l == 0)
+			s->empty_path = true; /* AT_EMPTY_PATH: the fd itself */
+		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD, s->raw,
+				      s->paths[i], sizeof(s->paths[i]));
+		if (l < 0)
+			return (int)l;
+		ptrs->paths[ptrs->n_paths++] = s->paths[i];
+		rec->paths[rec->n_paths] = s->paths[i];
+		rec->path_args[rec->n_paths++] = idx[i];
+	}
+	uint64_t sa_ptr = a >= 0 ? args[a] : 0, sa_len = a >= 0 ? args[len_idx] : 0;
+
+	if (name && strcmp(name, "sendmsg") == 0 && decode_msg_name(req, &sa_ptr, &sa_len) < 0)
+		return -EFAULT;
+	if ((a >= 0 || (name && strcmp(name, "sendmsg") == 0)) && !(sa_ptr == 0 && sa_len == 0)) {
+		uint64_t len = sa_len;
+
+		if (len > sizeof(s->sockaddr))
+			return -EINVAL;
+		if (procmem_read(tid, sa_ptr, s->sockaddr, (size_t)len) < 0)
+			return -EFAULT;
+		s->sockaddr_len = (size_t)len;
+		if (sockaddr_decode(s->sockaddr, (size_t)len, &s->addr) < 0)
+			return -EINVAL;
+		if (s->addr.family == AF_UNIX && !s->addr.abstract && !s->addr.unnamed &&
+		    s->addr.path[0] != '/') {
+			/* relative to the cwd, as the kernel resolves it; a
+			 * result too long for an address is matched as given */
+			char abs[PATH_MAX];
+
+			if (proc_resolve_path(tid, AT_FDCWD, s->addr.path, abs, sizeof(abs)) > 0 &&
+			    strlen(abs) <= CG_UNIX_PATH_MAX) {
+				snprintf(s->addr.path, sizeof(s->addr.path), "%s", abs);
+				s->addr.path_len = strlen(abs);
+			}
+		}
+		ptrs->addr = &s->addr;
+		if (sockaddr_format(&s->addr, s->addr_text, sizeof(s->addr_text)) > 0)
+			rec->addr = s->addr_text;
+	}
+	if (rec->n_paths || rec->addr)
+		rec->provenance = RECORD_PROV_ADVISORY;
+	return 0;
+}
