@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fdreserve.h"
 #include "notif.h"
 #include "procmem.h"
 
@@ -135,7 +136,7 @@ int notif_id_valid(int listener, uint64_t id)
  * A pidfd that pins @tid: of the thread itself (6.9), or of its thread
  * group, *@tgid then set.  -errno (-ESRCH: no such task).
  */
-static int pidfd_of_thread(pid_t tid, pid_t *tgid)
+static int pidfd_of_thread_once(pid_t tid, pid_t *tgid)
 {
 	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 
@@ -148,6 +149,31 @@ static int pidfd_of_thread(pid_t tid, pid_t *tgid)
 		return -ESRCH;
 	fd = (int)syscall(SYS_pidfd_open, *tgid, 0);
 	return fd >= 0 ? fd : -errno;
+}
+
+struct pin {
+	pid_t tid;
+	pid_t tgid;
+};
+
+static int pin_once(void *arg)
+{
+	struct pin *p = arg;
+
+	return pidfd_of_thread_once(p->tid, &p->tgid);
+}
+
+/* pidfd_of_thread_once(), with an fd of the reserve when we ran out: a
+ * kill callgate decided must not fail for want of an fd. */
+static int pidfd_of_thread(pid_t tid, pid_t *tgid)
+{
+	struct pin p = { .tid = tid };
+	int fd = pin_once(&p);
+
+	if (fd == -EMFILE || fd == -ENFILE)
+		fd = fdreserve_retry(pin_once, &p);
+	*tgid = p.tgid;
+	return fd;
 }
 
 int notif_signal_and_fail(int listener, uint64_t id, pid_t tid, int sig, int err)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../agent/launch.h"
+#include "fdreserve.h"
 #include "host.h"
 #include "log.h"
 #include "opts.h"
@@ -607,6 +608,10 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* now that the target has the limit it was given: ours as high as
+	 * allowed, and a reserve for the answers that need an fd */
+	if (fdreserve_raise_limit() < 0 || fdreserve_init() < 0)
+		log_debug("Cannot raise the fd limit or fill the fd reserve: %s", strerror(errno));
 	status = supervise(&st, &o, plan, o.summary ? &summary : NULL, prog.prefix_len > 0);
 	launch_done(&st.launch);
 	if (o.record && write_recorded(&st.recording, o.record) < 0)

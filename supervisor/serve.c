@@ -19,6 +19,7 @@
 #include "callgate/ocistate.h"
 #include "ctl.h"
 #include "interact.h"
+#include "fdreserve.h"
 #include "host.h"
 #include "log.h"
 #include "opts.h"
@@ -717,6 +718,10 @@ int cmd_serve(int argc, char **argv)
 	}
 	plan_unref(&sv.plans, sp);
 	signal(SIGPIPE, SIG_IGN);
+	/* targets can make us hold many fds: as many as allowed, and a
+	 * reserve for the answers that need one */
+	if (fdreserve_raise_limit() < 0 || fdreserve_init() < 0)
+		log_info("Cannot raise the fd limit or fill the fd reserve: %s", strerror(errno));
 	sv.loop = ev_default_loop(EVFLAG_AUTO);
 	if (!sv.loop) {
 		log_error("Failed to start the event loop");
