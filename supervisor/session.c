@@ -591,10 +591,13 @@ static void handle(struct session *s)
 		decide(s, &c);
 		act(s, &c);
 	}
-	/* the record shows the arguments: read before the answer, since a
-	 * continued call may reuse its memory */
+	/* the record shows the arguments and the caller: read before the
+	 * answer, since a continued call may reuse its memory and a thread
+	 * may be gone right after */
 	if (!c.gone && !c.answered && (c.d.log || s->recording))
 		read_args(s, &c);
+	if (!c.gone && !c.answered && c.d.log && !c.described)
+		describe(s, &c);
 	answer(s, &c);
 	record(s, &c);
 }
