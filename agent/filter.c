@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "callgate/cleanup.h"
+#include "callgate/macro.h"
 #include "filter.h"
 
 _Static_assert(sizeof(struct bpf_insn) == sizeof(struct sock_filter),
@@ -108,7 +109,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct plan_rule *r, const char *
 
 	if (nr == __NR_SCMP_ERROR)
 		return 0; /* unknown to libseccomp: the prefix decides it */
-	if (src->n_args > sizeof(conds) / sizeof(conds[0]))
+	if (src->n_args > ARRAY_SIZE(conds))
 		return fail(err, err_size, -E2BIG, "rule %u: too many conditions", r->index);
 	for (size_t i = 0; i < src->n_args; i++)
 		conds[i] = (struct scmp_arg_cmp){

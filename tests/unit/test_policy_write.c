@@ -9,10 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 
+#include "callgate/macro.h"
 #include "callgate/policy_write.h"
 #include "testutil.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ------------------------------------------------------------ */
 

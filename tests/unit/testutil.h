@@ -11,6 +11,7 @@
 #include "../../agent/filter.h"
 #include "../../supervisor/policy_load.h"
 #include "callgate/bpf.h"
+#include "callgate/macro.h"
 #include "callgate/plan.h"
 #include "callgate/policy.h"
 #include "callgate/systable.h"
