@@ -21,12 +21,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../supervisor/host.h"
-#include "../supervisor/log.h"
-#include "../supervisor/policy_load.h"
-#include "../supervisor/unixsock.h"
 #include "callgate/ocistate.h"
+#include "execpath.h"
+#include "host.h"
 #include "launch.h"
+#include "log.h"
+#include "policy_load.h"
+#include "unixsock.h"
 
 #ifndef CALLGATE_DATADIR
 #define CALLGATE_DATADIR "/usr/local/share/callgate"
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
 	struct filter_prog prog = { 0 };
 	struct launch l = { .pidfd = -1 };
 	enum launch_stage stage = LAUNCH_STAGE_SETUP;
-	char path[PATH_MAX], err[512];
+	char path[PATH_MAX], exe[PATH_MAX], err[512];
 	int c, r, sock, status = EXIT_OWN, launch_errno = 0;
 
 	while ((c = getopt_long(argc, argv, "+s:p:h", longopts, NULL)) != -1) {
@@ -136,6 +137,13 @@ int main(int argc, char **argv)
 		log_error("Cannot build the filter of %s", path);
 		goto out;
 	}
+	r = execpath_find(argv[optind], exe, sizeof(exe));
+	if (r < 0) {
+		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
+			  argv[optind]);
+		status = r == -ENOENT ? 127 : 126;
+		goto out;
+	}
 	/* close-on-exec: the target shares our fd table until it execs */
 	sock = unix_connect(sock_path);
 	if (sock < 0) {
@@ -148,29 +156,11 @@ int main(int argc, char **argv)
 			.plan_flags = plan->flags,
 			.spec_allow = policy->n_flags == 0,
 			.no_new_privs = true,
-			.path = argv[optind],
+			.path = exe,
 			.argv = argv + optind,
 			.envp = environ,
 		};
-		char exe[PATH_MAX];
 
-		/* execve() itself finds the command: resolve PATH as execvp */
-		if (!strchr(argv[optind], '/')) {
-			const char *p = getenv("PATH");
-
-			p = p && *p ? p : "/usr/local/bin:/usr/bin:/bin";
-			while (*p) {
-				const char *end = strchrnul(p, ':');
-
-				if (snprintf(exe, sizeof(exe), "%.*s/%s", (int)(end - p), p,
-					     argv[optind]) < (int)sizeof(exe) &&
-				    access(exe, X_OK) == 0) {
-					lo.path = exe;
-					break;
-				}
-				p = *end ? end + 1 : end;
-			}
-		}
 		r = launch_target(&lo, &l, &stage, &launch_errno);
 	}
 	if (r < 0) {

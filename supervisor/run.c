@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../agent/launch.h"
+#include "execpath.h"
 #include "host.h"
 #include "log.h"
 #include "opts.h"
@@ -109,44 +110,6 @@ static int default_policy(char *buf, size_t size)
 	}
 	snprintf(buf, size, "%s/policies/default.json", CALLGATE_DATADIR);
 	return access(buf, R_OK) == 0 ? 0 : -ENOENT;
-}
-
-/*
- * Resolve @cmd the way execvp() does, before the target exists, so a
- * missing command is told apart from one the policy stops (127 vs 126).
- * Returns 0 with the path in @buf, -ENOENT (not found) or -EACCES.
- */
-static int resolve_command(const char *cmd, char *buf, size_t size)
-{
-	const char *path = getenv("PATH");
-	bool denied = false;
-	struct stat st;
-
-	if (strchr(cmd, '/')) {
-		if (snprintf(buf, size, "%s", cmd) >= (int)size)
-			return -ENAMETOOLONG;
-		if (stat(buf, &st) < 0)
-			return -errno;
-		if (S_ISDIR(st.st_mode) || access(buf, X_OK) < 0)
-			return -EACCES;
-		return 0;
-	}
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		const char *end = strchrnul(path, ':');
-		size_t len = (size_t)(end - path);
-
-		if (snprintf(buf, size, "%.*s%s%s", (int)len, path, len ? "/" : "", cmd) <
-			    (int)size &&
-		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(buf, X_OK) == 0)
-				return 0;
-			denied = true;
-		}
-		path = *end ? end + 1 : end;
-	}
-	return denied ? -EACCES : -ENOENT;
 }
 
 static void maybe_finish(struct run_state *st)
@@ -526,7 +489,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	r = resolve_command(o.argv[0], exe, sizeof(exe));
+	r = execpath_find(o.argv[0], exe, sizeof(exe));
 	if (r < 0) {
 		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
 			  o.argv[0]);

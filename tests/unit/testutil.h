@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../agent/filter.h"
-#include "../../supervisor/policy_load.h"
+#include "../../sys/policy_load.h"
 #include "callgate/bpf.h"
 #include "callgate/macro.h"
 #include "callgate/plan.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What a policy is resolved against: this kernel and the target's caps. */
-#ifndef CALLGATE_SUPERVISOR_HOST_H
-#define CALLGATE_SUPERVISOR_HOST_H
+#ifndef CALLGATE_SYS_HOST_H
+#define CALLGATE_SYS_HOST_H
 
 #include "callgate/host.h"
 #include "callgate/plan.h"

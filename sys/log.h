@@ -3,8 +3,8 @@
  * Diagnostics of callgate itself (not decision records): to stderr, with
  * the level tested before anything is formatted.
  */
-#ifndef CALLGATE_SUPERVISOR_LOG_H
-#define CALLGATE_SUPERVISOR_LOG_H
+#ifndef CALLGATE_SYS_LOG_H
+#define CALLGATE_SYS_LOG_H
 
 #include <errno.h>
 

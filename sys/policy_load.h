@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#ifndef CALLGATE_SUPERVISOR_POLICY_LOAD_H
-#define CALLGATE_SUPERVISOR_POLICY_LOAD_H
+#ifndef CALLGATE_SYS_POLICY_LOAD_H
+#define CALLGATE_SYS_POLICY_LOAD_H
 
 #include "callgate/policy.h"
 
