@@ -61,7 +61,7 @@ INC := -Iinclude
 $(B)/sys/%.o: INC := -Iinclude
 $(B)/agent/%.o: INC := -Iinclude -Isys
 $(B)/supervisor/%.o: INC := -Iinclude -Isys -Iagent
-$(B)/tests/%.o $(B)/live/%.o: INC := -Iinclude -Isys -Iagent -Isupervisor
+$(B)/tests/%.o $(B)/live/%.o: INC := -Iinclude -Isys -Iagent
 
 LIB_SRC := $(wildcard lib/*.c)
 SYS_SRC := $(wildcard sys/*.c)

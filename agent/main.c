@@ -96,8 +96,7 @@ int main(int argc, char **argv)
 	const char *sock_path = NULL, *policy_name = "default";
 	const char *dir = CALLGATE_DATADIR "/policies";
 	struct policy_error pe = { 0 };
-	struct policy *policy = NULL;
-	struct plan *plan = NULL;
+	struct policy_load pl = { 0 };
 	struct plan_host host;
 	struct filter_prog prog = { 0 };
 	struct launch l = { .pidfd = -1 };
@@ -125,16 +124,20 @@ int main(int argc, char **argv)
 	}
 	if (snprintf(path, sizeof(path), "%s/%s.json", dir, policy_name) >= (int)sizeof(path))
 		return EXIT_OWN;
-	r = policy_load_file(path, &policy, &pe);
+	r = host_detect(&host);
 	if (r < 0) {
-		policy_error_format(path, &pe, err, sizeof(err));
-		fprintf(stderr, "callgate-agent: %s\n", err);
+		log_error("Failed to inspect this host: %s", strerror(-r));
 		return EXIT_OWN;
 	}
-	if (!policy->enabled || host_detect(&host) < 0 ||
-	    plan_compile(policy, &host, PLAN_MODE_ENFORCE, &plan) < 0 ||
-	    filter_build(plan, &prog, err, sizeof(err)) < 0) {
-		log_error("Cannot build the filter of %s", path);
+	r = policy_load_plan(path, &host, PLAN_MODE_ENFORCE, 0, &pl, &pe);
+	if (r < 0) {
+		policy_error_format(path, &pe, err, sizeof(err));
+		log_error("%s", err);
+		return EXIT_OWN;
+	}
+	r = filter_build(pl.plan, &prog, err, sizeof(err));
+	if (r < 0) {
+		log_error("Failed to build the filter for '%s': %s", path, err);
 		goto out;
 	}
 	r = execpath_find(argv[optind], exe, sizeof(exe));
@@ -153,8 +156,8 @@ int main(int argc, char **argv)
 	{
 		struct launch_opts lo = {
 			.prog = &prog,
-			.plan_flags = plan->flags,
-			.spec_allow = policy->n_flags == 0,
+			.plan_flags = pl.plan->flags,
+			.spec_allow = pl.policy->n_flags == 0,
 			.no_new_privs = true,
 			.path = exe,
 			.argv = argv + optind,
@@ -206,7 +209,6 @@ int main(int argc, char **argv)
 	launch_done(&l);
 out:
 	filter_prog_done(&prog);
-	plan_free(plan);
-	policy_free(policy);
+	policy_load_done(&pl);
 	return status;
 }

@@ -420,8 +420,9 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	struct run_state st = { .session = { .listener = -1 }, .launch = { .pidfd = -1 } };
 	struct policy_error pe = { 0 };
-	struct policy *policy = NULL;
-	struct plan *plan = NULL;
+	struct policy_load pl = { 0 };
+	const struct policy *policy; /* in pl */
+	const struct plan *plan;     /* in pl */
 	struct plan_host host;
 	struct filter_prog prog = { 0 };
 	struct summary summary = { 0 };
@@ -441,25 +442,6 @@ int cmd_run(int argc, char **argv)
 		}
 		o.policy = policy_path;
 	}
-	if (strcmp(o.policy, "none") == 0) {
-		/* no restriction: every call allowed (useful with --record) */
-		static const char none[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
-
-		r = policy_parse_buf(none, sizeof(none) - 1, "none", &policy, &pe);
-	} else {
-		r = policy_load_file(o.policy, &policy, &pe);
-	}
-	if (r < 0) {
-		policy_error_format(o.policy, &pe, err, sizeof(err));
-		fprintf(stderr, "callgate: %s\n", err);
-		return EXIT_OWN;
-	}
-	if (!policy->enabled) {
-		log_error("'%s' has no defaultAction and no syscalls (Docker runs such a container "
-			  "unconfined): nothing to enforce",
-			  o.policy);
-		goto out;
-	}
 	r = host_detect(&host);
 	if (r < 0) {
 		log_error("Failed to inspect this host: %s", strerror(-r));
@@ -469,11 +451,14 @@ int cmd_run(int argc, char **argv)
 		log_error("Unknown capability '%s' in --caps", err);
 		goto out;
 	}
-	r = plan_compile(policy, &host, o.mode, &plan);
+	r = policy_load_plan(o.policy, &host, o.mode, POLICY_LOAD_NONE, &pl, &pe);
 	if (r < 0) {
-		log_error("Failed to compile '%s': %s", o.policy, strerror(-r));
+		policy_error_format(o.policy, &pe, err, sizeof(err));
+		fprintf(stderr, "callgate: %s\n", err);
 		goto out;
 	}
+	policy = pl.policy;
+	plan = pl.plan;
 	if (o.record) {
 		st.recorder = recorder_new();
 		if (!st.recorder) {
@@ -572,7 +557,6 @@ out:
 	recorder_free(st.recorder);
 	summary_done(&summary);
 	filter_prog_done(&prog);
-	plan_free(plan);
-	policy_free(policy);
+	policy_load_done(&pl);
 	return status;
 }

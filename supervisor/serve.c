@@ -120,6 +120,7 @@ static struct served_plan *plan_get(struct serve *sv, const char *name, enum pla
 				    char *err, size_t err_size)
 {
 	struct policy_error pe = { 0 };
+	struct policy_load pl;
 	struct served_plan *sp;
 	char path[PATH_MAX], key[80];
 	int r;
@@ -138,28 +139,22 @@ static struct served_plan *plan_get(struct serve *sv, const char *name, enum pla
 		snprintf(err, err_size, "policy path too long");
 		return NULL;
 	}
+	r = policy_load_plan(path, &sv->host, mode, 0, &pl, &pe);
+	if (r < 0) {
+		policy_error_format(path, &pe, err, err_size);
+		return NULL;
+	}
 	sp = calloc(1, sizeof(*sp));
 	if (!sp) {
+		policy_load_done(&pl);
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
 	snprintf(sp->name, sizeof(sp->name), "%s", key);
 	sp->mode = mode;
 	sp->generation = sv->generation;
-	r = policy_load_file(path, &sp->policy, &pe);
-	if (r < 0) {
-		policy_error_format(path, &pe, err, err_size);
-		free(sp);
-		return NULL;
-	}
-	if (!sp->policy->enabled || plan_compile(sp->policy, &sv->host, mode, &sp->plan) < 0) {
-		snprintf(err, err_size, "%s: %s", path,
-			 sp->policy->enabled ? "cannot be compiled"
-					     : "disabled (no defaultAction)");
-		policy_free(sp->policy);
-		free(sp);
-		return NULL;
-	}
+	sp->policy = pl.policy;
+	sp->plan = pl.plan;
 	sp->refs = 2; /* the cache's and the caller's */
 	sp->next = sv->plans;
 	sv->plans = sp;
