@@ -47,16 +47,17 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DCALLGATE_DATADIR='"$(DATADIR)"' -MMD -MP
 	     $(OPT) $(SAN_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
 
-# The layers, bottom to top.  Each one's code sees the headers of the layers
-# below it and never those above (DESIGN.md: layers only point down):
-#   include/ + lib/  the pure core                  -> libcallgate.a
-#   sys/             what both binaries do with the system: host probing,
+# The layers, bottom to top, each one a library.  A layer's code sees the
+# headers of the layers below it, never those above, and a library comes
+# after those that use it on the link line (DESIGN.md: layers only point
+# down):
+#   include/ + lib/  the pure core                             libcallgate.a
+#   sys/             what both programs do with the system: host probing,
 #                    policy files, the error log, unix sockets, PATH search
-#                                                   -> libcallgate-sys.a
-#   agent/           the filter and the target's start (+ callgate-agent's main)
-#   supervisor/      callgate: the edges and main()
-# callgate-agent links agent/ + libcallgate-sys.a + libcallgate.a;
-# callgate links supervisor/ + agent/ (not its main) + the same two libraries.
+#                                                              libcallgate-sys.a
+#   agent/           the kernel filter and starting a target under it
+#                    (main.c: callgate-agent)                  libcallgate-agent.a
+#   supervisor/      the edges (main.c: callgate)              libcallgate-supervisor.a
 INC := -Iinclude
 $(B)/sys/%.o: INC := -Iinclude
 $(B)/agent/%.o: INC := -Iinclude -Isys
@@ -84,6 +85,8 @@ PROG_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -pthread
 
 LIBCALLGATE := $(B)/libcallgate.a
 LIBSYS := $(B)/libcallgate-sys.a
+LIBAGENT := $(B)/libcallgate-agent.a
+LIBSUP := $(B)/libcallgate-supervisor.a
 CALLGATE := $(B)/callgate
 AGENT := $(B)/callgate-agent
 
@@ -96,32 +99,42 @@ $(B)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIBCALLGATE): $(LIB_OBJ)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
 $(LIBSYS): $(SYS_OBJ)
+$(LIBAGENT): $(AGENT_OBJ)
+$(LIBSUP): $(SUP_OBJ)
+$(LIBCALLGATE) $(LIBSYS) $(LIBAGENT) $(LIBSUP):
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(AGENT): $(B)/agent/main.o $(AGENT_OBJ) $(LIBSYS) $(LIBCALLGATE)
+$(AGENT): $(B)/agent/main.o $(LIBAGENT) $(LIBSYS) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) -o $@
 
-$(CALLGATE): $(B)/supervisor/main.o $(SUP_OBJ) $(AGENT_OBJ) $(LIBSYS) $(LIBCALLGATE)
+$(CALLGATE): $(B)/supervisor/main.o $(LIBSUP) $(LIBAGENT) $(LIBSYS) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) $(EV_LIBS) -o $@
+
+# A suite links the core, and what else the module it tests needs: the
+# core's suites nothing more.
+UNIT_LINK_test_default = $(LIBAGENT)
+UNIT_LINK_test_filter = $(LIBAGENT)
+UNIT_LINK_test_interact = $(LIBSUP) $(LIBAGENT) $(LIBSYS)
+UNIT_LINK_test_policy_load = $(LIBSYS)
+UNIT_LINK_test_execpath = $(LIBSYS)
+$(B)/tests/test_interact: UNIT_LIBS = $(EV_LIBS)
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-$(B)/tests/%: $(B)/tests/%.o $(SUP_OBJ) $(AGENT_OBJ) $(LIBSYS) $(LIBCALLGATE)
-	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
+.SECONDEXPANSION:
+$(B)/tests/%: $(B)/tests/%.o $$(UNIT_LINK_$$*) $(LIBCALLGATE)
+	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(UNIT_LIBS) -o $@
 
 $(B)/live/%.o: tests/live/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-$(B)/live/%: $(B)/live/%.o $(SUP_OBJ) $(AGENT_OBJ) $(LIBSYS) $(LIBCALLGATE)
-	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
+$(B)/live/%: $(B)/live/%.o $(LIBAGENT) $(LIBSYS) $(LIBCALLGATE)
+	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) -o $@
 
 # Benchmarks: never sanitized; decide links the core library.
 BENCH_BIN := $(B)/bench/floor $(B)/bench/target $(B)/bench/multi $(B)/bench/decide

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../unit/testutil.h"
+#include "../unit/filterutil.h"
 
 #define MAX_CALLS 64
 

@@ -9,7 +9,7 @@
  */
 #include <linux/capability.h>
 
-#include "testutil.h"
+#include "filterutil.h"
 
 struct variant {
 	const char *name;

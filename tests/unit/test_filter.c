@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <linux/seccomp.h>
 
-#include "testutil.h"
+#include "filterutil.h"
 
 #define RET_ALLOW    SECCOMP_RET_ALLOW
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | (e))
@@ -240,7 +240,7 @@ START_TEST(plan_and_filter_agree_on_every_shared_profile)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
 			continue;
-		if (policy_load_file(path, &p, &e) < 0)
+		if (tu_load_file(path, &p, &e) < 0)
 			continue; /* refused profiles are test_policy's business */
 		if (p->enabled) {
 			for (int m = PLAN_MODE_ENFORCE; m <= PLAN_MODE_AUDIT; m++) {
