@@ -67,7 +67,7 @@ static uint32_t scmp_arch(enum cg_arch arch)
 	}
 }
 
-int filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr)
+bool filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr)
 {
 	int native = seccomp_syscall_resolve_name(name);
 
@@ -138,8 +138,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct bpf_insn **ret, size_t *ret_le
 		      size_t err_size)
 {
 	_cleanup_close_ int fd = memfd_create("callgate-bpf", MFD_CLOEXEC);
+	_cleanup_free_ struct bpf_insn *v = NULL;
 	struct stat st;
-	struct bpf_insn *v;
 	ssize_t n;
 	int rc;
 
@@ -159,11 +159,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct bpf_insn **ret, size_t *ret_le
 	if (!v)
 		return -ENOMEM;
 	n = pread(fd, v, (size_t)st.st_size, 0);
-	if (n != st.st_size) {
-		free(v);
+	if (n != st.st_size)
 		return fail(err, err_size, -EIO, "could not read the generated filter back");
-	}
-	*ret = v;
+	*ret = steal_ptr(&v);
 	*ret_len = (size_t)st.st_size / sizeof(*v);
 	return 0;
 }

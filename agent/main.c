@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "callgate/cleanup.h"
 #include "callgate/ocistate.h"
 #include "execpath.h"
 #include "host.h"
@@ -84,6 +85,21 @@ static int send_listener(int sock, int listener, pid_t pid, const char *policy)
 	}
 }
 
+/* The command's exit status, as a shell reports it. */
+static int wait_exit_status(pid_t pid)
+{
+	int ws;
+
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_OWN;
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	if (WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	return EXIT_OWN;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -95,14 +111,15 @@ int main(int argc, char **argv)
 	};
 	const char *sock_path = NULL, *policy_name = "default";
 	const char *dir = CALLGATE_DATADIR "/policies";
+	_cleanup_(policy_load_done) struct policy_load pl = { 0 };
+	_cleanup_(filter_prog_done) struct filter_prog prog = { 0 };
+	_cleanup_close_ int sock = -1;
 	struct policy_error pe = { 0 };
-	struct policy_load pl = { 0 };
 	struct plan_host host;
-	struct filter_prog prog = { 0 };
 	struct launch l = { .pidfd = -1 };
-	enum launch_stage stage = LAUNCH_STAGE_SETUP;
+	enum launch_stage stage;
 	char path[PATH_MAX], exe[PATH_MAX], err[512];
-	int c, r, sock, status = EXIT_OWN, launch_errno = 0;
+	int c, r, status;
 
 	while ((c = getopt_long(argc, argv, "+s:p:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -138,20 +155,19 @@ int main(int argc, char **argv)
 	r = filter_build(pl.plan, &prog, err, sizeof(err));
 	if (r < 0) {
 		log_error("Failed to build the filter for '%s': %s", path, err);
-		goto out;
+		return EXIT_OWN;
 	}
 	r = execpath_find(argv[optind], exe, sizeof(exe));
 	if (r < 0) {
 		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
 			  argv[optind]);
-		status = r == -ENOENT ? 127 : 126;
-		goto out;
+		return r == -ENOENT ? 127 : 126;
 	}
 	/* close-on-exec: the target shares our fd table until it execs */
 	sock = unix_connect(sock_path);
 	if (sock < 0) {
 		log_error("Cannot reach callgate serve at %s: %s", sock_path, strerror(-sock));
-		goto out;
+		return EXIT_OWN;
 	}
 	{
 		struct launch_opts lo = {
@@ -164,16 +180,12 @@ int main(int argc, char **argv)
 			.envp = environ,
 		};
 
-		r = launch_target(&lo, &l, &stage, &launch_errno);
+		r = launch_target(&lo, &l, &stage);
 	}
 	if (r < 0) {
-		log_error("Cannot start '%s': %s", argv[optind],
-			  strerror(r == -ECHILD ? launch_errno : -r));
-		close(sock);
-		status = r == -ECHILD && stage == LAUNCH_STAGE_EXEC
-				 ? (launch_errno == ENOENT ? 127 : 126)
-				 : EXIT_OWN;
-		goto out;
+		log_error("Cannot start '%s': failed to %s: %s", argv[optind],
+			  launch_stage_to_string(stage), strerror(-r));
+		return stage == LAUNCH_STAGE_EXEC ? (r == -ENOENT ? 127 : 126) : EXIT_OWN;
 	}
 	child = l.pid;
 	signal(SIGINT, forward);
@@ -181,34 +193,19 @@ int main(int argc, char **argv)
 	signal(SIGHUP, forward);
 	signal(SIGQUIT, forward);
 	r = send_listener(sock, l.listener, l.pid, policy_name);
-	close(sock);
+	closep(&sock);
 	close(l.listener);
 	if (r < 0) {
 		/* nobody will answer its notified calls: do not leave it */
 		log_error("Cannot hand the listener to %s: %s", sock_path, strerror(-r));
 		kill(l.pid, SIGKILL);
 	}
-	for (;;) {
-		int ws;
-
-		if (waitpid(l.pid, &ws, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (WIFEXITED(ws))
-			status = WEXITSTATUS(ws);
-		else if (WIFSIGNALED(ws))
-			status = 128 + WTERMSIG(ws);
-		break;
-	}
-	if (launch_exec_error(&l)) {
-		log_error("Cannot execute '%s': %s", argv[optind], strerror(launch_exec_error(&l)));
-		status = launch_exec_error(&l) == ENOENT ? 127 : 126;
+	status = wait_exit_status(l.pid);
+	r = launch_exec_result(&l);
+	if (r < 0) {
+		log_error("Cannot execute '%s': %s", argv[optind], strerror(-r));
+		status = r == -ENOENT ? 127 : 126;
 	}
 	launch_done(&l);
-out:
-	filter_prog_done(&prog);
-	policy_load_done(&pl);
 	return status;
 }

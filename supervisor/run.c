@@ -405,7 +405,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	log_sink_flush(&st->log);
 	if (summary)
 		summary_print(summary, STDERR_FILENO);
-	exec_err = launch_exec_error(&st->launch);
+	exec_err = -launch_exec_result(&st->launch);
 	if (exec_err) {
 		log_error("Cannot execute '%s': %s%s", o->argv[0], strerror(exec_err),
 			  exec_err == EPERM || exec_err == EACCES ? " (denied by the policy?)"
@@ -427,8 +427,8 @@ int cmd_run(int argc, char **argv)
 	struct filter_prog prog = { 0 };
 	struct summary summary = { 0 };
 	char policy_path[PATH_MAX], exe[PATH_MAX], err[512];
-	enum launch_stage stage = LAUNCH_STAGE_SETUP;
-	int r, status = EXIT_OWN, launch_errno = 0;
+	enum launch_stage stage = LAUNCH_STAGE_START;
+	int r, status = EXIT_OWN;
 
 	optind = 1;
 	if (parse_run_opts(argc, argv, &o) < 0)
@@ -517,19 +517,15 @@ int cmd_run(int argc, char **argv)
 			.envp = environ,
 		};
 
-		r = launch_target(&lo, &st.launch, &stage, &launch_errno);
+		r = launch_target(&lo, &st.launch, &stage);
 	}
 	if (r < 0) {
-		if (r == -ECHILD && stage == LAUNCH_STAGE_EXEC) {
-			log_error("Cannot execute '%s': %s", o.argv[0], strerror(launch_errno));
-			status = launch_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-		} else if (r == -ECHILD) {
-			log_error("Failed to %s: %s",
-				  stage == LAUNCH_STAGE_FILTER ? "load the seccomp filter"
-							       : "set no_new_privs",
-				  strerror(launch_errno));
+		if (stage == LAUNCH_STAGE_EXEC) {
+			log_error("Cannot execute '%s': %s", o.argv[0], strerror(-r));
+			status = r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 		} else {
-			log_error("Failed to start '%s': %s", o.argv[0], strerror(-r));
+			log_error("Cannot start '%s': failed to %s: %s", o.argv[0],
+				  launch_stage_to_string(stage), strerror(-r));
 		}
 		log_sink_close(&st.log);
 		goto out;
