@@ -12,9 +12,10 @@
  * working directory).  The target execs this path: execve() does no search,
  * and finding it first tells a missing command (127) from one the policy
  * stops (126).
- * Returns 0 with the path in @buf, or -ENOENT (not found), -EACCES (found,
- * but a directory or not executable), -ENAMETOOLONG, or another -errno of
- * stat() for a path with a '/'.
+ * Returns 0 with the path in @buf, or -ENOENT (not found), -EACCES (found
+ * but not executable; with a '/', also a directory), -ENAMETOOLONG (the
+ * path does not fit @size), or another -errno of stat() for a path with a
+ * '/'.  @buf is untouched on failure.
  */
 int execpath_find(const char *cmd, char *buf, size_t size);
 
