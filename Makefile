@@ -43,18 +43,37 @@ EV_LIBS := $(or $(shell $(PKG_CONFIG) --libs libev 2>/dev/null),-lev)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(or $(shell $(PKG_CONFIG) --libs check 2>/dev/null),-lcheck -lsubunit -lm -lrt -lpthread)
 
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DCALLGATE_DATADIR='"$(DATADIR)"' -MMD -MP -Iinclude $(WARN) $(HARDEN) $(OPT) \
-	     $(SAN_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -DCALLGATE_DATADIR='"$(DATADIR)"' -MMD -MP $(INC) $(WARN) $(HARDEN) \
+	     $(OPT) $(SAN_CFLAGS) $(DEP_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,-z,relro,-z,now $(SAN_CFLAGS) $(LDFLAGS)
 
+# The layers, bottom to top, each one a library.  A layer's code sees the
+# headers of the layers below it, never those above, and a library comes
+# after those that use it on the link line (DESIGN.md: layers only point
+# down):
+#   include/ + lib/  the pure core                             libcallgate.a
+#   sys/             what both programs do with the system: host probing,
+#                    policy files, the error log, unix sockets, PATH search
+#                                                              libcallgate-sys.a
+#   agent/           the kernel filter and starting a target under it
+#                    (main.c: callgate-agent)                  libcallgate-agent.a
+#   supervisor/      the edges (main.c: callgate)              libcallgate-supervisor.a
+INC := -Iinclude
+$(B)/sys/%.o: INC := -Iinclude
+$(B)/agent/%.o: INC := -Iinclude -Isys
+$(B)/supervisor/%.o: INC := -Iinclude -Isys -Iagent
+$(B)/tests/%.o $(B)/live/%.o: INC := -Iinclude -Isys -Iagent
+
 LIB_SRC := $(wildcard lib/*.c)
-AGENT_LIB_SRC := agent/filter.c agent/launch.c
+SYS_SRC := $(wildcard sys/*.c)
+AGENT_SRC := $(filter-out agent/main.c,$(wildcard agent/*.c))
 SUP_SRC := $(filter-out supervisor/main.c,$(wildcard supervisor/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 LIVE_SRC := $(wildcard tests/live/test_*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
-AGENT_LIB_OBJ := $(AGENT_LIB_SRC:%.c=$(B)/%.o)
+SYS_OBJ := $(SYS_SRC:%.c=$(B)/%.o)
+AGENT_OBJ := $(AGENT_SRC:%.c=$(B)/%.o)
 SUP_OBJ := $(SUP_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 LIVE_BIN := $(LIVE_SRC:tests/live/%.c=$(B)/live/%)
@@ -65,10 +84,11 @@ PROG_BIN := $(PROG_SRC:tests/live/progs/%.c=$(B)/progs/%)
 PROG_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -pthread
 
 LIBCALLGATE := $(B)/libcallgate.a
+LIBSYS := $(B)/libcallgate-sys.a
+LIBAGENT := $(B)/libcallgate-agent.a
+LIBSUP := $(B)/libcallgate-supervisor.a
 CALLGATE := $(B)/callgate
 AGENT := $(B)/callgate-agent
-AGENT_DEPS := $(B)/agent/main.o $(AGENT_LIB_OBJ) $(B)/supervisor/host.o $(B)/supervisor/log.o \
-	      $(B)/supervisor/policy_load.o $(B)/supervisor/unixsock.o $(LIBCALLGATE)
 
 .SECONDARY:
 .PHONY: all check unit live install uninstall clean format format-check fuzz bench
@@ -79,28 +99,43 @@ $(B)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIBCALLGATE): $(LIB_OBJ)
+$(LIBSYS): $(SYS_OBJ)
+$(LIBAGENT): $(AGENT_OBJ)
+$(LIBSUP): $(SUP_OBJ)
+$(LIBCALLGATE) $(LIBSYS) $(LIBAGENT) $(LIBSUP):
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(CALLGATE): $(B)/supervisor/main.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
+$(AGENT): $(B)/agent/main.o $(LIBAGENT) $(LIBSYS) $(LIBCALLGATE)
+	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) -o $@
+
+$(CALLGATE): $(B)/supervisor/main.o $(LIBSUP) $(LIBAGENT) $(LIBSYS) $(LIBCALLGATE)
 	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) $(EV_LIBS) -o $@
 
-$(AGENT): $(AGENT_DEPS)
-	$(CC) $(ALL_LDFLAGS) $^ $(DEP_LIBS) -o $@
+# A suite links the core, and what else the module it tests needs: the
+# core's suites nothing more.
+UNIT_LINK_test_default = $(LIBAGENT)
+UNIT_LINK_test_filter = $(LIBAGENT)
+UNIT_LINK_test_interact = $(LIBSUP) $(LIBAGENT) $(LIBSYS)
+UNIT_LINK_test_policy_load = $(LIBSYS)
+UNIT_LINK_test_execpath = $(LIBSYS)
+UNIT_LINK_test_emulate = $(LIBSUP) $(LIBAGENT) $(LIBSYS)
+$(B)/tests/test_interact $(B)/tests/test_emulate: UNIT_LIBS = $(EV_LIBS)
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-$(B)/tests/%: $(B)/tests/%.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
-	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
+.SECONDEXPANSION:
+$(B)/tests/%: $(B)/tests/%.o $$(UNIT_LINK_$$*) $(LIBCALLGATE)
+	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(UNIT_LIBS) -o $@
 
 $(B)/live/%.o: tests/live/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
-$(B)/live/%: $(B)/live/%.o $(SUP_OBJ) $(AGENT_LIB_OBJ) $(LIBCALLGATE)
-	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) $(EV_LIBS) -o $@
+$(B)/live/%: $(B)/live/%.o $(LIBAGENT) $(LIBSYS) $(LIBCALLGATE)
+	$(CC) $(ALL_LDFLAGS) $^ $(CHECK_LIBS) $(DEP_LIBS) -o $@
 
 # Benchmarks: never sanitized; decide links the core library.
 BENCH_BIN := $(B)/bench/floor $(B)/bench/target $(B)/bench/multi $(B)/bench/decide
@@ -205,7 +240,7 @@ fuzz: build-fuzz/fuzz_policy build-fuzz/fuzz_ocistate
 	build-fuzz/fuzz_ocistate -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 		-artifact_prefix=build-fuzz/ocistate- build-fuzz/corpus-ocistate
 
-FORMAT_SRC = $(wildcard include/callgate/*.h lib/*.c lib/*.h agent/*.c agent/*.h bench/*.c bench/*.h \
+FORMAT_SRC = $(wildcard include/callgate/*.h lib/*.c lib/*.h agent/*.c agent/*.h sys/*.c sys/*.h bench/*.c bench/*.h \
 		supervisor/*.c supervisor/*.h tests/unit/*.c tests/live/*.c tests/fuzz/*.c)
 format:
 	clang-format -i $(filter-out lib/systable_gen.c,$(FORMAT_SRC))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "callgate/cleanup.h"
+#include "callgate/macro.h"
 #include "filter.h"
 
 _Static_assert(sizeof(struct bpf_insn) == sizeof(struct sock_filter),
@@ -66,7 +67,7 @@ static uint32_t scmp_arch(enum cg_arch arch)
 	}
 }
 
-int filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr)
+bool filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr)
 {
 	int native = seccomp_syscall_resolve_name(name);
 
@@ -108,7 +109,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct plan_rule *r, const char *
 
 	if (nr == __NR_SCMP_ERROR)
 		return 0; /* unknown to libseccomp: the prefix decides it */
-	if (src->n_args > sizeof(conds) / sizeof(conds[0]))
+	if (src->n_args > ARRAY_SIZE(conds))
 		return fail(err, err_size, -E2BIG, "rule %u: too many conditions", r->index);
 	for (size_t i = 0; i < src->n_args; i++)
 		conds[i] = (struct scmp_arg_cmp){
@@ -137,8 +138,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct bpf_insn **ret, size_t *ret_le
 		      size_t err_size)
 {
 	_cleanup_close_ int fd = memfd_create("callgate-bpf", MFD_CLOEXEC);
+	_cleanup_free_ struct bpf_insn *v = NULL;
 	struct stat st;
-	struct bpf_insn *v;
 	ssize_t n;
 	int rc;
 
@@ -158,11 +159,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct bpf_insn **ret, size_t *ret_le
 	if (!v)
 		return -ENOMEM;
 	n = pread(fd, v, (size_t)st.st_size, 0);
-	if (n != st.st_size) {
-		free(v);
+	if (n != st.st_size)
 		return fail(err, err_size, -EIO, "could not read the generated filter back");
-	}
-	*ret = v;
+	*ret = steal_ptr(&v);
 	*ret_len = (size_t)st.st_size / sizeof(*v);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #ifndef CALLGATE_AGENT_FILTER_H
 #define CALLGATE_AGENT_FILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,9 +55,10 @@ int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, ch
 uint32_t filter_ret_value(enum policy_action action, uint16_t data);
 
 /*
- * Whether syscall @nr of @arch is missing from libseccomp's table, so that
- * callgate's prefix decides it.
+ * Whether syscall @name, number @nr on @arch, is missing from libseccomp's
+ * table (by name, or under another number), so that callgate's prefix
+ * decides it.  A predicate: it cannot fail.
  */
-int filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr);
+bool filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr);
 
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "callgate/cleanup.h"
 #include "callgate/plan.h"
 #include "launch.h"
 
@@ -156,26 +157,38 @@ static int wait_handshake(struct handshake *hs, pid_t pid)
 	}
 }
 
-int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_stage *reterr_stage,
-		  int *reterr_errno)
+static void handshake_unmap(struct handshake **hs)
 {
-	struct handshake *hs;
+	if (*hs)
+		munmap(*hs, sizeof(**hs));
+}
+
+/* Returns @r, after setting *@reterr_stage (if not NULL) to @stage. */
+static int failed(enum launch_stage *reterr_stage, enum launch_stage stage, int r)
+{
+	if (reterr_stage)
+		*reterr_stage = stage;
+	return r;
+}
+
+int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_stage *reterr_stage)
+{
+	_cleanup_(handshake_unmap) struct handshake *hs = NULL;
+	void *page;
 	int state, pidfd, r;
 	pid_t pid;
 
-	hs = mmap(NULL, sizeof(*hs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (hs == MAP_FAILED)
-		return -errno;
+	page = mmap(NULL, sizeof(*hs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return failed(reterr_stage, LAUNCH_STAGE_START, -errno);
+	hs = page;
 	atomic_init(&hs->state, HS_INIT);
 	hs->listener = -1;
 
 	/* fork() with a shared fd table: no new stack, so the raw syscall */
 	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0) {
-		r = -errno;
-		munmap(hs, sizeof(*hs));
-		return r;
-	}
+	if (pid < 0)
+		return failed(reterr_stage, LAUNCH_STAGE_START, -errno);
 	if (pid == 0)
 		target_main(o, hs);
 
@@ -186,15 +199,9 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 
 		while (waitid(P_PID, (id_t)pid, &si, WEXITED) < 0 && errno == EINTR)
 			;
-		if (state == HS_FAILED) {
-			*reterr_stage = (enum launch_stage)hs->stage;
-			*reterr_errno = hs->err;
-		} else {
-			*reterr_stage = LAUNCH_STAGE_SETUP;
-			*reterr_errno = ECHILD;
-		}
-		munmap(hs, sizeof(*hs));
-		return -ECHILD;
+		if (state == HS_FAILED && hs->err)
+			return failed(reterr_stage, (enum launch_stage)hs->stage, -hs->err);
+		return failed(reterr_stage, LAUNCH_STAGE_START, -ECHILD);
 	}
 
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -202,8 +209,7 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 		r = -errno;
 		kill(pid, SIGKILL);
 		close(hs->listener);
-		munmap(hs, sizeof(*hs));
-		return r;
+		return failed(reterr_stage, LAUNCH_STAGE_START, r);
 	}
 	/* The page stays shared until exec replaces the target's memory; an
 	 * exec that fails after the handshake is recorded there. */
@@ -212,18 +218,28 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 		.pidfd = pidfd,
 		.listener = hs->listener,
 		.wait_killable = hs->wait_killable,
-		.handshake = hs,
+		.handshake = steal_ptr(&hs),
 	};
 	return 0;
 }
 
-int launch_exec_error(const struct launch *l)
+const char *launch_stage_to_string(enum launch_stage stage)
+{
+	switch (stage) {
+	case LAUNCH_STAGE_SETUP: return "set no_new_privs";
+	case LAUNCH_STAGE_FILTER: return "load the seccomp filter";
+	case LAUNCH_STAGE_EXEC: return "execute the command";
+	default: return "start the target";
+	}
+}
+
+int launch_exec_result(const struct launch *l)
 {
 	struct handshake *hs = l->handshake;
 
 	if (!hs || atomic_load_explicit(&hs->state, memory_order_acquire) != HS_FAILED)
 		return 0;
-	return hs->err ? hs->err : ENOEXEC;
+	return hs->err ? -hs->err : -ENOEXEC;
 }
 
 void launch_done(struct launch *l)

@@ -24,9 +24,11 @@
 #include "filter.h"
 
 enum launch_stage {
-	LAUNCH_STAGE_SETUP,  /* no_new_privs */
-	LAUNCH_STAGE_FILTER, /* seccomp(2) */
-	LAUNCH_STAGE_EXEC,   /* execve(2) */
+	LAUNCH_STAGE_START,  /* ours: mmap, clone, pidfd_open; or the target
+			      * died before it loaded its filter */
+	LAUNCH_STAGE_SETUP,  /* the target's no_new_privs */
+	LAUNCH_STAGE_FILTER, /* the target's seccomp(2) */
+	LAUNCH_STAGE_EXEC,   /* the target's execve(2) */
 };
 
 struct launch_opts {
@@ -51,18 +53,22 @@ struct launch {
 /*
  * launch_target() - start @o->path under @o->prog.  On success returns 0
  * and fills *@ret; the target is running (or blocked in a notified execve).
- * On failure returns -errno and, if the target got as far as trying,
- * *@reterr_stage and *@reterr_errno say where and why (the target has been
- * reaped then).  Failures before the target exists leave them untouched.
+ * On failure returns the -errno of the step that failed, and sets
+ * *@reterr_stage (if not NULL) to that step: LAUNCH_STAGE_START for our own
+ * (-ECHILD: the target died before it loaded its filter), the others for
+ * the target's, which has been reaped then.
  */
-int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_stage *reterr_stage,
-		  int *reterr_errno);
+int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_stage *reterr_stage);
+
+/* "start the target", "set no_new_privs", "load the seccomp filter",
+ * "execute the command": what failed, for messages. */
+const char *launch_stage_to_string(enum launch_stage stage);
 
 /*
- * launch_exec_error() - after the target has exited: the errno of a failed
- * execve(), or 0 if it exec'd (a policy can deny execve itself).
+ * launch_exec_result() - after the target has exited: 0 if it exec'd, or
+ * the -errno of its failed execve() (a policy can deny execve itself).
  */
-int launch_exec_error(const struct launch *l);
+int launch_exec_result(const struct launch *l);
 
 /* Release what launch_target() set up (not the listener, which the caller
  * owns and closes).  Safe on a zeroed or released struct. */

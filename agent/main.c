@@ -21,12 +21,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../supervisor/host.h"
-#include "../supervisor/log.h"
-#include "../supervisor/policy_load.h"
-#include "../supervisor/unixsock.h"
+#include "callgate/cleanup.h"
 #include "callgate/ocistate.h"
+#include "execpath.h"
+#include "host.h"
 #include "launch.h"
+#include "log.h"
+#include "policy_load.h"
+#include "unixsock.h"
 
 #ifndef CALLGATE_DATADIR
 #define CALLGATE_DATADIR "/usr/local/share/callgate"
@@ -83,6 +85,21 @@ static int send_listener(int sock, int listener, pid_t pid, const char *policy)
 	}
 }
 
+/* The command's exit status, as a shell reports it. */
+static int wait_exit_status(pid_t pid)
+{
+	int ws;
+
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_OWN;
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	if (WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	return EXIT_OWN;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -94,15 +111,15 @@ int main(int argc, char **argv)
 	};
 	const char *sock_path = NULL, *policy_name = "default";
 	const char *dir = CALLGATE_DATADIR "/policies";
+	_cleanup_(policy_load_done) struct policy_load pl = { 0 };
+	_cleanup_(filter_prog_done) struct filter_prog prog = { 0 };
+	_cleanup_close_ int sock = -1;
 	struct policy_error pe = { 0 };
-	struct policy *policy = NULL;
-	struct plan *plan = NULL;
 	struct plan_host host;
-	struct filter_prog prog = { 0 };
 	struct launch l = { .pidfd = -1 };
-	enum launch_stage stage = LAUNCH_STAGE_SETUP;
-	char path[PATH_MAX], err[512];
-	int c, r, sock, status = EXIT_OWN, launch_errno = 0;
+	enum launch_stage stage;
+	char path[PATH_MAX], exe[PATH_MAX], err[512];
+	int c, r, status;
 
 	while ((c = getopt_long(argc, argv, "+s:p:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -124,63 +141,51 @@ int main(int argc, char **argv)
 	}
 	if (snprintf(path, sizeof(path), "%s/%s.json", dir, policy_name) >= (int)sizeof(path))
 		return EXIT_OWN;
-	r = policy_load_file(path, &policy, &pe);
+	r = host_detect(&host);
 	if (r < 0) {
-		policy_error_format(path, &pe, err, sizeof(err));
-		fprintf(stderr, "callgate-agent: %s\n", err);
+		log_error("Failed to inspect this host: %s", strerror(-r));
 		return EXIT_OWN;
 	}
-	if (!policy->enabled || host_detect(&host) < 0 ||
-	    plan_compile(policy, &host, PLAN_MODE_ENFORCE, &plan) < 0 ||
-	    filter_build(plan, &prog, err, sizeof(err)) < 0) {
-		log_error("Cannot build the filter of %s", path);
-		goto out;
+	r = policy_load_plan(path, &host, PLAN_MODE_ENFORCE, 0, &pl, &pe);
+	if (r < 0) {
+		policy_error_format(path, &pe, err, sizeof(err));
+		log_error("%s", err);
+		return EXIT_OWN;
+	}
+	r = filter_build(pl.plan, &prog, err, sizeof(err));
+	if (r < 0) {
+		log_error("Failed to build the filter for '%s': %s", path, err);
+		return EXIT_OWN;
+	}
+	r = execpath_find(argv[optind], exe, sizeof(exe));
+	if (r < 0) {
+		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
+			  argv[optind]);
+		return r == -ENOENT ? 127 : 126;
 	}
 	/* close-on-exec: the target shares our fd table until it execs */
 	sock = unix_connect(sock_path);
 	if (sock < 0) {
 		log_error("Cannot reach callgate serve at %s: %s", sock_path, strerror(-sock));
-		goto out;
+		return EXIT_OWN;
 	}
 	{
 		struct launch_opts lo = {
 			.prog = &prog,
-			.plan_flags = plan->flags,
-			.spec_allow = policy->n_flags == 0,
+			.plan_flags = pl.plan->flags,
+			.spec_allow = pl.policy->n_flags == 0,
 			.no_new_privs = true,
-			.path = argv[optind],
+			.path = exe,
 			.argv = argv + optind,
 			.envp = environ,
 		};
-		char exe[PATH_MAX];
 
-		/* execve() itself finds the command: resolve PATH as execvp */
-		if (!strchr(argv[optind], '/')) {
-			const char *p = getenv("PATH");
-
-			p = p && *p ? p : "/usr/local/bin:/usr/bin:/bin";
-			while (*p) {
-				const char *end = strchrnul(p, ':');
-
-				if (snprintf(exe, sizeof(exe), "%.*s/%s", (int)(end - p), p,
-					     argv[optind]) < (int)sizeof(exe) &&
-				    access(exe, X_OK) == 0) {
-					lo.path = exe;
-					break;
-				}
-				p = *end ? end + 1 : end;
-			}
-		}
-		r = launch_target(&lo, &l, &stage, &launch_errno);
+		r = launch_target(&lo, &l, &stage);
 	}
 	if (r < 0) {
-		log_error("Cannot start '%s': %s", argv[optind],
-			  strerror(r == -ECHILD ? launch_errno : -r));
-		close(sock);
-		status = r == -ECHILD && stage == LAUNCH_STAGE_EXEC
-				 ? (launch_errno == ENOENT ? 127 : 126)
-				 : EXIT_OWN;
-		goto out;
+		log_error("Cannot start '%s': failed to %s: %s", argv[optind],
+			  launch_stage_to_string(stage), strerror(-r));
+		return stage == LAUNCH_STAGE_EXEC ? (r == -ENOENT ? 127 : 126) : EXIT_OWN;
 	}
 	child = l.pid;
 	signal(SIGINT, forward);
@@ -188,35 +193,19 @@ int main(int argc, char **argv)
 	signal(SIGHUP, forward);
 	signal(SIGQUIT, forward);
 	r = send_listener(sock, l.listener, l.pid, policy_name);
-	close(sock);
+	closep(&sock);
 	close(l.listener);
 	if (r < 0) {
 		/* nobody will answer its notified calls: do not leave it */
 		log_error("Cannot hand the listener to %s: %s", sock_path, strerror(-r));
 		kill(l.pid, SIGKILL);
 	}
-	for (;;) {
-		int ws;
-
-		if (waitpid(l.pid, &ws, 0) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (WIFEXITED(ws))
-			status = WEXITSTATUS(ws);
-		else if (WIFSIGNALED(ws))
-			status = 128 + WTERMSIG(ws);
-		break;
-	}
-	if (launch_exec_error(&l)) {
-		log_error("Cannot execute '%s': %s", argv[optind], strerror(launch_exec_error(&l)));
-		status = launch_exec_error(&l) == ENOENT ? 127 : 126;
+	status = wait_exit_status(l.pid);
+	r = launch_exec_result(&l);
+	if (r < 0) {
+		log_error("Cannot execute '%s': %s", argv[optind], strerror(-r));
+		status = r == -ENOENT ? 127 : 126;
 	}
 	launch_done(&l);
-out:
-	filter_prog_done(&prog);
-	plan_free(plan);
-	policy_free(policy);
 	return status;
 }

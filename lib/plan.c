@@ -2,11 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/macro.h"
 #include "callgate/pathmatch.h"
 #include "callgate/plan.h"
 #include "callgate/sysargs.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const mode_names[PLAN_MODE_MAX] = {
 	[PLAN_MODE_ENFORCE] = "enforce",

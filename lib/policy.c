@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "callgate/cleanup.h"
+#include "callgate/macro.h"
 #include "callgate/pattern.h"
 #include "callgate/policy.h"
 #include "callgate/systable.h"
@@ -91,8 +92,6 @@ static const char *const go_arch_names[] = {
 	"mipsle",  "mips64",  "mips64le", "mips64n32", "mipsel64n32", "ppc",	     "ppc64",
 	"ppc64le", "riscv64", "s390",	  "s390x",     "loong64",     "loongarch64",
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {

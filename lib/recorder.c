@@ -17,11 +17,10 @@
 
 #include "callgate/addrmatch.h"
 #include "callgate/cleanup.h"
+#include "callgate/macro.h"
 #include "callgate/pattern.h"
 #include "callgate/recorder.h"
 #include "callgate/sysargs.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* How a syscall's calls are turned into conditions. */
 enum rec_kind {

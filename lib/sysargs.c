@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/macro.h"
 #include "callgate/sysargs.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sysargs_entry {
 	const char *name;

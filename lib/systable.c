@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/macro.h"
 #include "callgate/systable.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * Shared with systable_gen.c, which declares the same types (emitted by

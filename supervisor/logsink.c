@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "callgate/macro.h"
 #include "log.h"
 #include "logsink.h"
 
@@ -36,7 +37,7 @@ int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 {
-	struct log_sink *s = (struct log_sink *)((char *)w - offsetof(struct log_sink, flush));
+	struct log_sink *s = container_of(w, struct log_sink, flush);
 
 	(void)loop;
 	(void)revents;

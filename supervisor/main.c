@@ -1,249 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../agent/filter.h"
-#include "callgate/plan.h"
-#include "callgate/policy.h"
-#include "host.h"
-#include "log.h"
-#include "policy_load.h"
+#include "callgate/macro.h"
+#include "check.h"
 #include "ctl.h"
+#include "log.h"
 #include "run.h"
 #include "serve.h"
 
-#define EXIT_CHECK_INVALID 2
-#define EXIT_OWN_FAILURE   125
+#define EXIT_OWN_FAILURE 125
 
 static void usage(FILE *f)
 {
 	fputs("Usage: callgate run [OPTIONS] -- COMMAND [ARG...]   (callgate run --help)\n"
 	      "       callgate ctl [--control PATH] COMMAND         (callgate ctl --help)\n"
 	      "       callgate serve --socket PATH [OPTIONS]        (callgate serve --help)\n"
-	      "       callgate check [--strict] [--caps LIST] [--kernel X.Y] [--mode MODE] "
-	      "POLICY...\n"
-	      "\n"
-	      "  check    validate Docker/OCI seccomp profiles (with callgate's extensions)\n"
-	      "           and summarise what the kernel and the supervisor would decide.\n"
-	      "           --strict        warnings (unknown keys, unknown syscall names) are "
-	      "errors\n"
-	      "           --caps LIST     capabilities of the target: CAP_A,CAP_B | all | none\n"
-	      "                           (default: what a program started here would hold)\n"
-	      "           --kernel X.Y    kernel version for minKernel (default: this kernel)\n"
-	      "           --mode MODE     enforce (default), audit or interactive\n"
-	      "           Exit status: 0 if every policy is valid, 2 otherwise.\n",
+	      "       callgate check [OPTIONS] POLICY...            (callgate check --help)\n",
 	      f);
 }
 
-struct check_opts {
-	bool strict;
-	struct plan_host host;
-	enum plan_mode mode;
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv); /* argv[0] is the command's name */
+} commands[] = {
+	{ "run", cmd_run },
+	{ "serve", cmd_serve },
+	{ "ctl", cmd_ctl },
+	{ "check", cmd_check },
 };
-
-static const char *skip_reason_text(enum plan_skip_reason r)
-{
-	switch (r) {
-	case PLAN_SKIP_UNKNOWN: return "not a syscall of any Linux architecture";
-	case PLAN_SKIP_OTHER_ARCH: return "a syscall of other architectures only";
-	default: return "not on the profile's x86 ABIs";
-	}
-}
-
-static void print_route_counts(const struct plan *plan)
-{
-	for (int a = 0; a < CG_ARCH_MAX; a++) {
-		const struct plan_arch *pa = &plan->arch[a];
-		unsigned n[4] = { 0 };
-
-		if (!pa->enabled)
-			continue;
-		for (int nr = 0; nr < pa->nr_limit; nr++) {
-			if (!syscall_name((enum cg_arch)a,
-					  nr | (a == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0)))
-				continue;
-			n[pa->entries[nr].route]++;
-		}
-		printf("  %-6s  %3u by rule in the kernel, %3u by the supervisor, %3u by the "
-		       "default",
-		       arch_to_string((enum cg_arch)a), n[PLAN_ROUTE_KERNEL],
-		       n[PLAN_ROUTE_SUPERVISOR], n[PLAN_ROUTE_DEFAULT]);
-		if (pa->enosys_above_last)
-			printf(", %u newer than the profile (ENOSYS)", n[PLAN_ROUTE_ENOSYS]);
-		putchar('\n');
-	}
-}
-
-/* One line listing the names skipped for @reason, at most 12 of them. */
-static void print_skips(const struct plan *plan, enum plan_skip_reason reason)
-{
-	size_t shown = 0, total = 0;
-
-	for (size_t i = 0; i < plan->n_skips; i++) {
-		if (plan->skips[i].reason != reason)
-			continue;
-		if (total++ == 0)
-			printf("    %s:", skip_reason_text(reason));
-		if (shown < 12) {
-			printf(" %s", plan->skips[i].name);
-			shown++;
-		}
-	}
-	if (total > shown)
-		printf(" and %zu more", total - shown);
-	if (total)
-		putchar('\n');
-}
-
-/* Returns true if @path is valid under @o. */
-static bool check_one(const char *path, const struct check_opts *o)
-{
-	struct policy_error e = { 0 };
-	struct policy *p = NULL;
-	struct plan *plan = NULL;
-	struct filter_prog prog = { 0 };
-	char msg[1024], ferr[256] = "";
-	size_t n_unknown = 0, n_elsewhere = 0, n_kept = 0, n_redundant = 0;
-	bool ok = true;
-	int r;
-
-	r = policy_load_file(path, &p, &e);
-	if (r < 0) {
-		policy_error_format(path, &e, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
-		return false;
-	}
-	for (size_t i = 0; i < p->n_warnings; i++) {
-		struct policy_error w = { .pos = p->warnings[i].pos };
-
-		snprintf(w.msg, sizeof(w.msg), "%s: %s", o->strict ? "error" : "warning",
-			 p->warnings[i].msg);
-		policy_error_format(path, &w, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
-		if (o->strict)
-			ok = false;
-	}
-	if (!p->enabled) {
-		printf("%s: %s: no defaultAction and no syscalls: runs unconfined, as Docker "
-		       "does\n",
-		       path, ok ? "valid" : "invalid");
-		policy_free(p);
-		return ok;
-	}
-
-	r = plan_compile(p, &o->host, o->mode, &plan);
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot compile: %s\n", path, strerror(-r));
-		policy_free(p);
-		return false;
-	}
-	r = filter_build(plan, &prog, ferr, sizeof(ferr));
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot build the filter: %s\n", path, ferr);
-		ok = false;
-	}
-	for (size_t i = 0; i < plan->n_skips; i++) {
-		const struct plan_skip *s = &plan->skips[i];
-		const struct policy_rule *rule = &p->rules[s->rule];
-
-		if (s->reason == PLAN_SKIP_OTHER_ARCH || s->reason == PLAN_SKIP_NOT_ENABLED) {
-			n_elsewhere++;
-			continue;
-		}
-		n_unknown++;
-		fprintf(stderr, "%s:%u:%u: %s: syscall \"%s\" skipped: %s\n", path, rule->pos.line,
-			rule->pos.column, o->strict ? "error" : "warning", s->name,
-			skip_reason_text(s->reason));
-		if (o->strict)
-			ok = false;
-	}
-	for (size_t i = 0; i < plan->n_rules; i++) {
-		n_kept++;
-		n_redundant += plan->rules[i].redundant;
-	}
-
-	printf("%s: %s\n", path, ok ? "valid" : "invalid");
-	printf("  default %s", policy_action_to_string(p->default_action));
-	if (p->default_action == POLICY_ACT_ERRNO || p->default_action == POLICY_ACT_TRACE)
-		printf(" (%u)", plan->default_data);
-	printf(", mode %s, kernel %u.%u\n", plan_mode_to_string(o->mode), o->host.kernel_major,
-	       o->host.kernel_minor);
-	printf("  rules: %zu, %zu apply here, %zu excluded by includes/excludes, %zu same as the "
-	       "default\n",
-	       p->n_rules, n_kept, plan->n_excluded, n_redundant);
-	print_route_counts(plan);
-	printf("  names skipped: %zu unknown, %zu not on this profile's x86 ABIs\n", n_unknown,
-	       n_elsewhere);
-	print_skips(plan, PLAN_SKIP_OTHER_ARCH);
-	print_skips(plan, PLAN_SKIP_NOT_ENABLED);
-	if (prog.len)
-		printf("  filter: %zu BPF instructions (%zu of them callgate's own prefix)\n",
-		       prog.len, prog.prefix_len);
-	if (p->listener_path)
-		printf("  listenerPath: %s\n", p->listener_path);
-
-	filter_prog_done(&prog);
-	plan_free(plan);
-	policy_free(p);
-	return ok;
-}
-
-static int cmd_check(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "strict", no_argument, NULL, 's' },
-		{ "caps", required_argument, NULL, 'c' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct check_opts o = { .mode = PLAN_MODE_ENFORCE };
-	const char *caps = NULL, *kernel = NULL;
-	bool all_ok = true;
-	char bad[64];
-	int c, r;
-
-	while ((c = getopt_long(argc, argv, "+m:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': o.strict = true; break;
-		case 'c': caps = optarg; break;
-		case 'k': kernel = optarg; break;
-		case 'm':
-			o.mode = plan_mode_from_string(optarg);
-			if (o.mode < 0) {
-				log_error("Unknown mode '%s' (enforce, audit or interactive)",
-					  optarg);
-				return EXIT_CHECK_INVALID;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_CHECK_INVALID;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_CHECK_INVALID;
-	}
-	r = host_detect(&o.host);
-	if (r < 0) {
-		log_error("Failed to inspect this host: %s", strerror(-r));
-		return EXIT_CHECK_INVALID;
-	}
-	if (caps && host_parse_caps(caps, &o.host.caps, bad, sizeof(bad)) < 0) {
-		log_error("Unknown capability '%s' in --caps", bad);
-		return EXIT_CHECK_INVALID;
-	}
-	if (kernel && host_parse_kernel(kernel, &o.host) < 0) {
-		log_error("Invalid --kernel '%s' (expected X.Y)", kernel);
-		return EXIT_CHECK_INVALID;
-	}
-	for (int i = optind; i < argc; i++)
-		all_ok &= check_one(argv[i], &o);
-	return all_ok ? 0 : EXIT_CHECK_INVALID;
-}
 
 int main(int argc, char **argv)
 {
@@ -251,16 +37,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_OWN_FAILURE;
 	}
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(argv[1], "serve") == 0)
-		return cmd_serve(argc - 1, argv + 1);
-	if (strcmp(argv[1], "ctl") == 0)
-		return cmd_ctl(argc - 1, argv + 1);
-	if (strcmp(argv[1], "check") == 0) {
-		optind = 1;
-		return cmd_check(argc - 1, argv + 1);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;

@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "../agent/launch.h"
+#include "callgate/macro.h"
+#include "execpath.h"
 #include "fdreserve.h"
 #include "host.h"
 #include "log.h"
@@ -113,44 +115,6 @@ static int default_policy(char *buf, size_t size)
 	return access(buf, R_OK) == 0 ? 0 : -ENOENT;
 }
 
-/*
- * Resolve @cmd the way execvp() does, before the target exists, so a
- * missing command is told apart from one the policy stops (127 vs 126).
- * Returns 0 with the path in @buf, -ENOENT (not found) or -EACCES.
- */
-static int resolve_command(const char *cmd, char *buf, size_t size)
-{
-	const char *path = getenv("PATH");
-	bool denied = false;
-	struct stat st;
-
-	if (strchr(cmd, '/')) {
-		if (snprintf(buf, size, "%s", cmd) >= (int)size)
-			return -ENAMETOOLONG;
-		if (stat(buf, &st) < 0)
-			return -errno;
-		if (S_ISDIR(st.st_mode) || access(buf, X_OK) < 0)
-			return -EACCES;
-		return 0;
-	}
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		const char *end = strchrnul(path, ':');
-		size_t len = (size_t)(end - path);
-
-		if (snprintf(buf, size, "%.*s%s%s", (int)len, path, len ? "/" : "", cmd) <
-			    (int)size &&
-		    stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(buf, X_OK) == 0)
-				return 0;
-			denied = true;
-		}
-		path = *end ? end + 1 : end;
-	}
-	return denied ? -EACCES : -ENOENT;
-}
-
 static void maybe_finish(struct run_state *st)
 {
 	if (st->child_done && st->session.hup)
@@ -164,8 +128,7 @@ static void on_end(struct session *s)
 
 static void on_child(struct ev_loop *loop, ev_child *w, int revents)
 {
-	struct run_state *st =
-		(struct run_state *)((char *)w - offsetof(struct run_state, child_w));
+	struct run_state *st = container_of(w, struct run_state, child_w);
 
 	(void)revents;
 	/* libev's default loop reaps children itself and hands us the status */
@@ -452,7 +415,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	log_sink_flush(&st->log);
 	if (summary)
 		summary_print(summary, STDERR_FILENO);
-	exec_err = launch_exec_error(&st->launch);
+	exec_err = -launch_exec_result(&st->launch);
 	if (exec_err) {
 		log_error("Cannot execute '%s': %s%s", o->argv[0], strerror(exec_err),
 			  exec_err == EPERM || exec_err == EACCES ? " (denied by the policy?)"
@@ -467,14 +430,15 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	struct run_state st = { .session = { .listener = -1 }, .launch = { .pidfd = -1 } };
 	struct policy_error pe = { 0 };
-	struct policy *policy = NULL;
-	struct plan *plan = NULL;
+	struct policy_load pl = { 0 };
+	const struct policy *policy; /* in pl */
+	const struct plan *plan;     /* in pl */
 	struct plan_host host;
 	struct filter_prog prog = { 0 };
 	struct summary summary = { 0 };
 	char policy_path[PATH_MAX], exe[PATH_MAX], err[512];
-	enum launch_stage stage = LAUNCH_STAGE_SETUP;
-	int r, status = EXIT_OWN, launch_errno = 0;
+	enum launch_stage stage = LAUNCH_STAGE_START;
+	int r, status = EXIT_OWN;
 
 	optind = 1;
 	if (parse_run_opts(argc, argv, &o) < 0)
@@ -488,25 +452,6 @@ int cmd_run(int argc, char **argv)
 		}
 		o.policy = policy_path;
 	}
-	if (strcmp(o.policy, "none") == 0) {
-		/* no restriction: every call allowed (useful with --record) */
-		static const char none[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
-
-		r = policy_parse_buf(none, sizeof(none) - 1, "none", &policy, &pe);
-	} else {
-		r = policy_load_file(o.policy, &policy, &pe);
-	}
-	if (r < 0) {
-		policy_error_format(o.policy, &pe, err, sizeof(err));
-		fprintf(stderr, "callgate: %s\n", err);
-		return EXIT_OWN;
-	}
-	if (!policy->enabled) {
-		log_error("'%s' has no defaultAction and no syscalls (Docker runs such a container "
-			  "unconfined): nothing to enforce",
-			  o.policy);
-		goto out;
-	}
 	r = host_detect(&host);
 	if (r < 0) {
 		log_error("Failed to inspect this host: %s", strerror(-r));
@@ -516,11 +461,14 @@ int cmd_run(int argc, char **argv)
 		log_error("Unknown capability '%s' in --caps", err);
 		goto out;
 	}
-	r = plan_compile(policy, &host, o.mode, &plan);
+	r = policy_load_plan(o.policy, &host, o.mode, POLICY_LOAD_NONE, &pl, &pe);
 	if (r < 0) {
-		log_error("Failed to compile '%s': %s", o.policy, strerror(-r));
+		policy_error_format(o.policy, &pe, err, sizeof(err));
+		fprintf(stderr, "callgate: %s\n", err);
 		goto out;
 	}
+	policy = pl.policy;
+	plan = pl.plan;
 	if (o.record) {
 		if (recording_init(&st.recording) < 0) {
 			log_error("Out of memory");
@@ -536,7 +484,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	r = resolve_command(o.argv[0], exe, sizeof(exe));
+	r = execpath_find(o.argv[0], exe, sizeof(exe));
 	if (r < 0) {
 		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
 			  o.argv[0]);
@@ -579,19 +527,15 @@ int cmd_run(int argc, char **argv)
 			.envp = environ,
 		};
 
-		r = launch_target(&lo, &st.launch, &stage, &launch_errno);
+		r = launch_target(&lo, &st.launch, &stage);
 	}
 	if (r < 0) {
-		if (r == -ECHILD && stage == LAUNCH_STAGE_EXEC) {
-			log_error("Cannot execute '%s': %s", o.argv[0], strerror(launch_errno));
-			status = launch_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-		} else if (r == -ECHILD) {
-			log_error("Failed to %s: %s",
-				  stage == LAUNCH_STAGE_FILTER ? "load the seccomp filter"
-							       : "set no_new_privs",
-				  strerror(launch_errno));
+		if (stage == LAUNCH_STAGE_EXEC) {
+			log_error("Cannot execute '%s': %s", o.argv[0], strerror(-r));
+			status = r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 		} else {
-			log_error("Failed to start '%s': %s", o.argv[0], strerror(-r));
+			log_error("Cannot start '%s': failed to %s: %s", o.argv[0],
+				  launch_stage_to_string(stage), strerror(-r));
 		}
 		log_sink_close(&st.log);
 		goto out;
@@ -623,7 +567,6 @@ out:
 	recording_done(&st.recording);
 	summary_done(&summary);
 	filter_prog_done(&prog);
-	plan_free(plan);
-	policy_free(policy);
+	policy_load_done(&pl);
 	return status;
 }

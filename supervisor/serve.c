@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "callgate/macro.h"
 #include "callgate/ocistate.h"
 #include "ctl.h"
 #include "interact.h"
@@ -122,6 +123,7 @@ static struct served_plan *plan_get(struct serve *sv, const char *name, enum pla
 				    char *err, size_t err_size)
 {
 	struct policy_error pe = { 0 };
+	struct policy_load pl;
 	struct served_plan *sp;
 	char path[PATH_MAX], key[80];
 	int r;
@@ -140,28 +142,22 @@ static struct served_plan *plan_get(struct serve *sv, const char *name, enum pla
 		snprintf(err, err_size, "policy path too long");
 		return NULL;
 	}
+	r = policy_load_plan(path, &sv->host, mode, 0, &pl, &pe);
+	if (r < 0) {
+		policy_error_format(path, &pe, err, err_size);
+		return NULL;
+	}
 	sp = calloc(1, sizeof(*sp));
 	if (!sp) {
+		policy_load_done(&pl);
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
 	snprintf(sp->name, sizeof(sp->name), "%s", key);
 	sp->mode = mode;
 	sp->generation = sv->generation;
-	r = policy_load_file(path, &sp->policy, &pe);
-	if (r < 0) {
-		policy_error_format(path, &pe, err, err_size);
-		free(sp);
-		return NULL;
-	}
-	if (!sp->policy->enabled || plan_compile(sp->policy, &sv->host, mode, &sp->plan) < 0) {
-		snprintf(err, err_size, "%s: %s", path,
-			 sp->policy->enabled ? "cannot be compiled"
-					     : "disabled (no defaultAction)");
-		policy_free(sp->policy);
-		free(sp);
-		return NULL;
-	}
+	sp->policy = pl.policy;
+	sp->plan = pl.plan;
 	sp->refs = 2; /* the cache's and the caller's */
 	sp->next = sv->plans;
 	sv->plans = sp;
@@ -195,7 +191,7 @@ static void reload(struct serve *sv)
 
 static void target_end(struct session *s)
 {
-	struct target *t = (struct target *)s;
+	struct target *t = container_of(s, struct target, session);
 	struct serve *sv = t->sv;
 	bool stuck;
 
@@ -374,7 +370,7 @@ static void peer_done(struct peer *p)
 
 static void on_peer(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct peer *p = (struct peer *)w;
+	struct peer *p = container_of(w, struct peer, io);
 	char cbuf[CMSG_SPACE(sizeof(int) * OCISTATE_FDS_MAX)];
 	struct iovec iov;
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -444,7 +440,7 @@ static void on_peer(struct ev_loop *loop, ev_io *w, int revents)
 
 static void on_peer_timeout(struct ev_loop *loop, ev_timer *t, int revents)
 {
-	struct peer *p = (struct peer *)((char *)t - offsetof(struct peer, timer));
+	struct peer *p = container_of(t, struct peer, timer);
 	struct ocistate st;
 	char why[256], msg[300];
 
@@ -460,7 +456,7 @@ static void on_peer_timeout(struct ev_loop *loop, ev_timer *t, int revents)
 
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct serve *sv = (struct serve *)w;
+	struct serve *sv = container_of(w, struct serve, io);
 	socklen_t len = sizeof(struct ucred);
 	struct peer *p;
 	int fd;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "callgate/macro.h"
 #include "log.h"
 #include "procmem.h"
 #include "session.h"
@@ -18,10 +19,6 @@
 /* How long session_stop() keeps interrupting a thread that does not stop
  * (one blocked in a lease break, say) before it gives up on it. */
 #define STOP_PATIENCE_MS 2000
-
-#ifndef container_of
-#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
-#endif
 
 /* One notification on its way through the pipeline (session.h). */
 struct call {

@@ -164,6 +164,13 @@ int policy_parse_buf(const char *buf, size_t len, const char *filename, struct p
 /* policy_free() - free @p and everything it owns; NULL is fine. */
 void policy_free(struct policy *p);
 
+/* For locals: _cleanup_policy_ struct policy *p = NULL; (callgate/cleanup.h) */
+static inline void policy_freep(struct policy **p)
+{
+	policy_free(*p);
+}
+#define _cleanup_policy_ __attribute__((cleanup(policy_freep)))
+
 /* Names as they appear in profiles ("SCMP_ACT_ERRNO", "SCMP_CMP_EQ"). */
 const char *policy_action_to_string(enum policy_action a);
 enum policy_action policy_action_from_string(const char *s);

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../unit/testutil.h"
+#include "../unit/filterutil.h"
 
 #define MAX_CALLS 64
 
@@ -171,7 +171,7 @@ START_TEST(runc_test1_under_the_kernel)
 	};
 
 	expect(tu_shared("profiles/runc_testdata_seccomp_syscall_test1.json"), 0, calls,
-	       sizeof(calls) / sizeof(calls[0]));
+	       ARRAY_SIZE(calls));
 }
 END_TEST
 
@@ -227,7 +227,7 @@ START_TEST(default_policy_under_the_kernel)
 		{ "kexec_load denied", SYS_kexec_load, { 0 }, FAIL(EPERM) },
 	};
 
-	expect("policies/default.json", 0, plain, sizeof(plain) / sizeof(plain[0]));
+	expect("policies/default.json", 0, plain, ARRAY_SIZE(plain));
 }
 END_TEST
 

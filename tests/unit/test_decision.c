@@ -102,7 +102,7 @@ int main(void)
 	Suite *s = suite_create("decision");
 	TCase *tc = tcase_create("decision");
 
-	tcase_add_loop_test(tc, decision_table, 0, (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_loop_test(tc, decision_table, 0, (int)ARRAY_SIZE(rows));
 	tcase_add_test(tc, non_errno_denials_name_their_action);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

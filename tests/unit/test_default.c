@@ -9,7 +9,7 @@
  */
 #include <linux/capability.h>
 
-#include "testutil.h"
+#include "filterutil.h"
 
 struct variant {
 	const char *name;
@@ -145,7 +145,7 @@ START_TEST(docker_default_facts)
 		{ "personality 0x1 denied", plain, "personality", 1, POLICY_ACT_ERRNO, 1 },
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		uint64_t args[6] = { rows[i].arg0 };
 		struct plan_verdict v = plan_eval(rows[i].plan, CG_ARCH_X86_64,
 						  tu_nr(CG_ARCH_X86_64, rows[i].syscall), args);
@@ -166,8 +166,7 @@ int main(void)
 	TCase *tc = tcase_create("default");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, default_matches_docker, 0,
-			    (int)(sizeof(variants) / sizeof(variants[0])));
+	tcase_add_loop_test(tc, default_matches_docker, 0, (int)ARRAY_SIZE(variants));
 	tcase_add_test(tc, docker_default_facts);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

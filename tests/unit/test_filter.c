@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <linux/seccomp.h>
 
-#include "testutil.h"
+#include "filterutil.h"
 
 #define RET_ALLOW    SECCOMP_RET_ALLOW
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | (e))
@@ -97,7 +97,7 @@ static void run_rows(const char *profile, const struct call_row *rows, size_t n)
 START_TEST(runc_conformance_test1)
 {
 	run_rows("profiles/runc_testdata_seccomp_syscall_test1.json", runc_test1,
-		 sizeof(runc_test1) / sizeof(runc_test1[0]));
+		 ARRAY_SIZE(runc_test1));
 }
 END_TEST
 
@@ -240,7 +240,7 @@ START_TEST(plan_and_filter_agree_on_every_shared_profile)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
 			continue;
-		if (policy_load_file(path, &p, &e) < 0)
+		if (tu_load_file(path, &p, &e) < 0)
 			continue; /* refused profiles are test_policy's business */
 		if (p->enabled) {
 			for (int m = PLAN_MODE_ENFORCE; m <= PLAN_MODE_AUDIT; m++) {
@@ -281,7 +281,7 @@ static const char *const new_syscalls[] = {
 	"futex_wake",	    "statmount", "listmount",	     "lsm_get_self_attr",
 	"lsm_list_modules", "mseal",	 "setxattrat",
 };
-#define N_NEW (sizeof(new_syscalls) / sizeof(new_syscalls[0]))
+#define N_NEW (ARRAY_SIZE(new_syscalls))
 
 START_TEST(post_517_syscalls_on_every_abi)
 {
@@ -468,7 +468,7 @@ START_TEST(prefix_searches_every_number)
 	for (int a = 0; a < CG_ARCH_MAX; a++) {
 		uint32_t bit = a == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
 
-		for (uint32_t nr = 0; nr < 600 + sizeof(far) / sizeof(far[0]); nr++) {
+		for (uint32_t nr = 0; nr < 600 + ARRAY_SIZE(far); nr++) {
 			uint32_t n = nr < 600 ? nr : far[nr - 600];
 			int call = (int)((n & ~CG_X32_SYSCALL_BIT) | bit);
 			struct plan_verdict v =

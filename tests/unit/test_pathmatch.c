@@ -159,7 +159,7 @@ START_TEST(address_matching)
 	};
 
 	mk_in(&a, "127.0.0.1", 5432);
-	for (size_t i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(v4); i++)
 		ck_assert_msg(address_pattern_match(v4[i].pattern, &a) == v4[i].match, "%s",
 			      v4[i].pattern);
 	ck_assert_int_gt(sockaddr_format(&a, buf, sizeof(buf)), 0);
@@ -211,10 +211,9 @@ int main(void)
 	Suite *s = suite_create("pathmatch");
 	TCase *tc = tcase_create("pathmatch");
 
-	tcase_add_loop_test(tc, normalize_table, 0,
-			    (int)(sizeof(norm_rows) / sizeof(norm_rows[0])));
+	tcase_add_loop_test(tc, normalize_table, 0, (int)ARRAY_SIZE(norm_rows));
 	tcase_add_test(tc, normalize_errors);
-	tcase_add_loop_test(tc, glob_table, 0, (int)(sizeof(glob_rows) / sizeof(glob_rows[0])));
+	tcase_add_loop_test(tc, glob_table, 0, (int)ARRAY_SIZE(glob_rows));
 	tcase_add_test(tc, pattern_lists);
 	tcase_add_test(tc, address_matching);
 	tcase_add_test(tc, address_decode_errors);

@@ -35,7 +35,7 @@ START_TEST(conditional_include_fixture)
 	struct policy *p =
 		tu_load(tu_shared("profiles/moby-profiles_fixture_conditional_include.json"));
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct plan *plan = tu_compile(p, rows[i].caps, 6, 18, PLAN_MODE_ENFORCE);
 		struct plan_verdict v = eval(plan, CG_ARCH_X86_64, rows[i].syscall, 0, 0);
 
@@ -88,7 +88,7 @@ START_TEST(includes_all_must_hold_excludes_any_drops)
 		{ "unknown capability never held", ~0ull, 6, 1, "getegid", POLICY_ACT_ERRNO },
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct plan *plan =
 			tu_compile(p, rows[i].caps, rows[i].kmaj, rows[i].kmin, PLAN_MODE_ENFORCE);
 		struct plan_verdict v = eval(plan, CG_ARCH_X86_64, rows[i].syscall, 0, 0);
@@ -137,7 +137,7 @@ START_TEST(arch_map_picks_the_x86_64_entry)
 		  (1u << CG_ARCH_X86_64) | (1u << CG_ARCH_I386) | (1u << CG_ARCH_X32) },
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct policy *p = tu_load(tu_shared(rows[i].profile));
 
 		ck_assert_msg(plan_policy_arches(p) == rows[i].arches,
@@ -168,7 +168,7 @@ START_TEST(names_resolve_per_abi_including_new_ones)
 	static const char *const names[] = { "fchmodat2", "cachestat", "mseal",	    "futex_wait",
 					     "statmount", "listmount", "setxattrat" };
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		for (int a = 0; a < CG_ARCH_MAX; a++) {
 			struct plan_verdict v = eval(plan, (enum cg_arch)a, names[i], 0, 0);
 
@@ -269,7 +269,7 @@ START_TEST(all_seven_operators)
 		{ "SCMP_CMP_EQ", ~0ull, 0, ~0ull, true },
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		char json[512];
 		struct policy *p;
 		struct plan *plan;
@@ -369,7 +369,7 @@ START_TEST(enosys_range_as_runc)
 		{ "profiles/docker-labs_deny.json", false }, /* names no syscall */
 	};
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct policy *p = tu_load(tu_shared(rows[i].profile));
 		struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 		struct plan_verdict v = plan_eval(plan, CG_ARCH_X86_64, 1000, (uint64_t[6]){ 0 });
@@ -415,7 +415,7 @@ START_TEST(routes_per_mode)
 	struct plan *enforce = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct plan *audit = tu_compile(p, 0, 6, 18, PLAN_MODE_AUDIT);
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		int nr = tu_nr(CG_ARCH_X86_64, rows[i].syscall);
 
 		ck_assert_msg(enforce->arch[0].entries[nr].route == rows[i].enforce,
@@ -476,7 +476,7 @@ START_TEST(pattern_rules_first_match_in_order)
 
 	ck_assert(plan->arch[CG_ARCH_X86_64].entries[openat].flags & PLAN_ENTRY_PATTERNS);
 	ck_assert_int_eq(plan->arch[CG_ARCH_X86_64].entries[openat].route, PLAN_ROUTE_SUPERVISOR);
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		ptrs = (struct plan_ptrs){ .paths = { rows[i].p0, rows[i].p1 },
 					   .n_paths = rows[i].p1   ? 2
 						      : rows[i].p0 ? 1

@@ -23,10 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/macro.h"
 #include "callgate/policy.h"
 #include "fuzzreg.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ------------------------------------------------------------ */
 

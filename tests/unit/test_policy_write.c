@@ -9,10 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 
+#include "callgate/macro.h"
 #include "callgate/policy_write.h"
 #include "testutil.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -234,7 +233,7 @@ START_TEST(round_trip_profile)
 	struct policy *p = NULL, *q, *q2;
 	char *text, *text2;
 
-	if (policy_load_file(path, &p, &e) < 0)
+	if (tu_load_file(path, &p, &e) < 0)
 		return; /* refused profiles are test_policy's business */
 	text = write_ok(p);
 	q = parse_text(path, text);

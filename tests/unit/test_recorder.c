@@ -13,16 +13,15 @@
 #include <sys/un.h>
 
 #include "callgate/addrmatch.h"
+#include "callgate/macro.h"
 #include "callgate/pattern.h"
 #include "callgate/policy_write.h"
 #include "callgate/recorder.h"
 #include "testutil.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-#define X64	      CG_ARCH_X86_64
-#define I386	      CG_ARCH_I386
-#define X32	      CG_ARCH_X32
+#define X64  CG_ARCH_X86_64
+#define I386 CG_ARCH_I386
+#define X32  CG_ARCH_X32
 
 /* One call: its syscall, arguments, decoded paths and address. */
 struct obs {

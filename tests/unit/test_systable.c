@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/macro.h"
 #include "callgate/systable.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define X32(nr)	      ((int)(CG_X32_SYSCALL_BIT | (nr)))
+#define X32(nr) ((int)(CG_X32_SYSCALL_BIT | (nr)))
 
 static const char *str_or_null(const char *s)
 {

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Helpers shared by the Check suites (header-only, each suite is one binary). */
+/*
+ * Helpers shared by the Check suites (header-only, each suite is one binary).
+ * Only the core's: a suite of lib/ links libcallgate.a alone (the filter's
+ * helpers are in filterutil.h).
+ */
 #ifndef CALLGATE_TESTUTIL_H
 #define CALLGATE_TESTUTIL_H
 
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../agent/filter.h"
-#include "../../supervisor/policy_load.h"
-#include "callgate/bpf.h"
+#include "callgate/macro.h"
 #include "callgate/plan.h"
 #include "callgate/policy.h"
 #include "callgate/systable.h"
@@ -25,11 +28,45 @@ static inline const char *tu_shared(const char *rel)
 	return buf;
 }
 
+/*
+ * Read and parse the profile @path, as policy_load_file() does but with
+ * stdio, so that the core's suites need nothing beyond the core.  Returns
+ * 0 or -errno (detail in @reterr).
+ */
+static inline int tu_load_file(const char *path, struct policy **ret, struct policy_error *reterr)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!f) {
+		r = -errno;
+		snprintf(reterr->msg, sizeof(reterr->msg), "cannot open: %s", strerror(-r));
+		return r;
+	}
+	for (;;) {
+		char *p = realloc(buf, len + 65536);
+		size_t n;
+
+		ck_assert_ptr_nonnull(p);
+		buf = p;
+		n = fread(buf + len, 1, 65536, f);
+		len += n;
+		if (n < 65536)
+			break;
+	}
+	fclose(f);
+	r = policy_parse_buf(buf, len, path, ret, reterr);
+	free(buf);
+	return r;
+}
+
 static inline struct policy *tu_load(const char *path)
 {
 	struct policy_error e = { 0 };
 	struct policy *p = NULL;
-	int r = policy_load_file(path, &p, &e);
+	int r = tu_load_file(path, &p, &e);
 
 	ck_assert_msg(r == 0, "%s:%u:%u: %s", path, e.pos.line, e.pos.column, e.msg);
 	return p;
@@ -53,38 +90,6 @@ static inline struct plan *tu_compile(const struct policy *p, uint64_t caps, uns
 
 	ck_assert_int_eq(plan_compile(p, &host, mode, &plan), 0);
 	return plan;
-}
-
-static inline void tu_filter(const struct plan *plan, struct filter_prog *prog)
-{
-	char err[256] = "";
-	int r = filter_build(plan, prog, err, sizeof(err));
-
-	ck_assert_msg(r == 0, "filter_build: %s", err);
-}
-
-/* What the filter returns for @nr on @arch with @args. */
-static inline uint32_t tu_bpf(const struct filter_prog *prog, enum cg_arch arch, int nr,
-			      const uint64_t args[6])
-{
-	struct bpf_seccomp_data d = {
-		.nr = nr,
-		.arch = arch == CG_ARCH_I386 ? CG_AUDIT_ARCH_I386 : CG_AUDIT_ARCH_X86_64,
-	};
-	uint32_t ret = 0xdeadbeef;
-
-	if (args)
-		memcpy(d.args, args, sizeof(d.args));
-	ck_assert_int_eq(bpf_run(prog->insns, prog->len, &d, &ret), 0);
-	return ret;
-}
-
-/* What the kernel filter should return for a plan verdict. */
-static inline uint32_t tu_expected(const struct plan_verdict *v)
-{
-	if (v->notify)
-		return filter_ret_value(POLICY_ACT_NOTIFY, 0);
-	return filter_ret_value(v->action, v->data);
 }
 
 /*

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Diagnostics of callgate itself (not decision records): to stderr, with
- * the level tested before anything is formatted.
+ * Diagnostics of callgate and callgate-agent themselves (not decision
+ * records): to stderr as "PROGRAM: LEVEL: message", with the level tested
+ * before anything is formatted.
  */
-#ifndef CALLGATE_SUPERVISOR_LOG_H
-#define CALLGATE_SUPERVISOR_LOG_H
+#ifndef CALLGATE_SYS_LOG_H
+#define CALLGATE_SYS_LOG_H
 
 #include <errno.h>
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -11,7 +12,8 @@ void log_emit(enum log_level level, const char *fmt, ...)
 	static const char *const prefix[] = { "error", "warning", "info", "debug" };
 	va_list ap;
 
-	fprintf(stderr, "callgate: %s: ", prefix[level]);
+	/* "callgate" or "callgate-agent" */
+	fprintf(stderr, "%s: %s: ", program_invocation_short_name, prefix[level]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
