@@ -640,7 +640,7 @@ START_TEST(addresses)
 	ck_assert_uint_eq(rule->n_addresses, ARRAY_SIZE(want));
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		ck_assert_str_eq(rule->addresses[i], want[i]);
-		ck_assert_int_eq(address_pattern_check(rule->addresses[i], NULL, 0), 0);
+		ck_assert_int_eq(addr_pattern_check(rule->addresses[i], NULL, 0), 0);
 	}
 	ck_assert_str_eq(rule->comment, "observed on x86_64: connect to 5 addresses, 6 calls");
 
