@@ -624,8 +624,7 @@ int interact_profile(const struct interact *ix, const char *path, char **ret, ch
 	free(p->rules);
 	p->rules = rules;
 	p->n_rules += n;
-	*ret = policy_write(p);
-	r = *ret ? 0 : -errno;
+	r = policy_write(p, ret);
 	if (r < 0)
 		snprintf(err, err_size, "cannot write the profile: %s", strerror(-r));
 	policy_free(p);

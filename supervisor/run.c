@@ -339,11 +339,11 @@ static int write_recorded(const struct recorder *rec, const char *path, const st
 		log_error("Cannot build the recorded profile: %s", strerror(-r));
 		return r;
 	}
-	text = policy_write(p);
+	r = policy_write(p, &text);
 	policy_free(p);
-	if (!text) {
-		log_error("Cannot write the recorded profile: %s", strerror(errno));
-		return -ENOMEM;
+	if (r < 0) {
+		log_error("Cannot write the recorded profile: %s", strerror(-r));
+		return r;
 	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		free(text);
