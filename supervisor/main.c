@@ -10,7 +10,7 @@
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
-#include "ctl.h"
+#include "ctlclient.h"
 #include "run.h"
 #include "serve.h"
 

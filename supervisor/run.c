@@ -401,8 +401,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 		interact_init(&st->ix, loop, st->launch.listener, plan, &st->log);
 		st->session.interact = &st->ix;
 		st->session.ask_denials = true;
-		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, o->policy, err,
-				     sizeof(err));
+		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, err, sizeof(err));
 		if (r < 0)
 			log_error("No control socket (%s): answer on the terminal", err);
 		else

@@ -742,7 +742,7 @@ static void handle(struct session *s)
 		} else if (notif_id_valid(s->listener, req->id) < 0) {
 			s->vanished++;
 			return;
-		} else if (interact_ask(s->interact, s->listener, req, &d, &rec) == 0) {
+		} else if (interact_ask(s->interact, s->plan, s->listener, req, &d, &rec) == 0) {
 			return; /* answered by the operator */
 		} else {
 			/* no room for another question: --ask-default */
