@@ -89,6 +89,7 @@ static void check_rule(const struct policy_rule *r, unsigned lines)
 		CHECK(path_pattern_check(r->paths[i], why, sizeof(why)) == 0,
 		      "accepted invalid path \"%s\"", r->paths[i]);
 	check_strv(r->addresses, r->n_addresses, "addresses");
+	CHECK(r->n_addresses == 0 || r->addr_patterns, "addresses not compiled");
 	for (size_t i = 0; i < r->n_addresses; i++)
 		CHECK(addr_pattern_check(r->addresses[i], why, sizeof(why)) == 0,
 		      "accepted invalid address \"%s\"", r->addresses[i]);
