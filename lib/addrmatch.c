@@ -193,7 +193,7 @@ static int bad(char *why, size_t size, const char *msg)
 /* PORT of a pattern: a number, "LO-HI" or '*'. */
 static int parse_port(const char *s, struct addr_pattern *p, char *why, size_t size)
 {
-	unsigned long lo, hi;
+	unsigned long lo = 0, hi = 0;
 	int r;
 
 	if (strcmp(s, "*") == 0) {

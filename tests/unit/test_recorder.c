@@ -358,6 +358,8 @@ START_TEST(round_trip_through_the_parser)
 			free(rule->paths[j]);
 		for (size_t j = 0; j < rule->n_addresses; j++)
 			free(rule->addresses[j]);
+		addr_patterns_free(rule->addr_patterns, rule->n_addresses);
+		rule->addr_patterns = NULL;
 		free(rule->paths);
 		free(rule->addresses);
 		rule->paths = rule->addresses = NULL;
