@@ -21,6 +21,10 @@
  * Threads: interact_question_new() touches no struct interact and may run
  * on any thread (a target session's); everything taking a struct interact
  * runs on the loop's thread.
+ *
+ * Used by session.c (interact_allowed_always(), interact_ask(),
+ * interact_forget()), run.c and serve.c (init, done), and the front ends
+ * prompt.c and ctl.c (listen, find, answer, profile).
  */
 #ifndef CALLGATE_SUPERVISOR_INTERACT_H
 #define CALLGATE_SUPERVISOR_INTERACT_H

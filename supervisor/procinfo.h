@@ -4,6 +4,7 @@
  * (interact.c).  Best effort: what cannot be read is left out.  Reads files
  * of the target only, into the caller's buffers; safe on any thread.  The
  * text comes from the target: shown to an operator, it must be escaped.
+ * Used by interact.c.
  */
 #ifndef CALLGATE_SUPERVISOR_PROCINFO_H
 #define CALLGATE_SUPERVISOR_PROCINFO_H
