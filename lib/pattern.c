@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -75,114 +74,28 @@ int path_pattern_check(const char *pat, char *why, size_t why_size)
 	}
 }
 
-static int check_port(const char *p, char *why, size_t size)
+bool pattern_is_glob(char c)
 {
-	char *end;
-	unsigned long lo, hi;
-
-	if (strcmp(p, "*") == 0)
-		return 0;
-	if (*p < '0' || *p > '9')
-		return bad(why, size, "port must be a number, a range LO-HI or '*'");
-	lo = strtoul(p, &end, 10);
-	hi = lo;
-	if (*end == '-') {
-		if (end[1] < '0' || end[1] > '9')
-			return bad(why, size, "port range must be LO-HI");
-		hi = strtoul(end + 1, &end, 10);
-	}
-	if (*end != '\0' || lo > 65535 || hi > 65535 || lo > hi)
-		return bad(why, size, "port must be 0..65535 (a range LO-HI with LO <= HI)");
-	return 0;
+	return c == '*' || c == '?' || c == '[';
 }
 
-static int check_prefix(const char *s, unsigned max, char *why, size_t size)
+size_t pattern_escape(const char *s, size_t len, char *buf, size_t size)
 {
-	char *end;
-	unsigned long v;
+	size_t n = 0;
 
-	if (*s < '0' || *s > '9')
-		return bad(why, size, "prefix length must be a number");
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || v > max)
-		return bad(why, size, "prefix length out of range");
-	return 0;
-}
-
-/* "ADDR[/PREFIX]" in @buf (modified). */
-static int check_ip(char *buf, int family, char *why, size_t size)
-{
-	unsigned char addr[16];
-	char *slash = strchr(buf, '/');
-
-	if (slash) {
-		*slash = '\0';
-		if (strcmp(buf, "*") == 0)
-			return bad(why, size, "'*' takes no prefix length");
-		if (check_prefix(slash + 1, family == AF_INET ? 32 : 128, why, size) < 0)
-			return -EINVAL;
-	}
-	if (strcmp(buf, "*") == 0)
-		return 0;
-	if (inet_pton(family, buf, addr) != 1)
-		return bad(why, size,
-			   family == AF_INET ? "invalid IPv4 address" : "invalid IPv6 address");
-	return 0;
-}
-
-int address_pattern_check(const char *pat, char *why, size_t why_size)
-{
-	char buf[128];
-	char *port;
-
-	if (*pat == '!')
-		pat++;
-	if (strncmp(pat, "unix:", 5) == 0) {
-		const char *p = pat + 5;
-
-		if (*p == '@')
-			return p[1] ? 0 : bad(why, why_size, "empty abstract socket name");
-		return path_pattern_check(p, why, why_size);
-	}
-	if (strncmp(pat, "inet:", 5) == 0) {
-		if (strlen(pat + 5) >= sizeof(buf))
-			return bad(why, why_size, "address too long");
-		strcpy(buf, pat + 5);
-		port = strrchr(buf, ':');
-		if (!port)
-			return bad(why, why_size, "expected inet:ADDR[/PREFIX]:PORT");
-		*port++ = '\0';
-		if (check_ip(buf, AF_INET, why, why_size) < 0)
-			return -EINVAL;
-		return check_port(port, why, why_size);
-	}
-	if (strncmp(pat, "inet6:", 6) == 0) {
-		char *close;
-
-		if (strlen(pat + 6) >= sizeof(buf))
-			return bad(why, why_size, "address too long");
-		strcpy(buf, pat + 6);
-		close = strchr(buf, ']');
-		if (buf[0] != '[' || !close || close[1] == '\0')
-			return bad(why, why_size, "expected inet6:[ADDR][/PREFIX]:PORT");
-		*close = '\0';
-		port = close + 1;
-		if (*port == '/') {
-			char *colon = strchr(port, ':');
-
-			if (!colon)
-				return bad(why, why_size, "expected inet6:[ADDR][/PREFIX]:PORT");
-			*colon = '\0';
-			if (check_prefix(port + 1, 128, why, why_size) < 0)
-				return -EINVAL;
-			*colon = ':';
-			port = colon;
+	for (size_t i = 0; i < len; i++)
+		n += pattern_is_glob(s[i]) ? 3 : 1;
+	if (n >= size)
+		return n;
+	for (size_t i = 0, k = 0; i < len; i++) {
+		if (pattern_is_glob(s[i])) {
+			buf[k++] = '[';
+			buf[k++] = s[i];
+			buf[k++] = ']';
+		} else {
+			buf[k++] = s[i];
 		}
-		if (*port != ':')
-			return bad(why, why_size, "expected inet6:[ADDR][/PREFIX]:PORT");
-		if (check_ip(buf + 1, AF_INET6, why, why_size) < 0)
-			return -EINVAL;
-		return check_port(port + 1, why, why_size);
 	}
-	return bad(why, why_size, "address pattern must start with unix:, inet: or inet6:");
+	buf[n] = '\0';
+	return n;
 }

@@ -448,7 +448,8 @@ static bool patterns_match(const struct policy_rule *src, const struct plan_ptrs
 	}
 	if (src->n_addresses &&
 	    (!ptrs || !ptrs->addr ||
-	     !address_patterns_match(src->addresses, src->n_addresses, ptrs->addr)))
+	     !addr_patterns_match(src->addr_patterns, src->addr_patterns ? src->n_addresses : 0,
+				  ptrs->addr)))
 		return false;
 	return true;
 }

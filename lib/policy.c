@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/addrmatch.h"
 #include "callgate/cleanup.h"
 #include "callgate/macro.h"
 #include "callgate/pattern.h"
@@ -186,6 +187,7 @@ static void rule_done(struct policy_rule *r)
 	filter_free(r->includes);
 	filter_free(r->excludes);
 	strv_free(r->paths, r->n_paths);
+	addr_patterns_free(r->addr_patterns, r->n_addresses);
 	strv_free(r->addresses, r->n_addresses);
 	*r = (struct policy_rule){ 0 };
 }
@@ -677,6 +679,22 @@ static int check_patterns(struct parser *ps, const cJSON *m, char **v, size_t n,
 	return 0;
 }
 
+/* The rule's "addresses" compiled, or the position of the first invalid one. */
+static int compile_addresses(struct parser *ps, const cJSON *m, struct policy_rule *rule)
+{
+	char why[160];
+	size_t bad = 0;
+	int r = addr_patterns_parse(rule->addresses, rule->n_addresses, &rule->addr_patterns, &bad,
+				    why, sizeof(why));
+
+	if (r == -ENOMEM)
+		return oom(ps);
+	if (r < 0)
+		return error_at(ps, elem_pos(ps, m, bad), "invalid pattern \"%s\": %s",
+				rule->addresses[bad], why);
+	return 0;
+}
+
 static int dec_rule(struct parser *ps, const cJSON *n, struct policy_rule *rule)
 {
 	const cJSON *m;
@@ -729,10 +747,12 @@ static int dec_rule(struct parser *ps, const cJSON *n, struct policy_rule *rule)
 				r = check_patterns(ps, m, rule->paths, rule->n_paths,
 						   path_pattern_check);
 		} else if (json_key_equal(m->string, "addresses")) {
+			/* compiled patterns go with the list they came from */
+			addr_patterns_free(rule->addr_patterns, rule->n_addresses);
+			rule->addr_patterns = NULL;
 			r = dec_strv(ps, m, "addresses", &rule->addresses, &rule->n_addresses);
 			if (r >= 0 && last_of_field(m, "addresses"))
-				r = check_patterns(ps, m, rule->addresses, rule->n_addresses,
-						   address_pattern_check);
+				r = compile_addresses(ps, m, rule);
 		} else if (json_key_equal(m->string, "log")) {
 			r = dec_bool(ps, m, "log", &rule->log);
 		} else if (json_key_equal(m->string, "audit")) {

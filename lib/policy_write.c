@@ -288,7 +288,7 @@ static void write_top(struct writer *w, const struct policy *p)
 	close_c(w, '}');
 }
 
-char *policy_write(const struct policy *p)
+int policy_write(const struct policy *p, char **ret)
 {
 	struct writer w = { 0 };
 
@@ -296,8 +296,8 @@ char *policy_write(const struct policy *p)
 	put(&w, "\n", 1);
 	if (w.err) {
 		free(w.buf);
-		errno = -w.err;
-		return NULL;
+		return w.err;
 	}
-	return w.buf;
+	*ret = w.buf;
+	return 0;
 }

@@ -651,3 +651,33 @@ int record_time_format(int64_t usec, char *buf, size_t size)
 	buf[27] = '\0';
 	return TIME_LEN;
 }
+
+/* @s into @buf, cut to fit; the copy, or NULL (and "" in @buf) for NULL. */
+static const char *copy_str(char *buf, size_t size, const char *s)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (!s)
+		return NULL;
+	n = strnlen(s, size - 1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+void record_copy(struct record_store *dst, const struct record *src)
+{
+	struct record *r = &dst->rec;
+
+	*r = *src;
+	r->comm = copy_str(dst->comm, sizeof(dst->comm), src->comm);
+	r->exe = copy_str(dst->exe, sizeof(dst->exe), src->exe);
+	if (r->n_paths > RECORD_PATHS_MAX)
+		r->n_paths = RECORD_PATHS_MAX;
+	for (size_t i = 0; i < RECORD_PATHS_MAX; i++)
+		r->paths[i] = copy_str(dst->paths[i], sizeof(dst->paths[i]),
+				       i < r->n_paths ? src->paths[i] : NULL);
+	r->addr = copy_str(dst->addr, sizeof(dst->addr), src->addr);
+	r->container = copy_str(dst->container, sizeof(dst->container), src->container);
+}

@@ -139,12 +139,6 @@ static int str_catf(char **s, const char *fmt, ...)
 	return 0;
 }
 
-/* The characters a path pattern gives a meaning (lib/pathmatch.c). */
-static bool is_glob(char c)
-{
-	return c == '*' || c == '?' || c == '[';
-}
-
 static const char *plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
@@ -152,29 +146,18 @@ static const char *plural(uint64_t n)
 
 /*
  * @prefix, then @len bytes of @s with the glob characters made literal
- * ('*' as "[*]", '?' as "[?]", '[' as "[[]"), then @suffix.
+ * (pattern_escape()), then @suffix, in a new string; NULL when out of memory.
  */
 static char *escape_glob(const char *prefix, const char *s, size_t len, const char *suffix)
 {
-	size_t n = strlen(prefix) + strlen(suffix) + 1, k;
-	char *out;
+	size_t np = strlen(prefix), ns = strlen(suffix), n = pattern_escape(s, len, NULL, 0);
+	char *out = malloc(np + n + ns + 1);
 
-	for (size_t i = 0; i < len; i++)
-		n += is_glob(s[i]) ? 3 : 1;
-	out = malloc(n);
 	if (!out)
 		return NULL;
-	k = (size_t)(stpcpy(out, prefix) - out);
-	for (size_t i = 0; i < len; i++) {
-		if (is_glob(s[i])) {
-			out[k++] = '[';
-			out[k++] = s[i];
-			out[k++] = ']';
-		} else {
-			out[k++] = s[i];
-		}
-	}
-	strcpy(out + k, suffix);
+	memcpy(out, prefix, np);
+	pattern_escape(s, len, out + np, n + 1);
+	memcpy(out + np + n, suffix, ns + 1);
 	return out;
 }
 
@@ -192,7 +175,7 @@ static bool path_matchable(const char *path)
 	if (path[1] == '\0')
 		return true;
 	for (const char *c = path; *c; c++) {
-		len += is_glob(*c) ? 3 : 1;
+		len += pattern_is_glob(*c) ? 3 : 1;
 		if (*c == '/') {
 			size_t k = strcspn(c + 1, "/");
 
@@ -375,42 +358,29 @@ static int add_paths(struct rec_call *c, const char *const *paths, size_t n_path
 }
 
 /*
- * The pattern matching exactly address text @addr into *@ret, or NULL in
- * *@ret when no pattern can (address_pattern_match() in lib/addrmatch.c
- * is what has to agree).  Returns 0 or -ENOMEM.
+ * The pattern matching exactly address text @addr (as sockaddr_format()
+ * writes it) into *@ret, as text, or NULL in *@ret when no pattern can.
+ * Returns 0 or -ENOMEM.
  */
 static int address_pattern(const char *addr, char **ret)
 {
-	_cleanup_free_ char *pat = NULL;
+	struct cg_sockaddr sa;
+	struct addr_pattern pat;
+	char text[1024];
+	int r;
 
 	*ret = NULL;
-	if (strncmp(addr, "unix:@", 6) == 0) {
-		const char *name = addr + 6;
-
-		/* an abstract name is matched as one path component */
-		if (!*name || strchr(name, '/'))
-			return 0;
-		pat = escape_glob("unix:@", name, strlen(name), "");
-		if (pat && strlen(pat + 6) > CG_UNIX_PATH_MAX)
-			return 0;
-	} else if (strncmp(addr, "unix:", 5) == 0) {
-		if (!path_matchable(addr + 5))
-			return 0; /* unnamed ("unix:"), or a relative path */
-		pat = escape_glob("unix:", addr + 5, strlen(addr + 5), "");
-	} else if (strncmp(addr, "inet:", 5) == 0 || strncmp(addr, "inet6:", 6) == 0) {
-		/* wildcards, prefixes and port ranges would widen it */
-		if (strpbrk(addr, "*/-"))
-			return 0;
-		pat = strdup(addr);
-	} else {
-		return 0; /* "family:N": other families have no patterns */
-	}
-	if (!pat)
-		return -ENOMEM;
-	if (address_pattern_check(pat, NULL, 0) < 0)
+	if (sockaddr_parse(addr, &sa) < 0)
+		return 0; /* not an address the supervisor writes */
+	r = addr_pattern_exact(&sa, &pat);
+	if (r < 0)
+		return r == -ENOMEM ? r : 0;
+	r = addr_pattern_format(&pat, text, sizeof(text));
+	addr_pattern_done(&pat);
+	if (r < 0)
 		return 0;
-	*ret = steal_ptr(&pat);
-	return 0;
+	*ret = strdup(text);
+	return *ret ? 0 : -ENOMEM;
 }
 
 static int add_address(struct rec_call *c, const uint64_t args[6], const char *addr)
@@ -865,6 +835,7 @@ static int emit_addresses(struct builder *b, const struct entry *e)
 	const struct rec_call *c = e->c;
 	struct policy_rule *r;
 	uint64_t calls = c->calls - c->null_calls;
+	int err;
 
 	if (c->n_strs) {
 		r = rule_new(b, c->name);
@@ -877,6 +848,11 @@ static int emit_addresses(struct builder *b, const struct entry *e)
 		for (size_t i = 0; i < c->n_strs; i++)
 			if (!(r->addresses[i] = strdup(c->strs[i])))
 				return -ENOMEM;
+		/* written by addr_pattern_format(): they parse back */
+		err = addr_patterns_parse(r->addresses, r->n_addresses, &r->addr_patterns, NULL,
+					  NULL, 0);
+		if (err < 0)
+			return err;
 		if (str_catf(&r->comment, "observed on %s: %s to %zu address%s, %" PRIu64 " call%s",
 			     b->abi, c->name, c->n_strs, c->n_strs == 1 ? "" : "es", calls,
 			     plural(calls)) < 0)

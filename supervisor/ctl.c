@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "callgate/answer.h"
 #include "callgate/systable.h"
 #include "ctl.h"
 #include "log.h"
@@ -126,22 +125,22 @@ static cJSON *question_json(const struct question *q, ev_tstamp now)
 	const char *en = errno_name(q->policy.log_err);
 
 	cJSON_AddNumberToObject(o, "id", q->id);
-	cJSON_AddNumberToObject(o, "pid", q->rec.pid);
-	cJSON_AddNumberToObject(o, "tid", q->rec.tid);
-	cJSON_AddStringToObject(o, "comm", q->comm);
-	cJSON_AddStringToObject(o, "exe", q->exe);
+	cJSON_AddNumberToObject(o, "pid", q->rec->pid);
+	cJSON_AddNumberToObject(o, "tid", q->rec->tid);
+	cJSON_AddStringToObject(o, "comm", q->store.comm);
+	cJSON_AddStringToObject(o, "exe", q->store.exe);
 	cJSON_AddStringToObject(o, "cmdline", q->cmdline);
-	if (q->rec.container)
-		cJSON_AddStringToObject(o, "container", q->rec.container);
-	cJSON_AddStringToObject(o, "arch", arch_to_string(q->rec.arch));
-	cJSON_AddStringToObject(o, "syscall", q->rec.syscall ? q->rec.syscall : "?");
+	if (q->rec->container)
+		cJSON_AddStringToObject(o, "container", q->rec->container);
+	cJSON_AddStringToObject(o, "arch", arch_to_string(q->rec->arch));
+	cJSON_AddStringToObject(o, "syscall", q->rec->syscall ? q->rec->syscall : "?");
 	cJSON_AddStringToObject(o, "call", q->call);
-	if (q->rec.rule >= 0)
-		cJSON_AddNumberToObject(o, "rule", q->rec.rule);
+	if (q->rec->rule >= 0)
+		cJSON_AddNumberToObject(o, "rule", q->rec->rule);
 	else
 		cJSON_AddStringToObject(o, "rule", "default");
-	if (q->rec.comment)
-		cJSON_AddStringToObject(o, "comment", q->rec.comment);
+	if (q->rec->comment)
+		cJSON_AddStringToObject(o, "comment", q->rec->comment);
 	if (en)
 		cJSON_AddStringToObject(o, "errno", en);
 	cJSON_AddStringToObject(o, "where", q->where);
@@ -189,12 +188,65 @@ static struct question *question_arg(struct ctl_conn *k, const char *arg)
 	return q;
 }
 
+static void do_save(struct ctl_conn *k)
+{
+	char *text = NULL, err[160];
+	cJSON *o;
+	int r = interact_profile(k->c->ix, &text);
+
+	if (r < 0) {
+		if (r == -ENOENT)
+			snprintf(err, sizeof(err),
+				 "nothing to save yet: no allow-always answer names a policy");
+		else
+			snprintf(err, sizeof(err), "cannot write the profile: %s", strerror(-r));
+		send_ok(k, err);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "profile", text);
+	free(text);
+	send_json(k, o);
+	send_ok(k, NULL);
+}
+
+/* "VERB ID [ARGS...]": an answer (callgate/answer.h) to question ID. */
+static void do_answer(struct ctl_conn *k, char *const *argv, int argc)
+{
+	const char *words[8];
+	struct answer a = { .by = "ctl" };
+	struct question *q;
+	char why[160];
+	size_t n = 0;
+	int r;
+
+	words[n++] = argv[0];
+	for (int i = 2; i < argc && n < sizeof(words) / sizeof(words[0]); i++)
+		words[n++] = argv[i];
+	r = answer_parse(words, n, &a, why, sizeof(why));
+	if (r == -ENOENT) {
+		send_ok(k, "unknown command (list, allow, deny, kill, hold, watch, save)");
+		return;
+	}
+	if (r < 0) {
+		send_ok(k, why);
+		return;
+	}
+	q = question_arg(k, argc > 1 ? argv[1] : NULL);
+	if (!q)
+		return;
+	r = interact_answer(k->c->ix, q, &a);
+	send_ok(k, r == 0	  ? NULL
+		   : r == -EINVAL ? "nothing to narrow the rule to (no such argument, or none a "
+				    "pattern can match)"
+				  : strerror(-r));
+}
+
 static void do_command(struct ctl_conn *k, char *line)
 {
 	char *argv[8], *save;
 	int argc = 0;
 	struct question *q;
-	struct answer a = { .by = "ctl" };
 
 	for (char *t = strtok_r(line, " \t\r", &save); t && argc < 8;
 	     t = strtok_r(NULL, " \t\r", &save))
@@ -212,62 +264,9 @@ static void do_command(struct ctl_conn *k, char *line)
 		for (q = k->c->ix->questions; k->watching && q; q = q->next)
 			on_event(k, INTERACT_ASKED, q, NULL);
 	} else if (strcmp(argv[0], "save") == 0) {
-		char err[256] = "", *text = NULL;
-		cJSON *o;
-
-		if (interact_profile(k->c->ix, k->c->policy_path, &text, err, sizeof(err)) < 0) {
-			send_ok(k, err[0] ? err : "cannot write the profile");
-			return;
-		}
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "profile", text);
-		free(text);
-		send_json(k, o);
-		send_ok(k, NULL);
-	} else if (strcmp(argv[0], "allow") == 0 || strcmp(argv[0], "deny") == 0 ||
-		   strcmp(argv[0], "kill") == 0 || strcmp(argv[0], "hold") == 0) {
-		int r;
-
-		q = question_arg(k, argc > 1 ? argv[1] : NULL);
-		if (!q)
-			return;
-		a.kind = argv[0][0] == 'a'   ? ANSWER_ALLOW
-			 : argv[0][0] == 'd' ? ANSWER_DENY
-			 : argv[0][0] == 'k' ? ANSWER_KILL
-					     : ANSWER_HOLD;
-		for (int i = 2; i < argc; i++) {
-			if (a.kind == ANSWER_ALLOW && strcmp(argv[i], "--always") == 0) {
-				a.kind = ANSWER_ALWAYS;
-				a.scope = SCOPE_SYSCALL;
-				if (i + 1 < argc && argv[i + 1][0] != '-') {
-					i++;
-					if (strcmp(argv[i], "args") == 0)
-						a.scope = SCOPE_ARGS;
-					else if (strcmp(argv[i], "path") == 0)
-						a.scope = SCOPE_PATH;
-					else if (strcmp(argv[i], "syscall") != 0) {
-						send_ok(k, "--always takes syscall, args or path");
-						return;
-					}
-				}
-			} else if (a.kind == ANSWER_DENY && strcmp(argv[i], "--errno") == 0 &&
-				   i + 1 < argc) {
-				a.err = errno_from_name(argv[++i]);
-				if (a.err <= 0) {
-					send_ok(k, "unknown errno name");
-					return;
-				}
-			} else {
-				send_ok(k, "unknown option");
-				return;
-			}
-		}
-		r = interact_answer(k->c->ix, q, &a);
-		send_ok(k, r == 0	  ? NULL
-			   : r == -EINVAL ? "nothing to narrow the rule to (no such argument)"
-					  : strerror(-r));
+		do_save(k);
 	} else {
-		send_ok(k, "unknown command (list, allow, deny, kill, hold, watch, save)");
+		do_answer(k, argv, argc);
 	}
 }
 
@@ -413,7 +412,7 @@ static int private_dir(const char *dir, bool *made)
 	return 0;
 }
 
-static int default_dir(char *buf, size_t size)
+int ctl_socket_dir(char *buf, size_t size)
 {
 	const char *run = getenv("XDG_RUNTIME_DIR");
 
@@ -425,18 +424,18 @@ static int default_dir(char *buf, size_t size)
 }
 
 int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact *ix,
-		     const char *path, const char *policy_path, char *err, size_t err_size)
+		     const char *path, char *err, size_t err_size)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	bool made = false;
 	mode_t old;
 	int r;
 
-	*c = (struct ctl_server){ .loop = loop, .ix = ix, .policy_path = policy_path, .fd = -1 };
+	*c = (struct ctl_server){ .loop = loop, .ix = ix, .fd = -1 };
 	if (path) {
 		snprintf(c->path, sizeof(c->path), "%s", path);
 	} else {
-		r = default_dir(c->dir, sizeof(c->dir));
+		r = ctl_socket_dir(c->dir, sizeof(c->dir));
 		if (r == 0)
 			r = private_dir(c->dir, &made);
 		if (r < 0) {
@@ -493,171 +492,4 @@ void ctl_server_stop(struct ctl_server *c)
 	unlink(c->path);
 	if (c->dir[0])
 		rmdir(c->dir); /* only if empty: other runs may use it */
-}
-
-/* ---- the client ---------------------------------------------------- */
-
-static void ctl_usage(FILE *f)
-{
-	fputs("Usage: callgate ctl [--control PATH] COMMAND\n"
-	      "Commands: list | allow ID [--always [syscall|args|path]] | deny ID [--errno NAME]\n"
-	      "          | kill ID | hold ID | watch | save FILE\n"
-	      "Without --control: $CALLGATE_CTL, else the only run in $XDG_RUNTIME_DIR/callgate\n"
-	      "(or /tmp/callgate-UID).\n",
-	      f);
-}
-
-static int find_socket(char *buf, size_t size)
-{
-	char dir[PATH_MAX];
-	const char *env = getenv("CALLGATE_CTL");
-	struct dirent *de;
-	int found = 0;
-	DIR *d;
-
-	if (env && *env)
-		return snprintf(buf, size, "%s", env) < (int)size ? 0 : -ENAMETOOLONG;
-	if (default_dir(dir, sizeof(dir)) < 0 || !(d = opendir(dir)))
-		return -ENOENT;
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (n > 5 && strcmp(de->d_name + n - 5, ".sock") == 0) {
-			if (found++ == 0 &&
-			    snprintf(buf, size, "%.3800s/%.255s", dir, de->d_name) >= (int)size)
-				found = 2; /* unusable: ask for --socket */
-		}
-	}
-	closedir(d);
-	return found == 1 ? 0 : found ? -EEXIST : -ENOENT;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	if (fflush(f) != 0 || ferror(f)) {
-		int e = errno;
-
-		fclose(f);
-		unlink(tmp);
-		return -e;
-	}
-	fclose(f);
-	return rename(tmp, path) < 0 ? -errno : 0;
-}
-
-int cmd_ctl(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "control", required_argument, NULL, 's' },
-		{ "socket", required_argument, NULL, 's' }, /* the same */
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	char path[PATH_MAX] = "", line[CTL_LINE_MAX];
-	const char *save_to = NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	FILE *in;
-	int c, fd, status = 1;
-	bool watch;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': snprintf(path, sizeof(path), "%s", optarg); break;
-		case 'h': ctl_usage(stdout); return 0;
-		default: ctl_usage(stderr); return 2;
-		}
-	}
-	if (optind >= argc) {
-		ctl_usage(stderr);
-		return 2;
-	}
-	if (strcmp(argv[optind], "save") == 0) {
-		if (optind + 2 != argc) {
-			log_error("save takes one file name");
-			return 2;
-		}
-		save_to = argv[optind + 1];
-		argc--;
-	}
-	watch = strcmp(argv[optind], "watch") == 0;
-	for (int i = optind; i < argc; i++) {
-		int n = snprintf(line + len, sizeof(line) - len, "%s%s", i > optind ? " " : "",
-				 argv[i]);
-
-		if (n < 0 || (size_t)n >= sizeof(line) - len - 1) {
-			log_error("Command too long");
-			return 2;
-		}
-		len += (size_t)n;
-	}
-	line[len++] = '\n';
-	if (!path[0]) {
-		int r = find_socket(path, sizeof(path));
-
-		if (r < 0) {
-			log_error("%s: use --socket",
-				  r == -EEXIST ? "Several callgate runs are listening"
-					       : "No callgate run is listening");
-			return 2;
-		}
-	}
-	fd = unix_connect(path);
-	if (fd < 0) {
-		log_error("Cannot connect to %s: %s", path, strerror(-fd));
-		return 2;
-	}
-	/* a refusing server answers and closes: read why, whatever the write */
-	signal(SIGPIPE, SIG_IGN);
-	if (write(fd, line, len) != (ssize_t)len && errno != EPIPE && errno != ECONNRESET) {
-		log_error("Cannot send to %s: %s", path, strerror(errno));
-		close(fd);
-		return 2;
-	}
-	in = fdopen(fd, "r");
-	if (!in) {
-		close(fd);
-		return 2;
-	}
-	while (getline(&buf, &cap, in) > 0) {
-		cJSON *o = cJSON_Parse(buf);
-		cJSON *ok = o ? cJSON_GetObjectItem(o, "ok") : NULL;
-		cJSON *profile = o ? cJSON_GetObjectItem(o, "profile") : NULL;
-
-		if (ok && cJSON_IsBool(ok) && !(watch && cJSON_IsTrue(ok))) {
-			cJSON *e = cJSON_GetObjectItem(o, "error");
-
-			status = cJSON_IsTrue(ok) ? 0 : 1;
-			if (!cJSON_IsTrue(ok))
-				log_error("%s", cJSON_IsString(e) ? e->valuestring : "failed");
-			cJSON_Delete(o);
-			break;
-		}
-		if (profile && cJSON_IsString(profile) && save_to) {
-			int r = write_file(save_to, profile->valuestring);
-
-			if (r < 0) {
-				log_error("Cannot write %s: %s", save_to, strerror(-r));
-				cJSON_Delete(o);
-				break;
-			}
-		} else if (!(ok && watch)) {
-			fputs(buf, stdout);
-			fflush(stdout);
-		}
-		cJSON_Delete(o);
-	}
-	free(buf);
-	fclose(in);
-	return status;
 }

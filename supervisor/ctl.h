@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The control socket of an interactive run, and `callgate ctl`, its client.
+ * The control socket of an interactive run or of serve: the server, used by
+ * run.c and serve.c.  Its client, `callgate ctl`, is ctlclient.h.
  *
  * Protocol: the client sends one command per line; the server answers
  * with JSON Lines, ending each command's answer with {"ok":true} or
@@ -9,10 +10,13 @@
  *   allow ID [--always [syscall|args|path]]
  *   deny ID [--errno NAME]
  *   kill ID
- *   hold ID
+ *   hold ID                    (the answers: callgate/answer.h, with the
+ *                              question's ID after the verb)
  *   watch                      then a stream of {"event":...} objects
- *   save                       {"profile":"<JSON text>"}: the policy with
- *                              the allow-always rules (the client writes it)
+ *   save                       {"profile":"<JSON text>"}: the policy the
+ *                              target runs under with the allow-always
+ *                              rules (interact_profile(); the client
+ *                              writes it)
  *
  * Security: the socket is created 0600 in a directory of its own (0700,
  * owned by the supervisor's user), peers are identified with SO_PEERCRED:
@@ -39,7 +43,6 @@ struct ctl_server {
 	ev_io io; /* private: first */
 	struct ev_loop *loop;
 	struct interact *ix;
-	const char *policy_path; /* for save */
 	int fd;
 	char path[PATH_MAX];
 	char dir[PATH_MAX]; /* made by us: removed at stop; "" if not */
@@ -55,16 +58,18 @@ struct ctl_server {
 /* Whether @pid is @ancestor or one of its descendants (by PPid). */
 bool ctl_pid_descends(pid_t pid, pid_t ancestor);
 
+/* The directory of the sockets made without --control, for the server and
+ * the client: $XDG_RUNTIME_DIR/callgate, else /tmp/callgate-UID.  Returns
+ * 0 or -ENAMETOOLONG. */
+int ctl_socket_dir(char *buf, size_t size);
+
 /*
  * ctl_server_start() - listen on @path, or when NULL on
  * $XDG_RUNTIME_DIR/callgate/PID.sock (else /tmp/callgate-UID/PID.sock).
  * Returns 0 or -errno, with a message in @err.
  */
 int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact *ix,
-		     const char *path, const char *policy_path, char *err, size_t err_size);
+		     const char *path, char *err, size_t err_size);
 void ctl_server_stop(struct ctl_server *c);
-
-/* `callgate ctl ...` (@argv[0] is "ctl").  Returns the exit status. */
-int cmd_ctl(int argc, char **argv);
 
 #endif

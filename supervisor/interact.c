@@ -1,38 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "callgate/cleanup.h"
 #include "callgate/policy_write.h"
-#include "callgate/sysargs.h"
 #include "interact.h"
 #include "log.h"
 #include "logsink.h"
 #include "notif.h"
-#include "policy_load.h"
+#include "procinfo.h"
 
 /* How often questions are looked at (callers gone, timeouts), seconds. */
 #define TICK 0.25
 /* Checks a question's notification may stay invalid before it is dropped:
  * a call restarted after a signal comes back as a new one meanwhile. */
 #define STALE_CHECKS 4
-
-const char *answer_kind_to_string(enum answer_kind k)
-{
-	switch (k) {
-	case ANSWER_ALLOW: return "allow";
-	case ANSWER_ALWAYS: return "allow-always";
-	case ANSWER_DENY: return "deny";
-	case ANSWER_KILL: return "kill";
-	default: return "hold";
-	}
-}
 
 static int64_t now_usec(void)
 {
@@ -75,105 +61,10 @@ void interact_unlisten(struct interact *ix, void *userdata)
 		}
 }
 
-/* Which arguments are integers (not pointers, fds or lengths of a
- * buffer), the ones an allow-always rule can be narrowed to. */
-static unsigned int_args(const char *name)
-{
-	const char *k = sysargs_kinds(name);
-	unsigned mask = 0;
-
-	if (!k)
-		return 0;
-	for (unsigned i = 0; k[i] && i < 6; i++)
-		if (strchr("iuxof", k[i]))
-			mask |= 1u << i;
-	return mask;
-}
-
 bool interact_allowed_always(const struct interact *ix, enum cg_arch arch, int nr,
 			     const uint64_t args[6], const char *path, const char *addr)
 {
-	for (size_t i = 0; i < ix->n_always; i++) {
-		const struct always_rule *r = &ix->always[i];
-
-		if (r->arch != arch || r->nr != nr)
-			continue;
-		switch (r->scope) {
-		case SCOPE_SYSCALL: return true;
-		case SCOPE_ARGS: {
-			bool same = true;
-
-			for (unsigned a = 0; a < 6; a++)
-				if ((r->arg_mask & (1u << a)) && args[a] != r->args[a])
-					same = false;
-			if (same)
-				return true;
-			break;
-		}
-		case SCOPE_PATH: {
-			const char *v = r->is_addr ? addr : path;
-
-			if (v && strcmp(v, r->value) == 0)
-				return true;
-			break;
-		}
-		}
-	}
-	return false;
-}
-
-/* The caller's instruction pointer as "library+0xoffset", from its maps. */
-static void describe_ip(pid_t tid, uint64_t ip, char *buf, size_t size)
-{
-	char path[64], line[PATH_MAX + 128];
-	FILE *f;
-
-	snprintf(buf, size, "0x%" PRIx64, ip);
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long start, end, off;
-		char file[PATH_MAX] = "";
-
-		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %4095[^\n]", &start, &end, &off,
-			   file) < 3)
-			continue;
-		if (ip < start || ip >= end)
-			continue;
-		if (file[0]) {
-			const char *base = strrchr(file, '/');
-
-			snprintf(buf, size, "%s+0x%llx (%s)", base ? base + 1 : file,
-				 (unsigned long long)(ip - start + off), file);
-		}
-		break;
-	}
-	fclose(f);
-}
-
-static void read_cmdline(pid_t tid, char *buf, size_t size)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == '\0' || buf[i] == '\n')
-			buf[i] = ' ';
-	while (n > 0 && buf[n - 1] == ' ')
-		n--;
-	buf[n] = '\0';
+	return always_rules_cover(ix->always, ix->n_always, arch, nr, args, path, addr);
 }
 
 /* The record's call as strace shows it, without "[pid N] " and the result. */
@@ -204,7 +95,7 @@ static void describe_call(const struct record *rec, char *buf, size_t size)
 	}
 }
 
-static void question_free(struct question *q)
+void interact_question_free(struct question *q)
 {
 	free(q);
 }
@@ -222,7 +113,7 @@ static void unlink_question(struct interact *ix, struct question *q)
 static void log_question(struct interact *ix, struct question *q, enum record_decision d, int err,
 			 const char *reason)
 {
-	struct record r = q->rec;
+	struct record r = *q->rec;
 
 	r.time_usec = now_usec();
 	r.decision = d;
@@ -232,67 +123,82 @@ static void log_question(struct interact *ix, struct question *q, enum record_de
 	log_sink_record(ix->log, &r);
 }
 
-int interact_ask(struct interact *ix, int listener, const struct seccomp_notif *req,
-		 const struct decision *policy, const struct record *rec)
+int interact_question_new(const struct plan *plan, int listener, const struct seccomp_notif *req,
+			  const struct decision *policy, const struct record *rec,
+			  struct question **ret)
 {
-	struct question *q;
+	struct question *q = calloc(1, sizeof(*q));
 
-	/* the same call again, restarted after a signal: same question */
-	for (q = ix->questions; q; q = q->next)
-		if (q->listener == listener && q->rec.tid == (int)req->pid &&
-		    q->rec.nr == req->data.nr &&
-		    memcmp(q->rec.args, req->data.args, sizeof(q->rec.args)) == 0 &&
-		    notif_id_valid(listener, q->notif) < 0) {
-			q->notif = req->id;
-			q->stale = 0;
-			return 0;
-		}
-	if (ix->n_questions >= INTERACT_QUESTIONS_MAX)
-		return -ENOSPC;
-	q = calloc(1, sizeof(*q));
 	if (!q)
 		return -ENOMEM;
-	q->id = ++ix->next_id;
 	q->listener = listener;
 	q->notif = req->id;
-	q->asked = ev_now(ix->loop);
+	q->plan = plan;
 	q->policy = *policy;
-	q->rec = *rec;
-	if (rec->comm) {
-		snprintf(q->comm, sizeof(q->comm), "%s", rec->comm);
-		q->rec.comm = q->comm;
-	}
-	if (rec->exe) {
-		snprintf(q->exe, sizeof(q->exe), "%s", rec->exe);
-		q->rec.exe = q->exe;
-	}
-	for (size_t i = 0; i < rec->n_paths && i < RECORD_PATHS_MAX; i++) {
-		snprintf(q->paths[i], sizeof(q->paths[i]), "%s", rec->paths[i]);
-		q->rec.paths[i] = q->paths[i];
-	}
-	if (rec->addr) {
-		snprintf(q->addr, sizeof(q->addr), "%s", rec->addr);
-		q->rec.addr = q->addr;
-	}
-	q->rec.reason = NULL;
-	q->rec.action = NULL;
-	read_cmdline((pid_t)req->pid, q->cmdline, sizeof(q->cmdline));
-	describe_ip((pid_t)req->pid, req->data.instruction_pointer, q->where, sizeof(q->where));
-	describe_call(&q->rec, q->call, sizeof(q->call));
-	/* oldest first */
-	{
-		struct question **p = &ix->questions;
+	record_copy(&q->store, rec);
+	q->store.rec.reason = NULL;
+	q->store.rec.action = NULL;
+	q->rec = &q->store.rec;
+	procinfo_cmdline((pid_t)req->pid, q->cmdline, sizeof(q->cmdline));
+	procinfo_where((pid_t)req->pid, req->data.instruction_pointer, q->where, sizeof(q->where));
+	describe_call(q->rec, q->call, sizeof(q->call));
+	*ret = q;
+	return 0;
+}
 
-		while (*p)
-			p = &(*p)->next;
-		*p = q;
+int interact_enqueue(struct interact *ix, struct question *q)
+{
+	struct question **p;
+
+	/* the same call again, restarted after a signal: same question */
+	for (struct question *o = ix->questions; o; o = o->next)
+		if (o->listener == q->listener && o->rec->tid == q->rec->tid &&
+		    o->rec->nr == q->rec->nr &&
+		    memcmp(o->rec->args, q->rec->args, sizeof(o->rec->args)) == 0 &&
+		    notif_id_valid(o->listener, o->notif) < 0) {
+			o->notif = q->notif;
+			o->stale = 0;
+			interact_question_free(q);
+			return 0;
+		}
+	if (ix->n_questions >= INTERACT_QUESTIONS_MAX) {
+		interact_question_free(q);
+		return -ENOSPC;
 	}
+	q->id = ++ix->next_id;
+	q->asked = ev_now(ix->loop);
+	/* oldest first */
+	for (p = &ix->questions; *p; p = &(*p)->next)
+		;
+	*p = q;
 	ix->n_questions++;
-	log_question(ix, q, RECORD_ASK, policy->log_err, "waiting for the operator");
+	log_question(ix, q, RECORD_ASK, q->policy.log_err, "waiting for the operator");
 	emit(ix, INTERACT_ASKED, q, NULL);
 	if (!ev_is_active(&ix->tick))
 		ev_timer_start(ix->loop, &ix->tick);
 	return 0;
+}
+
+int interact_ask(struct interact *ix, const struct plan *plan, int listener,
+		 const struct seccomp_notif *req, const struct decision *policy,
+		 const struct record *rec)
+{
+	struct question *q;
+	int r = interact_question_new(plan, listener, req, policy, rec, &q);
+
+	return r < 0 ? r : interact_enqueue(ix, q);
+}
+
+/* A copy of @p that does not depend on its plan (as written and read back). */
+static int policy_copy(const struct policy *p, struct policy **ret)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = policy_write(p, &text);
+
+	if (r < 0)
+		return r;
+	return policy_parse_buf(text, strlen(text), p->filename ? p->filename : "<copy>", ret,
+				NULL);
 }
 
 void interact_forget(struct interact *ix, int listener)
@@ -306,7 +212,17 @@ void interact_forget(struct interact *ix, int listener)
 		unlink_question(ix, q);
 		ix->vanished++;
 		emit(ix, INTERACT_GONE, q, NULL);
-		question_free(q);
+		interact_question_free(q);
+	}
+	/* the policy to save goes with that target's plan: keep a copy */
+	if (listener >= 0 && listener == ix->profile_listener) {
+		int r = policy_copy(ix->profile, &ix->profile_copy);
+
+		if (r < 0)
+			log_error("Failed to keep the policy for `callgate ctl save`: %s",
+				  strerror(-r));
+		ix->profile = ix->profile_copy;
+		ix->profile_listener = -1;
 	}
 }
 
@@ -318,48 +234,39 @@ struct question *interact_find(struct interact *ix, unsigned id)
 	return NULL;
 }
 
-static int add_always(struct interact *ix, const struct question *q, enum always_scope scope)
+static int add_always(struct interact *ix, const struct question *q, enum answer_scope scope)
 {
-	struct always_rule r = { .arch = q->rec.arch, .nr = q->rec.nr, .scope = scope };
+	struct always_rule r;
 	struct always_rule *grown;
+	int err;
 
-	if (scope == SCOPE_ARGS) {
-		r.arg_mask = int_args(q->rec.syscall);
-		memcpy(r.args, q->rec.args, sizeof(r.args));
-		if (!r.arg_mask)
-			return -EINVAL; /* nothing to narrow to */
-	} else if (scope == SCOPE_PATH) {
-		const char *v = q->rec.n_paths ? q->rec.paths[0] : q->rec.addr;
-
-		if (!v)
-			return -EINVAL;
-		r.is_addr = !q->rec.n_paths;
-		r.value = strdup(v);
-		if (!r.value)
-			return -ENOMEM;
-	}
-	if (ix->n_always >= INTERACT_ALWAYS_MAX) {
-		free(r.value);
+	if (ix->n_always >= INTERACT_ALWAYS_MAX)
 		return -ENOSPC;
-	}
+	err = always_rule_init(&r, q->rec, scope);
+	if (err < 0)
+		return err;
 	grown = realloc(ix->always, (ix->n_always + 1) * sizeof(*grown));
 	if (!grown) {
-		free(r.value);
+		always_rule_done(&r);
 		return -ENOMEM;
 	}
 	ix->always = grown;
 	ix->always[ix->n_always++] = r;
+	/* saved with the policy of the target it was made for */
+	if (q->plan && q->plan->policy != ix->profile) {
+		policy_free(ix->profile_copy);
+		ix->profile_copy = NULL;
+		ix->profile = q->plan->policy;
+	}
+	if (q->plan)
+		ix->profile_listener = q->listener;
 	return 0;
-}
-
-static const char *scope_name(enum always_scope s)
-{
-	return s == SCOPE_ARGS ? "args" : s == SCOPE_PATH ? "path" : "syscall";
 }
 
 /* Send the answer and log it; frees @q. */
 static void settle(struct interact *ix, struct question *q, const struct answer *a)
 {
+	const struct record *rec = q->rec;
 	char reason[96];
 	int r, err = 0;
 	enum record_decision d;
@@ -373,7 +280,7 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	case ANSWER_KILL:
 		/* the caller may have gone and its pid been reused while
 		 * the question waited: killed only if it is still ours */
-		r = notif_signal_and_fail(q->listener, q->notif, q->rec.pid, SIGKILL, EPERM);
+		r = notif_signal_and_fail(q->listener, q->notif, rec->pid, SIGKILL, EPERM);
 		d = RECORD_KILL;
 		break;
 	default:
@@ -386,26 +293,26 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	}
 	unlink_question(ix, q);
 	if (r < 0 && r != -ENOENT)
-		log_error("Failed to answer the question of pid %d: %s", (int)q->rec.pid,
+		log_error("Failed to answer the question of pid %d: %s", (int)rec->pid,
 			  strerror(-r));
 	if (r == -ENOENT) {
 		ix->vanished++;
 		emit(ix, INTERACT_GONE, q, NULL);
-		question_free(q);
+		interact_question_free(q);
 		return;
 	}
 	ix->answered++;
-	if (ix->recorder && d == RECORD_ALLOW)
-		recorder_add(ix->recorder, q->rec.arch, q->rec.nr, q->rec.args, q->rec.paths,
-			     q->rec.n_paths, q->rec.addr);
+	if (ix->recording && d == RECORD_ALLOW)
+		recording_add(ix->recording, rec->arch, rec->nr, rec->args, rec->paths,
+			      rec->n_paths, rec->addr);
 	if (a->kind == ANSWER_ALWAYS)
 		snprintf(reason, sizeof(reason), "%s: allow always (%s)", a->by,
-			 scope_name(a->scope));
+			 answer_scope_to_string(a->scope));
 	else
 		snprintf(reason, sizeof(reason), "%s: %s", a->by, answer_kind_to_string(a->kind));
 	log_question(ix, q, d, err, reason);
 	emit(ix, INTERACT_ANSWERED, q, a);
-	question_free(q);
+	interact_question_free(q);
 }
 
 int interact_answer(struct interact *ix, struct question *q, const struct answer *a)
@@ -428,10 +335,11 @@ int interact_answer(struct interact *ix, struct question *q, const struct answer
 		struct question *next;
 
 		for (struct question *o = ix->questions; o; o = next) {
+			const struct record *rec = o->rec;
+
 			next = o->next;
-			if (interact_allowed_always(ix, o->rec.arch, o->rec.nr, o->rec.args,
-						    o->rec.n_paths ? o->rec.paths[0] : NULL,
-						    o->rec.addr))
+			if (interact_allowed_always(ix, rec->arch, rec->nr, rec->args,
+						    rec->n_paths ? rec->paths[0] : NULL, rec->addr))
 				settle(ix, o, &by_rule);
 		}
 	}
@@ -451,7 +359,7 @@ static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 				unlink_question(ix, q);
 				ix->vanished++;
 				emit(ix, INTERACT_GONE, q, NULL);
-				question_free(q);
+				interact_question_free(q);
 			}
 			continue;
 		}
@@ -475,7 +383,7 @@ int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const
 {
 	double timeout = ix->timeout;
 	enum decision_ask dflt = ix->dflt;
-	struct recorder *recorder = ix->recorder;
+	struct recording *recording = ix->recording;
 
 	*ix = (struct interact){ .loop = loop,
 				 .listener = listener,
@@ -483,7 +391,9 @@ int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const
 				 .log = log,
 				 .timeout = timeout,
 				 .dflt = dflt,
-				 .recorder = recorder };
+				 .recording = recording,
+				 .profile = plan ? plan->policy : NULL,
+				 .profile_listener = plan ? listener : -1 };
 	ev_timer_init(&ix->tick, on_tick, TICK, TICK);
 	return 0;
 }
@@ -502,132 +412,20 @@ void interact_done(struct interact *ix)
 		settle(ix, q, &a);
 	}
 	for (size_t i = 0; i < ix->n_always; i++)
-		free(ix->always[i].value);
+		always_rule_done(&ix->always[i]);
 	free(ix->always);
 	ix->always = NULL;
 	ix->n_always = 0;
 	ix->n_listeners = 0;
+	policy_free(ix->profile_copy);
+	ix->profile_copy = NULL;
+	ix->profile = NULL;
+	ix->profile_listener = -1;
 }
 
-static char **strv1(const char *s)
+int interact_profile(const struct interact *ix, char **ret)
 {
-	char **v = calloc(1, sizeof(*v));
-
-	if (v && !(v[0] = strdup(s))) {
-		free(v);
-		v = NULL;
-	}
-	return v;
-}
-
-/* The allow-always rule @a as a profile rule. */
-static int rule_of(const struct always_rule *a, struct policy_rule *r)
-{
-	static const char *const scope_comment[] = {
-		[SCOPE_SYSCALL] = "allowed always by the operator (callgate interactive)",
-		[SCOPE_ARGS] = "allowed always by the operator with these arguments (callgate "
-			       "interactive)",
-		[SCOPE_PATH] = "allowed always by the operator for this path or address "
-			       "(callgate interactive)",
-	};
-	const char *name = syscall_name(a->arch, a->nr);
-
-	*r = (struct policy_rule){ .action = POLICY_ACT_ALLOW };
-	if (!name)
-		return -EINVAL;
-	r->names = strv1(name);
-	r->comment = strdup(scope_comment[a->scope]);
-	if (!r->names || !r->comment)
-		return -ENOMEM;
-	r->n_names = 1;
-	if (a->scope == SCOPE_ARGS) {
-		r->args = calloc(6, sizeof(*r->args));
-		if (!r->args)
-			return -ENOMEM;
-		for (unsigned i = 0; i < 6; i++)
-			if (a->arg_mask & (1u << i))
-				r->args[r->n_args++] = (struct policy_arg){ .index = i,
-									    .value = a->args[i],
-									    .op = POLICY_OP_EQ };
-	} else if (a->scope == SCOPE_PATH) {
-		char **v = strv1(a->value);
-
-		if (!v)
-			return -ENOMEM;
-		if (a->is_addr) {
-			r->addresses = v;
-			r->n_addresses = 1;
-		} else {
-			r->paths = v;
-			r->n_paths = 1;
-		}
-	}
-	return 0;
-}
-
-/* Drop @name from rules that deny it whatever its arguments: an
- * unconditional allow of the same syscall would conflict with them. */
-static void unname_denials(struct policy *p, const char *name)
-{
-	for (size_t i = 0; i < p->n_rules; i++) {
-		struct policy_rule *r = &p->rules[i];
-
-		if (!policy_action_denies(r->action) || r->n_args || r->n_paths || r->n_addresses)
-			continue;
-		for (size_t j = 0; j < r->n_names; j++)
-			if (strcmp(r->names[j], name) == 0) {
-				free(r->names[j]);
-				memmove(&r->names[j], &r->names[j + 1],
-					(r->n_names - j - 1) * sizeof(char *));
-				r->n_names--;
-				j--;
-			}
-	}
-}
-
-int interact_profile(const struct interact *ix, const char *path, char **ret, char *err,
-		     size_t err_size)
-{
-	struct policy_error pe = { 0 };
-	struct policy *p = NULL;
-	struct policy_rule *rules;
-	size_t n = ix->n_always;
-	int r;
-
-	r = policy_load_file(path, &p, &pe);
-	if (r < 0) {
-		policy_error_format(path, &pe, err, err_size);
-		return r;
-	}
-	rules = calloc(p->n_rules + n, sizeof(*rules));
-	if (!rules) {
-		policy_free(p);
-		return -ENOMEM;
-	}
-	/* the operator's rules first: they are what was decided last */
-	for (size_t i = 0; i < n; i++) {
-		r = rule_of(&ix->always[i], &rules[i]);
-		if (r == 0 && ix->always[i].scope == SCOPE_SYSCALL)
-			unname_denials(p, rules[i].names[0]);
-		if (r < 0) {
-			snprintf(err, err_size, "cannot write rule %zu: %s", i, strerror(-r));
-			/* what was built so far goes with the policy */
-			memcpy(rules + n, p->rules, p->n_rules * sizeof(*rules));
-			free(p->rules);
-			p->rules = rules;
-			p->n_rules += n;
-			policy_free(p);
-			return r;
-		}
-	}
-	memcpy(rules + n, p->rules, p->n_rules * sizeof(*rules));
-	free(p->rules);
-	p->rules = rules;
-	p->n_rules += n;
-	*ret = policy_write(p);
-	r = *ret ? 0 : -errno;
-	if (r < 0)
-		snprintf(err, err_size, "cannot write the profile: %s", strerror(-r));
-	policy_free(p);
-	return r;
+	if (!ix->profile)
+		return -ENOENT;
+	return always_profile(ix->profile, ix->always, ix->n_always, ret);
 }

@@ -6,15 +6,25 @@
  * until an operator (the terminal prompt, prompt.h; `callgate ctl`,
  * ctl.h) answers it, --ask-timeout decides it, or its caller goes away.
  *
- * Answers: allow once; allow always (a rule for the rest of the run: the
- * syscall, or narrowed to these integer argument values, or to this path);
- * deny (the policy's errno or a named one); kill the process; hold (leave
- * it blocked, to attach a debugger).  Allow-always rules are kept and
- * written into a profile by interact_save().
+ * Answers (callgate/answer.h): allow once; allow always (a rule for the
+ * rest of the run, callgate/always.h: the syscall, or narrowed to these
+ * integer argument values, or to this path or address); deny (the policy's
+ * errno or a named one); kill the process; hold (leave it blocked, to
+ * attach a debugger).  The allow-always rules apply to every target served,
+ * and interact_profile() writes them into the policy of the target of the
+ * latest allow-always answer (run: the one policy of the run).
  *
  * A call re-notified after a signal restarted it (same thread, syscall and
  * arguments, while the earlier notification is no longer valid) takes over
  * its pending question: it is not asked twice.
+ *
+ * Threads: interact_question_new() touches no struct interact and may run
+ * on any thread (a target session's); everything taking a struct interact
+ * runs on the loop's thread.
+ *
+ * Used by session.c (interact_allowed_always(), interact_ask(),
+ * interact_forget()), run.c and serve.c (init, done), and the front ends
+ * prompt.c and ctl.c (listen, find, answer, profile).
  */
 #ifndef CALLGATE_SUPERVISOR_INTERACT_H
 #define CALLGATE_SUPERVISOR_INTERACT_H
@@ -25,10 +35,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "callgate/always.h"
+#include "callgate/answer.h"
 #include "callgate/decision.h"
 #include "callgate/plan.h"
 #include "callgate/record.h"
 #include "callgate/recorder.h"
+#include "recording.h"
 #include "callgate/systable.h"
 
 /* Questions pending at most; beyond, --ask-default answers (fail closed). */
@@ -38,41 +51,20 @@
 /* Front ends (terminal, control connections) listening at most. */
 #define INTERACT_LISTENERS_MAX 64
 
-enum answer_kind {
-	ANSWER_ALLOW,
-	ANSWER_ALWAYS,
-	ANSWER_DENY,
-	ANSWER_KILL,
-	ANSWER_HOLD,
-};
-
-enum always_scope {
-	SCOPE_SYSCALL, /* every call of the syscall */
-	SCOPE_ARGS,    /* with these integer (not pointer) argument values */
-	SCOPE_PATH,    /* with this path (or address) */
-};
-
-struct answer {
-	enum answer_kind kind;
-	enum always_scope scope; /* ANSWER_ALWAYS */
-	int err;		 /* ANSWER_DENY: the errno, 0: the policy's */
-	const char *by;		 /* who answered: "tty", "ctl", "timeout" */
-};
-
 struct question {
-	struct question *next;
-	unsigned id;  /* small, for operators; never reused in a run */
-	int listener; /* whose notification it is */
-	uint64_t notif;
+	struct question *next;	 /* private */
+	unsigned id;		 /* small, for operators; never reused in a run; 0 until queued */
+	int listener;		 /* whose notification it is */
+	uint64_t notif;		 /* its id */
+	const struct plan *plan; /* the target's: borrowed, lives while the question does */
 	bool held;
-	int stale;		/* checks since its notification went invalid */
-	ev_tstamp asked;	/* loop time */
-	struct decision policy; /* what the policy answers */
-	struct record rec;	/* strings point into the fields below */
-	char comm[64];
-	char exe[PATH_MAX];
-	char paths[RECORD_PATHS_MAX][PATH_MAX];
-	char addr[160];
+	int stale;		  /* private: checks since its notification went invalid */
+	ev_tstamp asked;	  /* loop time it was queued */
+	struct decision policy;	  /* what the policy answers */
+	const struct record *rec; /* the call: &store.rec */
+	struct record_store store;
+	/* from /proc (procinfo.h) and the record: text of the target's,
+	 * unescaped */
 	char cmdline[256];
 	char where[PATH_MAX + 64]; /* the caller's instruction pointer */
 	char call[2048];	   /* strace-like: name(args) */
@@ -90,25 +82,15 @@ typedef void (*interact_cb)(void *userdata, enum interact_event ev, const struct
 
 struct log_sink;
 
-struct always_rule {
-	enum cg_arch arch;
-	int nr;
-	enum always_scope scope;
-	unsigned arg_mask; /* SCOPE_ARGS: which args must equal */
-	uint64_t args[6];
-	char *value; /* SCOPE_PATH: the path, or the address text */
-	bool is_addr;
-};
-
 struct interact {
 	struct ev_loop *loop;
 	int listener;
 	const struct plan *plan;
 	struct log_sink *log;
-	struct recorder *recorder;  /* --record: what the operator let through */
-	enum decision_ask dflt;	    /* --ask-default */
-	double timeout;		    /* --ask-timeout; 0: wait for ever */
-	struct question *questions; /* oldest first */
+	struct recording *recording; /* --record: what the operator let through (shared) */
+	enum decision_ask dflt;	     /* --ask-default */
+	double timeout;		     /* --ask-timeout; 0: wait for ever */
+	struct question *questions;  /* oldest first */
 	unsigned n_questions;
 	unsigned next_id;
 	struct always_rule *always;
@@ -118,10 +100,21 @@ struct interact {
 		void *userdata;
 	} listeners[INTERACT_LISTENERS_MAX];
 	size_t n_listeners;
+	/* private: the policy interact_profile() adds the rules to, borrowed
+	 * from the plan of profile_listener's target, or profile_copy once
+	 * that target is gone; NULL: none yet */
+	const struct policy *profile;
+	struct policy *profile_copy;
+	int profile_listener;
 	ev_timer tick;				/* private */
 	uint64_t answered, timed_out, vanished; /* ro */
 };
 
+/*
+ * interact_init() - questions of the run's @listener served under @plan
+ * (serve: -1 and NULL, the questions bring their own), logged to @log.
+ * Set dflt, timeout and recording before.  Returns 0.
+ */
 int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const struct plan *plan,
 		  struct log_sink *log);
 /* Answers every question left with --ask-default and frees everything. */
@@ -138,15 +131,37 @@ bool interact_allowed_always(const struct interact *ix, enum cg_arch arch, int n
 			     const uint64_t args[6], const char *path, const char *addr);
 
 /*
- * interact_ask() - hold notification @req of @listener (decided @policy by the policy,
- * described by @rec) for an operator.  Returns 0 when held, or -errno
- * (-ENOSPC: too many pending) when the caller must answer it itself.
+ * interact_question_new() - a question about notification @req of
+ * @listener, served under @plan, decided @policy by the policy and
+ * described by @rec (copied), with what /proc says of its caller.  Touches
+ * no struct interact.  Returns 0 and the question in *@ret (queue it with
+ * interact_enqueue(), or free it with interact_question_free()), or
+ * -ENOMEM.
  */
-int interact_ask(struct interact *ix, int listener, const struct seccomp_notif *req,
-		 const struct decision *policy, const struct record *rec);
+int interact_question_new(const struct plan *plan, int listener, const struct seccomp_notif *req,
+			  const struct decision *policy, const struct record *rec,
+			  struct question **ret);
+void interact_question_free(struct question *q);
+
+/*
+ * interact_enqueue() - hold @q for an operator; @q is taken whatever the
+ * result.  A call restarted after a signal takes over its earlier question
+ * instead.  Returns 0, or -ENOSPC (too many pending) when the caller must
+ * answer the call itself.
+ */
+int interact_enqueue(struct interact *ix, struct question *q);
+
+/*
+ * interact_ask() - interact_question_new() and interact_enqueue() in one.
+ * Returns 0 when held, or -errno when the caller must answer it itself.
+ */
+int interact_ask(struct interact *ix, const struct plan *plan, int listener,
+		 const struct seccomp_notif *req, const struct decision *policy,
+		 const struct record *rec);
 
 /* The questions of @listener's calls are dropped (its target is gone, or
- * no longer served): they can no longer be answered. */
+ * no longer served): they can no longer be answered.  Called before the
+ * plan of @listener's target is freed. */
 void interact_forget(struct interact *ix, int listener);
 
 /* The question numbered @id, or NULL. */
@@ -155,18 +170,18 @@ struct question *interact_find(struct interact *ix, unsigned id);
 /*
  * interact_answer() - answer @q (which is freed) as @a says; ANSWER_HOLD
  * only marks it.  Returns 0, -EINVAL for an answer that does not apply
- * (narrowing to a path the call does not have), -ENOSPC (too many rules).
+ * (narrowing to what the call does not have, always_rule_init()), -ENOSPC
+ * (too many rules), -ENOMEM.
  */
 int interact_answer(struct interact *ix, struct question *q, const struct answer *a);
 
 /*
- * interact_profile() - the policy file @path with the allow-always rules
- * added, as Docker-compatible JSON (malloc'd) in *@ret.  Returns 0 or
- * -errno; a message in @err.
+ * interact_profile() - the policy of the latest allow-always answer's
+ * target (run: the run's) with every allow-always rule added
+ * (always_profile()), as profile text in a new string in *@ret.  Returns
+ * 0, -ENOENT when no policy is known yet (serve, before any allow-always
+ * answer), -ENOMEM, -EINVAL.
  */
-int interact_profile(const struct interact *ix, const char *path, char **ret, char *err,
-		     size_t err_size);
-
-const char *answer_kind_to_string(enum answer_kind k);
+int interact_profile(const struct interact *ix, char **ret);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include "callgate/macro.h"
 #include "check.h"
-#include "ctl.h"
+#include "ctlclient.h"
 #include "log.h"
 #include "run.h"
 #include "serve.h"

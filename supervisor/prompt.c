@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "callgate/answer.h"
 #include "callgate/systable.h"
 #include "prompt.h"
 
@@ -80,17 +81,60 @@ static void release_terminal(struct prompt *p)
 	p->fg = 0;
 }
 
+/*
+ * @s for the terminal, into @buf (cut to fit): control characters (C0, DEL,
+ * C1) and bytes that are not UTF-8 as \xNN, so that nothing a target names
+ * itself can move the cursor or change the terminal.
+ */
+static const char *esc(const char *s, char *buf, size_t size)
+{
+	size_t k = 0;
+
+	for (const unsigned char *c = (const unsigned char *)s; *c && k + 5 < size;) {
+		unsigned cp = *c, len = 1;
+
+		if (*c >= 0xc2 && *c <= 0xf4) {
+			len = *c < 0xe0 ? 2 : *c < 0xf0 ? 3 : 4;
+			cp = *c & (0x3f >> (len - 1));
+			for (unsigned i = 1; i < len; i++) {
+				if ((c[i] & 0xc0) != 0x80) {
+					len = 1;
+					break;
+				}
+				cp = cp << 6 | (c[i] & 0x3f);
+			}
+			/* overlong, surrogate, beyond U+10FFFF, or C1 */
+			if (len > 1 &&
+			    ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+			     (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0))
+				len = 1;
+			if (len == 1)
+				cp = *c;
+		}
+		if (len == 1 && (cp < 0x20 || cp >= 0x7f)) {
+			k += (size_t)snprintf(buf + k, size - k, "\\x%02x", cp);
+		} else {
+			memcpy(buf + k, c, len);
+			k += len;
+		}
+		c += len;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
 static void show(struct prompt *p, const struct question *q)
 {
 	const char *en = errno_name(q->policy.log_err);
-	char rule[32];
+	char rule[32], comm[4 * 64], cmdline[4 * 256], exe[1024], call[4096], where[1024],
+		comment[1024];
 	unsigned more = 0;
 
 	for (const struct question *o = p->ix->questions; o; o = o->next)
 		if (o != q && !o->held)
 			more++;
-	if (q->rec.rule >= 0)
-		snprintf(rule, sizeof(rule), "rule %d", q->rec.rule);
+	if (q->rec->rule >= 0)
+		snprintf(rule, sizeof(rule), "rule %d", q->rec->rule);
 	else
 		snprintf(rule, sizeof(rule), "the default action");
 	take_terminal(p);
@@ -106,14 +150,18 @@ static void show(struct prompt *p, const struct question *q)
 	    "[a]llow once, [A]llow always [args|path], [d]eny [ERRNO], [k]ill, [h]old, "
 	    "[?]%s\n"
 	    "answer %u> ",
-	    q->id, q->rec.pid, q->comm, q->rec.tid, q->cmdline, q->exe, q->call, rule,
+	    q->id, q->rec->pid, esc(q->store.comm, comm, sizeof(comm)), q->rec->tid,
+	    esc(q->cmdline, cmdline, sizeof(cmdline)), esc(q->store.exe, exe, sizeof(exe)),
+	    esc(q->call, call, sizeof(call)), rule,
 	    q->policy.response == DECISION_KILL_PROCESS ||
 			    q->policy.response == DECISION_KILL_THREAD
 		    ? "kill"
 	    : en ? en
 		 : "ask (SCMP_ACT_NOTIFY)",
-	    q->rec.comment ? "  comment: " : "", q->rec.comment ? q->rec.comment : "",
-	    q->rec.comment ? "\n" : "", q->where, more ? " -- more waiting" : "", q->id);
+	    q->rec->comment ? "  comment: " : "",
+	    q->rec->comment ? esc(q->rec->comment, comment, sizeof(comment)) : "",
+	    q->rec->comment ? "\n" : "", esc(q->where, where, sizeof(where)),
+	    more ? " -- more waiting" : "", q->id);
 }
 
 /* The oldest question not held, or release the terminal. */
@@ -143,7 +191,7 @@ static void on_event(void *userdata, enum interact_event ev, const struct questi
 		if (q->id == p->current) {
 			say(p,
 			    "held: thread %d stays blocked; attach a debugger with\n  gdb -p %d\n",
-			    q->rec.tid, q->rec.tid);
+			    q->rec->tid, q->rec->tid);
 			p->current = 0;
 			show_next(p);
 		}
@@ -181,47 +229,34 @@ static void answer_line(struct prompt *p, char *line)
 {
 	struct question *q = p->current ? interact_find(p->ix, p->current) : NULL;
 	struct answer a = { .by = "tty" };
-	char *save, *cmd = strtok_r(line, " \t\r", &save), *arg = strtok_r(NULL, " \t\r", &save);
+	const char *words[8];
+	char why[160], *save;
+	size_t n = 0;
 	int r;
 
 	if (!q)
 		return;
-	if (!cmd || strcmp(cmd, "?") == 0 || strcmp(cmd, "help") == 0) {
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < sizeof(words) / sizeof(words[0]);
+	     t = strtok_r(NULL, " \t\r", &save))
+		words[n++] = t;
+	if (n == 0 || strcmp(words[0], "?") == 0 || strcmp(words[0], "help") == 0) {
 		help(p);
 		say(p, "answer %u> ", q->id);
 		return;
 	}
-	if (strcmp(cmd, "a") == 0 || strcmp(cmd, "allow") == 0) {
-		a.kind = ANSWER_ALLOW;
-	} else if (strcmp(cmd, "A") == 0 || strcmp(cmd, "always") == 0) {
-		a.kind = ANSWER_ALWAYS;
-		a.scope = !arg				? SCOPE_SYSCALL
-			  : strcmp(arg, "args") == 0	? SCOPE_ARGS
-			  : strcmp(arg, "path") == 0	? SCOPE_PATH
-			  : strcmp(arg, "syscall") == 0 ? SCOPE_SYSCALL
-							: (enum always_scope) - 1;
-		if ((int)a.scope < 0) {
-			say(p, "allow always takes args or path\nanswer %u> ", q->id);
-			return;
-		}
-	} else if (strcmp(cmd, "d") == 0 || strcmp(cmd, "deny") == 0) {
-		a.kind = ANSWER_DENY;
-		if (arg && (a.err = errno_from_name(arg)) <= 0) {
-			say(p, "unknown errno '%s'\nanswer %u> ", arg, q->id);
-			return;
-		}
-	} else if (strcmp(cmd, "k") == 0 || strcmp(cmd, "kill") == 0) {
-		a.kind = ANSWER_KILL;
-	} else if (strcmp(cmd, "h") == 0 || strcmp(cmd, "hold") == 0) {
-		a.kind = ANSWER_HOLD;
-	} else {
-		say(p, "unknown answer '%s' (? for help)\nanswer %u> ", cmd, q->id);
+	r = answer_parse(words, n, &a, why, sizeof(why));
+	if (r < 0) {
+		char shown[4 * sizeof(why)];
+
+		say(p, "%s%s\nanswer %u> ", esc(why, shown, sizeof(shown)),
+		    r == -ENOENT ? " (? for help)" : "", q->id);
 		return;
 	}
 	r = interact_answer(p->ix, q, &a);
 	if (r < 0) {
 		say(p, "%s\nanswer %u> ",
-		    r == -EINVAL ? "nothing to narrow to: the call has no such argument"
+		    r == -EINVAL ? "nothing to narrow to: the call has no such argument, or none a "
+				   "pattern can match"
 				 : strerror(-r),
 		    q->id);
 		return;

@@ -10,13 +10,18 @@
  * shown one at a time, oldest first; `callgate ctl` can answer any of them
  * meanwhile.
  *
- * Answers, one line each:
+ * Answers, one line each, in the grammar of callgate/answer.h (the same as
+ * `callgate ctl`'s):
  *   a                allow once
  *   A [args|path]    allow always (the syscall; or narrowed)
  *   d [ERRNO]        deny with the policy's errno, or the one named
  *   k                kill the process
  *   h                hold: leave it blocked, print how to attach a debugger
  *   ?                help
+ * What the target controls (its command line, names, the call's strings) is
+ * shown with control characters escaped.
+ *
+ * Used by run.c.
  */
 #ifndef CALLGATE_SUPERVISOR_PROMPT_H
 #define CALLGATE_SUPERVISOR_PROMPT_H

@@ -305,11 +305,11 @@ static int write_recorded(const struct recording *recording, const char *path)
 		log_error("Cannot build the recorded profile: %s", strerror(-r));
 		return r;
 	}
-	text = policy_write(p);
+	r = policy_write(p, &text);
 	policy_free(p);
-	if (!text) {
-		log_error("Cannot write the recorded profile: %s", strerror(errno));
-		return -ENOMEM;
+	if (r < 0) {
+		log_error("Cannot write the recorded profile: %s", strerror(-r));
+		return r;
 	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		free(text);
@@ -353,7 +353,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	if (st->interactive) {
 		st->session.interact = &st->ix;
 		st->session.ask_denials = true;
-		st->ix.recorder = st->recording_on ? st->recording.recorder : NULL;
+		st->ix.recording = st->recording_on ? &st->recording : NULL;
 		st->ix.timeout = o->ask_timeout;
 		st->ix.dflt = o->ask;
 		interact_init(&st->ix, loop, st->launch.listener, plan, &st->log);
@@ -370,8 +370,7 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 	if (st->interactive) {
 		char err[PATH_MAX + 128];
 
-		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, o->policy, err,
-				     sizeof(err));
+		r = ctl_server_start(&st->ctl, loop, &st->ix, o->control, err, sizeof(err));
 		if (r < 0)
 			log_error("No control socket (%s): answer on the terminal", err);
 		else

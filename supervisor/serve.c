@@ -743,8 +743,7 @@ int cmd_serve(int argc, char **argv)
 		sv.ix.timeout = o.ask_timeout;
 		sv.ix.dflt = o.ask;
 		interact_init(&sv.ix, sv.loop, -1, NULL, &sv.log);
-		r = ctl_server_start(&sv.ctl, sv.loop, &sv.ix, o.control, o.default_policy, err,
-				     sizeof(err));
+		r = ctl_server_start(&sv.ctl, sv.loop, &sv.ix, o.control, err, sizeof(err));
 		if (r < 0) {
 			log_error("No control socket: %s", err);
 			close(sv.fd);

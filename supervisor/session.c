@@ -197,44 +197,20 @@ static void decide(struct session *s, struct call *c)
 struct later {
 	struct session *s;
 	bool log;
-	struct record rec; /* strings point into the fields below */
-	char comm[64];
-	char exe[PATH_MAX];
-	char paths[RECORD_PATHS_MAX][PATH_MAX];
-	char addr[160];
+	struct record_store store;
 };
-
-static void later_init(struct later *l, struct session *s, const struct record *rec, bool log)
-{
-	l->s = s;
-	l->log = log;
-	l->rec = *rec;
-	l->rec.decision = RECORD_EMULATED;
-	l->rec.provenance = RECORD_PROV_EMULATED;
-	if (rec->addr) {
-		snprintf(l->addr, sizeof(l->addr), "%s", rec->addr);
-		l->rec.addr = l->addr;
-	}
-	if (rec->comm) {
-		snprintf(l->comm, sizeof(l->comm), "%s", rec->comm);
-		l->rec.comm = l->comm;
-	}
-	if (rec->exe) {
-		snprintf(l->exe, sizeof(l->exe), "%s", rec->exe);
-		l->rec.exe = l->exe;
-	}
-	for (size_t i = 0; i < rec->n_paths && i < RECORD_PATHS_MAX; i++) {
-		snprintf(l->paths[i], sizeof(l->paths[i]), "%s", rec->paths[i]);
-		l->rec.paths[i] = l->paths[i];
-	}
-}
 
 static struct later *later_new(struct session *s, const struct record *rec, bool log)
 {
 	struct later *l = calloc(1, sizeof(*l));
 
-	if (l)
-		later_init(l, s, rec, log);
+	if (!l)
+		return NULL;
+	l->s = s;
+	l->log = log;
+	record_copy(&l->store, rec);
+	l->store.rec.decision = RECORD_EMULATED;
+	l->store.rec.provenance = RECORD_PROV_EMULATED;
 	return l;
 }
 
@@ -248,9 +224,9 @@ static void later_done(void *userdata, int result)
 	if (result == -ESRCH) {
 		atomic_fetch_add(&s->vanished, 1);
 	} else if (l->log) {
-		l->rec.ret = result;
-		l->rec.time_usec = now_usec();
-		log_sink_record(s->log, &l->rec);
+		l->store.rec.ret = result;
+		l->store.rec.time_usec = now_usec();
+		log_sink_record(s->log, &l->store.rec);
 		log_sink_flush(s->log);
 	}
 	atomic_fetch_sub(&s->pending, 1);
@@ -365,14 +341,12 @@ static void emulate(struct session *s, struct call *c)
 /*
  * A question on its way from the session's thread to the control loop,
  * which owns the questions (interact.h): what the operator will see was
- * read here, in the thread, so the loop never reads a target's memory or
- * /proc entries.
+ * read here, in the thread (interact_question_new()), so the loop never
+ * reads a target's memory or /proc entries.
  */
 struct asked {
 	struct asked *next;
-	struct seccomp_notif req;
-	struct decision d;
-	struct later l;
+	struct question *q;
 };
 
 static void asked_push(struct session *s, struct asked *a)
@@ -398,38 +372,38 @@ static struct asked *asked_take_all(struct session *s)
 }
 
 /* On the loop: the operator's rules, the question, or --ask-default. */
-static void asked_settle(struct session *s, struct asked *a)
+static void asked_settle(struct session *s, struct question *q)
 {
-	struct record *rec = &a->l.rec;
+	struct record *rec = &q->store.rec;
 	bool allow;
 	int r;
 
-	if (interact_allowed_always(s->interact, rec->arch, a->req.data.nr,
-				    (const uint64_t *)a->req.data.args,
+	if (interact_allowed_always(s->interact, rec->arch, rec->nr, rec->args,
 				    rec->n_paths ? rec->paths[0] : NULL, rec->addr)) {
 		allow = true;
 		rec->reason = "allowed always by the operator";
-	} else if (interact_ask(s->interact, s->listener, &a->req, &a->d, rec) == 0) {
+	} else if (s->interact->n_questions < INTERACT_QUESTIONS_MAX) {
+		interact_enqueue(s->interact, q); /* takes it */
 		return;
 	} else {
 		/* no room for another question: --ask-default */
 		allow = s->ask == DECISION_ASK_ALLOW;
 		rec->reason = "too many questions pending: ask-default";
 	}
-	r = allow ? notif_send_continue_id(s->listener, a->req.id)
-		  : notif_send_id(s->listener, a->req.id, a->d.err ? a->d.err : EPERM);
+	r = allow ? notif_send_continue_id(s->listener, q->notif)
+		  : notif_send_id(s->listener, q->notif, q->policy.err ? q->policy.err : EPERM);
 	if (r == -ENOENT) {
 		atomic_fetch_add(&s->vanished, 1);
-		return;
+	} else {
+		rec->decision = allow ? RECORD_ALLOW : q->policy.logged;
+		rec->err = allow ? 0 : q->policy.log_err;
+		rec->time_usec = now_usec();
+		log_sink_record(s->log, rec);
+		if (allow && s->recording)
+			recording_add(s->recording, rec->arch, rec->nr, rec->args, rec->paths,
+				      rec->n_paths, rec->addr);
 	}
-	rec->decision = allow ? RECORD_ALLOW : a->d.logged;
-	rec->err = allow ? 0 : a->d.log_err;
-	rec->time_usec = now_usec();
-	log_sink_record(s->log, rec);
-	if (allow && s->recording)
-		recording_add(s->recording, rec->arch, a->req.data.nr,
-			      (const uint64_t *)a->req.data.args, rec->paths, rec->n_paths,
-			      rec->addr);
+	interact_question_free(q);
 }
 
 static void asked_drain(struct session *s)
@@ -439,7 +413,7 @@ static void asked_drain(struct session *s)
 	while (a) {
 		struct asked *next = a->next;
 
-		asked_settle(s, a);
+		asked_settle(s, a->q);
 		free(a);
 		a = next;
 	}
@@ -463,16 +437,12 @@ static void ask(struct session *s, struct call *c)
 		return;
 	}
 	a = calloc(1, sizeof(*a));
-	if (!a) {
+	if (!a || interact_question_new(s->plan, s->listener, c->req, &c->d, &c->rec, &a->q) < 0) {
 		/* fail closed: --ask-default cannot be asked for either */
+		free(a);
 		refuse(c, EPERM, "callgate is out of memory: not asked");
 		return;
 	}
-	memcpy(&a->req, c->req, sizeof(a->req));
-	a->d = c->d;
-	later_init(&a->l, s, &c->rec, true);
-	a->l.rec.decision = RECORD_ASK;
-	a->l.rec.provenance = c->rec.provenance;
 	asked_push(s, a);
 	c->answered = true; /* by the operator, on the loop */
 	c->later = true;

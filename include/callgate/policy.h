@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct addr_pattern;
+
 enum policy_action {
 	POLICY_ACT_KILL_THREAD, /* SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD */
 	POLICY_ACT_KILL_PROCESS,
@@ -98,8 +100,12 @@ struct policy_rule {
 	/* callgate extensions */
 	char **paths;
 	size_t n_paths;
-	char **addresses;
+	char **addresses; /* as written */
 	size_t n_addresses;
+	/* ro: addresses[] compiled (callgate/addrmatch.h), n_addresses of
+	 * them; set by policy_parse_buf() and recorder_policy().  NULL with
+	 * addresses: a rule built by hand, which matches no address. */
+	struct addr_pattern *addr_patterns;
 	bool log;
 	bool audit;
 	char *errno_name;	      /* Podman's "errno", NULL when absent */

@@ -34,10 +34,11 @@
 
 /*
  * policy_write() - @p as profile text, NUL-terminated and ending in a
- * newline.  Returns a new string (the caller frees it), or NULL with errno
- * set: ENOMEM, or EINVAL when an action or operator of @p is out of range
- * (a policy that did not come from the parser or the recorder).
+ * newline, in a new string in *@ret (the caller frees it).  Returns 0,
+ * -ENOMEM, or -EINVAL when an action or operator of @p is out of range (a
+ * policy that did not come from the parser or the recorder); *@ret is
+ * untouched on failure.
  */
-char *policy_write(const struct policy *p);
+int policy_write(const struct policy *p, char **ret);
 
 #endif

@@ -8,6 +8,7 @@
 #ifndef CALLGATE_RECORD_H
 #define CALLGATE_RECORD_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,6 +65,30 @@ struct record {
 	const char *container; /* serve: the container id the runtime gave, NULL: none */
 	int64_t container_pid; /* ... and its pid as the runtime reported it */
 };
+
+/* Storage for a record kept after the buffers its strings came from are
+ * reused (a question waiting for the operator, an emulated call pending). */
+#define RECORD_COMM_MAX	     64
+#define RECORD_ADDR_MAX	     160
+#define RECORD_CONTAINER_MAX 256
+struct record_store {
+	struct record rec; /* its copied strings point into the fields below */
+	char comm[RECORD_COMM_MAX];
+	char exe[PATH_MAX];
+	char paths[RECORD_PATHS_MAX][PATH_MAX];
+	char addr[RECORD_ADDR_MAX];
+	char container[RECORD_CONTAINER_MAX];
+};
+
+/*
+ * record_copy() - @src into @dst->rec, with the strings that come from a
+ * caller's per-call buffers copied into @dst (cut to fit): comm, exe,
+ * paths[] (all n_paths of them, at most RECORD_PATHS_MAX) and addr, and
+ * container; a field of @dst whose string is NULL holds "".  The others
+ * stay borrowed: syscall (the syscall table), comment (the policy), mode,
+ * action and reason (static text).  @dst and @src must not overlap.
+ */
+void record_copy(struct record_store *dst, const struct record *src);
 
 /*
  * record_format_json() - @r as one JSON object and a newline, into @buf.

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/addrmatch.h"
 #include "callgate/pattern.h"
 #include "callgate/policy.h"
 
@@ -88,8 +89,9 @@ static void check_rule(const struct policy_rule *r, unsigned lines)
 		CHECK(path_pattern_check(r->paths[i], why, sizeof(why)) == 0,
 		      "accepted invalid path \"%s\"", r->paths[i]);
 	check_strv(r->addresses, r->n_addresses, "addresses");
+	CHECK(r->n_addresses == 0 || r->addr_patterns, "addresses not compiled");
 	for (size_t i = 0; i < r->n_addresses; i++)
-		CHECK(address_pattern_check(r->addresses[i], why, sizeof(why)) == 0,
+		CHECK(addr_pattern_check(r->addresses[i], why, sizeof(why)) == 0,
 		      "accepted invalid address \"%s\"", r->addresses[i]);
 	check_pos(r->pos, lines, "rule");
 	CHECK(r->pos.line >= 1, "rule without a position");

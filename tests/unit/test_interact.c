@@ -70,7 +70,7 @@ static int ask(uint64_t id, uint32_t tid, const char *name, uint64_t a0, const c
 		rec.paths[0] = path;
 		rec.n_paths = 1;
 	}
-	return interact_ask(&ix, -1, &n, &d, &rec);
+	return interact_ask(&ix, NULL, -1, &n, &d, &rec);
 }
 
 START_TEST(restarted_call_takes_over_its_question)
@@ -92,7 +92,7 @@ END_TEST
 
 START_TEST(always_scopes)
 {
-	struct answer a = { .kind = ANSWER_ALWAYS, .scope = SCOPE_PATH, .by = "test" };
+	struct answer a = { .kind = ANSWER_ALWAYS, .scope = ANSWER_SCOPE_PATH, .by = "test" };
 	uint64_t args[6] = { 0x1000, 0755 };
 	int mkdir_nr = syscall_lookup(CG_ARCH_X86_64, "mkdir");
 
@@ -103,7 +103,7 @@ START_TEST(always_scopes)
 	ck_assert(!interact_allowed_always(&ix, CG_ARCH_I386, mkdir_nr, args, "/a", NULL));
 
 	/* narrowed to the integer arguments: the mode, not the pointer */
-	a.scope = SCOPE_ARGS;
+	a.scope = ANSWER_SCOPE_ARGS;
 	ck_assert_int_eq(ask(2, 100, "mkdir", 0x1000, "/c"), 0);
 	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), 0);
 	args[0] = 0x9999;
@@ -115,7 +115,7 @@ END_TEST
 
 START_TEST(always_lets_the_others_go)
 {
-	struct answer a = { .kind = ANSWER_ALWAYS, .scope = SCOPE_SYSCALL, .by = "test" };
+	struct answer a = { .kind = ANSWER_ALWAYS, .scope = ANSWER_SCOPE_SYSCALL, .by = "test" };
 
 	ck_assert_int_eq(ask(1, 100, "mkdir", 1, "/a"), 0);
 	ck_assert_int_eq(ask(2, 101, "mkdir", 2, "/b"), 0);
@@ -124,13 +124,13 @@ START_TEST(always_lets_the_others_go)
 	/* the other mkdir is covered by the new rule; the symlink waits.
 	 * (With a closed listener the answers find the callers gone.) */
 	ck_assert_uint_eq(ix.n_questions, 1);
-	ck_assert_str_eq(ix.questions->rec.syscall, "symlink");
+	ck_assert_str_eq(ix.questions->rec->syscall, "symlink");
 }
 END_TEST
 
 START_TEST(nothing_to_narrow_to)
 {
-	struct answer a = { .kind = ANSWER_ALWAYS, .scope = SCOPE_PATH, .by = "test" };
+	struct answer a = { .kind = ANSWER_ALWAYS, .scope = ANSWER_SCOPE_PATH, .by = "test" };
 
 	ck_assert_int_eq(ask(1, 100, "mkdir", 1, NULL), 0);
 	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), -EINVAL);
@@ -160,6 +160,111 @@ START_TEST(bounded)
 }
 END_TEST
 
+START_TEST(question_built_apart_from_the_queue)
+{
+	struct seccomp_notif n = notif(7, 100, syscall_lookup(CG_ARCH_X86_64, "rename"), 1);
+	struct decision d = { .response = DECISION_ERROR, .err = EPERM, .log_err = EPERM };
+	char p0[16] = "/srv/a", p1[16] = "/srv/b";
+	struct record rec = { .pid = 100,
+			      .tid = 100,
+			      .arch = CG_ARCH_X86_64,
+			      .nr = n.data.nr,
+			      .syscall = "rename",
+			      .paths = { p0, p1 },
+			      .path_args = { 0, 1 },
+			      .n_paths = 2,
+			      .reason = "not kept",
+			      .rule = 0 };
+	struct question *q = NULL;
+
+	memcpy(rec.args, n.data.args, sizeof(rec.args));
+	ck_assert_int_eq(interact_question_new(NULL, -1, &n, &d, &rec, &q), 0);
+	/* built without the queue: no number yet, nothing asked */
+	ck_assert_uint_eq(q->id, 0);
+	ck_assert_uint_eq(ix.n_questions, 0);
+	ck_assert_uint_eq(events[INTERACT_ASKED], 0);
+	/* both paths are its own */
+	strcpy(p0, "/gone");
+	strcpy(p1, "/gone");
+	ck_assert_str_eq(q->rec->paths[0], "/srv/a");
+	ck_assert_str_eq(q->rec->paths[1], "/srv/b");
+	ck_assert_ptr_null(q->rec->reason);
+	ck_assert_msg(strstr(q->call, "rename(\"/srv/a\", \"/srv/b\")"), "%s", q->call);
+	ck_assert_int_eq(interact_enqueue(&ix, q), 0);
+	ck_assert_uint_eq(ix.questions->id, 1);
+	ck_assert_uint_eq(events[INTERACT_ASKED], 1);
+}
+END_TEST
+
+/* `ctl save` writes the policy the target runs under, from memory. */
+START_TEST(profile_is_the_targets_policy)
+{
+	static const char json[] = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+				   "{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	struct policy *pol = tu_parse(json), *back;
+	struct plan *plan = tu_compile(pol, 0, 6, 18, PLAN_MODE_INTERACTIVE);
+	struct answer a = { .kind = ANSWER_ALWAYS, .scope = ANSWER_SCOPE_PATH, .by = "test" };
+	struct seccomp_notif n = notif(1, 100, syscall_lookup(CG_ARCH_X86_64, "mkdir"), 1);
+	struct decision d = { .response = DECISION_ERROR, .err = EPERM, .log_err = EPERM };
+	struct record rec = { .pid = 100,
+			      .tid = 100,
+			      .arch = CG_ARCH_X86_64,
+			      .nr = n.data.nr,
+			      .syscall = "mkdir",
+			      .paths = { "/srv/x" },
+			      .n_paths = 1 };
+	char *text = NULL;
+	int listener = 999; /* not open: every notification reads as gone */
+
+	/* serve: no policy until a target's question is answered always */
+	ck_assert_int_eq(interact_profile(&ix, &text), -ENOENT);
+	ck_assert_int_eq(interact_ask(&ix, plan, listener, &n, &d, &rec), 0);
+	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), 0);
+	ck_assert_int_eq(interact_profile(&ix, &text), 0);
+	back = tu_parse(text);
+	ck_assert_uint_eq(back->n_rules, 2);
+	ck_assert_str_eq(back->rules[0].paths[0], "/srv/x");
+	ck_assert_str_eq(back->rules[1].names[0], "getppid");
+	policy_free(back);
+	free(text);
+
+	/* the target goes, and its plan and policy with it: still saved */
+	interact_forget(&ix, listener);
+	plan_free(plan);
+	policy_free(pol);
+	ck_assert_int_eq(interact_profile(&ix, &text), 0);
+	back = tu_parse(text);
+	ck_assert_uint_eq(back->n_rules, 2);
+	ck_assert_str_eq(back->rules[0].paths[0], "/srv/x");
+	ck_assert_str_eq(back->rules[1].names[0], "getppid");
+	policy_free(back);
+	free(text);
+}
+END_TEST
+
+/* run: the run's policy, before any rule too (`-p none` is a policy too). */
+START_TEST(profile_of_the_run)
+{
+	static const char none[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+	struct policy *pol = tu_parse(none), *back;
+	struct plan *plan = tu_compile(pol, 0, 6, 18, PLAN_MODE_INTERACTIVE);
+	char *text = NULL;
+
+	interact_done(&ix);
+	ix = (struct interact){ .dflt = DECISION_ASK_DENY };
+	ck_assert_int_eq(interact_init(&ix, loop, 999, plan, &sink), 0);
+	ck_assert_int_eq(interact_profile(&ix, &text), 0);
+	back = tu_parse(text);
+	ck_assert_int_eq(back->default_action, POLICY_ACT_ALLOW);
+	ck_assert_uint_eq(back->n_rules, 0);
+	policy_free(back);
+	free(text);
+	interact_done(&ix);
+	plan_free(plan);
+	policy_free(pol);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("interact");
@@ -172,6 +277,9 @@ int main(void)
 	tcase_add_test(tc, nothing_to_narrow_to);
 	tcase_add_test(tc, hold_keeps_it);
 	tcase_add_test(tc, bounded);
+	tcase_add_test(tc, question_built_apart_from_the_queue);
+	tcase_add_test(tc, profile_is_the_targets_policy);
+	tcase_add_test(tc, profile_of_the_run);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

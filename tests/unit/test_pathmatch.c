@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Path normalisation, path globs, socket addresses and their patterns. */
-#include <arpa/inet.h>
+/* Path normalisation and path globs (addresses: test_addrmatch.c). */
 #include <errno.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 #include "testutil.h"
 
-#include "callgate/addrmatch.h"
 #include "callgate/pathmatch.h"
 
 static const struct {
@@ -118,94 +114,6 @@ START_TEST(pattern_lists)
 }
 END_TEST
 
-static void mk_in(struct cg_sockaddr *a, const char *ip, uint16_t port)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	ck_assert_int_eq(inet_pton(AF_INET, ip, &in.sin_addr), 1);
-	ck_assert_int_eq(sockaddr_decode(&in, sizeof(in), a), 0);
-}
-
-static void mk_in6(struct cg_sockaddr *a, const char *ip, uint16_t port)
-{
-	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-
-	ck_assert_int_eq(inet_pton(AF_INET6, ip, &in6.sin6_addr), 1);
-	ck_assert_int_eq(sockaddr_decode(&in6, sizeof(in6), a), 0);
-}
-
-static void mk_un(struct cg_sockaddr *a, const char *path, bool abstract)
-{
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
-	size_t n = strlen(path);
-
-	memcpy(un.sun_path + abstract, path, n);
-	ck_assert_int_eq(
-		sockaddr_decode(&un, offsetof(struct sockaddr_un, sun_path) + n + abstract, a), 0);
-}
-
-START_TEST(address_matching)
-{
-	struct cg_sockaddr a;
-	char buf[128];
-	struct {
-		const char *pattern;
-		bool match;
-	} v4[] = {
-		{ "inet:127.0.0.0/8:5432", true }, { "inet:127.0.0.1:5432", true },
-		{ "inet:127.0.0.1:5433", false },  { "inet:10.0.0.0/8:*", false },
-		{ "inet:*:5432", true },	   { "inet:127.0.0.1:5000-6000", true },
-		{ "inet:0.0.0.0/0:*", true },	   { "inet6:[::1]:*", false },
-	};
-
-	mk_in(&a, "127.0.0.1", 5432);
-	for (size_t i = 0; i < ARRAY_SIZE(v4); i++)
-		ck_assert_msg(address_pattern_match(v4[i].pattern, &a) == v4[i].match, "%s",
-			      v4[i].pattern);
-	ck_assert_int_gt(sockaddr_format(&a, buf, sizeof(buf)), 0);
-	ck_assert_str_eq(buf, "inet:127.0.0.1:5432");
-
-	mk_in6(&a, "::1", 80);
-	ck_assert(address_pattern_match("inet6:[::1]:*", &a));
-	ck_assert(address_pattern_match("inet6:[::]/0:80", &a));
-	ck_assert(!address_pattern_match("inet6:[fe80::]/10:*", &a));
-	ck_assert(!address_pattern_match("inet:127.0.0.1:80", &a));
-	sockaddr_format(&a, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "inet6:[::1]:80");
-
-	/* a v4-mapped address is the IPv4 host it carries */
-	mk_in6(&a, "::ffff:10.1.2.3", 443);
-	ck_assert(address_pattern_match("inet:10.0.0.0/8:443", &a));
-	{
-		char *deny_private[] = { "inet:*:*", "!inet:10.0.0.0/8:*" };
-
-		ck_assert(!address_patterns_match(deny_private, 2, &a));
-	}
-
-	mk_un(&a, "/run/app.sock", false);
-	ck_assert(address_pattern_match("unix:/run/app.sock", &a));
-	ck_assert(address_pattern_match("unix:/run/*.sock", &a));
-	ck_assert(!address_pattern_match("unix:@app.sock", &a));
-	mk_un(&a, "app-socket", true);
-	ck_assert(address_pattern_match("unix:@app-*", &a));
-	ck_assert(!address_pattern_match("unix:/app-socket", &a));
-	sockaddr_format(&a, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "unix:@app-socket");
-}
-END_TEST
-
-START_TEST(address_decode_errors)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET };
-	struct cg_sockaddr a;
-	char abs_with_nul[] = { AF_UNIX, 0, 0, 'a', 0, 'b' };
-
-	ck_assert_int_eq(sockaddr_decode(&in, sizeof(in) - 1, &a), -EINVAL);
-	ck_assert_int_eq(sockaddr_decode(&in, 1, &a), -EINVAL);
-	ck_assert_int_eq(sockaddr_decode(abs_with_nul, sizeof(abs_with_nul), &a), -EINVAL);
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("pathmatch");
@@ -215,8 +123,6 @@ int main(void)
 	tcase_add_test(tc, normalize_errors);
 	tcase_add_loop_test(tc, glob_table, 0, (int)ARRAY_SIZE(glob_rows));
 	tcase_add_test(tc, pattern_lists);
-	tcase_add_test(tc, address_matching);
-	tcase_add_test(tc, address_decode_errors);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgate/addrmatch.h"
 #include "callgate/macro.h"
 #include "callgate/policy.h"
 #include "fuzzreg.h"
@@ -1516,6 +1517,22 @@ static void chk_addresses(const char *n, const struct policy *p)
 	ck_assert_msg(!strcmp(r->addresses[0], "unix:/run/app.sock") &&
 			      !strcmp(r->addresses[6], "!inet:10.0.0.0/8:*"),
 		      "%s: addresses", n);
+	/* compiled at load, one per pattern */
+	ck_assert_msg(r->addr_patterns, "%s: not compiled", n);
+	ck_assert_msg(r->addr_patterns[0].kind == ADDR_PATTERN_UNIX &&
+			      r->addr_patterns[1].kind == ADDR_PATTERN_ABSTRACT &&
+			      r->addr_patterns[2].kind == ADDR_PATTERN_INET &&
+			      r->addr_patterns[2].prefix == 8 && r->addr_patterns[6].exclude,
+		      "%s: compiled", n);
+}
+
+static void chk_addresses_last(const char *n, const struct policy *p)
+{
+	const struct policy_rule *r = rule_n(n, p, 0);
+
+	ck_assert_msg(r->n_addresses == 1 && r->addr_patterns &&
+			      r->addr_patterns[0].kind == ADDR_PATTERN_INET6,
+		      "%s: the last addresses, compiled", n);
 }
 
 static void chk_log_audit(const char *n, const struct policy *p)
@@ -1568,6 +1585,9 @@ static const struct ok_case ext_ok_cases[] = {
 	{ .name = "patterns without names warn",
 	  .json = PROF("{'names':[],'action':'SCMP_ACT_ERRNO','paths':['/x']}"),
 	  .warn = "names no syscall" },
+	{ .name = "only the last addresses is compiled",
+	  .json = PROF(ERULE(",'addresses':['tcp:x','inet:*:1'],'Addresses':['inet6:[::1]:*']")),
+	  .check = chk_addresses_last },
 	{ .name = "only the last paths is checked",
 	  .json = PROF(ERULE(",'paths':['relative'],'paths':['/ok']")),
 	  .check = chk_paths_last },
@@ -1665,6 +1685,19 @@ static const struct bad_case ext_bad_cases[] = {
 	  .json = PROF(ERULE(",'addresses':['inet:*/8:80']")),
 	  .at = "'inet:",
 	  .msg = "prefix" },
+	{ .name = "address '!' inside unix:",
+	  .json = PROF(ERULE(",'addresses':['inet:*:53','unix:!/run/x']")),
+	  .at = "'unix:!",
+	  .msg = "in front of" },
+	{ .name = "address inet6 with two prefixes",
+	  .json = PROF(ERULE(",'addresses':['inet6:[::1/64]/32:80']")),
+	  .at = "'inet6",
+	  .msg = "two prefix" },
+	{ .name = "address on a later line",
+	  .json = PROF(ERULE(",'addresses':[\n'inet:*:53',\n   'inet:1.2.3.4:x']")),
+	  .line = 3,
+	  .col = 4,
+	  .msg = "invalid pattern \"inet:1.2.3.4:x\": port must be a number" },
 	{ .name = "log is a string",
 	  .json = PROF(ERULE(",'log':'yes'")),
 	  .at = "'yes'",

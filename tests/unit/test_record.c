@@ -808,6 +808,93 @@ START_TEST(decision_names)
 }
 END_TEST
 
+/* record_copy(): what was copied no longer depends on the caller's buffers. */
+static const struct {
+	const char *name;
+	const char *comm, *exe, *addr, *container;
+	size_t n_paths;
+} copy_rows[] = {
+	{ "everything", "mkdir", "/usr/bin/mkdir", "unix:/run/x.sock", "c0ffee", 2 },
+	{ "one path, no address", "cat", "/usr/bin/cat", NULL, NULL, 1 },
+	{ "nothing decoded", NULL, NULL, NULL, NULL, 0 },
+	{ "a comm too long is cut",
+	  "0123456789012345678901234567890123456789012345678901234567890123456789", "/x", NULL,
+	  NULL, 0 },
+};
+
+START_TEST(copy_keeps_its_strings)
+{
+	const __typeof__(copy_rows[0]) *row = &copy_rows[_i];
+	char comm[128] = "", exe[64] = "", p0[64] = "/srv/a", p1[64] = "/srv/b", addr[64] = "",
+	     container[64] = "";
+	struct record src = {
+		.pid = 7,
+		.tid = 8,
+		.syscall = "rename",
+		.comment = "a rule",
+		.mode = "enforce",
+		.reason = "why",
+		.rule = 3,
+		.args = { 1, 2, 3, 4, 5, 6 },
+		.paths = { p0, p1 },
+		.path_args = { 0, 1 },
+		.n_paths = row->n_paths,
+		.comm = row->comm ? strcpy(comm, row->comm) : NULL,
+		.exe = row->exe ? strcpy(exe, row->exe) : NULL,
+		.addr = row->addr ? strcpy(addr, row->addr) : NULL,
+		.container = row->container ? strcpy(container, row->container) : NULL,
+	};
+	struct record_store *st = malloc(sizeof(*st));
+	const struct record *r = &st->rec;
+
+	ck_assert_ptr_nonnull(st);
+	memset(st, 0x55, sizeof(*st));
+	record_copy(st, &src);
+	/* the caller's buffers are reused */
+	memset(comm, 'X', sizeof(comm) - 1);
+	memset(exe, 'X', sizeof(exe) - 1);
+	strcpy(p0, "/gone");
+	strcpy(p1, "/gone");
+	strcpy(addr, "gone");
+	strcpy(container, "gone");
+
+	ck_assert_msg(r->pid == 7 && r->tid == 8 && r->rule == 3 && r->args[5] == 6, "%s: values",
+		      row->name);
+	ck_assert_msg(r->syscall == src.syscall && r->comment == src.comment &&
+			      r->mode == src.mode && r->reason == src.reason,
+		      "%s: static strings stay borrowed", row->name);
+	if (row->comm) {
+		ck_assert_msg(r->comm == st->comm, "%s: comm not copied", row->name);
+		ck_assert_msg(strncmp(r->comm, row->comm, sizeof(st->comm) - 1) == 0 &&
+				      strlen(r->comm) == (strlen(row->comm) < sizeof(st->comm)
+								  ? strlen(row->comm)
+								  : sizeof(st->comm) - 1),
+			      "%s: comm \"%s\"", row->name, r->comm);
+	} else {
+		ck_assert_msg(!r->comm && !st->comm[0], "%s: comm", row->name);
+	}
+	ck_assert_msg(row->exe ? r->exe == st->exe && !strcmp(r->exe, row->exe) : !r->exe,
+		      "%s: exe", row->name);
+	ck_assert_msg(row->addr ? r->addr == st->addr && !strcmp(r->addr, row->addr)
+				: !r->addr && !st->addr[0],
+		      "%s: addr", row->name);
+	ck_assert_msg(row->container ? r->container == st->container &&
+					       !strcmp(r->container, row->container)
+				     : !r->container,
+		      "%s: container", row->name);
+	ck_assert_uint_eq(r->n_paths, row->n_paths);
+	for (size_t i = 0; i < RECORD_PATHS_MAX; i++) {
+		if (i < row->n_paths)
+			ck_assert_msg(r->paths[i] == st->paths[i] &&
+					      !strcmp(r->paths[i], i ? "/srv/b" : "/srv/a"),
+				      "%s: path %zu", row->name, i);
+		else
+			ck_assert_msg(!r->paths[i], "%s: path %zu", row->name, i);
+	}
+	free(st);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("record");
@@ -826,6 +913,8 @@ int main(void)
 	tcase_add_test(tc, time_format);
 	tcase_add_test(tc, time_matches_gmtime);
 	tcase_add_test(tc, decision_names);
+	tcase_add_loop_test(tc, copy_keeps_its_strings, 0,
+			    (int)(sizeof(copy_rows) / sizeof(copy_rows[0])));
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
