@@ -14,9 +14,9 @@
  * FUZZREG_SLOWDOWN_MAX times as much per byte as that prefix.  Both run the
  * same code in the same process (same build, sanitizers, machine and load),
  * so the ratio does not depend on how fast the machine is.  Linear code
- * measures 0.4 to 3 times (the prefix also pays the fixed costs); the
+ * measures 0.4 to 2 times (the prefix also pays the fixed costs); the
  * column count that issue 8 fixed, a scan of the line for each position,
- * measures 30 to 110 times on the *-one-line-* inputs, with or without
+ * measures 29 to 94 times on the *-one-line-* inputs, with or without
  * sanitizers (tests/fuzz/README.md).  The file is run once untimed first
  * (cold memory), and an attempt over the limit is measured again, twice,
  * before the test fails.
