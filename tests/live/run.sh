@@ -2,8 +2,10 @@
 # Live tests: callgate check, then callgate run (as this user and, when root,
 # again as an unprivileged user on a staged copy).  Ends with one
 # "live: N passed, N failed" line; exits non-zero if anything failed.
+# LIVE_ONLY=REGEX runs only the matching cases of each script (lib.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 total_p=0 total_f=0 status=0
 
 tally() {
@@ -29,10 +31,10 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	stage=$(mktemp -d)
 	chmod 755 "$stage"
 	mkdir -p "$stage/build" "$stage/policies" "$stage/profiles" "$stage/tests"
-	cp "${CALLGATE:-build/callgate}" "$stage/build/callgate"
-	cp -r "${PROGS:-build/progs}" "$stage/build/progs"
-	cp policies/*.json "$stage/policies/"
-	cp "${CALLGATE_SHARED:-../shared}"/profiles/*.json "$stage/profiles/"
+	cp "${CALLGATE:-$root/build/callgate}" "$stage/build/callgate"
+	cp -r "${PROGS:-$root/build/progs}" "$stage/build/progs"
+	cp "$root"/policies/*.json "$stage/policies/"
+	cp "${CALLGATE_SHARED:-$root/../shared}"/profiles/*.json "$stage/profiles/"
 	cp "$here"/*.sh "$stage/tests/"
 	chmod -R a+rX "$stage"
 	(cd "$stage" && setpriv --reuid=65534 --regid=65534 --clear-groups \
