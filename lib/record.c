@@ -257,7 +257,11 @@ int record_format_json(const struct record *r, char *buf, size_t size)
 	put_lit(&o, "{\"time\":");
 	put_json_time(&o, r->time_usec);
 	key(&o, "pid");
-	put_i64(&o, r->pid);
+	/* 0: its thread group could not be read (never guessed) */
+	if (r->pid > 0)
+		put_i64(&o, r->pid);
+	else
+		put_lit(&o, "null");
 	key(&o, "tid");
 	put_i64(&o, r->tid);
 	key(&o, "comm");

@@ -280,7 +280,7 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	case ANSWER_KILL:
 		/* the caller may have gone and its pid been reused while
 		 * the question waited: killed only if it is still ours */
-		r = notif_signal_and_fail(q->listener, q->notif, rec->pid, SIGKILL, EPERM);
+		r = notif_signal_and_fail(q->listener, q->notif, rec->tid, SIGKILL, EPERM);
 		d = RECORD_KILL;
 		break;
 	default:

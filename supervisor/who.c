@@ -30,7 +30,7 @@ void who_describe(struct who_cache *s, pid_t tid, struct record *rec)
 	int dir;
 
 	rec->tid = tid;
-	rec->pid = tid;
+	rec->pid = 0; /* unknown until read: "pid": null */
 	rec->comm = NULL;
 	rec->exe = NULL;
 	if (w->tid == tid && w->dir >= 0) {

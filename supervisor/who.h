@@ -35,7 +35,7 @@ void who_cache_done(struct who_cache *c);
 /*
  * who_describe() - set @rec's tid, pid, comm and exe for thread @tid (comm
  * and exe point into @c until the next call).  What cannot be read is left
- * out (NULL), never guessed.
+ * out (NULL, and pid 0), never guessed.
  */
 void who_describe(struct who_cache *c, pid_t tid, struct record *rec);
 

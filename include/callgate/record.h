@@ -41,7 +41,7 @@ enum record_provenance {
 /* Everything borrowed: the record only points at the caller's strings. */
 struct record {
 	int64_t time_usec; /* CLOCK_REALTIME, microseconds */
-	int pid;	   /* thread group id */
+	int pid;	   /* thread group id; 0: unknown (null in JSON) */
 	int tid;	   /* thread id */
 	const char *comm;  /* NULL: unknown */
 	const char *exe;   /* NULL: unknown */

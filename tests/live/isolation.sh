@@ -12,23 +12,20 @@
 AGENT=${AGENT:-build/callgate-agent}
 STALL_S=${STALL_S:-30}
 
-# until_ok SECONDS WHAT CMD...: run CMD until it succeeds, at most SECONDS
-until_ok() {
-	local deadline=$(($(date +%s) + $1)) what=$2
-	shift 2
-	until "$@"; do
-		if [ "$(date +%s)" -ge "$deadline" ]; then
-			echo "    timed out waiting for: $what" >>"$T/err"
-			return 1
-		fi
-		sleep 0.05
+# the pid of the process whose command line is exactly "$*" (procps may
+# not be installed)
+pid_of() {
+	local p want="$*"
+	for p in /proc/[0-9]*; do
+		[ "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" = "$want " ] && echo "${p#/proc/}" && return
 	done
 }
-# a process blocked in a notified call, waiting for the supervisor
-in_notified_call() { grep -q seccomp_do_user_notification "/proc/$1/wchan" 2>/dev/null; }
-pid_of() { pgrep -f -n -x "$PROGS/stall $1 $2" || true; }
-stalled() { # NAME ARG OUT: printed "stalling", and is waiting in the call
-	grep -q '^stalling$' "$3" 2>/dev/null && in_notified_call "$(pid_of "$1" "$2")"
+# stalled NAME ARG OUT: the stall target printed "stalling" and waits in
+# its notified call
+stalled() { has_line "$3" '^stalling$' && in_notification "$(pid_of "$PROGS/stall" "$1" "$2")"; }
+stall_kill() {
+	local p
+	for p in $(pid_of "$PROGS/stall" "$@"); do kill -9 "$p"; done
 }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -62,7 +59,7 @@ fi
 "$CALLGATE" serve --socket "$S" --policy-dir "$P" -p "$P/stall.json" --control "$C" -o "$T/serve.log" \
 	2>"$T/serve.err" &
 sv=$!
-until_ok 20 "serve's sockets" test -S "$S" -a -S "$C" || ko "serve: listening" "$T/serve.err"
+wait_for_socket "$S" && wait_for_socket "$C"
 agent() { "$AGENT" --socket "$S" --policy-dir "$P" -p stall -- "$PROGS/stall" "$@"; }
 
 agent lease "$D/leased" >"$T/lease.out" 2>&1 &
@@ -76,7 +73,7 @@ rn=$!
 kinds=""
 for k in lease uffd fifo; do
 	arg=$([ $k = lease ] && echo "$D/leased" || ([ $k = fifo ] && echo "$D/fifo" || echo x))
-	if until_ok 20 "$k target stalled" stalled $k "$arg" "$T/$k.out"; then
+	if poll_until 30 stalled $k "$arg" "$T/$k.out"; then
 		kinds="$kinds $k"
 	elif grep -q '^SKIP' "$T/$k.out"; then
 		skip "serve: a $k stall ($(cat "$T/$k.out"))"
@@ -84,9 +81,8 @@ for k in lease uffd fifo; do
 		ko "serve: the $k target stalls in its emulated call" "$T/$k.out"
 	fi
 done
-until_ok 20 "run's target stalled" stalled uffd y "$T/run.out" &&
-	until_ok 20 "run's control socket" test -S "$C2" ||
-	ko "run: the target stalls in its emulated call" "$T/err"
+wait_for "run's target to stall in its call" 30 stalled uffd y "$T/run.out"
+wait_for_socket "$C2"
 
 # Meanwhile: a second target's calls, ctl of both, for STALL_S seconds.
 start=$(date +%s)
@@ -134,7 +130,7 @@ grep -q '^returned' "$T/run.out" && ko "run: the target stayed stalled" "$T/run.
 
 # A signal still reaches run's target; it ends, and so does run.
 kill -TERM "$rn"
-if until_ok 20 "run to end after SIGTERM" sh -c "! kill -0 $rn 2>/dev/null"; then
+if poll_until 30 gone "$rn"; then
 	wait "$rn"
 	st=$?
 	[ "$st" = 143 ] && ok "run: SIGTERM reaches the stalled target, run exits 143" ||
@@ -146,7 +142,7 @@ fi
 
 # SIGTERM ends serve, stalled targets or not.
 kill -TERM "$sv"
-if until_ok 20 "serve to end after SIGTERM" sh -c "! kill -0 $sv 2>/dev/null"; then
+if poll_until 30 gone "$sv"; then
 	wait "$sv"
 	st=$?
 	[ "$st" = 0 ] && ok "serve: SIGTERM ends it with targets stalled (exit 0)" ||
@@ -155,6 +151,6 @@ else
 	ko "serve: SIGTERM with targets stalled" "$T/serve.err"
 	kill -9 "$sv"
 fi
-pkill -9 -f "$PROGS/stall" 2>/dev/null
+for k in "lease $D/leased" "uffd x" "fifo $D/fifo" "uffd y"; do stall_kill $k; done
 wait 2>/dev/null
 finish isolation
