@@ -22,7 +22,6 @@
 /* Seconds a connected peer has to send its message. */
 #define SERVE_PEER_TIMEOUT 10.0
 /* Peers connected and not yet served, and targets served, at most. */
-#define SERVE_PEERS_MAX	  64
 #define SERVE_TARGETS_MAX 4096
 
 /* `callgate serve ...` (@argv[0] is "serve").  Returns the exit status. */
