@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "callgate/macro.h"
 #include "callgate/answer.h"
 #include "callgate/systable.h"
 #include "ctl.h"
@@ -272,7 +273,7 @@ static void do_command(struct ctl_conn *k, char *line)
 
 static void on_conn_write(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct ctl_conn *k = (struct ctl_conn *)((char *)w - offsetof(struct ctl_conn, out_io));
+	struct ctl_conn *k = container_of(w, struct ctl_conn, out_io);
 
 	(void)loop;
 	(void)revents;
@@ -283,7 +284,7 @@ static void on_conn_write(struct ev_loop *loop, ev_io *w, int revents)
 
 static void on_conn_read(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct ctl_conn *k = (struct ctl_conn *)w;
+	struct ctl_conn *k = container_of(w, struct ctl_conn, io);
 	ssize_t n;
 	char *nl;
 
@@ -351,7 +352,7 @@ static bool supervised(const struct ctl_server *c, pid_t pid)
 
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct ctl_server *c = (struct ctl_server *)w;
+	struct ctl_server *c = container_of(w, struct ctl_server, io);
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct ctl_conn *k;

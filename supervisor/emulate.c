@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "callgate/cleanup.h"
 #include "callgate/pathmatch.h"
 #include "callgate/record.h"
 #include "caller.h"
@@ -214,7 +215,7 @@ static void do_open(struct emu *e)
 	char last[NAME_MAX + 1];
 	struct stat lst, st;
 	bool magic, have_lst = false, have_st;
-	int parent = -1, fd, own_dup = -1;
+	_cleanup_close_ int parent = -1, fd = -1, own_dup = -1;
 
 	snprintf(e->our_proc, sizeof(e->our_proc), "/proc/%d", (int)our_pid());
 	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)our_pid(),
@@ -262,11 +263,10 @@ static void do_open(struct emu *e)
 		}
 		if (fd_path(e, parent, dir, sizeof(dir)) < 0) {
 			refuse(e);
-			close(parent);
 			return;
 		}
 		if (rewrite_self(e, dir, tmp, sizeof(tmp))) {
-			close(parent);
+			closep(&parent);
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s", tmp, last) >=
 			    sizeof(path)) {
 				e->err = ENAMETOOLONG;
@@ -281,7 +281,7 @@ static void do_open(struct emu *e)
 		if (have_lst && S_ISLNK(lst.st_mode)) {
 			ssize_t n = readlinkat(parent, last, link, sizeof(link) - 1);
 
-			close(parent);
+			closep(&parent);
 			if (n < 0) {
 				refuse(e);
 				return;
@@ -301,14 +301,11 @@ static void do_open(struct emu *e)
 	}
 	if (path_normalize(dir, last, candidate, sizeof(candidate)) < 0) {
 		refuse(e);
-		close(parent);
 		return;
 	}
 	/* Checked before anything is created. */
-	if (!allowed(e, candidate)) {
-		close(parent);
+	if (!allowed(e, candidate))
 		return;
-	}
 	if (magic && own_fd(e, dir, last)) {
 		/* A reopen of a file the caller holds (/proc/self/fd/N): it
 		 * may, whatever its dumpable flag says; we would not pass the
@@ -316,7 +313,7 @@ static void do_open(struct emu *e)
 		 * taken (pidfd_getfd) and reopened through our own entry. */
 		int dup = caller_getfd_as_us(&e->caller, atoi(last));
 
-		close(parent);
+		closep(&parent);
 		if (dup < 0) {
 			e->err = dup == -EBADF ? ENOENT : EACCES;
 			e->denied = dup != -EBADF;
@@ -326,7 +323,6 @@ static void do_open(struct emu *e)
 		parent = fcntl(e->procfd, F_DUPFD_CLOEXEC, 3);
 		snprintf(last, sizeof(last), "%d", dup);
 		if (parent < 0) {
-			close(own_dup);
 			refuse(e);
 			return;
 		}
@@ -342,12 +338,10 @@ static void do_open(struct emu *e)
 		 * (pending.h).  What O_PATH ignores is answered here. */
 		if ((flags & O_CREAT) && (flags & O_EXCL)) {
 			e->err = EEXIST;
-			close(parent);
 			return;
 		}
 		if (flags & O_DIRECTORY) {
 			e->err = ENOTDIR;
-			close(parent);
 			return;
 		}
 		flags = O_PATH | O_CLOEXEC;
@@ -362,9 +356,6 @@ static void do_open(struct emu *e)
 	/* The last component is no symlink (it was resolved above), unless
 	 * it is a magic link of /proc/PID, which the kernel follows. */
 	fd = open_at(e, parent, last, magic ? flags : flags | O_NOFOLLOW, e->how.mode);
-	close(parent);
-	if (own_dup >= 0)
-		close(own_dup);
 	if (fd < 0 && errno == ELOOP && !magic && !(e->how.flags & O_NOFOLLOW)) {
 		refuse(e); /* a symlink was swapped in since the check */
 		return;
@@ -385,15 +376,12 @@ verify:
 		 * the checked path names */
 		if (!candidate[0]) {
 			refuse(e);
-			close(fd);
 			return;
 		}
 		snprintf(e->real, sizeof(e->real), "%s", candidate);
 	}
-	if (!allowed(e, e->real)) {
-		close(fd);
+	if (!allowed(e, e->real))
 		return;
-	}
 done:
 	if (clear) {
 		int fl = fcntl(fd, F_GETFL);
@@ -401,7 +389,7 @@ done:
 		if (fl >= 0)
 			fcntl(fd, F_SETFL, fl & ~(int)clear);
 	}
-	e->fd = fd;
+	e->fd = take_fd(&fd);
 	e->err = 0;
 }
 

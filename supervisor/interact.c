@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "callgate/macro.h"
 #include "callgate/cleanup.h"
 #include "callgate/policy_write.h"
 #include "interact.h"
@@ -348,7 +349,7 @@ int interact_answer(struct interact *ix, struct question *q, const struct answer
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 {
-	struct interact *ix = (struct interact *)((char *)t - offsetof(struct interact, tick));
+	struct interact *ix = container_of(t, struct interact, tick);
 	struct question *next;
 
 	(void)revents;

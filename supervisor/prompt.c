@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "callgate/macro.h"
 #include "callgate/answer.h"
 #include "callgate/systable.h"
 #include "prompt.h"
@@ -266,7 +267,7 @@ static void answer_line(struct prompt *p, char *line)
 
 static void on_input(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct prompt *p = (struct prompt *)w;
+	struct prompt *p = container_of(w, struct prompt, io);
 	ssize_t n;
 	char *nl;
 

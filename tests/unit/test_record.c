@@ -308,6 +308,31 @@ START_TEST(json_unknown_syscall)
 }
 END_TEST
 
+/* A caller whose thread group could not be read (out of fds, gone): its
+ * pid is null, never its thread id passed off as one. */
+START_TEST(json_unknown_pid)
+{
+	const struct record r = {
+		.pid = 0,
+		.tid = 4712,
+		.arch = CG_ARCH_X86_64,
+		.syscall = "connect",
+		.nr = 42,
+		.decision = RECORD_DENY,
+		.err = EAGAIN,
+		.rule = RECORD_RULE_DEFAULT,
+		.mode = "enforce",
+		.reason = "callgate is out of file descriptors",
+	};
+	cJSON *j = json_of(&r, "unknown pid");
+
+	ck_assert(is_null(j, "pid"));
+	ck_assert_int_eq(num_of(j, "tid"), 4712);
+	ck_assert_str_eq(str_of(j, "reason"), "callgate is out of file descriptors");
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(json_two_paths)
 {
 	const struct record r = {
@@ -905,6 +930,7 @@ int main(void)
 	tcase_add_test(tc, json_allow_with_comment);
 	tcase_add_test(tc, json_emulated_with_ret);
 	tcase_add_test(tc, json_unknown_syscall);
+	tcase_add_test(tc, json_unknown_pid);
 	tcase_add_test(tc, json_two_paths);
 	tcase_add_test(tc, json_hostile_strings);
 	tcase_add_test(tc, json_features);
