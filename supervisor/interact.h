@@ -18,13 +18,17 @@
  * arguments, while the earlier notification is no longer valid) takes over
  * its pending question: it is not asked twice.
  *
- * Threads: interact_question_new() touches no struct interact and may run
- * on any thread (a target session's); everything taking a struct interact
- * runs on the loop's thread.
+ * Threads: interact_question_new() touches no struct interact and runs on
+ * a target session's thread (it reads the caller's /proc entries); the
+ * session hands the question to the loop (session.c: a queue under its
+ * lock and an ev_async), and everything taking a struct interact runs on
+ * the loop's thread.  The --record recording it adds to is shared, under
+ * its own lock (recording.h).
  *
- * Used by session.c (interact_allowed_always(), interact_ask(),
- * interact_forget()), run.c and serve.c (init, done), and the front ends
- * prompt.c and ctl.c (listen, find, answer, profile).
+ * Used by session.c (interact_question_new() in its thread;
+ * interact_allowed_always(), interact_enqueue(), interact_forget() on the
+ * loop), run.c and serve.c (init, done), and the front ends prompt.c and
+ * ctl.c (listen, find, answer, profile).
  */
 #ifndef CALLGATE_SUPERVISOR_INTERACT_H
 #define CALLGATE_SUPERVISOR_INTERACT_H

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "callgate/host.h"
 #include "callgate/macro.h"
 #include "log.h"
 #include "procmem.h"
@@ -641,12 +642,16 @@ static void on_ended(struct ev_loop *loop, ev_async *w, int revents)
 
 bool session_recv_tells_dead(void)
 {
+	/* the tests take the path of older kernels on this one too */
+	const char *force = getenv("CALLGATE_TEST_RECV_POLL");
 	struct utsname u;
-	unsigned major = 0, minor = 0;
+	struct plan_host h;
 
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+	if (force && *force)
 		return false;
-	return major > 6 || (major == 6 && minor >= 11);
+	if (uname(&u) < 0 || host_parse_kernel(u.release, &h) < 0)
+		return false;
+	return h.kernel_major > 6 || (h.kernel_major == 6 && h.kernel_minor >= 11);
 }
 
 int session_start(struct session *s, struct ev_loop *loop, int listener, const struct plan *plan)

@@ -17,7 +17,7 @@ STALL_S=${STALL_S:-30}
 pid_of() {
 	local p want="$*"
 	for p in /proc/[0-9]*; do
-		[ "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" = "$want " ] && echo "${p#/proc/}" && return
+		[ "$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null)" = "$want " ] && echo "${p#/proc/}" && return
 	done
 }
 # stalled NAME ARG OUT: the stall target printed "stalling" and waits in
