@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "callgate/macro.h"
 #include "check.h"
@@ -9,6 +10,7 @@
 #include "log.h"
 #include "run.h"
 #include "serve.h"
+#include "session.h"
 
 #define EXIT_OWN_FAILURE 125
 
@@ -38,8 +40,18 @@ int main(int argc, char **argv)
 		return EXIT_OWN_FAILURE;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int status = commands[i].fn(argc - 1, argv + 1);
+
+			/* A session's thread blocked on its target (session.h)
+			 * must not hold up the exit: no exit handlers (a
+			 * sanitizer's leak check would wait for it for ever). */
+			if (session_left_running()) {
+				fflush(NULL);
+				_exit(status);
+			}
+			return status;
+		}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;

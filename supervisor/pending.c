@@ -33,6 +33,20 @@ static void on_wake(int sig)
 	(void)sig;
 }
 
+struct timespec pending_deadline(clockid_t clock, long ms)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
 int pending_wake_signal(void)
 {
 	return SIGRTMIN + 1;
@@ -251,12 +265,7 @@ void pending_set_stop(struct pending_set *set)
 			atomic_store(&p->cancel, true);
 			pthread_kill(p->thread, pending_wake_signal());
 		}
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += 10 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = pending_deadline(CLOCK_MONOTONIC, 10);
 		pthread_cond_timedwait(&set->changed, &set->lock, &until);
 		reap_locked(set);
 	}

@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "caller.h"
 
@@ -81,5 +82,9 @@ int pending_start(struct pending_set *set, const struct pending_job *job);
  * (handled by nothing, installed without SA_RESTART).  Returns 0 or -errno. */
 int pending_wake_signal_install(void);
 int pending_wake_signal(void);
+
+/* @ms milliseconds from now on @clock, for the timed waits that go with
+ * the wake signal (a signal sent just before a wait begins is lost). */
+struct timespec pending_deadline(clockid_t clock, long ms);
 
 #endif

@@ -581,9 +581,14 @@ static bool listener_dead(int listener)
 	       (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
+/* RECV failing for a reason of its own, over and over: the listener is
+ * no use any more (it would be a loop at full speed). */
+#define RECV_ERRORS_MAX 100
+
 static void *session_main(void *arg)
 {
 	struct session *s = arg;
+	unsigned errors = 0;
 
 	while (!atomic_load(&s->stop)) {
 		int r;
@@ -609,11 +614,16 @@ static void *session_main(void *arg)
 			if (listener_dead(s->listener))
 				break;
 			if (r != -ENOENT) {
-				log_error("Failed to receive a notification: %s", strerror(-r));
-				break;
+				/* nothing was received: nothing to answer */
+				log_error("Failed to receive a notification: %s%s", strerror(-r),
+					  errors + 1 < RECV_ERRORS_MAX ? ", trying again"
+								       : "; no more tries");
+				if (++errors >= RECV_ERRORS_MAX)
+					break;
 			}
 			continue;
 		}
+		errors = 0;
 		handle(s);
 		/* at least once per notification: nothing waits in the buffer
 		 * while this thread sleeps */
@@ -712,16 +722,19 @@ static bool stop_thread(struct session *s)
 		/* again and again: a signal that comes just before RECV is
 		 * lost */
 		pthread_kill(s->thread, pending_wake_signal());
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 10 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = pending_deadline(CLOCK_REALTIME, 10);
 		if (pthread_timedjoin_np(s->thread, NULL, &until) == 0)
 			return true;
 	}
 	return false;
+}
+
+/* Some session's thread would not stop: left to the process's exit. */
+static atomic_bool left_running;
+
+bool session_left_running(void)
+{
+	return atomic_load(&left_running);
 }
 
 int session_halt(struct session *s)
@@ -735,6 +748,7 @@ int session_halt(struct session *s)
 		 * with what it uses */
 		log_error("A session's thread does not stop (blocked on its target), leaving it");
 		s->stuck = true;
+		atomic_store(&left_running, true);
 	}
 	s->running = false;
 	if (!s->stuck && s->loop)

@@ -120,6 +120,10 @@ int session_stop(struct session *s);
  * or -EBUSY as session_stop(). */
 int session_halt(struct session *s);
 
+/* Whether a session's thread was left running (session_stop() returned
+ * -EBUSY): the process must end with _exit(), without exit handlers. */
+bool session_left_running(void);
+
 /* Whether RECV returns when no task is left (Linux 6.11), from uname. */
 bool session_recv_tells_dead(void);
 
