@@ -29,6 +29,7 @@ struct emu_out {
 	bool denied;	     /* err is the policy's refusal (else the call's own) */
 	int rule;	     /* the rule that decided on what was reached */
 	int fd;		     /* open: the fd in the target, when err == 0 */
+	bool placing;	     /* err came from placing the fd in the caller (its own limit) */
 	char path[PATH_MAX]; /* what was reached, as the target sees it */
 	/* open returned 1: a blocking open of a FIFO, allowed, to be waited
 	 * for with fd (O_PATH), these flags and this identity */
@@ -521,6 +522,7 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 		/* ENOENT here: the caller is gone, or was interrupted */
 		r = got < 0 ? (got == -ENOENT ? ESRCH : -got) : 0;
 		res->fd = got;
+		res->placing = got < 0;
 		close(e->fd);
 	}
 out:
@@ -737,6 +739,9 @@ static int handle_open(const struct emulate_call *c, struct emulate_result *res)
 	} else if (r == -EOPNOTSUPP) {
 		res->outcome = EMULATE_DECLINED;
 		res->rule = EMULATE_RULE_SAME;
+	} else if (!o.denied && !o.placing && own_shortage(-r) && r != -EAGAIN) {
+		/* our fds or memory, not the caller's: failed closed */
+		fail_closed(res, -r);
 	} else {
 		res->outcome = EMULATE_ANSWER;
 		res->ret = r;
