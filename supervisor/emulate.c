@@ -88,23 +88,53 @@ static pid_t our_pid(void)
 }
 
 /* Decide on @path, the path as the caller sees it. */
-static bool allowed(struct emu *e, const char *path)
-{
-	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };
-	struct plan_verdict v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
-
-	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-	e->err = verdict_errno(&v);
-	e->denied = e->err != 0;
-	return e->err == 0;
-}
-
 /* A refusal of the emulation itself (not a kernel error, not the rule's
  * errno): the path could not be pinned down, so fail closed. */
 static void refuse(struct emu *e)
 {
 	e->err = EACCES;
 	e->denied = true;
+}
+
+/*
+ * Whether @path is under /proc/N where N is a thread of callgate's own
+ * (its session threads, the threads of waiting calls, of emulated calls):
+ * /proc/TID works for any thread, listed or not, and this thread would
+ * pass the kernel's ptrace checks there (same thread group); the caller
+ * would not.  Only in our pid namespace: a caller's /proc of its own
+ * numbers never names ours.
+ */
+static bool names_our_task(const struct emu *e, const char *path)
+{
+	char task[32];
+	const char *p = path + 6;
+	size_t n = 0;
+
+	if (e->caller.ns_tid != e->caller.tid || e->caller.chrooted ||
+	    strncmp(path, "/proc/", 6) != 0)
+		return false;
+	while (p[n] >= '0' && p[n] <= '9' && n < 12)
+		n++;
+	if (n == 0 || (p[n] != '/' && p[n] != '\0'))
+		return false;
+	snprintf(task, sizeof(task), "/proc/self/task/%.*s", (int)n, p);
+	return faccessat(AT_FDCWD, task, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static bool allowed(struct emu *e, const char *path)
+{
+	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };
+	struct plan_verdict v;
+
+	if (names_our_task(e, path)) {
+		refuse(e); /* the supervisor's own threads: never */
+		return false;
+	}
+	v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
+	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+	e->err = verdict_errno(&v);
+	e->denied = e->err != 0;
+	return e->err == 0;
 }
 
 /* What @fd is, as this thread (with the caller's root) sees it. */

@@ -302,6 +302,30 @@ if want own-proc; then
 	run own-proc 1 cg -- sh -c 'cat /proc/$PPID/status'
 	check "the supervisor's own /proc entry, by number: refused" $? "$T/err" "Permission denied"
 fi
+if want own-threads; then
+	# /proc/TID of each of callgate's threads (its session's thread among
+	# them), which no listing shows but which opens all the same: the
+	# target reads the numbers from a file the test writes once callgate
+	# runs
+	rm -f "$D/ok/tids" "$T/tids-go"
+	"$CALLGATE" run -p "$T/paths.json" -o /dev/null -- sh -c "$(await_code "$T/tids-go");
+		for t in \$(cat '$D/ok/tids'); do
+			for f in status mem maps environ; do
+				if cat /proc/\$t/\$f >/dev/null 2>&1; then echo \"breach \$t/\$f\"; else echo \"refused \$t/\$f\"; fi
+			done
+		done" >"$T/out" 2>"$T/err" &
+	cgpid=$!
+	wait_for "callgate's session thread" 30 sh -c "[ \$(ls /proc/$cgpid/task | wc -l) -ge 2 ]"
+	ls "/proc/$cgpid/task" | grep -vx "$cgpid" >"$D/ok/tids"
+	touch "$T/tids-go"
+	wait "$cgpid"
+	n=$(grep -c '^refused' "$T/out")
+	if ! grep -q '^breach' "$T/out" && [ "$n" -ge 4 ]; then
+		ok "callgate's own threads by number (/proc/TID/{status,mem,maps,environ}): $n opens refused"
+	else
+		cat "$T/err" >>"$T/out"; ko "callgate's own threads by number: refused" "$T/out"
+	fi
+fi
 
 # addresses: connect emulated on the caller's socket for inet and inet6
 cat >"$T/net.json" <<EOF
