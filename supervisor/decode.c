@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "callgate/sysargs.h"
@@ -81,6 +82,17 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 		s->sockaddr_len = (size_t)len;
 		if (sockaddr_decode(s->sockaddr, (size_t)len, &s->addr) < 0)
 			return -EINVAL;
+		if (s->addr.family == AF_UNSPEC && strcmp(name, "bind") == 0 &&
+		    len >= sizeof(struct sockaddr_in)) {
+			/* inet_bind() takes AF_UNSPEC for AF_INET (and any
+			 * other socket fails it): decided as what it binds */
+			struct sockaddr_in in;
+
+			memcpy(&in, s->sockaddr, sizeof(in));
+			in.sin_family = AF_INET;
+			if (sockaddr_decode(&in, sizeof(in), &s->addr) < 0)
+				return -EINVAL;
+		}
 		if (s->addr.family == AF_UNIX && !s->addr.abstract && !s->addr.unnamed &&
 		    s->addr.path[0] != '/') {
 			/* relative to the cwd, as the kernel resolves it; a

@@ -434,6 +434,36 @@ EOF
 			ok "bind: a logged bind says emulated" || ko "bind: a logged bind says emulated" "$T/bind.log"
 		grep -F '"decision":"deny"' "$T/bind.log" | grep -qF "\"addr\":\"unix:$D/no/sock/c.sock\"" &&
 			ok "bind: the symlink's refusal is logged with the address it leads to" || ko "bind: the symlink's refusal is logged" "$T/bind.log"
+		# A deny-list: no binding on all interfaces.  bind(AF_UNSPEC) on
+		# an inet socket is the kernel's AF_INET: decided as that.
+		cat >"$T/bind-any.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["bind"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "comment": "not on every interface",
+  "addresses": ["inet:0.0.0.0:*"]}
+]}
+EOF
+		cat >"$T/bind-any.py" <<'EOF'
+import ctypes, socket, struct
+libc = ctypes.CDLL(None, use_errno=True)
+def raw_bind(family, ip):
+    s = socket.socket(socket.AF_INET)
+    sa = struct.pack('=H', family) + struct.pack('!H', 0) + socket.inet_aton(ip) + bytes(8)
+    r = libc.bind(s.fileno(), ctypes.c_char_p(sa), len(sa))
+    return s, ('bound' if r == 0 else str(ctypes.get_errno()))
+keep = []
+for label, fam, ip in (('unspec-any', socket.AF_UNSPEC, '0.0.0.0'),
+                       ('inet-any', socket.AF_INET, '0.0.0.0'),
+                       ('inet-loopback', socket.AF_INET, '127.0.0.1')):
+    s, what = raw_bind(fam, ip)
+    keep.append(s)
+    print(label, what)
+EOF
+		run bind-any 0 "$CALLGATE" run -p "$T/bind-any.json" -o "$T/bind-any.log" -- /usr/bin/python3 "$T/bind-any.py"
+		check "bind: AF_UNSPEC on an inet socket is decided as the AF_INET it binds (refused on 0.0.0.0)" $? "$T/out" "^unspec-any 13$"
+		check "bind: AF_INET on 0.0.0.0 refused" 0 "$T/out" "^inet-any 13$"
+		check "bind: ... loopback still bound" 0 "$T/out" "^inet-loopback bound$"
+		[ "$(grep -F '"syscall":"bind"' "$T/bind-any.log" | grep -F '"decision":"deny"' | grep -cF '"addr":"inet:0.0.0.0:0"')" = 2 ] &&
+			ok "bind: both refusals (AF_UNSPEC and AF_INET) logged as inet:0.0.0.0" || ko "bind: the AF_UNSPEC refusal logged" "$T/bind-any.log"
 		if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 			rm -f "$D/ok/sock/"*.sock
 			run bind-nocap 0 "$CALLGATE" run -p "$T/bind.json" -o /dev/null -- \
