@@ -96,29 +96,51 @@ static void refuse(struct emu *e)
 	e->denied = true;
 }
 
+/* Our /proc/PID/task, opened before any thread of ours took a caller's
+ * root (emulate_init()); -1: not known, so every /proc/N is refused. */
+static int our_tasks = -1;
+
+int emulate_init(void)
+{
+	int fd;
+
+	if (__atomic_load_n(&our_tasks, __ATOMIC_ACQUIRE) >= 0)
+		return 0;
+	fd = open("/proc/self/task", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!__atomic_compare_exchange_n(&our_tasks, &(int){ -1 }, fd, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		close(fd);
+	return 0;
+}
+
 /*
  * Whether @path is under /proc/N where N is a thread of callgate's own
  * (its session threads, the threads of waiting calls, of emulated calls):
  * /proc/TID works for any thread, listed or not, and this thread would
  * pass the kernel's ptrace checks there (same thread group); the caller
- * would not.  Only in our pid namespace: a caller's /proc of its own
- * numbers never names ours.
+ * would not.  Whatever the caller's pid namespace (one made with
+ * `unshare -p` still sees the host's /proc) or root: a /proc of other
+ * numbers where N happens to be one of ours is refused too (fail closed).
  */
-static bool names_our_task(const struct emu *e, const char *path)
+static bool names_our_task(const char *path)
 {
-	char task[32];
+	char task[16];
 	const char *p = path + 6;
+	int fd = __atomic_load_n(&our_tasks, __ATOMIC_ACQUIRE);
 	size_t n = 0;
 
-	if (e->caller.ns_tid != e->caller.tid || e->caller.chrooted ||
-	    strncmp(path, "/proc/", 6) != 0)
+	if (strncmp(path, "/proc/", 6) != 0)
 		return false;
 	while (p[n] >= '0' && p[n] <= '9' && n < 12)
 		n++;
 	if (n == 0 || (p[n] != '/' && p[n] != '\0'))
 		return false;
-	snprintf(task, sizeof(task), "/proc/self/task/%.*s", (int)n, p);
-	return faccessat(AT_FDCWD, task, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	if (fd < 0)
+		return true;
+	snprintf(task, sizeof(task), "%.*s", (int)n, p);
+	return faccessat(fd, task, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 static bool allowed(struct emu *e, const char *path)
@@ -126,7 +148,7 @@ static bool allowed(struct emu *e, const char *path)
 	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };
 	struct plan_verdict v;
 
-	if (names_our_task(e, path)) {
+	if (names_our_task(path)) {
 		refuse(e); /* the supervisor's own threads: never */
 		return false;
 	}
