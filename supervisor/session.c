@@ -230,7 +230,6 @@ static void later_done(void *userdata, int result)
 		log_sink_record(s->log, &l->store.rec);
 		log_sink_flush(s->log);
 	}
-	atomic_fetch_sub(&s->pending, 1);
 	free(l);
 }
 
@@ -248,12 +247,9 @@ static void start_later(struct session *s, struct call *c, struct emulate_result
 	} else {
 		er->job.done = later_done;
 		er->job.userdata = l;
-		atomic_fetch_add(&s->pending, 1);
 		r = pending_start(&s->waits, &er->job);
-		if (r < 0) {
-			atomic_fetch_sub(&s->pending, 1);
+		if (r < 0)
 			free(l);
-		}
 	}
 	caller_done(&er->caller);
 	if (r < 0) {
@@ -288,7 +284,7 @@ static void emulate(struct session *s, struct call *c)
 		.sockaddr_len = s->args.sockaddr_len,
 		.addr = c->ptrs.addr,
 	};
-	bool log = c->v.prule && c->v.prule->src->log;
+	bool log;
 
 	if (emulate_call(kind, &ec, er) < 0 || er->outcome == EMULATE_DECLINED)
 		return; /* decided on the copy, continued: advisory */
@@ -299,6 +295,8 @@ static void emulate(struct session *s, struct call *c)
 	atomic_fetch_add(&s->emulated, 1);
 	if (er->rule != EMULATE_RULE_SAME)
 		set_rule(s, &c->v, er->rule);
+	/* logged as the rule that decided on what it really reached asks */
+	log = c->v.prule && c->v.prule->src->log;
 	if (er->path[0] && kind == SYSARGS_EMU_BIND) {
 		snprintf(s->args.addr_text, sizeof(s->args.addr_text), "unix:%.*s",
 			 CG_UNIX_PATH_MAX, er->path);

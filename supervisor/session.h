@@ -77,7 +77,6 @@ struct session {
 	atomic_uint_least64_t notifications; /* received */
 	atomic_uint_least64_t vanished;	     /* gone before the answer */
 	atomic_uint_least64_t emulated;	     /* carried out by the supervisor */
-	atomic_uint pending;		     /* emulated calls still waiting */
 
 	/* private */
 	struct ev_loop *loop;
