@@ -24,18 +24,12 @@ alive() {
 	read -r _ _ s _ 2>/dev/null <"/proc/$1/stat" && [ "$s" != Z ]
 }
 
-# wait_for FILE PATTERN SECONDS [PID]: until FILE has a line matching
-# PATTERN; fails at the deadline, or once PID is gone without it
-wait_for() {
-	local end=$((SECONDS + $3))
-	until grep -Eq -- "$2" "$1" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$end" ] || { [ -n "${4:-}" ] && ! alive "$4"; }; then
-			grep -Eq -- "$2" "$1" 2>/dev/null
-			return
-		fi
-		sleep 0.05
-	done
-}
+# line_or_gone FILE PATTERN PID: FILE has a line matching PATTERN, or PID
+# is gone (then true only if the line came)
+line_or_gone() { has_line "$1" "$2" || ! alive "$3"; }
+# line_from FILE PATTERN SECONDS PID: lib.sh's poll_until for the line,
+# ending early once PID is gone without it
+line_from() { poll_until "$3" line_or_gone "$1" "$2" "$4" && has_line "$1" "$2"; }
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
@@ -47,7 +41,7 @@ why() { printf '    %s\n' "$@" >"$T/why"; }
 "$PROGS/pendconn" listen "$T/port" 2>"$T/listen.err" &
 lpid=$!
 trap 'kill "$lpid" 2>/dev/null; rm -rf "$T"' EXIT
-if ! wait_for "$T/port" '^[0-9]+$' 10 "$lpid"; then
+if ! line_from "$T/port" '^[0-9]+$' 10 "$lpid"; then
 	ko "a listener whose connects stay under way" "$T/listen.err"
 	finish $NAME
 fi
@@ -79,7 +73,7 @@ one_run() {
 			-p "$T/policy.json" -- "$PROGS/pendconn" "$port" "$N" "$T/$name.hold"
 	) >"$T/$name.out" 2>"$T/$name.err" &
 	job=$!
-	if wait_for "$T/$name.out" '^holding$' "$DEADLINE" "$job"; then
+	if line_from "$T/$name.out" '^holding$' "$DEADLINE" "$job"; then
 		read -r _ tpid _ cg _ < <(grep '^pid ' "$T/$name.out")
 		cg_comm=$(cat "/proc/$cg/comm" 2>/dev/null)
 		cg_limits=$(awk '/^Max open files/ { print $4, $5 }' "/proc/$cg/limits" 2>/dev/null)
