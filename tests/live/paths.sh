@@ -298,6 +298,25 @@ except OSError as e:
 	[ "$during" = 3 ] && [ "$after" = 2 ] && ok "FIFO: a waiting writer killed: its thread ends (threads $during, then $after)" ||
 		ko "FIFO: a waiting writer killed: threads $during, then $after (want 3, then 2)"
 fi
+if want log-real; then
+	# the log flag of the rule that decided on where the path leads: an
+	# open through a link allowed by an unlogged rule, to a file a logged
+	# rule allows, is logged (emulated)
+	mkdir -p "$D/ok/real"
+	echo x >"$D/ok/real/f"
+	ln -sf "$D/ok/real/f" "$D/ok/link"
+	cat >"$T/log-real.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["open", "openat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/ok/link"]},
+ {"names": ["open", "openat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/ok/real/**"], "log": true,
+  "comment": "logged"}
+]}
+EOF
+	run log-real 0 "$CALLGATE" run -p "$T/log-real.json" -o "$T/log-real.log" -- cat "$D/ok/link"
+	grep -F '"decision":"emulated"' "$T/log-real.log" | grep -F "\"path\":\"$D/ok/real/f\"" | grep -qF '"comment":"logged"' &&
+		ok "an emulated open is logged as the rule that decided on where it leads asks" ||
+		ko "an emulated open logged by the deciding rule" "$T/log-real.log"
+fi
 if want own-proc; then
 	run own-proc 1 cg -- sh -c 'cat /proc/$PPID/status'
 	check "the supervisor's own /proc entry, by number: refused" $? "$T/err" "Permission denied"
