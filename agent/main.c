@@ -28,6 +28,7 @@
 #include "launch.h"
 #include "log.h"
 #include "policy_load.h"
+#include "protect.h"
 #include "unixsock.h"
 
 #ifndef CALLGATE_DATADIR
@@ -121,6 +122,12 @@ int main(int argc, char **argv)
 	char path[PATH_MAX], exe[PATH_MAX], err[512];
 	int c, r, status;
 
+	/* the agent stays as the target's parent: out of its reach */
+	r = protect_self();
+	if (r < 0) {
+		log_error("Failed to make callgate-agent non-dumpable: %s", strerror(-r));
+		return EXIT_OWN;
+	}
 	while ((c = getopt_long(argc, argv, "+s:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': sock_path = optarg; break;

@@ -110,10 +110,12 @@ static int read_status(pid_t tid, struct caller *c)
 	p = strstr(buf, "\nUid:");
 	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
 		return -EIO;
+	c->ruid = (uid_t)v[0];
 	c->fsuid = (uid_t)v[3];
 	p = strstr(buf, "\nGid:");
 	if (!p || sscanf(p + 5, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4)
 		return -EIO;
+	c->rgid = (gid_t)v[0];
 	c->fsgid = (gid_t)v[3];
 	p = strstr(buf, "\nCapEff:");
 	if (!p || sscanf(p + 8, "%" SCNx64, &c->cap_eff) != 1)

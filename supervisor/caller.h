@@ -24,8 +24,8 @@ struct caller {
 	pid_t tid;
 	pid_t tgid;
 	pid_t ns_tgid, ns_tid; /* its ids in its own pid namespace */
-	uid_t fsuid;
-	gid_t fsgid;
+	uid_t ruid, fsuid;     /* real (access(2) checks with it) and file system ids */
+	gid_t rgid, fsgid;
 	gid_t groups[CALLER_GROUPS_MAX];
 	int n_groups;
 	mode_t umask;

@@ -21,6 +21,7 @@
 #include "caller.h"
 #include "emulate.h"
 #include "procmem.h"
+#include "resolve.h"
 
 /* What the open and bind helpers report (emulate_call() turns it into a
  * struct emulate_result). */
@@ -30,6 +31,7 @@ struct emu_out {
 	int rule;	     /* the rule that decided on what was reached */
 	int fd;		     /* open: the fd in the target, when err == 0 */
 	bool placing;	     /* err came from placing the fd in the caller (its own limit) */
+	const char *reason;  /* why callgate refused it, or NULL */
 	char path[PATH_MAX]; /* what was reached, as the target sees it */
 	/* open returned 1: a blocking open of a FIFO, allowed, to be waited
 	 * for with fd (O_PATH), these flags and this identity */
@@ -46,12 +48,11 @@ struct emu {
 	const uint64_t *args;
 	const char *path;   /* our copy of the caller's path */
 	char abs[PATH_MAX]; /* it, absolute and normalised as the caller sees it; "" unknown */
-	char target_proc[64], target_thread[96]; /* the caller's /proc/PID[/task/TID] */
-	char our_proc[64], our_thread[96];	 /* ours, in the thread that opens */
 	bool is_openat2;
 	struct open_how how;
-	int basefd; /* where a relative path starts (-1: absolute path) */
-	int procfd; /* the opening thread's /proc/thread-self/fd */
+	int basefd;	    /* where a relative path starts (-1: absolute path) */
+	int procfd;	    /* the opening thread's /proc/thread-self/fd */
+	const char *reason; /* why callgate refused it, or NULL */
 	struct caller caller;
 	/* out */
 	int fd;
@@ -74,73 +75,18 @@ static int verdict_errno(const struct plan_verdict *v)
 	}
 }
 
-/* Our pid, which does not change: asked once. */
-static pid_t our_pid(void)
-{
-	static pid_t pid; /* threads may race to set it: to the same value */
-	pid_t p = __atomic_load_n(&pid, __ATOMIC_RELAXED);
-
-	if (!p) {
-		p = getpid();
-		__atomic_store_n(&pid, p, __ATOMIC_RELAXED);
-	}
-	return p;
-}
-
-/* Decide on @path, the path as the caller sees it. */
 /* A refusal of the emulation itself (not a kernel error, not the rule's
  * errno): the path could not be pinned down, so fail closed. */
-static void refuse(struct emu *e)
+static void refuse(struct emu *e, const char *reason)
 {
 	e->err = EACCES;
 	e->denied = true;
+	e->reason = reason;
 }
-
-/* Our /proc/PID/task, opened before any thread of ours took a caller's
- * root (emulate_init()); -1: not known, so every /proc/N is refused. */
-static int our_tasks = -1;
 
 int emulate_init(void)
 {
-	int fd;
-
-	if (__atomic_load_n(&our_tasks, __ATOMIC_ACQUIRE) >= 0)
-		return 0;
-	fd = open("/proc/self/task", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (!__atomic_compare_exchange_n(&our_tasks, &(int){ -1 }, fd, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		close(fd);
-	return 0;
-}
-
-/*
- * Whether @path is under /proc/N where N is a thread of callgate's own
- * (its session threads, the threads of waiting calls, of emulated calls):
- * /proc/TID works for any thread, listed or not, and this thread would
- * pass the kernel's ptrace checks there (same thread group); the caller
- * would not.  Whatever the caller's pid namespace (one made with
- * `unshare -p` still sees the host's /proc) or root: a /proc of other
- * numbers where N happens to be one of ours is refused too (fail closed).
- */
-static bool names_our_task(const char *path)
-{
-	char task[16];
-	const char *p = path + 6;
-	int fd = __atomic_load_n(&our_tasks, __ATOMIC_ACQUIRE);
-	size_t n = 0;
-
-	if (strncmp(path, "/proc/", 6) != 0)
-		return false;
-	while (p[n] >= '0' && p[n] <= '9' && n < 12)
-		n++;
-	if (n == 0 || (p[n] != '/' && p[n] != '\0'))
-		return false;
-	if (fd < 0)
-		return true;
-	snprintf(task, sizeof(task), "%.*s", (int)n, p);
-	return faccessat(fd, task, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	return resolve_init();
 }
 
 static bool allowed(struct emu *e, const char *path)
@@ -148,31 +94,11 @@ static bool allowed(struct emu *e, const char *path)
 	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };
 	struct plan_verdict v;
 
-	if (names_our_task(path)) {
-		refuse(e); /* the supervisor's own threads: never */
-		return false;
-	}
 	v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
 	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
 	e->err = verdict_errno(&v);
 	e->denied = e->err != 0;
 	return e->err == 0;
-}
-
-/* What @fd is, as this thread (with the caller's root) sees it. */
-static int fd_path(const struct emu *e, int fd, char *buf, size_t size)
-{
-	char name[16];
-	ssize_t n;
-
-	snprintf(name, sizeof(name), "%d", fd);
-	n = readlinkat(e->procfd, name, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= size - 1)
-		return -ENAMETOOLONG;
-	buf[n] = '\0';
-	return buf[0] == '/' ? 0 : -ENOENT; /* "... (deleted)" or not a path */
 }
 
 static int open_at(struct emu *e, int dirfd, const char *path, uint64_t flags, uint64_t mode)
@@ -185,256 +111,101 @@ static int open_at(struct emu *e, int dirfd, const char *path, uint64_t flags, u
 	return openat(dirfd, path, (int)flags, (mode_t)mode);
 }
 
-/* If @p is @from or below it, write @to and the rest to @out. */
-static bool rewrite_prefix(const char *p, const char *from, const char *to, char *out, size_t size)
+/* The open itself, from the pinned directory (or the object) @r. */
+static int open_resolved(struct emu *e, const struct resolved *r, uint64_t *flags, uint64_t *clear)
 {
-	size_t n = strlen(from);
+	char name[16];
 
-	if (!*from || strncmp(p, from, n) != 0 || (p[n] != '/' && p[n] != '\0'))
-		return false;
-	return (size_t)snprintf(out, size, "%s%s", to, p + n) < size;
-}
-
-/*
- * /proc/self and /proc/thread-self name whoever opens them: when the
- * supervisor opens for the caller, they must name the caller.  Also a path
- * that resolved into our own /proc entry (through /dev/fd, say).
- */
-static bool rewrite_self(const struct emu *e, const char *p, char *out, size_t size)
-{
-	return rewrite_prefix(p, "/proc/thread-self", e->target_thread, out, size) ||
-	       rewrite_prefix(p, "/proc/self", e->target_proc, out, size) ||
-	       rewrite_prefix(p, e->our_thread, e->target_thread, out, size) ||
-	       rewrite_prefix(p, e->our_proc, e->target_proc, out, size);
-}
-
-/* A directory of a process's /proc entry, whose symlinks are magic (fd/N,
- * cwd, exe): opened through the kernel, never resolved by name. */
-static bool proc_pid_dir(const char *dir)
-{
-	const char *p = dir + 6;
-
-	if (strncmp(dir, "/proc/", 6) != 0 || *p < '0' || *p > '9')
-		return false;
-	return true;
-}
-
-/* Whether @dir/@last is one of the caller's own fds: DIR is its /proc
- * entry's fd directory (its process's or its thread's), LAST a number. */
-static bool own_fd(const struct emu *e, const char *dir, const char *last)
-{
-	char fd_dir[160];
-
-	if (!*last || strspn(last, "0123456789") != strlen(last) || strlen(last) > 9)
-		return false;
-	snprintf(fd_dir, sizeof(fd_dir), "%s/fd", e->target_proc);
-	if (strcmp(dir, fd_dir) == 0)
-		return true;
-	snprintf(fd_dir, sizeof(fd_dir), "%s/fd", e->target_thread);
-	return strcmp(dir, fd_dir) == 0;
-}
-
-/* @path's directory part into @dir and its last component into @last (a
- * copy: @path may be rewritten while @last is in use).  -ENAMETOOLONG if
- * the component is longer than NAME_MAX. */
-static int split(const char *path, char *dir, size_t size, char last[NAME_MAX + 1])
-{
-	const char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : path;
-	size_t n;
-
-	if (strlen(name) > NAME_MAX)
-		return -ENAMETOOLONG;
-	strcpy(last, name);
-	if (!slash) {
-		snprintf(dir, size, ".");
-		return 0;
+	if (r->fd >= 0) {
+		/* a magic link's object: reopened through our own fd entry,
+		 * as the kernel reopens it for the caller */
+		snprintf(name, sizeof(name), "%d", r->fd);
+		return openat(e->procfd, name, (int)(*flags & ~(uint64_t)(O_CREAT | O_EXCL)),
+			      (mode_t)e->how.mode);
 	}
-	n = (size_t)(slash - path);
-	if (n == 0)
-		n = 1; /* "/name" */
-	if (n >= size)
-		n = size - 1;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return 0;
+	if (r->exists && S_ISFIFO(r->st.st_mode) && !(*flags & (O_NONBLOCK | O_PATH)) &&
+	    (*flags & O_ACCMODE) != O_RDWR) {
+		/* A blocking open of a FIFO waits for its other end: pinned
+		 * here (O_PATH), decided on, then waited for in a thread
+		 * (pending.h).  What O_PATH ignores is answered here. */
+		if (*flags & O_DIRECTORY) {
+			errno = ENOTDIR;
+			return -1;
+		}
+		*flags = O_PATH | O_CLOEXEC;
+		e->wait = true;
+	}
+	/* never block the supervisor on a device */
+	if (r->exists &&
+	    (S_ISFIFO(r->st.st_mode) || S_ISCHR(r->st.st_mode) || S_ISBLK(r->st.st_mode)) &&
+	    !(*flags & (O_NONBLOCK | O_PATH))) {
+		*flags |= O_NONBLOCK;
+		*clear = O_NONBLOCK;
+	}
+	/* The last component is no symlink (it was followed), unless the
+	 * call does not follow it: then the kernel's own answer (ELOOP). */
+	return open_at(e, r->parent, r->last, *flags | O_NOFOLLOW, e->how.mode);
 }
 
 static void do_open(struct emu *e)
 {
 	uint64_t flags = e->how.flags | O_CLOEXEC, clear = 0;
-	char path[PATH_MAX], dir[PATH_MAX], candidate[PATH_MAX], tmp[PATH_MAX], link[PATH_MAX];
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
 	int base = e->basefd >= 0 ? e->basefd : AT_FDCWD;
-	char last[NAME_MAX + 1];
-	struct stat lst, st;
-	bool magic, have_lst = false, have_st;
-	_cleanup_close_ int parent = -1, fd = -1, own_dup = -1;
+	struct resolve_ctx x;
+	struct resolved r;
+	_cleanup_close_ int fd = -1;
 
-	snprintf(e->our_proc, sizeof(e->our_proc), "/proc/%d", (int)our_pid());
-	snprintf(e->our_thread, sizeof(e->our_thread), "/proc/%d/task/%d", (int)our_pid(),
-		 (int)gettid());
-	snprintf(path, sizeof(path), "%s", e->path);
-	if (e->abs[0] && e->caller.ns_tid == e->caller.tid &&
-	    rewrite_prefix(e->abs, e->our_proc, "", tmp, sizeof(tmp))) {
-		/* The supervisor's own /proc entry, by its number: this
-		 * thread would pass the kernel's ptrace checks there (same
-		 * thread group), the caller would not; never opened for it. */
-		refuse(e);
-		return;
+	resolve_ctx_init(&x, &e->caller, e->procfd, e->is_openat2 ? e->how.resolve : 0);
+	/* O_CREAT|O_EXCL never follows a symlink: the name must not exist */
+	if (resolve_at(&x, base, e->path, !(flags & O_NOFOLLOW) && !excl ? RES_FOLLOW : 0, &r) <
+	    0) {
+		e->err = r.err;
+		if (r.refused)
+			refuse(e, r.reason);
+		goto out;
 	}
-	if (e->abs[0] && rewrite_self(e, e->abs, tmp, sizeof(tmp))) {
-		snprintf(path, sizeof(path), "%s", tmp);
-		base = AT_FDCWD;
-	}
-
-	/* Resolve the parent, and symlinks in the last component, step by
-	 * step, as the caller would: every step may lead through /proc/self. */
-	for (int hops = 0;; hops++) {
-		if (hops > 40) {
-			e->err = ELOOP; /* as the kernel: too many links */
-			return;
-		}
-		if (split(path, dir, sizeof(dir), last) < 0) {
-			e->err = ENAMETOOLONG;
-			return;
-		}
-		if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
-			/* a directory by its own name: nothing can be
-			 * created, so open it and decide on what it is */
-			fd = open_at(e, base, path, flags, e->how.mode);
-			if (fd < 0) {
-				e->err = errno;
-				return;
-			}
-			candidate[0] = '\0';
-			goto verify;
-		}
-		parent = open_at(e, base, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (parent < 0) {
+	snprintf(e->real, sizeof(e->real), "%s", r.real);
+	if (r.fd < 0 && (strcmp(r.last, ".") == 0 || strcmp(r.last, "..") == 0 ||
+			 strcmp(r.last, "./") == 0 || strcmp(r.last, "../") == 0)) {
+		/* a directory by its own name: nothing can be created, so
+		 * the kernel opens it from our copy and we decide on it */
+		if (!allowed(e, r.real))
+			goto out;
+		fd = open_at(e, base, e->path, flags, e->how.mode);
+		if (fd < 0) {
 			e->err = errno;
-			return;
+			goto out;
 		}
-		if (fd_path(e, parent, dir, sizeof(dir)) < 0) {
-			refuse(e);
-			return;
-		}
-		if (rewrite_self(e, dir, tmp, sizeof(tmp))) {
-			closep(&parent);
-			if ((size_t)snprintf(path, sizeof(path), "%s/%s", tmp, last) >=
-			    sizeof(path)) {
-				e->err = ENAMETOOLONG;
-				return;
-			}
-			base = AT_FDCWD;
-			continue;
-		}
-		magic = proc_pid_dir(dir);
-		have_lst = !magic && !(flags & O_NOFOLLOW) &&
-			   fstatat(parent, last, &lst, AT_SYMLINK_NOFOLLOW) == 0;
-		if (have_lst && S_ISLNK(lst.st_mode)) {
-			ssize_t n = readlinkat(parent, last, link, sizeof(link) - 1);
-
-			closep(&parent);
-			if (n < 0) {
-				refuse(e);
-				return;
-			}
-			link[n] = '\0';
-			if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s%s", link[0] == '/' ? "" : dir,
-					     link[0] == '/' ? "" : "/", link) >= sizeof(tmp)) {
-				e->err = ENAMETOOLONG;
-				return;
-			}
-			if (!rewrite_self(e, tmp, path, sizeof(path)))
-				snprintf(path, sizeof(path), "%s", tmp);
-			base = AT_FDCWD;
-			continue;
-		}
-		break;
+		goto verify;
 	}
-	if (path_normalize(dir, last, candidate, sizeof(candidate)) < 0) {
-		refuse(e);
-		return;
+	if (excl && r.exists) {
+		e->err = EEXIST; /* the kernel's answer comes before the policy's */
+		goto out;
 	}
-	/* Checked before anything is created. */
-	if (!allowed(e, candidate))
-		return;
-	if (magic && own_fd(e, dir, last)) {
-		/* A reopen of a file the caller holds (/proc/self/fd/N): it
-		 * may, whatever its dumpable flag says; we would not pass the
-		 * kernel's ptrace check on its /proc entry.  So the file is
-		 * taken (pidfd_getfd) and reopened through our own entry. */
-		int dup = caller_getfd_as_us(&e->caller, atoi(last));
-
-		closep(&parent);
-		if (dup < 0) {
-			e->err = dup == -EBADF ? ENOENT : EACCES;
-			e->denied = dup != -EBADF;
-			return;
-		}
-		own_dup = dup;
-		parent = fcntl(e->procfd, F_DUPFD_CLOEXEC, 3);
-		snprintf(last, sizeof(last), "%d", dup);
-		if (parent < 0) {
-			refuse(e);
-			return;
-		}
-	}
-	/* what the last component is (it is no symlink here, unless magic:
-	 * the lstat() above said so when it ran) */
-	have_st = !magic && own_dup < 0 && have_lst ? (st = lst, true)
-						    : fstatat(parent, last, &st, 0) == 0;
-	if (have_st && S_ISFIFO(st.st_mode) && !(flags & (O_NONBLOCK | O_PATH)) &&
-	    (flags & O_ACCMODE) != O_RDWR) {
-		/* A blocking open of a FIFO waits for its other end: pinned
-		 * here (O_PATH), decided on, then waited for in a thread
-		 * (pending.h).  What O_PATH ignores is answered here. */
-		if ((flags & O_CREAT) && (flags & O_EXCL)) {
-			e->err = EEXIST;
-			return;
-		}
-		if (flags & O_DIRECTORY) {
-			e->err = ENOTDIR;
-			return;
-		}
-		flags = O_PATH | O_CLOEXEC;
-		e->wait = true;
-	}
-	/* never block the supervisor on a device */
-	if (have_st && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
-	    !(flags & O_NONBLOCK) && !(flags & O_PATH)) {
-		flags |= O_NONBLOCK;
-		clear = O_NONBLOCK;
-	}
-	/* The last component is no symlink (it was resolved above), unless
-	 * it is a magic link of /proc/PID, which the kernel follows. */
-	fd = open_at(e, parent, last, magic ? flags : flags | O_NOFOLLOW, e->how.mode);
-	if (fd < 0 && errno == ELOOP && !magic && !(e->how.flags & O_NOFOLLOW)) {
-		refuse(e); /* a symlink was swapped in since the check */
-		return;
+	/* where it leads, checked before anything is created */
+	if (!allowed(e, r.verified ? r.real : e->abs))
+		goto out;
+	fd = open_resolved(e, &r, &flags, &clear);
+	if (fd < 0 && errno == ELOOP && r.fd < 0 && !(e->how.flags & O_NOFOLLOW) && !excl) {
+		refuse(e, "a symlink was swapped in since the check");
+		goto out;
 	}
 	if (fd < 0) {
 		e->err = errno;
 		e->denied = false;
-		return;
+		goto out;
 	}
-	if ((e->how.flags & __O_TMPFILE) || own_dup >= 0) {
-		/* nameless, or already the caller's: decided on its name */
-		snprintf(e->real, sizeof(e->real), "%s", candidate);
-		goto done;
-	}
+	if ((e->how.flags & __O_TMPFILE) || r.fd >= 0)
+		goto done; /* nameless, or the object already decided on */
 verify:
-	if (fd_path(e, fd, e->real, sizeof(e->real)) < 0) {
+	if (resolve_fd_name(e->procfd, fd, e->real, sizeof(e->real)) < 0) {
 		/* a pipe or socket reached through /proc/PID/fd: it is what
 		 * the checked path names */
-		if (!candidate[0]) {
-			refuse(e);
-			return;
-		}
-		snprintf(e->real, sizeof(e->real), "%s", candidate);
+		snprintf(e->real, sizeof(e->real), "%s", r.real);
 	}
 	if (!allowed(e, e->real))
-		return;
+		goto out;
 done:
 	if (clear) {
 		int fl = fcntl(fd, F_GETFL);
@@ -444,6 +215,8 @@ done:
 	}
 	e->fd = take_fd(&fd);
 	e->err = 0;
+out:
+	resolved_done(&r);
 }
 
 static void run_open(void *arg, int procfd)
@@ -520,12 +293,10 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 		r = r == ENOENT ? ESRCH : r;
 		goto out;
 	}
-	/* in a chroot, /proc is the caller's mount: its own pid numbers */
-	snprintf(e->target_proc, sizeof(e->target_proc), "/proc/%d",
-		 e->caller.chrooted ? (int)e->caller.ns_tgid : (int)e->caller.tgid);
-	snprintf(e->target_thread, sizeof(e->target_thread), "%s/task/%d", e->target_proc,
-		 e->caller.chrooted ? (int)e->caller.ns_tid : (int)tid);
-	if (path[0] != '/') {
+	/* where a relative path starts; an absolute one too under openat2's
+	 * RESOLVE_IN_ROOT or RESOLVE_BENEATH (the dirfd is the root) */
+	if (path[0] != '/' ||
+	    (e->is_openat2 && (e->how.resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)))) {
 		if (dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)tid);
 		else
@@ -543,9 +314,10 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 		goto out;
 	}
 	if (caller_run(&e->caller, e->how.flags & (O_CREAT | __O_TMPFILE), false, run_open, e) < 0)
-		refuse(e); /* its identity could not be taken: fail closed */
+		refuse(e, "the caller's identity could not be taken");
 	res->rule = e->rule;
 	res->denied = e->denied;
+	res->reason = e->reason;
 	snprintf(res->path, sizeof(res->path), "%s", e->real[0] ? e->real : path);
 	if (e->err) {
 		r = e->err;
@@ -596,6 +368,7 @@ struct bind_job {
 	socklen_t len;
 	const struct cg_sockaddr *addr;
 	int basefd; /* the caller's cwd, for a relative path */
+	const struct caller *caller;
 	/* out */
 	int err;
 	bool denied;
@@ -610,43 +383,30 @@ struct bind_job {
  */
 static void bind_unix_path(struct bind_job *b, int procfd)
 {
-	char dir[PATH_MAX], real[PATH_MAX], last[NAME_MAX + 1], name[16];
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	struct cg_sockaddr a = *b->addr;
 	struct plan_ptrs ptrs = { .addr = &a };
 	struct plan_verdict v;
-	int parent;
-	ssize_t n;
+	struct resolve_ctx x;
+	struct resolved r;
+	size_t n;
 
-	if (split(b->addr->path, dir, sizeof(dir), last) < 0) {
-		b->err = ENAMETOOLONG;
-		return;
+	resolve_ctx_init(&x, b->caller, procfd, 0);
+	/* bind(2) creates the name: its last component is never followed */
+	if (resolve_at(&x, b->basefd >= 0 ? b->basefd : AT_FDCWD, b->addr->path, 0, &r) < 0) {
+		b->err = r.err;
+		b->denied = r.refused;
+		goto out;
 	}
-	if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
-		b->err = *last ? EADDRINUSE : ENOENT; /* as mknod(2) would fail */
-		return;
+	if (r.fd >= 0 || strcmp(r.last, ".") == 0 || strcmp(r.last, "..") == 0) {
+		b->err = EADDRINUSE; /* as mknod(2) would fail: the name exists */
+		goto out;
 	}
-	parent = openat(b->basefd >= 0 ? b->basefd : AT_FDCWD, dir,
-			O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (parent < 0) {
-		b->err = errno;
-		return;
-	}
-	snprintf(name, sizeof(name), "%d", parent);
-	n = readlinkat(procfd, name, real, sizeof(real) - 1);
-	if (n <= 0 || real[0] != '/' || (size_t)n >= sizeof(real) - 1) {
-		b->err = EACCES; /* cannot be pinned down: fail closed */
+	snprintf(b->real, sizeof(b->real), "%s", r.real);
+	if (strlen(b->real) > CG_UNIX_PATH_MAX) {
+		b->err = EACCES; /* no address can say where it leads */
 		b->denied = true;
-		close(parent);
-		return;
-	}
-	real[n] = '\0';
-	if (path_normalize(real, last, b->real, sizeof(b->real)) < 0 ||
-	    strlen(b->real) > CG_UNIX_PATH_MAX) {
-		b->err = EACCES;
-		b->denied = true;
-		close(parent);
-		return;
+		goto out;
 	}
 	snprintf(a.path, sizeof(a.path), "%s", b->real);
 	a.path_len = strlen(a.path);
@@ -654,17 +414,20 @@ static void bind_unix_path(struct bind_job *b, int procfd)
 	b->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
 	b->err = verdict_errno(&v);
 	b->denied = b->err != 0;
-	if (b->err || fchdir(parent) < 0) {
-		b->err = b->err ? b->err : errno;
-		close(parent);
-		return;
+	if (b->err)
+		goto out;
+	if (fchdir(r.parent) < 0) {
+		b->err = errno;
+		goto out;
 	}
-	close(parent);
-	memcpy(un.sun_path, last, strlen(last) + 1);
+	n = strlen(r.last);
+	memcpy(un.sun_path, r.last, n + 1);
 	b->err = bind(b->sock, (const struct sockaddr *)&un,
-		      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(last) + 1)) < 0
+		      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1)) < 0
 			 ? errno
 			 : 0;
+out:
+	resolved_done(&r);
 }
 
 static void run_bind(void *arg, int procfd)
@@ -731,6 +494,7 @@ static int emulate_bind(int listener, const struct seccomp_notif *req, const str
 		goto out;
 	}
 	/* a path is bound from a cwd of its own: always in a thread */
+	b->caller = &c;
 	r = -caller_run(&c, path, path, run_bind, b);
 	if (r > 0) {
 		b->err = EACCES; /* its identity could not be taken: fail closed */
@@ -774,6 +538,7 @@ static int handle_open(const struct emulate_call *c, struct emulate_result *res)
 
 	res->rule = o.rule;
 	res->denied = o.denied;
+	res->reason = o.reason;
 	snprintf(res->path, sizeof(res->path), "%s", o.path);
 	if (r == 1) {
 		res->outcome = EMULATE_PENDING;

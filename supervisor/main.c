@@ -8,6 +8,7 @@
 #include "check.h"
 #include "ctlclient.h"
 #include "log.h"
+#include "protect.h"
 #include "run.h"
 #include "serve.h"
 #include "session.h"
@@ -35,6 +36,15 @@ static const struct command {
 
 int main(int argc, char **argv)
 {
+	int r;
+
+	/* before anything of a target's exists: our /proc entries are
+	 * root's, out of reach of the processes we supervise */
+	r = protect_self();
+	if (r < 0) {
+		log_error("Failed to make callgate non-dumpable: %s", strerror(-r));
+		return EXIT_OWN_FAILURE;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_OWN_FAILURE;

@@ -90,6 +90,25 @@ int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+int procmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		struct iovec local = { .iov_base = (char *)buf + done, .iov_len = len - done };
+		struct iovec remote = { .iov_base = (void *)(uintptr_t)(addr + done),
+					.iov_len = len - done };
+		ssize_t n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+
+		if (n < 0)
+			return errno == ESRCH ? -ESRCH : -EFAULT;
+		if (n == 0)
+			return -EFAULT;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 static ssize_t read_small_at(int dirfd, const char *path, char *buf, size_t size)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);

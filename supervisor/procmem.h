@@ -23,6 +23,11 @@ ssize_t procmem_read_str(pid_t tid, uint64_t addr, char *buf, size_t size);
 /* procmem_read() - exactly @len bytes at @addr.  Returns 0 or -errno. */
 int procmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 
+/* Write @len bytes of @buf at @addr in @tid's memory (process_vm_writev:
+ * page protections hold, as for the kernel's own copy to the caller).
+ * Returns 0, -EFAULT (not writable there) or -ESRCH (gone). */
+int procmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+
 /* Thread group id of @tid, from /proc/TID/status.  -errno on failure. */
 pid_t proc_tgid(pid_t tid);
 
