@@ -42,6 +42,13 @@ static int decode_msg_name(const struct seccomp_notif *req, uint64_t *ptr, uint6
 	return 0;
 }
 
+/* Whether a NULL path argument of @name means the dirfd itself. */
+static bool null_is_empty(const char *name, const uint64_t *args)
+{
+	return strcmp(name, "utimensat") == 0 ||
+	       (strcmp(name, "statx") == 0 && (args[2] & AT_EMPTY_PATH));
+}
+
 int decode_args(const struct seccomp_notif *req, const char *name, struct args_copy *s,
 		struct plan_ptrs *ptrs, struct record *rec)
 {
@@ -54,13 +61,18 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 	s->empty_path = false;
 	s->sockaddr_len = 0;
 	for (int i = 0; i < n && i < RECORD_PATHS_MAX; i++) {
-		ssize_t l = procmem_read_str(tid, args[idx[i]], s->raw, sizeof(s->raw));
+		ssize_t l = 0;
 
+		s->raw[i][0] = '\0';
+		/* utimensat(fd, NULL) and statx(fd, NULL, AT_EMPTY_PATH) are
+		 * about the fd itself, as an empty path is */
+		if (args[idx[i]] || !null_is_empty(name, args))
+			l = procmem_read_str(tid, args[idx[i]], s->raw[i], sizeof(s->raw[i]));
 		if (l < 0)
 			return l == -ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT;
 		if (l == 0)
 			s->empty_path = true; /* AT_EMPTY_PATH: the fd itself */
-		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD, s->raw,
+		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD, s->raw[i],
 				      s->paths[i], sizeof(s->paths[i]));
 		if (l < 0)
 			return (int)l;

@@ -19,7 +19,7 @@
 
 struct args_copy {
 	char paths[2][PATH_MAX]; /* resolved path arguments */
-	char raw[PATH_MAX];	 /* the (last) path argument as read */
+	char raw[2][PATH_MAX];	 /* the path arguments as read */
 	bool empty_path;	 /* an empty path was read (AT_EMPTY_PATH) */
 	unsigned char sockaddr[128];
 	size_t sockaddr_len;

@@ -592,6 +592,15 @@ static int handle_bind(const struct emulate_call *c, struct emulate_result *res)
 	return 0;
 }
 
+/* The domain of socket @fd, or -1 if it is no socket. */
+static int socket_domain(int fd)
+{
+	int d = -1;
+	socklen_t len = sizeof(d);
+
+	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &d, &len) < 0 ? -1 : d;
+}
+
 /*
  * connect(2) on the caller's own socket with our copy of the address: the
  * address the kernel uses is the one that was checked.
@@ -602,8 +611,7 @@ static int handle_connect(const struct emulate_call *c, struct emulate_result *r
 	int fd, fl, r;
 
 	res->rule = EMULATE_RULE_SAME;
-	if (!c->addr || !c->sockaddr ||
-	    (c->addr->family != AF_INET && c->addr->family != AF_INET6)) {
+	if (!c->addr || !c->sockaddr) {
 		res->outcome = EMULATE_DECLINED;
 		return 0;
 	}
@@ -619,6 +627,24 @@ static int handle_connect(const struct emulate_call *c, struct emulate_result *r
 	if (fd < 0) {
 		res->outcome = EMULATE_ANSWER;
 		res->ret = fd;
+		return 0;
+	}
+	/* What the kernel makes of the address is the socket's domain's
+	 * business, whatever family the copy says: an inet socket reads
+	 * it as inet (or AF_UNSPEC: disconnect), so it is connected from
+	 * our copy, whatever its family, and a family flipped after the
+	 * check changes nothing.  A unix socket's connect to a path is
+	 * the kernel's (the peer would get our credentials): continued,
+	 * advisory; any other family on it fails there as it would. */
+	if (socket_domain(fd) == AF_UNIX && c->addr->family == AF_UNIX) {
+		close(fd);
+		res->outcome = EMULATE_DECLINED;
+		return 0;
+	}
+	if (socket_domain(fd) != AF_UNIX && socket_domain(fd) != AF_INET &&
+	    socket_domain(fd) != AF_INET6) {
+		close(fd); /* netlink, vsock...: the kernel refuses other families */
+		res->outcome = EMULATE_DECLINED;
 		return 0;
 	}
 	if (notif_id_valid(c->listener, c->req->id) < 0) {
@@ -655,6 +681,7 @@ static const emulate_fn handlers[SYSARGS_EMU_MAX] = {
 	[SYSARGS_EMU_OPEN] = handle_open,
 	[SYSARGS_EMU_CONNECT] = handle_connect,
 	[SYSARGS_EMU_BIND] = handle_bind,
+	[SYSARGS_EMU_PATH] = emupath_call,
 };
 
 bool emulate_handles(enum sysargs_emulation kind)

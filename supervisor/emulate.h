@@ -7,7 +7,11 @@
  * (arch, nr): plan_entry.emulation), one call type, one result type:
  * adding a syscall is a row in lib/sysargs.c and a handler here.
  *
- * Handlers now: the open family, connect and bind.
+ * Handlers now: the open family, connect and bind, and the path family
+ * (emupath.c: mkdir, mknod, unlink, rmdir, rename, link, symlink, chmod,
+ * chown, utimes, truncate, the xattr calls, stat, statx, access,
+ * readlink; and execve, chdir, chroot, statfs decided on what they reach
+ * and then continued, advisory).
  *
  * connect(2) (AF_INET, AF_INET6) is made on the caller's own socket
  * (pidfd_getfd) with the copy of the address, non-blocking for us; a
@@ -58,7 +62,8 @@ struct emulate_call {
 	const struct plan *plan;
 	enum cg_arch arch;
 	const char *name;
-	const char *raw;      /* the path argument as read, or NULL */
+	const char *raw;      /* the (first) path argument as read, or NULL */
+	const char *raw2;     /* the second one (rename, link, symlink), or NULL */
 	const char *path;     /* it, absolute and normalised as the caller sees it */
 	const void *sockaddr; /* the address as read, or NULL */
 	size_t sockaddr_len;
@@ -70,6 +75,8 @@ enum emulate_outcome {
 	EMULATE_ANSWER,	  /* answer the caller with ret: 0, or -errno */
 	EMULATE_PENDING,  /* completes later: start res->job (pending.h) */
 	EMULATE_DECLINED, /* not ours to carry out: decided on the copy, continued */
+	EMULATE_CONTINUE, /* decided again on what it reaches: allowed, continued
+			   * (the kernel carries it out: advisory) */
 	EMULATE_GONE,	  /* the caller went away: nothing to answer */
 };
 
@@ -83,6 +90,7 @@ struct emulate_result {
 	int rule;	     /* the rule that decided on it, or EMULATE_RULE_SAME */
 	const char *reason;  /* why callgate failed it (fail closed), else NULL */
 	char path[PATH_MAX]; /* what was reached (an open, a unix bind), "" if nothing */
+	char path2[PATH_MAX]; /* the second path's (rename, link), "" if none */
 	/* EMULATE_PENDING: what to wait for; job.caller points at caller,
 	 * which the receiver releases with caller_done() */
 	struct pending_job job;
@@ -102,5 +110,9 @@ bool emulate_handles(enum sysargs_emulation kind);
  */
 int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
 		 struct emulate_result *res);
+
+/* The path family's handler (emupath.c), and whether it knows @name. */
+int emupath_call(const struct emulate_call *c, struct emulate_result *res);
+bool emupath_knows(const char *name);
 
 #endif

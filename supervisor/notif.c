@@ -88,6 +88,14 @@ int notif_send_error(int listener, struct notif_bufs *b, int err)
 	return send_resp(listener, b);
 }
 
+int notif_send_value(int listener, struct notif_bufs *b, long long val)
+{
+	memset(b->resp, 0, b->resp_size);
+	b->resp->id = b->req->id;
+	b->resp->val = val;
+	return send_resp(listener, b);
+}
+
 int notif_send_id(int listener, uint64_t id, int err)
 {
 	struct seccomp_notif_resp resp = { .id = id, .error = err > 0 ? -err : 0 };

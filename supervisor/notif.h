@@ -44,6 +44,9 @@ int notif_recv_once(int listener, struct notif_bufs *b);
 /* Answer b->req: continue, or fail with -@err (err > 0). */
 int notif_send_continue(int listener, struct notif_bufs *b);
 int notif_send_error(int listener, struct notif_bufs *b, int err);
+/* Answer the notification in @b as a call that returned @val (one the
+ * supervisor carried out). */
+int notif_send_value(int listener, struct notif_bufs *b, long long val);
 
 /* Answer notification @id (from any thread): the call returns 0, or fails
  * with -@err when err > 0. */

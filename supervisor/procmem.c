@@ -251,7 +251,7 @@ static ssize_t fd_realpath(int fd, char *out, size_t size)
 	return out[0] == '/' ? n : -ENOENT;
 }
 
-ssize_t proc_real_path(pid_t tid, const char *abs, char *out, size_t size)
+ssize_t proc_real_path(pid_t tid, const char *abs, bool follow, char *out, size_t size)
 {
 	char root[PATH_MAX], path[PATH_MAX], real[PATH_MAX];
 	const char *slash = strrchr(abs, '/');
@@ -268,7 +268,12 @@ ssize_t proc_real_path(pid_t tid, const char *abs, char *out, size_t size)
 	/* the whole path, else its directory (a file about to be created) */
 	if (snprintf(path, sizeof(path), "/proc/%d/root%s", (int)tid, abs) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(path, O_PATH | O_CLOEXEC);
+	fd = open(path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (fd >= 0 && !follow && slash && slash != abs) {
+		/* the name itself: its directory resolved, it kept */
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0 && slash && slash != abs) {
 		path[strlen(path) - strlen(slash)] = '\0';
 		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);

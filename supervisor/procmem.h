@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -69,4 +70,4 @@ ssize_t proc_resolve_path(pid_t tid, int dirfd, const char *path, char *out, siz
  * directory resolved and the last component kept.  Returns the length in
  * @out, or -errno.
  */
-ssize_t proc_real_path(pid_t tid, const char *abs, char *out, size_t size);
+ssize_t proc_real_path(pid_t tid, const char *abs, bool follow, char *out, size_t size);

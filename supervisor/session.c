@@ -88,7 +88,7 @@ static int respond(struct session *s, const struct seccomp_notif *req, const str
 	switch (d->response) {
 	case DECISION_CONTINUE: return notif_send_continue(s->listener, &s->bufs);
 	case DECISION_ERROR: return notif_send_error(s->listener, &s->bufs, d->err);
-	case DECISION_DONE: return notif_send_error(s->listener, &s->bufs, 0);
+	case DECISION_DONE: return notif_send_value(s->listener, &s->bufs, d->val);
 	/* SIGSYS to the thread, as SECCOMP_RET_TRAP does */
 	case DECISION_TRAP:
 		return notif_signal_and_fail(s->listener, req->id, (pid_t)req->pid, SIGSYS, ENOSYS);
@@ -264,6 +264,18 @@ static void start_later(struct session *s, struct call *c, struct emulate_result
 	c->later = true;
 }
 
+/* The record names what the call really reached. */
+static void set_paths(struct call *c, const struct emulate_result *er)
+{
+	if (!er->path[0])
+		return;
+	c->rec.paths[0] = er->path;
+	if (er->path2[0] && c->rec.n_paths > 1)
+		c->rec.paths[1] = er->path2;
+	else
+		c->rec.n_paths = 1;
+}
+
 /*
  * An allowed call that emulate.h carries out: the kernel never reads the
  * target's memory for it again.
@@ -278,7 +290,8 @@ static void emulate(struct session *s, struct call *c)
 		.plan = s->plan,
 		.arch = c->arch,
 		.name = c->name,
-		.raw = c->rec.n_paths ? s->args.raw : NULL,
+		.raw = c->rec.n_paths ? s->args.raw[0] : NULL,
+		.raw2 = c->rec.n_paths > 1 ? s->args.raw[1] : NULL,
 		.path = c->rec.n_paths ? s->args.paths[0] : NULL,
 		.sockaddr = c->ptrs.addr ? s->args.sockaddr : NULL,
 		.sockaddr_len = s->args.sockaddr_len,
@@ -292,18 +305,27 @@ static void emulate(struct session *s, struct call *c)
 		c->gone = true;
 		return;
 	}
+	if (er->outcome == EMULATE_CONTINUE) {
+		/* allowed on what it reaches, and continued: advisory */
+		set_rule(s, &c->v, er->rule);
+		c->d.response = DECISION_CONTINUE;
+		c->d.logged = RECORD_ALLOW;
+		c->d.err = 0;
+		c->d.log_err = 0;
+		c->d.log = c->v.prule && c->v.prule->src->log;
+		set_paths(c, er);
+		return;
+	}
 	atomic_fetch_add(&s->emulated, 1);
 	if (er->rule != EMULATE_RULE_SAME)
 		set_rule(s, &c->v, er->rule);
 	/* logged as the rule that decided on what it really reached asks */
 	log = c->v.prule && c->v.prule->src->log;
-	if (er->path[0] && kind == SYSARGS_EMU_BIND) {
+	if (er->path[0] && kind == SYSARGS_EMU_BIND)
 		snprintf(s->args.addr_text, sizeof(s->args.addr_text), "unix:%.*s",
 			 CG_UNIX_PATH_MAX, er->path);
-	} else if (er->path[0]) {
-		c->rec.n_paths = 1;
-		c->rec.paths[0] = er->path;
-	}
+	else
+		set_paths(c, er);
 	c->rec.provenance = RECORD_PROV_EMULATED;
 	switch (er->outcome) {
 	case EMULATE_PENDING: start_later(s, c, er); return;
@@ -317,6 +339,7 @@ static void emulate(struct session *s, struct call *c)
 	}
 	if (er->ret >= 0) {
 		c->d.response = DECISION_DONE;
+		c->d.val = er->ret;
 		c->d.logged = RECORD_EMULATED;
 		c->d.log = log;
 		c->rec.ret = er->ret;
@@ -452,8 +475,13 @@ static void act(struct session *s, struct call *c)
 {
 	bool enforce = s->plan->mode == PLAN_MODE_ENFORCE;
 
-	if (enforce && c->d.response == DECISION_CONTINUE && c->entry && c->entry->emulation &&
-	    !s->no_emulate && c->decoded && (c->ptrs.n_paths || c->ptrs.addr))
+	if (enforce && c->entry && c->entry->emulation && !s->no_emulate && c->decoded &&
+	    (c->ptrs.n_paths || c->ptrs.addr) &&
+	    (c->d.response == DECISION_CONTINUE ||
+	     (c->d.response == DECISION_ERROR && c->v.action == POLICY_ACT_ERRNO &&
+	      c->ptrs.n_paths)))
+		/* carried out, or decided again on the object the path
+		 * reaches: a path is matched as that, never as text */
 		emulate(s, c);
 	if (c->gone)
 		return;
@@ -504,12 +532,15 @@ static void note(struct session *s, struct call *c)
 	 * from run to run (a terminal, a pipe), so no path is kept */
 	if (s->args.empty_path)
 		n = 0;
-	/* an open is decided on the path as given, and then, emulated, on
-	 * where it leads: both must be allowed (the others: as given) */
-	if (n == 1 && sysargs_emulation(c->name) == SYSARGS_EMU_OPEN &&
-	    proc_real_path((pid_t)c->req->pid, paths[0], s->args.raw, sizeof(s->args.raw)) > 0 &&
-	    strcmp(s->args.raw, paths[0]) != 0)
-		paths[n++] = s->args.raw;
+	/* a path is decided on as given, and then, emulated, on where it
+	 * leads: both must be allowed */
+	if (n == 1 &&
+	    (sysargs_emulation(c->name) == SYSARGS_EMU_OPEN ||
+	     sysargs_emulation(c->name) == SYSARGS_EMU_PATH) &&
+	    proc_real_path((pid_t)c->req->pid, paths[0], true, s->args.raw[1],
+			   sizeof(s->args.raw[1])) > 0 &&
+	    strcmp(s->args.raw[1], paths[0]) != 0)
+		paths[n++] = s->args.raw[1];
 	recording_add(s->recording, c->arch, c->req->data.nr, (const uint64_t *)c->req->data.args,
 		      paths, n, rec->addr);
 }

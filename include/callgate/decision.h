@@ -22,7 +22,7 @@
 enum decision_response {
 	DECISION_CONTINUE,     /* let the kernel run the call */
 	DECISION_ERROR,	       /* fail it with -err */
-	DECISION_DONE,	       /* the supervisor made the call: it returns 0 */
+	DECISION_DONE,	       /* the supervisor made the call: it returns val */
 	DECISION_TRAP,	       /* SIGSYS to the thread, then fail with ENOSYS */
 	DECISION_KILL_THREAD,  /* kill (a notified thread cannot be killed alone: */
 	DECISION_KILL_PROCESS, /*  both kill the thread group) */
@@ -36,6 +36,7 @@ enum decision_ask {
 struct decision {
 	enum decision_response response;
 	int err;		     /* for DECISION_ERROR */
+	long long val;		     /* for DECISION_DONE */
 	enum record_decision logged; /* what the record says */
 	int log_err;		     /* the record's errno (deny / would-deny), 0: none */
 	const char *action;	     /* policy action named in the record, NULL: none */

@@ -27,6 +27,8 @@ enum sysargs_emulation {
 	SYSARGS_EMU_OPEN,    /* open, openat, openat2, creat */
 	SYSARGS_EMU_CONNECT, /* connect */
 	SYSARGS_EMU_BIND,    /* bind */
+	SYSARGS_EMU_PATH,    /* the path family: mkdir ... readlink; execve,
+			      * chdir, chroot, statfs decided on the object */
 	SYSARGS_EMU_MAX,
 };
 

@@ -90,19 +90,26 @@ fi
 if want advisory; then
 	cat >"$T/adv.json" <<EOF
 {"defaultAction": "SCMP_ACT_ALLOW", "advisory": "deny", "syscalls": [
- {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/ok/**"]},
+ {"names": ["chdir", "mkdir", "mkdirat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/ok/**", "$D/ok"]},
  {"names": ["openat", "open"], "action": "SCMP_ACT_ALLOW", "paths": ["/**"]}
 ]}
 EOF
-	run adv-mkdir 1 "$CALLGATE" run -p "$T/adv.json" -o "$T/adv.log" -- mkdir "$D/ok/newdir"
-	check "advisory deny: mkdir under a path rule is refused" $? "$T/err" "Operation not permitted"
+	# chdir is decided on where it leads, then the kernel makes it
+	run adv-chdir 1 "$CALLGATE" run -p "$T/adv.json" -o "$T/adv.log" -- \
+		python3 -c "import os; os.chdir('$D/ok')"
+	check "advisory deny: chdir under a path rule is refused" $? "$T/err" "Operation not permitted"
 	grep -F '"decision":"deny"' "$T/adv.log" | grep -qF 'advisory rule refused' &&
 		ok "advisory deny: the record says why" || ko "advisory deny: the record says why" "$T/adv.log"
 	run adv-open 0 "$CALLGATE" run -p "$T/adv.json" -o /dev/null -- cat "$D/ok/a"
 	check "advisory deny: emulated opens still allowed" $? "$T/out" "^hello$"
+	run adv-mkdir 0 "$CALLGATE" run -p "$T/adv.json" -o /dev/null -- mkdir "$D/ok/newdir"
+	[ $? -eq 0 ] && [ -d "$D/ok/newdir" ] && ok "advisory deny: mkdir is emulated, so allowed" ||
+		ko "advisory deny: mkdir is emulated, so allowed" "$T/err"
+	rmdir "$D/ok/newdir"
 	sed 's/"deny"/"allow"/' "$T/adv.json" >"$T/adv2.json"
-	run adv-allow 0 "$CALLGATE" run -p "$T/adv2.json" -o /dev/null -- mkdir "$D/ok/newdir"
-	status_ok "advisory allow (the default): mkdir continues" $?
+	run adv-allow 0 "$CALLGATE" run -p "$T/adv2.json" -o /dev/null -- \
+		python3 -c "import os; os.chdir('$D/ok')"
+	status_ok "advisory allow (the default): chdir continues" $?
 fi
 
 # /proc/self and what leads to it (/dev/fd, /dev/stdin) name the caller,

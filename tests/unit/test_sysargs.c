@@ -108,6 +108,7 @@ static const char *const table_names[] = {
 	"unlinkat",
 	"unshare",
 	"utimensat",
+	"utimes",
 	"vfork",
 	"wait4",
 	"write",
