@@ -72,8 +72,8 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 			return l == -ENAMETOOLONG ? -ENAMETOOLONG : -EFAULT;
 		if (l == 0)
 			s->empty_path = true; /* AT_EMPTY_PATH: the fd itself */
-		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD, s->raw[i],
-				      s->paths[i], sizeof(s->paths[i]));
+		l = proc_resolve_path(tid, dirfd[i] >= 0 ? (int)args[dirfd[i]] : AT_FDCWD,
+				      s->raw[i], s->paths[i], sizeof(s->paths[i]));
 		if (l < 0)
 			return (int)l;
 		ptrs->paths[ptrs->n_paths++] = s->paths[i];

@@ -86,10 +86,10 @@ enum emulate_outcome {
 struct emulate_result {
 	enum emulate_outcome outcome;
 	int ret;
-	bool denied;	     /* ret is the policy's refusal of what was really reached */
-	int rule;	     /* the rule that decided on it, or EMULATE_RULE_SAME */
-	const char *reason;  /* why callgate failed it (fail closed), else NULL */
-	char path[PATH_MAX]; /* what was reached (an open, a unix bind), "" if nothing */
+	bool denied;	      /* ret is the policy's refusal of what was really reached */
+	int rule;	      /* the rule that decided on it, or EMULATE_RULE_SAME */
+	const char *reason;   /* why callgate failed it (fail closed), else NULL */
+	char path[PATH_MAX];  /* what was reached (an open, a unix bind), "" if nothing */
 	char path2[PATH_MAX]; /* the second path's (rename, link), "" if none */
 	/* EMULATE_PENDING: what to wait for; job.caller points at caller,
 	 * which the receiver releases with caller_done() */

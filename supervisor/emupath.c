@@ -37,8 +37,8 @@
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452 /* 6.6; not in Debian 12's headers (x86_64) */
 #endif
-#define XATTR_NAME_MAX_ 255
-#define XATTR_SIZE_MAX_ 65536
+#define XATTR_NAME_MAX_		255
+#define XATTR_SIZE_MAX_		65536
 #define CAP_DAC_READ_SEARCH_BIT 2
 
 enum op {
@@ -66,10 +66,10 @@ enum op {
 
 /* How the last component of a path is treated. */
 enum follow {
-	NEVER,	       /* it is what the call acts on (unlink, lstat, mkdir) */
-	ALWAYS,	       /* followed (stat, chmod, truncate) */
+	NEVER,		 /* it is what the call acts on (unlink, lstat, mkdir) */
+	ALWAYS,		 /* followed (stat, chmod, truncate) */
 	UNLESS_NOFOLLOW, /* followed unless AT_SYMLINK_NOFOLLOW */
-	IF_FOLLOW,     /* followed if AT_SYMLINK_FOLLOW (linkat) */
+	IF_FOLLOW,	 /* followed if AT_SYMLINK_FOLLOW (linkat) */
 };
 
 struct spec {
@@ -79,7 +79,7 @@ struct spec {
 	signed char flags;	       /* argument index of the AT_* flags, or -1 */
 	signed char a, b, c;	       /* the op's other arguments (mode, buffer, size) */
 	enum follow follow[2];
-	int fixed_flags;	       /* flags implied by the syscall (rmdir) */
+	int fixed_flags; /* flags implied by the syscall (rmdir) */
 };
 
 #define N -1
@@ -156,10 +156,10 @@ struct job {
 	const struct spec *s;
 	const uint64_t *args;
 	struct caller caller;
-	int base[2];	      /* where each path starts: O_PATH fd, or AT_FDCWD */
-	const char *path[2];  /* our copies */
-	unsigned how[2];      /* RES_* */
-	int flags;	      /* the call's AT_* flags (and the syscall's own) */
+	int base[2];	     /* where each path starts: O_PATH fd, or AT_FDCWD */
+	const char *path[2]; /* our copies */
+	unsigned how[2];     /* RES_* */
+	int flags;	     /* the call's AT_* flags (and the syscall's own) */
 	/* in: what the op needs of the caller's memory, read beforehand */
 	struct timespec times[2];
 	bool have_times;
@@ -196,8 +196,8 @@ static int verdict_errno(const struct plan_verdict *v)
 static bool allowed(struct job *j, const char *real)
 {
 	struct plan_ptrs ptrs = { .paths = { real }, .n_paths = 1 };
-	struct plan_verdict v = plan_eval_ptrs(j->c->plan, j->c->arch, j->c->req->data.nr, j->args,
-					       &ptrs);
+	struct plan_verdict v =
+		plan_eval_ptrs(j->c->plan, j->c->arch, j->c->req->data.nr, j->args, &ptrs);
 	int err = verdict_errno(&v);
 
 	j->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
@@ -358,7 +358,8 @@ static long act_one(struct job *j, const struct resolved *r, int procfd)
 	case OP_CHMOD: return do_chmod(j, r, procfd);
 	case OP_CHOWN:
 		if (r->fd >= 0)
-			return res(fchownat(r->fd, "", (uid_t)a[s->a], (gid_t)a[s->b], AT_EMPTY_PATH));
+			return res(
+				fchownat(r->fd, "", (uid_t)a[s->a], (gid_t)a[s->b], AT_EMPTY_PATH));
 		return res(fchownat(r->parent, r->last, (uid_t)a[s->a], (gid_t)a[s->b],
 				    AT_SYMLINK_NOFOLLOW));
 	case OP_UTIMENS:
@@ -449,7 +450,8 @@ static void run_job(void *arg, int procfd)
 			char name[16];
 
 			snprintf(name, sizeof(name), "%d", r[0].fd);
-			j->ret = res(linkat(procfd, name, r[1].parent, r[1].last, AT_SYMLINK_FOLLOW));
+			j->ret = res(
+				linkat(procfd, name, r[1].parent, r[1].last, AT_SYMLINK_FOLLOW));
 		} else {
 			j->ret = res(linkat(r[0].parent, r[0].last, r[1].parent, r[1].last, 0));
 		}
@@ -495,12 +497,12 @@ static int check_args(struct job *j)
 		}
 	case OP_CHMOD:
 	case OP_CHOWN:
-	case OP_UTIMENS:
-		return f & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) ? -EINVAL : 0;
+	case OP_UTIMENS: return f & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) ? -EINVAL : 0;
 	case OP_STAT:
 		return f & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH) ? -EINVAL : 0;
 	case OP_STATX:
-		if (f & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+		if (f &
+		    ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
 			return -EINVAL;
 		if ((f & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
 			return -EINVAL;
