@@ -266,13 +266,29 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 	} else {
 		dirfd = (int)args[0];
 		e->is_openat2 = true;
-		if (args[3] < 24 || args[3] > 4096) {
-			r = EINVAL; /* what openat2 answers for a bad size */
+		/* what openat2 answers for a bad size: a larger struct is
+		 * taken if what we do not know of it is zero */
+		if (args[3] < sizeof(e->how) || args[3] > 4096) {
+			r = args[3] < sizeof(e->how) ? EINVAL : E2BIG;
 			goto out;
 		}
 		if (procmem_read(tid, args[2], &e->how, sizeof(e->how)) < 0) {
 			r = EFAULT;
 			goto out;
+		}
+		if (args[3] > sizeof(e->how)) {
+			unsigned char rest[4096 - sizeof(struct open_how)];
+			size_t n = (size_t)args[3] - sizeof(e->how);
+
+			if (procmem_read(tid, args[2] + sizeof(e->how), rest, n) < 0) {
+				r = EFAULT;
+				goto out;
+			}
+			for (size_t i = 0; i < n; i++)
+				if (rest[i]) {
+					r = E2BIG;
+					goto out;
+				}
 		}
 	}
 	/* Open flags are an int: the kernel ignores the upper bits. */
@@ -280,6 +296,15 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 		e->how.flags &= 0xffffffffu;
 	/* SECCOMP_IOCTL_NOTIF_ADDFD takes no O_PATH file (fget() skips
 	 * them): such an open is decided on the copy and continued. */
+	if ((e->how.flags & O_PATH) && e->is_openat2) {
+		/* ...but openat2() would read its flags again too: an
+		 * O_PATH checked could be opened O_RDWR.  Refused. */
+		r = EPERM;
+		res->denied = true;
+		res->reason = "openat2() with O_PATH cannot be carried out by callgate, and the "
+			      "kernel would read open_how again";
+		goto out;
+	}
 	if (e->how.flags & O_PATH) {
 		r = EOPNOTSUPP;
 		goto out;

@@ -171,6 +171,7 @@ struct job {
 	int rule;
 	const char *reason;
 	char real[2][PATH_MAX];
+	char self[192]; /* readlink of /proc/self for the caller */
 	size_t out_len; /* bytes of out to write at args[s->b] (stat, statx: args[s->b]) */
 	union {
 		struct stat st;
@@ -344,6 +345,28 @@ static long do_xattr(struct job *j, const struct resolved *r)
 	}
 }
 
+/* Whether @r is the "self" or "thread-self" link of a procfs root; if so,
+ * what it says to the caller, into j->self. */
+static bool self_link(struct job *j, const struct resolved *r, int procfd)
+{
+	struct resolve_ctx x;
+	const char *tail;
+
+	if (r->fd >= 0 || (strcmp(r->last, "self") != 0 && strcmp(r->last, "thread-self") != 0))
+		return false;
+	{
+		struct stat st;
+
+		if (fstat(r->parent, &st) < 0 || st.st_ino != 1 || !resolve_on_procfs(r->parent))
+			return false;
+	}
+	resolve_ctx_init(&x, &j->caller, procfd, 0);
+	/* "/proc/N" and "/proc/N/task/T": what follows "/proc/" */
+	tail = strcmp(r->last, "self") == 0 ? x.target_proc + 6 : x.target_thread + 6;
+	snprintf(j->self, sizeof(j->self), "%s", tail);
+	return true;
+}
+
 /* The op on one resolved path @r (decided on already). */
 static long act_one(struct job *j, const struct resolved *r, int procfd)
 {
@@ -385,6 +408,13 @@ static long act_one(struct job *j, const struct resolved *r, int procfd)
 		ssize_t n = r->fd >= 0 ? readlinkat(r->fd, "", j->out.buf, size)
 				       : readlinkat(r->parent, r->last, j->out.buf, size);
 
+		/* /proc/self names the reader: the caller, not us */
+		if (n >= 0 && self_link(j, r, procfd)) {
+			n = (ssize_t)strlen(j->self);
+			n = (size_t)n < size ? n : (ssize_t)size;
+			memcpy(j->out.buf, j->self, (size_t)n);
+		}
+
 		if (n > 0)
 			j->out_len = (size_t)n;
 		return res(n);
@@ -395,6 +425,14 @@ static long act_one(struct job *j, const struct resolved *r, int procfd)
 	case OP_REMOVEXATTR: return do_xattr(j, r);
 	default: return 0;
 	}
+}
+
+/* Whether the kernel looks the last component up as a name to act on
+ * (LOOKUP_PARENT: a trailing slash does not follow a symlink there). */
+static bool parent_style(enum op op)
+{
+	return op == OP_MKDIR || op == OP_MKNOD || op == OP_UNLINK || op == OP_RENAME ||
+	       op == OP_LINK || op == OP_SYMLINK;
 }
 
 /* Whether the op creates the name (EEXIST if it is there) or needs it. */
@@ -664,8 +702,10 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 		    (s->follow[i] == UNLESS_NOFOLLOW && !(j->flags & AT_SYMLINK_NOFOLLOW)) ||
 		    (s->follow[i] == IF_FOLLOW && (j->flags & AT_SYMLINK_FOLLOW)))
 			j->how[i] |= RES_FOLLOW;
-		if (j->flags & AT_EMPTY_PATH)
-			j->how[i] |= RES_EMPTY_PATH;
+		if ((j->flags & AT_EMPTY_PATH) || s->op == OP_READLINK)
+			j->how[i] |= RES_EMPTY_PATH; /* readlinkat(fd, "") since 2.6.39 */
+		if (parent_style(s->op) && !(s->op == OP_LINK && i == 0))
+			j->how[i] |= RES_PARENT;
 		if (s->op == OP_UTIMENS && !args[s->path[i]])
 			j->how[i] |= RES_EMPTY_PATH; /* utimensat(fd, NULL): the fd */
 		if (j->path[i][0] == '/')

@@ -71,7 +71,7 @@ int resolve_fd_name(int procfd, int fd, char *buf, size_t size)
 }
 
 /* Whether @fd is on a procfs mount. */
-static bool on_procfs(int fd)
+bool resolve_on_procfs(int fd)
 {
 	struct statfs sf;
 
@@ -146,7 +146,7 @@ bool resolve_is_ours(int dirfd, const char *dir_real, const char *name)
 	struct stat st, up;
 	size_t depth = 0, n;
 
-	if (!on_procfs(dirfd))
+	if (!resolve_on_procfs(dirfd))
 		return false;
 	/* up to the root of this procfs mount, counting the steps */
 	cur = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
@@ -283,7 +283,7 @@ static int fail(struct resolved *out, int err)
  * inode is named by its text ("pipe:[...]"), which no path rule matches
  * unless it says so.
  */
-static int name_object(const struct resolve_ctx *x, struct resolved *out)
+static int name_object(const struct resolve_ctx *x, struct resolved *out, bool strict)
 {
 	int r = resolve_fd_name(x->procfd, out->fd, out->real, sizeof(out->real));
 
@@ -291,13 +291,15 @@ static int name_object(const struct resolve_ctx *x, struct resolved *out)
 		out->exists = true;
 	if (r == -ENOENT && out->real[0] && out->real[0] != '/')
 		return 0; /* not a file of any directory */
+	if (!strict && r != -ENAMETOOLONG && out->real[0] == '/' && !leads_back(out->fd, out->real))
+		return 0; /* an fd the caller holds: named as the kernel names it */
 	if (r < 0)
 		return refuse(out, "the object has no name of its own (deleted)");
 	if (!leads_back(out->fd, out->real))
 		return refuse(out, "the object's name does not lead to it (a detached mount, "
 				   "another mount namespace, or deleted)");
 	out->verified = true;
-	if (on_procfs(out->fd) && object_is_ours(out->fd, &out->st, out->real))
+	if (resolve_on_procfs(out->fd) && object_is_ours(out->fd, &out->st, out->real))
 		return refuse(out, "callgate's own /proc entry");
 	return 0;
 }
@@ -396,7 +398,7 @@ static int follow_magic(const struct resolve_ctx *x, const char *dir, struct res
 	}
 	closep(&out->parent);
 	out->last[0] = '\0';
-	return name_object(x, out);
+	return name_object(x, out, true);
 }
 
 int resolve_at(const struct resolve_ctx *x, int base, const char *path, unsigned how,
@@ -406,6 +408,9 @@ int resolve_at(const struct resolve_ctx *x, int base, const char *path, unsigned
 	uint64_t resolve = x->resolve;
 	int start = base;
 	bool follow = how & RES_FOLLOW;
+	/* "/proc/self" itself, not followed, is the symlink */
+	bool self_text = follow || (strcmp(path, "/proc/self") != 0 &&
+				    strcmp(path, "/proc/thread-self") != 0);
 	bool slash, verify = base != AT_FDCWD || path[0] != '/' || resolve;
 
 	*out = (struct resolved){ .parent = -1, .fd = -1 };
@@ -418,11 +423,11 @@ int resolve_at(const struct resolve_ctx *x, int base, const char *path, unsigned
 		out->fd = fcntl(base, F_DUPFD_CLOEXEC, 3);
 		if (out->fd < 0)
 			return fail(out, errno);
-		return name_object(x, out);
+		return name_object(x, out, false);
 	}
 	if (strlen(path) >= sizeof(cur))
 		return fail(out, ENAMETOOLONG);
-	if (!(resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) &&
+	if (self_text && !(resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) &&
 	    rewrite_self(x, path, tmp, sizeof(tmp), false)) {
 		snprintf(cur, sizeof(cur), "%s", tmp);
 		base = AT_FDCWD;
@@ -472,10 +477,14 @@ int resolve_at(const struct resolve_ctx *x, int base, const char *path, unsigned
 		if (resolve_is_ours(out->parent, dir_real, out->last))
 			return refuse(out, "callgate's own /proc entry");
 		out->exists = fstatat(out->parent, out->last, &out->st, AT_SYMLINK_NOFOLLOW) == 0;
-		if (!out->exists || !S_ISLNK(out->st.st_mode) || !(follow || slash))
+		/* a trailing slash follows, except where the call acts on
+		 * the name itself (unlink, rename, mkdir: the kernel's
+		 * LOOKUP_PARENT calls) */
+		if (!out->exists || !S_ISLNK(out->st.st_mode) ||
+		    !(follow || (slash && !(how & RES_PARENT))))
 			break;
 		/* a symlink to follow: a magic one is /proc's */
-		magic_probe = on_procfs(out->parent);
+		magic_probe = resolve_on_procfs(out->parent);
 		if (magic_probe) {
 			_cleanup_close_ int probe = (int)openat2_(
 				out->parent, out->last, O_PATH | O_CLOEXEC, RESOLVE_NO_MAGICLINKS);

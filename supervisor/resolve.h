@@ -20,6 +20,8 @@
  * why) rather than guess:
  * - /proc/self and /proc/thread-self name the thread that resolves them:
  *   rewritten to the caller's own entry;
+ * - an fd named by an empty path (AT_EMPTY_PATH) is the caller's own:
+ *   named as the kernel names it, even when that name leads elsewhere;
  * - a magic link (/proc/PID/fd/N, cwd, root, exe, map_files, ns) is
  *   followed only as the last component, and matched by the object it
  *   leads to: the caller's own fds are taken with pidfd_getfd(); other
@@ -74,6 +76,8 @@ void resolve_ctx_init(struct resolve_ctx *x, const struct caller *c, int procfd,
 enum {
 	RES_FOLLOW = 1,	    /* a symlink in the last component is followed */
 	RES_EMPTY_PATH = 2, /* an empty path is @base itself (AT_EMPTY_PATH) */
+	RES_PARENT = 4,	    /* the call acts on the name: a trailing slash
+			     * does not follow it (unlink, rename, mkdir) */
 };
 
 /*
@@ -96,6 +100,9 @@ int resolve_fd_name(int procfd, int fd, char *buf, size_t size);
 /* Whether directory @dirfd (with @name inside it, or "" for itself) is
  * under a /proc entry of one of callgate's own threads. */
 bool resolve_is_ours(int dirfd, const char *dir_real, const char *name);
+
+/* Whether @fd is on a procfs mount. */
+bool resolve_on_procfs(int fd);
 
 /* What resolve needs of our own, taken before any thread of ours takes a
  * caller's root.  Returns 0 or -errno. */

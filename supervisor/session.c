@@ -297,6 +297,9 @@ static void emulate(struct session *s, struct call *c)
 		.sockaddr_len = s->args.sockaddr_len,
 		.addr = c->ptrs.addr,
 	};
+	/* a denial on the text, decided again on the object: logged as
+	 * denials are, whatever comes of it */
+	bool was_denied = c->d.response != DECISION_CONTINUE;
 	bool log;
 
 	if (emulate_call(kind, &ec, er) < 0 || er->outcome == EMULATE_DECLINED)
@@ -320,7 +323,7 @@ static void emulate(struct session *s, struct call *c)
 	if (er->rule != EMULATE_RULE_SAME)
 		set_rule(s, &c->v, er->rule);
 	/* logged as the rule that decided on what it really reached asks */
-	log = c->v.prule && c->v.prule->src->log;
+	log = (c->v.prule && c->v.prule->src->log) || was_denied;
 	if (er->path[0] && kind == SYSARGS_EMU_BIND)
 		snprintf(s->args.addr_text, sizeof(s->args.addr_text), "unix:%.*s",
 			 CG_UNIX_PATH_MAX, er->path);

@@ -896,10 +896,10 @@ static void openat2_null_how(void)
 
 static void openat2_no_xdev_fail(void)
 {
-	int root = open("/", O_PATH | O_DIRECTORY);
+	int root = open("/", O_RDONLY | O_DIRECTORY);
 
 	fix(root >= 0, "open /");
-	openat2_(root, "proc", O_PATH, 0, RESOLVE_NO_XDEV);
+	openat2_(root, "proc", O_RDONLY | O_DIRECTORY, 0, RESOLVE_NO_XDEV);
 	close(root);
 	xtype();
 	outfd();
@@ -916,10 +916,10 @@ static void openat2_no_xdev_ok(void)
 
 static void openat2_no_xdev_proc_ok(void)
 {
-	int root = open("/", O_PATH | O_DIRECTORY);
+	int root = open("/", O_RDONLY | O_DIRECTORY);
 
 	fix(root >= 0, "open /");
-	openat2_(root, "proc", O_PATH, 0, 0);
+	openat2_(root, "proc", O_RDONLY | O_DIRECTORY, 0, 0);
 	close(root);
 	xtype();
 	outfd();
@@ -984,18 +984,18 @@ static void openat2_no_symlinks_ok(void)
 	outfd();
 }
 
-static void openat2_no_symlinks_opath_nofollow(void)
+static void openat2_no_symlinks_nofollow(void)
 {
 	mkf("f", "data");
 	mks("f", "l");
-	openat2_(AT_FDCWD, "l", O_PATH | O_NOFOLLOW, 0, RESOLVE_NO_SYMLINKS);
+	openat2_(AT_FDCWD, "l", O_RDONLY | O_NOFOLLOW, 0, RESOLVE_NO_SYMLINKS);
 	xfd(NULL);
 	outfd();
 }
 
 static int open_here(void)
 {
-	int d = open(".", O_PATH | O_DIRECTORY);
+	int d = open(".", O_RDONLY | O_DIRECTORY);
 
 	fix(d >= 0, "open .");
 	return d;
@@ -1007,7 +1007,7 @@ static void openat2_beneath_dotdot(void)
 
 	mkd("d");
 	mkf("f", "data");
-	d = open("d", O_PATH | O_DIRECTORY);
+	d = open("d", O_RDONLY | O_DIRECTORY);
 	fix(d >= 0, "open d");
 	openat2_(d, "../f", O_RDONLY, 0, RESOLVE_BENEATH);
 	close(d);
@@ -1043,7 +1043,7 @@ static void openat2_beneath_symlink_out(void)
 	mkd("r");
 	mkf("f", "outside");
 	mks("../f", "r/out");
-	d = open("r", O_PATH | O_DIRECTORY);
+	d = open("r", O_RDONLY | O_DIRECTORY);
 	fix(d >= 0, "open r");
 	openat2_(d, "out", O_RDONLY, 0, RESOLVE_BENEATH);
 	close(d);
@@ -1063,7 +1063,7 @@ static int in_root_fixture(void)
 	mkf("r/etc/hostname", "inroot-etc");
 	mks("/etc/hostname", "r/abs");
 	mkf("f", "outside");
-	d = open("r", O_PATH | O_DIRECTORY);
+	d = open("r", O_RDONLY | O_DIRECTORY);
 	fix(d >= 0, "open r");
 	return d;
 }
@@ -1480,7 +1480,7 @@ static void unlinkat_dirfd(void)
 
 	mkd("d");
 	mkf("d/f", "data");
-	d = open("d", O_PATH | O_DIRECTORY);
+	d = open("d", O_RDONLY | O_DIRECTORY);
 	fix(d >= 0, "open d");
 	SC(SYS_unlinkat, d, "f", 0);
 	close(d);
@@ -1762,7 +1762,7 @@ static void renameat_dirfds(void)
 	mkd("a");
 	mkd("b");
 	mkf("a/f", "data");
-	a = open("a", O_PATH | O_DIRECTORY);
+	a = open("a", O_RDONLY | O_DIRECTORY);
 	b = open("b", O_RDONLY | O_DIRECTORY);
 	fix(a >= 0 && b >= 0, "open a b");
 	SC(SYS_renameat, a, "f", b, "g");
@@ -2052,7 +2052,7 @@ static void symlinkat_dirfd(void)
 	int d;
 
 	mkd("d");
-	d = open("d", O_PATH | O_DIRECTORY);
+	d = open("d", O_RDONLY | O_DIRECTORY);
 	fix(d >= 0, "open d");
 	SC(SYS_symlinkat, "../f", d, "l");
 	close(d);
@@ -2138,7 +2138,7 @@ static void fchmodat2_empty_path(void)
 	int f;
 
 	mkf("f", "data");
-	f = open("f", O_PATH);
+	f = open("f", O_RDONLY);
 	fix(f >= 0, "open f");
 	SC(SYS_fchmodat2, f, "", 0611, AT_EMPTY_PATH);
 	close(f);
@@ -2864,7 +2864,7 @@ static void newfstatat_empty_path(void)
 	int f;
 
 	mkf("f", "data");
-	f = open("f", O_PATH);
+	f = open("f", O_RDONLY);
 	fix(f >= 0, "open f");
 	SC(SYS_newfstatat, f, "", &st, AT_EMPTY_PATH);
 	close(f);
@@ -3047,7 +3047,7 @@ static void faccessat2_empty_path(void)
 	int f;
 
 	mkf("f", "data");
-	f = open("f", O_PATH);
+	f = open("f", O_RDONLY);
 	fix(f >= 0, "open f");
 	SC(SYS_faccessat2, f, "", R_OK, AT_EMPTY_PATH);
 	close(f);
@@ -3155,7 +3155,7 @@ static void readlinkat_dirfd(void)
 
 	mkd("d");
 	mks("../up", "d/l");
-	d = open("d", O_PATH | O_DIRECTORY);
+	d = open("d", O_RDONLY | O_DIRECTORY);
 	fix(d >= 0, "open d");
 	SC(SYS_readlinkat, d, "l", buf, sizeof(buf));
 	close(d);
@@ -3275,7 +3275,7 @@ static const struct kcase {
 	T(openat2_no_symlinks_fail),
 	T(openat2_no_symlinks_parent_fail),
 	T(openat2_no_symlinks_ok),
-	T(openat2_no_symlinks_opath_nofollow),
+	T(openat2_no_symlinks_nofollow),
 	T(openat2_beneath_dotdot),
 	T(openat2_beneath_absolute),
 	T(openat2_beneath_ok),
