@@ -489,9 +489,10 @@ static void act(struct session *s, struct call *c)
 	if (c->gone)
 		return;
 	if (!c->answered && enforce && c->d.response == DECISION_CONTINUE &&
-	    s->plan->policy->advisory_deny && c->v.prule &&
-	    (c->v.prule->src->n_paths || c->v.prule->src->n_addresses))
-		/* allowed on a copy the target could change: refused */
+	    s->plan->policy->advisory_deny && c->entry && (c->entry->flags & PLAN_ENTRY_PATTERNS) &&
+	    c->decoded && (c->ptrs.n_paths || c->ptrs.addr))
+		/* allowed on a copy the target could change (by a pattern
+		 * rule, or because none matched it): refused */
 		refuse(c, EPERM, "advisory rule refused (\"advisory\": \"deny\")");
 	if (s->interact && !c->answered &&
 	    ((s->ask_denials && c->d.response != DECISION_CONTINUE) ||
