@@ -116,6 +116,7 @@ $(CALLGATE): $(B)/supervisor/main.o $(LIBSUP) $(LIBAGENT) $(LIBSYS) $(LIBCALLGAT
 # core's suites nothing more.
 UNIT_LINK_test_default = $(LIBAGENT)
 UNIT_LINK_test_filter = $(LIBAGENT)
+UNIT_LINK_test_hatch = $(LIBAGENT)
 UNIT_LINK_test_interact = $(LIBSUP) $(LIBAGENT) $(LIBSYS)
 UNIT_LINK_test_policy_load = $(LIBSYS)
 UNIT_LINK_test_execpath = $(LIBSYS)

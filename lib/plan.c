@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,8 @@ void plan_free(struct plan *plan)
 	free(plan->rules);
 	free(plan->refs);
 	free(plan->skips);
+	free(plan->hatches);
+	free(plan->hatch_rules);
 	free(plan);
 }
 
@@ -193,6 +196,23 @@ static unsigned filter_flags(const struct policy *policy)
 			if (strcmp(policy->flags[i], map[k].name) == 0)
 				flags |= map[k].flag;
 	return flags;
+}
+
+/* The route of @e, which has rules: the kernel's unless one notifies. */
+static void set_route(const struct plan *plan, const uint32_t *refs, struct plan_entry *e)
+{
+	bool notify = false, unconditional = false;
+
+	for (uint16_t k = 0; k < e->n_refs; k++) {
+		const struct plan_rule *r = &plan->rules[refs[e->first + k]];
+		bool patterns = r->src->n_paths || r->src->n_addresses;
+
+		notify |= r->notify;
+		unconditional |= r->src->n_args == 0 && !patterns && !r->redundant;
+	}
+	if (!unconditional && plan->default_notify)
+		notify = true;
+	e->route = notify ? PLAN_ROUTE_SUPERVISOR : PLAN_ROUTE_KERNEL;
 }
 
 /*
@@ -268,7 +288,6 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 
 	for (int nr = 0; nr < a->nr_limit; nr++) {
 		struct plan_entry *e = &a->entries[nr];
-		bool notify = false, unconditional = false;
 
 		if (e->n_refs == 0) {
 			e->route = a->enosys_above_last && nr > a->last_nr ? PLAN_ROUTE_ENOSYS
@@ -279,23 +298,196 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 				e->route = PLAN_ROUTE_SUPERVISOR;
 			continue;
 		}
-		for (uint16_t k = 0; k < e->n_refs; k++) {
-			const struct plan_rule *r = &plan->rules[refs[e->first + k]];
-			bool patterns = r->src->n_paths || r->src->n_addresses;
-
-			notify |= r->notify;
-			unconditional |= r->src->n_args == 0 && !patterns && !r->redundant;
-			if (patterns)
+		for (uint16_t k = 0; k < e->n_refs; k++)
+			if (plan->rules[refs[e->first + k]].src->n_paths ||
+			    plan->rules[refs[e->first + k]].src->n_addresses)
 				e->flags |= PLAN_ENTRY_PATTERNS;
-		}
 		/* the handler that carries out what a pattern rule allows */
 		if (e->flags & PLAN_ENTRY_PATTERNS)
 			e->emulation = (uint8_t)sysargs_emulation(syscall_name(
 				(enum cg_arch)arch,
 				nr | (arch == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0)));
-		if (!unconditional && plan->default_notify)
-			notify = true;
-		e->route = notify ? PLAN_ROUTE_SUPERVISOR : PLAN_ROUTE_KERNEL;
+		set_route(plan, refs, e);
+	}
+	return 0;
+}
+
+/* A refusal of an escape hatch: a rule of the plan's own. */
+struct plan_hatch_rule {
+	struct policy_rule rule;
+	char *names[1];
+	char name[32];
+	struct policy_arg args[HATCH_CONDS_MAX];
+	char comment[256];
+};
+
+/* The kinds of pattern rules among the rules kept for this host. */
+static unsigned pattern_kinds(const struct plan *plan)
+{
+	unsigned kinds = 0;
+
+	for (size_t i = 0; i < plan->n_rules; i++)
+		if (!plan->rules[i].hatch)
+			kinds |= hatch_rule_kinds(plan->rules[i].src);
+	return kinds;
+}
+
+static bool rule_names(const struct policy_rule *r, const char *name)
+{
+	return strv_contains(r->names, r->n_names, name);
+}
+
+/*
+ * Whether the kept rules name @name, in *@named (the index in syscalls[] of
+ * the first, or -1).  Returns false if one of them settles every call of
+ * it: it denies with no condition, or it has patterns (the supervisor looks
+ * at the call, whatever the hatch is).
+ */
+static bool left_open_by_rules(const struct plan *plan, const char *name, int *named)
+{
+	*named = -1;
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct plan_rule *r = &plan->rules[i];
+
+		if (r->hatch || !rule_names(r->src, name))
+			continue;
+		if (*named < 0)
+			*named = (int)r->index;
+		if (r->src->n_paths || r->src->n_addresses ||
+		    (r->src->n_args == 0 && policy_action_denies(r->action)))
+			return false;
+	}
+	return true;
+}
+
+/* Whether syscall @nr (x32: with the bit) of @arch, which no rule names,
+ * gets an allowing default (not ENOSYS above the profile's newest). */
+static bool default_lets_through(const struct plan *plan, enum cg_arch arch, int nr)
+{
+	const struct plan_arch *a = &plan->arch[arch];
+
+	nr &= ~(int)CG_X32_SYSCALL_BIT;
+	if (a->enosys_above_last && nr > a->last_nr)
+		return false;
+	return !policy_action_denies(plan->default_action);
+}
+
+/* Refuse @h on the ABIs of @ph by a rule of the plan's own, @hr. */
+static int refuse_hatch(struct plan *plan, struct plan_hatch *ph, struct plan_hatch_rule *hr)
+{
+	const struct hatch *h = ph->hatch;
+	struct plan_rule *rules;
+	uint32_t *refs;
+	uint32_t ri;
+
+	*hr = (struct plan_hatch_rule){ 0 };
+	snprintf(hr->name, sizeof(hr->name), "%s", h->name);
+	snprintf(hr->comment, sizeof(hr->comment),
+		 "callgate: escape hatch refused (\"advisory\": \"deny\"): %s", h->reason);
+	hr->names[0] = hr->name;
+	hr->rule = (struct policy_rule){
+		.names = hr->names,
+		.n_names = 1,
+		.action = POLICY_ACT_ERRNO,
+		.has_errno_ret = true,
+		.errno_ret = (uint64_t)h->err,
+		.args = hr->args,
+		.comment = hr->comment,
+	};
+	/* only the conditions that bypass the kinds of rules the policy has */
+	for (uint8_t k = 0; k < h->n_conds; k++) {
+		const struct hatch_cond *c = &h->conds[k];
+
+		if (!(c->kinds & ph->kinds))
+			continue;
+		hr->args[hr->rule.n_args++] = (struct policy_arg){
+			.index = c->index,
+			.op = c->op,
+			.value = c->value,
+			.value_two = c->value_two,
+		};
+	}
+
+	rules = realloc(plan->rules, (plan->n_rules + 1) * sizeof(*rules));
+	if (!rules)
+		return -ENOMEM;
+	plan->rules = rules;
+	ri = (uint32_t)plan->n_rules++;
+	rules[ri] = (struct plan_rule){
+		.src = &hr->rule,
+		.index = PLAN_RULE_HATCH,
+		.action = POLICY_ACT_ERRNO,
+		.data = (uint16_t)h->err,
+		.notify = outcome_notifies(POLICY_ACT_ERRNO, plan->mode),
+		/* any condition refuses: each is a rule of its own */
+		.split = hr->rule.n_args > 1,
+		.hatch = true,
+	};
+
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		struct plan_entry *e;
+		int nr;
+
+		if (!(ph->abis & (1u << a)))
+			continue;
+		nr = syscall_lookup((enum cg_arch)a, h->name);
+		e = &plan->arch[a].entries[nr & ~(int)CG_X32_SYSCALL_BIT];
+		refs = realloc(plan->refs, (plan->n_refs + 1) * sizeof(*refs));
+		if (!refs)
+			return -ENOMEM;
+		plan->refs = refs;
+		e->first = (uint32_t)plan->n_refs;
+		refs[plan->n_refs++] = ri;
+		e->n_refs = 1;
+		e->flags |= PLAN_ENTRY_HATCH;
+		set_route(plan, refs, e);
+	}
+	ph->refused = true;
+	return 0;
+}
+
+/* The escape hatches of the policy's pattern rules; under "advisory":
+ * "deny", their refusals. */
+static int add_hatches(struct plan *plan)
+{
+	unsigned kinds = pattern_kinds(plan);
+	size_t n = hatch_count();
+
+	if (!kinds)
+		return 0;
+	plan->hatches = calloc(n, sizeof(*plan->hatches));
+	plan->hatch_rules = calloc(n, sizeof(*plan->hatch_rules));
+	if (!plan->hatches || !plan->hatch_rules)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct hatch *h = hatch_at(i);
+		struct plan_hatch ph = { .hatch = h, .kinds = h->kinds & kinds, .rule = -1 };
+		bool exists = false;
+		int r;
+
+		if (!ph.kinds)
+			continue;
+		for (int a = 0; a < CG_ARCH_MAX; a++) {
+			int nr = syscall_lookup((enum cg_arch)a, h->name);
+
+			if (!plan->arch[a].enabled || !(h->abis & (1u << a)) || nr < 0)
+				continue;
+			exists = true;
+			if (default_lets_through(plan, (enum cg_arch)a, nr))
+				ph.abis |= 1u << a;
+		}
+		if (!exists || !left_open_by_rules(plan, h->name, &ph.rule))
+			continue;
+		if (ph.rule < 0) {
+			if (!ph.abis)
+				continue; /* the default denies it */
+			if (plan->policy->advisory_deny) {
+				r = refuse_hatch(plan, &ph, &plan->hatch_rules[plan->n_hatches]);
+				if (r < 0)
+					return r;
+			}
+		}
+		plan->hatches[plan->n_hatches++] = ph;
 	}
 	return 0;
 }
@@ -384,6 +576,9 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 			}
 		}
 	}
+	r = add_hatches(plan);
+	if (r < 0)
+		goto fail;
 	*ret = plan;
 	return 0;
 fail:
@@ -527,7 +722,7 @@ decided:
 		v.action = unconditional->action;
 		v.data = unconditional->data;
 		v.notify = unconditional->notify;
-		v.rule = (int)unconditional->index;
+		v.rule = unconditional->hatch ? PLAN_VERDICT_HATCH : (int)unconditional->index;
 		v.prule = unconditional;
 	}
 	return v;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "callgate/cleanup.h"
+#include "callgate/hatch.h"
 #include "callgate/plan.h"
 #include "callgate/policy.h"
 #include "check.h"
@@ -26,7 +27,8 @@ static void check_usage(FILE *f)
 	      "\n"
 	      "Validate Docker/OCI seccomp profiles (with callgate's extensions) and\n"
 	      "summarise what the kernel and the supervisor would decide.\n"
-	      "  --strict        warnings (unknown keys, unknown syscall names) are errors\n"
+	      "  --strict        warnings (unknown keys, unknown syscall names, escape\n"
+	      "                  hatches of path and address rules) are errors\n"
 	      "  --caps LIST     capabilities of the target: CAP_A,CAP_B | all | none\n"
 	      "                  (default: what a program started here would hold)\n"
 	      "  --kernel X.Y    kernel version for minKernel (default: this kernel)\n"
@@ -95,6 +97,101 @@ static void print_skips(const struct plan *plan, enum plan_skip_reason reason)
 		putchar('\n');
 }
 
+/* "rules 2, 5, 9 and 3 more" ("rule 2" alone): the kept rules of the kinds
+ * @ph bypasses; the first of them in *@ret_first. */
+static void bypassed_rules(const struct plan *plan, const struct plan_hatch *ph, char *buf,
+			   size_t size, const struct policy_rule **ret_first)
+{
+	size_t off = 0, shown = 0, total = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct plan_rule *r = &plan->rules[i];
+		int n;
+
+		if (r->hatch || !(hatch_rule_kinds(r->src) & ph->kinds))
+			continue;
+		if (total++ == 0)
+			*ret_first = r->src;
+		if (shown == 8 || off >= size)
+			continue;
+		n = snprintf(buf + off, size - off, "%s%u", shown ? ", " : "rule ", r->index);
+		if (n > 0)
+			off += (size_t)n;
+		shown++;
+	}
+	if (total > shown && off < size)
+		snprintf(buf + off, size - off, " and %zu more", total - shown);
+	if (total > 1 && strlen(buf) + 2 <= size) {
+		/* "rule " -> "rules " */
+		memmove(buf + 5, buf + 4, strlen(buf + 4) + 1);
+		buf[4] = 's';
+	}
+}
+
+/*
+ * The escape hatches of the policy's pattern rules (callgate/hatch.h):
+ * those left to an allowing default are warnings (errors under --strict),
+ * those a rule of the profile decides are notes.  Returns false if
+ * --strict failed the policy.
+ */
+static bool report_hatches(const char *path, const struct plan *plan, bool strict)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < plan->n_hatches; i++) {
+		const struct plan_hatch *ph = &plan->hatches[i];
+		const struct policy_rule *first = NULL, *at;
+		char rules[128], kinds[64];
+
+		if (ph->refused)
+			continue;
+		bypassed_rules(plan, ph, rules, sizeof(rules), &first);
+		hatch_kinds_format(ph->kinds, kinds, sizeof(kinds));
+		if (ph->rule >= 0) {
+			at = &plan->policy->rules[ph->rule];
+			fprintf(stderr,
+				"%s:%u:%u: note: escape hatch \"%s\" is left to rule %d; it can "
+				"bypass %s (%s): %s\n",
+				path, at->pos.line, at->pos.column, ph->hatch->name, ph->rule,
+				rules, kinds, ph->hatch->reason);
+			continue;
+		}
+		at = first;
+		fprintf(stderr,
+			"%s:%u:%u: %s: escape hatch \"%s\" bypasses %s (%s): %s; "
+			"\"advisory\": \"deny\" refuses it\n",
+			path, at ? at->pos.line : 0, at ? at->pos.column : 0,
+			strict ? "error" : "warning", ph->hatch->name, rules, kinds,
+			ph->hatch->reason);
+		if (strict)
+			ok = false;
+	}
+	return ok;
+}
+
+/* The summary's lines on escape hatches: how many, and which are refused. */
+static void print_hatches(const struct plan *plan)
+{
+	size_t n[3] = { 0 }; /* refused, open, left to a rule */
+
+	for (size_t i = 0; i < plan->n_hatches; i++) {
+		const struct plan_hatch *ph = &plan->hatches[i];
+
+		n[ph->refused ? 0 : ph->rule < 0 ? 1 : 2]++;
+	}
+	printf("  escape hatches: %zu refused (\"advisory\": \"deny\"), %zu open, %zu left to "
+	       "the profile's rules\n",
+	       n[0], n[1], n[2]);
+	if (!n[0])
+		return;
+	printf("    refused in the kernel:");
+	for (size_t i = 0; i < plan->n_hatches; i++)
+		if (plan->hatches[i].refused)
+			printf(" %s", plan->hatches[i].hatch->name);
+	putchar('\n');
+}
+
 /* Returns true if @path is valid under @o. */
 static bool check_one(const char *path, const struct check_opts *o)
 {
@@ -105,7 +202,7 @@ static bool check_one(const char *path, const struct check_opts *o)
 	const struct plan *plan;
 	char msg[1024], ferr[256] = "";
 	size_t n_unknown = 0, n_elsewhere = 0, n_kept = 0, n_redundant = 0;
-	bool ok = true;
+	bool ok = true, pattern_rules = false;
 	int r;
 
 	r = policy_load_plan(path, &o->host, o->mode, POLICY_LOAD_DISABLED_OK, &pl, &e);
@@ -153,9 +250,14 @@ static bool check_one(const char *path, const struct check_opts *o)
 		if (o->strict)
 			ok = false;
 	}
+	if (!report_hatches(path, plan, o->strict))
+		ok = false;
 	for (size_t i = 0; i < plan->n_rules; i++) {
+		if (plan->rules[i].hatch)
+			continue; /* callgate's own, counted with the hatches */
 		n_kept++;
 		n_redundant += plan->rules[i].redundant;
+		pattern_rules |= hatch_rule_kinds(plan->rules[i].src) != 0;
 	}
 
 	printf("%s: %s\n", path, ok ? "valid" : "invalid");
@@ -172,6 +274,8 @@ static bool check_one(const char *path, const struct check_opts *o)
 	       n_elsewhere);
 	print_skips(plan, PLAN_SKIP_OTHER_ARCH);
 	print_skips(plan, PLAN_SKIP_NOT_ENABLED);
+	if (pattern_rules)
+		print_hatches(plan);
 	if (prog.len)
 		printf("  filter: %zu BPF instructions (%zu of them callgate's own prefix)\n",
 		       prog.len, prog.prefix_len);

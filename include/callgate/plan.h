@@ -17,6 +17,12 @@
  * the supervisor (SCMP_ACT_NOTIFY, "log", "audit", pointer patterns, and
  * every denial in audit mode).  Pure; the plan borrows the policy, which
  * must outlive it.
+ *
+ * A policy with "paths" or "addresses" rules also gets its escape hatches
+ * (callgate/hatch.h): syscalls that bypass those rules and that its rules
+ * leave to an allowing default.  Under "advisory": "deny" each is refused
+ * by a rule of the plan's own, after the profile's rules, which the kernel
+ * filter and plan_eval() apply like any other.
  */
 #ifndef CALLGATE_PLAN_H
 #define CALLGATE_PLAN_H
@@ -26,6 +32,7 @@
 #include <stdint.h>
 
 #include "callgate/addrmatch.h"
+#include "callgate/hatch.h"
 #include "callgate/policy.h"
 #include "callgate/systable.h"
 
@@ -59,7 +66,14 @@ struct plan_rule {
 	bool notify;	/* reaches the supervisor instead of the kernel deciding */
 	bool split;	/* an index repeats: each condition is its own rule (OR) */
 	bool redundant; /* same as the default: no filter rule (runc) */
+	bool hatch;	/* callgate's refusal of an escape hatch: src is the plan's,
+			 * index is PLAN_RULE_HATCH */
 };
+
+/* plan_rule.index of an escape hatch's refusal; plan_verdict.rule says
+ * PLAN_VERDICT_HATCH for it */
+#define PLAN_RULE_HATCH	   UINT32_MAX
+#define PLAN_VERDICT_HATCH (-3)
 
 enum plan_route {
 	PLAN_ROUTE_DEFAULT,    /* no rule names it: the default action */
@@ -70,6 +84,7 @@ enum plan_route {
 
 /* plan_entry.flags */
 #define PLAN_ENTRY_PATTERNS (1u << 0) /* a rule has "paths" or "addresses" */
+#define PLAN_ENTRY_HATCH    (1u << 1) /* an escape hatch refused (plan_hatch) */
 
 struct plan_entry {
 	uint32_t first;	   /* index into plan->refs */
@@ -99,6 +114,25 @@ struct plan_skip {
 	enum plan_skip_reason reason;
 };
 
+/*
+ * An escape hatch (callgate/hatch.h) of the policy's pattern rules: a
+ * syscall that bypasses some of them and that no rule denies for certain.
+ * Either a rule of the profile names it (@rule: that rule stands, the
+ * first of them that does not deny), or the default lets it through on the
+ * ABIs in @abis: then "advisory": "deny" refuses it (@refused) in the
+ * kernel by a rule of the plan's own (plan_rule.hatch; PLAN_ENTRY_HATCH),
+ * the whole call or the calls its conditions pick out.
+ */
+struct plan_hatch {
+	const struct hatch *hatch; /* the table's row */
+	unsigned kinds;		   /* HATCH_*: the kinds of the policy's rules it bypasses */
+	unsigned abis;		   /* bit per cg_arch: where the default lets it through */
+	int rule;		   /* index in syscalls[] of the rule left to decide; -1 none */
+	bool refused;		   /* refused in the filter ("advisory": "deny") */
+};
+
+struct plan_hatch_rule;
+
 struct plan {
 	const struct policy *policy;
 	enum plan_mode mode;
@@ -114,6 +148,11 @@ struct plan {
 	struct plan_skip *skips;
 	size_t n_skips;
 	size_t n_excluded; /* rules dropped by includes/excludes */
+	/* escape hatches of the policy's pattern rules, in table order;
+	 * their refusals are rules[] with .hatch set, after the profile's */
+	struct plan_hatch *hatches;
+	size_t n_hatches;
+	struct plan_hatch_rule *hatch_rules; /* private: what their src point to */
 };
 
 /*
@@ -129,9 +168,9 @@ void plan_free(struct plan *plan);
 /* The verdict of a plan for one call. */
 struct plan_verdict {
 	enum policy_action action;
-	uint16_t data;		       /* errno for ERRNO */
-	bool notify;		       /* the filter sends it to the supervisor */
-	int rule;		       /* index in syscalls[]; -1 the default; -2 ENOSYS range */
+	uint16_t data; /* errno for ERRNO */
+	bool notify;   /* the filter sends it to the supervisor */
+	int rule; /* index in syscalls[]; -1 the default; -2 ENOSYS range; PLAN_VERDICT_HATCH */
 	const struct plan_rule *prule; /* NULL for the default and ENOSYS */
 };
 

@@ -89,4 +89,78 @@ if want usage; then
 	check "unknown command exits 125" $? "$T/err" "Unknown command 'frobnicate'"
 fi
 
+# 7. escape hatches of path and address rules: a warning each (an error
+# under --strict), refused and listed under "advisory": "deny", nothing for
+# a policy without such rules
+if want hatches; then
+	cat >"$T/hatch.json" <<'EOF'
+{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+  "syscalls": [
+    {"names": ["openat", "open"], "action": "SCMP_ACT_ERRNO", "paths": ["/etc/shadow"]},
+    {"names": ["connect"], "action": "SCMP_ACT_ERRNO", "addresses": ["inet:10.0.0.0/8:*"]},
+    {"names": ["bind"], "action": "SCMP_ACT_ERRNO", "addresses": ["inet:0.0.0.0:*"]},
+    {"names": ["getppid"], "action": "SCMP_ACT_ERRNO"}
+  ]
+}
+EOF
+	sed 's/^{$/{ "advisory": "deny",/' "$T/hatch.json" >"$T/hatch-deny.json"
+	run hatch 0 "$CALLGATE" check "$T/hatch.json"
+	status_ok "escape hatches do not fail check" $?
+	cp "$T/err" "$T/hatch.err"
+	: >"$T/hatch.miss"
+	for h in io_uring_setup:"rules 0, 1, 2" io_uring_enter:"rules 0, 1, 2" \
+		io_uring_register:"rules 0, 1, 2" open_by_handle_at:"rule 0" open_tree:"rule 0" \
+		move_mount:"rule 0" fsopen:"rule 0" fsconfig:"rule 0" fsmount:"rule 0" \
+		fspick:"rule 0" mount:"rule 0" mount_setattr:"rule 0" umount2:"rule 0" \
+		umount:"rule 0" pivot_root:"rule 0" chroot:"rule 0" unshare:"rule 0" \
+		clone:"rule 0" clone3:"rule 0" setns:"rules 0, 1, 2" pidfd_getfd:"rules 0, 1, 2" \
+		ptrace:"rules 0, 1, 2" process_vm_writev:"rules 0, 1, 2" execveat:"rule 0" \
+		fanotify_init:"rule 0" sendto:"rule 1" sendmsg:"rule 1" sendmmsg:"rule 1" \
+		socket:"rule 1" listen:"rule 2" socketcall:"rules 1, 2" bpf:"rules 1, 2"; do
+		name=${h%%:*} rules=${h#*:}
+		grep -Eq "^$T/hatch.json:[0-9]+:[0-9]+: warning: escape hatch \"$name\" bypasses $rules \(.*\): .*; \"advisory\": \"deny\" refuses it$" "$T/hatch.err" ||
+			echo "    no warning for $name ($rules)" >>"$T/hatch.miss"
+	done
+	if [ -s "$T/hatch.miss" ]; then
+		cat "$T/hatch.err" >>"$T/hatch.miss"
+		ko "check warns about each escape hatch with the rules it bypasses" "$T/hatch.miss"
+	else
+		ok "check warns about each escape hatch with the rules it bypasses"
+	fi
+	check "the summary counts the open hatches" 0 "$T/out" "escape hatches: 0 refused \(\"advisory\": \"deny\"\), 32 open, 0 left"
+
+	run hatch-strict 2 "$CALLGATE" check --strict "$T/hatch.json"
+	check "escape hatches fail --strict" $? "$T/err" "^$T/hatch.json:[0-9]+:[0-9]+: error: escape hatch \"mount\" bypasses rule 0"
+
+	run hatch-deny 0 "$CALLGATE" check --strict "$T/hatch-deny.json"
+	check "\"advisory\": \"deny\" refuses every hatch: --strict passes" $? "$T/out" "escape hatches: 32 refused \(\"advisory\": \"deny\"\), 0 open"
+	check "the refused hatches are listed" 0 "$T/out" "refused in the kernel: bpf chroot clone .* umount2 unshare$"
+	check "refused hatches are decided by rule in the kernel" 0 "$T/out" "x86_64 +3[0-9] by rule in the kernel"
+	if grep -q "escape hatch" "$T/err"; then ko "no warning once refused" "$T/err"; else ok "no warning once refused"; fi
+
+	# a hatch the profile names is left to its rule: a note, never an error
+	sed 's/"getppid"/"getppid", "mount", "listen"/; s/"SCMP_ACT_ERRNO"}$/"SCMP_ACT_LOG"}/' "$T/hatch-deny.json" >"$T/hatch-named.json"
+	run hatch-named 0 "$CALLGATE" check --strict "$T/hatch-named.json"
+	check "a hatch named by a rule is left to it (a note)" $? "$T/err" "^$T/hatch-named.json:[0-9]+:[0-9]+: note: escape hatch \"mount\" is left to rule 3; it can bypass rule 0 \(paths\)"
+	check "listen left to its rule: a note on the bind rule" 0 "$T/err" "note: escape hatch \"listen\" is left to rule 3; it can bypass rule 2 \(addresses-bind\)"
+	check "the summary counts hatches left to rules" 0 "$T/out" "escape hatches: 30 refused .*, 0 open, 2 left to the profile's rules"
+
+	# no path or address rules: no hatch, no line about them
+	run hatch-none 0 "$CALLGATE" check --strict "$ROOT/policies/default.json"
+	if grep -q "escape hatch" "$T/err" "$T/out"; then ko "no hatch without pattern rules" "$T/err"; else ok "no hatch without pattern rules"; fi
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "advisory": "deny",\n "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO"}]}\n' >"$T/nopat.json"
+	run hatch-nopat 0 "$CALLGATE" check "$T/nopat.json"
+	if grep -q "escape hatch" "$T/err" "$T/out"; then
+		ko "no hatch without pattern rules, even under advisory deny" "$T/err"
+	else
+		ok "no hatch without pattern rules, even under advisory deny"
+	fi
+	# a denying default leaves no hatch open
+	printf '{"defaultAction": "SCMP_ACT_ERRNO",\n "syscalls": [{"names": ["openat"], "action": "SCMP_ACT_ALLOW", "paths": ["/usr/**"]}]}\n' >"$T/denydef.json"
+	run hatch-denydef 0 "$CALLGATE" check --strict "$T/denydef.json"
+	check "a denying default leaves no hatch open" $? "$T/out" "escape hatches: 0 refused .*, 0 open, 0 left"
+fi
+
 finish check

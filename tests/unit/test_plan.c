@@ -497,6 +497,61 @@ START_TEST(pattern_rules_first_match_in_order)
 }
 END_TEST
 
+/* Escape hatches (callgate/hatch.h): the plan's own refusals come after
+ * the profile's rules and leave its numbering and ENOSYS range alone. */
+START_TEST(escape_hatch_refusals_after_the_profiles_rules)
+{
+	static const char *const body =
+		"\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+		"{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ERRNO\",\"paths\":[\"/x\"]},"
+		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	char allow[512], deny[512];
+	struct policy *pa, *pd;
+	struct plan *a, *d;
+	size_t flagged = 0, hatch_rules = 0;
+
+	snprintf(allow, sizeof(allow), "{%s", body);
+	snprintf(deny, sizeof(deny), "{\"advisory\":\"deny\",%s", body);
+	pa = tu_parse(allow);
+	pd = tu_parse(deny);
+	a = tu_compile(pa, 0, 6, 18, PLAN_MODE_ENFORCE);
+	d = tu_compile(pd, 0, 6, 18, PLAN_MODE_ENFORCE);
+
+	ck_assert_uint_eq(a->n_rules, 2);
+	ck_assert_uint_eq(a->n_hatches, d->n_hatches);
+	ck_assert_uint_gt(d->n_rules, 2);
+	for (size_t i = 0; i < d->n_rules; i++) {
+		ck_assert(d->rules[i].hatch == (i >= 2));
+		if (d->rules[i].hatch) {
+			ck_assert_uint_eq(d->rules[i].index, PLAN_RULE_HATCH);
+			hatch_rules++;
+		}
+	}
+	ck_assert_uint_eq(hatch_rules, d->n_hatches);
+	ck_assert_int_eq(a->arch[CG_ARCH_X86_64].last_nr, d->arch[CG_ARCH_X86_64].last_nr);
+	for (int nr = 0; nr < d->arch[CG_ARCH_X86_64].nr_limit; nr++) {
+		const struct plan_entry *e = &d->arch[CG_ARCH_X86_64].entries[nr];
+
+		if (!(e->flags & PLAN_ENTRY_HATCH))
+			continue;
+		flagged++;
+		ck_assert_uint_eq(e->n_refs, 1);
+		ck_assert(d->rules[d->refs[e->first]].hatch);
+		ck_assert_int_eq(a->arch[CG_ARCH_X86_64].entries[nr].route, PLAN_ROUTE_DEFAULT);
+		ck_assert(hatch_lookup(syscall_name(CG_ARCH_X86_64, nr)));
+	}
+	/* an x86_64 policy: each of its hatches has its entry there */
+	ck_assert_uint_eq(flagged, d->n_hatches);
+	ck_assert_int_eq(eval(d, CG_ARCH_X86_64, "getppid", 0, 0).rule, 1);
+	ck_assert_int_eq(eval(d, CG_ARCH_X86_64, "mount", 0, 0).rule, PLAN_VERDICT_HATCH);
+	ck_assert_int_eq(eval(a, CG_ARCH_X86_64, "mount", 0, 0).rule, -1);
+	plan_free(a);
+	plan_free(d);
+	policy_free(pa);
+	policy_free(pd);
+}
+END_TEST
+
 START_TEST(disabled_policy_does_not_compile)
 {
 	struct policy *p = tu_parse("{}");
@@ -541,6 +596,7 @@ int main(void)
 	tcase_add_test(tc, enosys_range_as_runc);
 	tcase_add_test(tc, routes_per_mode);
 	tcase_add_test(tc, pattern_rules_first_match_in_order);
+	tcase_add_test(tc, escape_hatch_refusals_after_the_profiles_rules);
 	tcase_add_test(tc, disabled_policy_does_not_compile);
 	tcase_add_test(tc, mode_names);
 	suite_add_tcase(s, tc);
