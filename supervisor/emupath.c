@@ -681,6 +681,12 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 	r = check_args(j);
 	if (!r)
 		r = read_more(j);
+	if (r == -ENOMEM) {
+		/* ours, not the caller's: fail closed */
+		answer(res, -EAGAIN, true);
+		res->reason = "callgate is out of memory";
+		goto out;
+	}
 	if (r < 0) {
 		answer(res, r, false);
 		goto out;

@@ -293,6 +293,11 @@ static int name_object(const struct resolve_ctx *x, struct resolved *out, bool s
 		return 0; /* not a file of any directory */
 	if (!strict && r != -ENAMETOOLONG && out->real[0] == '/' && !leads_back(out->fd, out->real))
 		return 0; /* an fd the caller holds: named as the kernel names it */
+	if (out->exists && (S_ISFIFO(out->st.st_mode) || S_ISSOCK(out->st.st_mode)) &&
+	    (r < 0 || !leads_back(out->fd, out->real)))
+		return 0; /* a FIFO or socket from elsewhere (runc's exec.fifo, inherited
+			   * from outside the container's root): no file a rule could
+			   * protect; decided on the name the call gave */
 	if (r < 0)
 		return refuse(out, "the object has no name of its own (deleted)");
 	if (!leads_back(out->fd, out->real))

@@ -29,7 +29,9 @@
  *   A magic link in the middle of a path is refused;
  * - an object whose real path does not lead back to it (an fd of a
  *   detached mount from open_tree(), of another mount namespace, a deleted
- *   file) has no name a rule could match: refused;
+ *   file) has no name a rule could match: refused; but a FIFO or a socket
+ *   from elsewhere (runc's exec.fifo, opened outside the container's root)
+ *   is no file a rule could protect, and is decided on the name given;
  * - callgate's own /proc entries (any thread of the supervisor, under any
  *   procfs mount, in any pid namespace) are refused whatever the caller's
  *   credentials: a thread of callgate passes the kernel's ptrace checks
