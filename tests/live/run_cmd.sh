@@ -237,6 +237,17 @@ if want listener-fd; then
 	if [ $? -eq 0 ] && ! grep -q "seccomp" "$T/out"; then ok "no listener fd in the target after exec"; else ko "no listener fd in the target after exec" "$T/out"; fi
 fi
 
+# callgate is non-dumpable: its /proc entries are root's whoever runs it,
+# so a target of the same uid cannot ptrace it, read its memory or environ
+if want non-dumpable; then
+	run dumpable 0 cg -p "$ROOT/policies/default.json" -- sh -c 'stat -c %u /proc/$PPID/mem /proc/$PPID/environ'
+	[ $? -eq 0 ] && [ "$(tr '\n' ' ' <"$T/out")" = "0 0 " ] &&
+		ok "callgate's /proc entries belong to root (non-dumpable), run as uid $(id -u)" ||
+		ko "callgate's /proc entries belong to root (non-dumpable)" "$T/out"
+	run dumpable-target 0 cg -- sh -c 'stat -c %u /proc/self/mem'
+	check "the target itself stays dumpable (its own uid)" $? "$T/out" "^$(id -u)\$"
+fi
+
 # 11. formats and summary
 if want formats; then
 	run text 0 cg -m audit --log-format text -o "$T/text.log" -p "$PROFILES/docker-labs_default-no-chmod.json" -- chmod 700 "$T/dir"
