@@ -128,12 +128,20 @@ def round_trips(fl):
     cases = {
         "continue": ([{"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "log": True}], ["getppid"]),
         "errno": ([{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}], ["getppid"]),
-        "path_advisory": ([{"names": ["access"], "action": "SCMP_ACT_ALLOW",
-                            "paths": [data + "/**"]}], ["access", data + "/f"]),
+        "path_advisory": ([{"names": ["chdir"], "action": "SCMP_ACT_ALLOW",
+                            "paths": [data + "/**", data]}], ["chdir", data]),
         "emulated_open": ([{"names": ["openat", "open"], "action": "SCMP_ACT_ALLOW",
                             "paths": [data + "/**", "/usr/**", "/lib/**", "/lib64/**", "/etc/**"]}],
                           ["open", data + "/f"]),
     }
+    # the path family, carried out by callgate (each with its own rule)
+    os.symlink("f", os.path.join(data, "l")) if not os.path.lexists(os.path.join(data, "l")) else None
+    for call, target in (("stat", "f"), ("access", "f"), ("readlink", "l"), ("chmod", "f"),
+                         ("utimensat", "f"), ("mkdir", "d"), ("rename", "f")):
+        names = {"stat": ["stat", "newfstatat", "statx"], "mkdir": ["mkdir", "mkdirat", "rmdir"],
+                 "rename": ["rename", "renameat", "renameat2"]}.get(call, [call])
+        cases["emulated_" + call] = ([{"names": names, "action": "SCMP_ACT_ALLOW",
+                                       "paths": [data + "/**"]}], [call, os.path.join(data, target)])
     out = {}
     for name, (extra, args) in cases.items():
         pol = policy(extra)

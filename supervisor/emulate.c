@@ -63,8 +63,7 @@ struct emu {
 	char real[PATH_MAX];
 };
 
-/* The errno a denying verdict gives the caller; 0 if it allows. */
-static int verdict_errno(const struct plan_verdict *v)
+int emulate_verdict_errno(const struct plan_verdict *v)
 {
 	switch (v->action) {
 	case POLICY_ACT_ALLOW:
@@ -96,7 +95,7 @@ static bool allowed(struct emu *e, const char *path)
 
 	v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
 	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-	e->err = verdict_errno(&v);
+	e->err = emulate_verdict_errno(&v);
 	e->denied = e->err != 0;
 	return e->err == 0;
 }
@@ -437,7 +436,7 @@ static void bind_unix_path(struct bind_job *b, int procfd)
 	a.path_len = strlen(a.path);
 	v = plan_eval_ptrs(b->plan, b->arch, b->nr, b->args, &ptrs);
 	b->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-	b->err = verdict_errno(&v);
+	b->err = emulate_verdict_errno(&v);
 	b->denied = b->err != 0;
 	if (b->err)
 		goto out;

@@ -111,6 +111,9 @@ bool emulate_handles(enum sysargs_emulation kind);
 int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
 		 struct emulate_result *res);
 
+/* The errno a denying verdict gives the caller; 0 if it allows. */
+int emulate_verdict_errno(const struct plan_verdict *v);
+
 /* The path family's handler (emupath.c), and whether it knows @name. */
 int emupath_call(const struct emulate_call *c, struct emulate_result *res);
 bool emupath_knows(const char *name);

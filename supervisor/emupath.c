@@ -172,25 +172,14 @@ struct job {
 	const char *reason;
 	char real[2][PATH_MAX];
 	char self[192]; /* readlink of /proc/self for the caller */
-	size_t out_len; /* bytes of out to write at args[s->b] (stat, statx: args[s->b]) */
+	size_t out_len; /* bytes of the answer's data (out, or xbuf) for the caller */
 	union {
 		struct stat st;
 		struct statx stx;
-		char buf[XATTR_SIZE_MAX_];
+		char buf[PATH_MAX];
 	} out;
-	char value[XATTR_SIZE_MAX_];
+	char *xbuf; /* an xattr value or list, in or out: size bytes */
 };
-
-static int verdict_errno(const struct plan_verdict *v)
-{
-	switch (v->action) {
-	case POLICY_ACT_ALLOW:
-	case POLICY_ACT_LOG: return 0;
-	case POLICY_ACT_ERRNO: return v->data ? v->data : EPERM;
-	case POLICY_ACT_TRACE: return ENOSYS;
-	default: return EPERM;
-	}
-}
 
 /* The policy on @real, one path in its role; false (and the answer set)
  * if it refuses. */
@@ -199,7 +188,7 @@ static bool allowed(struct job *j, const char *real)
 	struct plan_ptrs ptrs = { .paths = { real }, .n_paths = 1 };
 	struct plan_verdict v =
 		plan_eval_ptrs(j->c->plan, j->c->arch, j->c->req->data.nr, j->args, &ptrs);
-	int err = verdict_errno(&v);
+	int err = emulate_verdict_errno(&v);
 
 	j->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
 	if (err) {
@@ -326,16 +315,16 @@ static long do_xattr(struct job *j, const struct resolved *r)
 		return -errno;
 	switch (j->s->op) {
 	case OP_SETXATTR:
-		return res(lsetxattr(r->last, j->xname, j->value, j->size, (int)j->args[4]));
+		return res(lsetxattr(r->last, j->xname, j->xbuf, j->size, (int)j->args[4]));
 	case OP_GETXATTR: {
-		ssize_t n = lgetxattr(r->last, j->xname, j->size ? j->out.buf : NULL, j->size);
+		ssize_t n = lgetxattr(r->last, j->xname, j->xbuf, j->size);
 
 		if (n > 0 && j->size)
 			j->out_len = (size_t)n;
 		return res(n);
 	}
 	case OP_LISTXATTR: {
-		ssize_t n = llistxattr(r->last, j->size ? j->out.buf : NULL, j->size);
+		ssize_t n = llistxattr(r->last, j->xbuf, j->size);
 
 		if (n > 0 && j->size)
 			j->out_len = (size_t)n;
@@ -606,19 +595,20 @@ static int read_more(struct job *j)
 		if (s->op == OP_GETXATTR) {
 			if (j->size > XATTR_SIZE_MAX_)
 				j->size = XATTR_SIZE_MAX_;
-			return 0;
+			return j->size && !(j->xbuf = malloc(j->size)) ? -ENOMEM : 0;
 		}
 		if (j->size > XATTR_SIZE_MAX_)
 			return -E2BIG;
-		if (j->size && procmem_read(tid, a[s->b], j->value, j->size) < 0)
-			return -EFAULT;
+		if (j->size && (!(j->xbuf = malloc(j->size)) ||
+				procmem_read(tid, a[s->b], j->xbuf, j->size) < 0))
+			return j->xbuf ? -EFAULT : -ENOMEM;
 		return 0;
 	}
 	case OP_LISTXATTR:
 		j->size = (size_t)a[s->b];
 		if (j->size > XATTR_SIZE_MAX_)
 			j->size = XATTR_SIZE_MAX_;
-		return 0;
+		return j->size && !(j->xbuf = malloc(j->size)) ? -ENOMEM : 0;
 	default: return 0;
 	}
 }
@@ -761,7 +751,8 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 			res->outcome = EMULATE_GONE;
 			goto out;
 		}
-		if (procmem_write(tid, to, &j->out, j->out_len) < 0)
+		if (procmem_write(tid, to, j->xbuf ? (const void *)j->xbuf : &j->out, j->out_len) <
+		    0)
 			j->ret = -EFAULT;
 	}
 	answer(res, j->ret, j->denied);
@@ -771,6 +762,7 @@ out:
 		if (j->base[i] >= 0)
 			close(j->base[i]);
 	caller_done(&j->caller);
+	free(j->xbuf);
 	free(j);
 	return 0;
 }
