@@ -32,6 +32,7 @@ struct emu_out {
 	int fd;		     /* open: the fd in the target, when err == 0 */
 	bool placing;	     /* err came from placing the fd in the caller (its own limit) */
 	const char *reason;  /* why callgate refused it, or NULL */
+	int would_err;	     /* an "audit" rule's errno, the call allowed */
 	char path[PATH_MAX]; /* what was reached, as the target sees it */
 	/* open returned 1: a blocking open of a FIFO, allowed, to be waited
 	 * for with fd (O_PATH), these flags and this identity */
@@ -53,6 +54,7 @@ struct emu {
 	int basefd;	    /* where a relative path starts (-1: absolute path) */
 	int procfd;	    /* the opening thread's /proc/thread-self/fd */
 	const char *reason; /* why callgate refused it, or NULL */
+	int would_err;	    /* an "audit" rule's errno, the call allowed */
 	struct caller caller;
 	/* out */
 	int fd;
@@ -62,6 +64,18 @@ struct emu {
 	int rule;
 	char real[PATH_MAX];
 };
+
+int emulate_verdict(const struct plan_verdict *v, int *would)
+{
+	int err = emulate_verdict_errno(v);
+
+	if (err && v->prule && v->prule->src->audit) {
+		/* "audit": true: the denial is only logged */
+		*would = err;
+		return 0;
+	}
+	return err;
+}
 
 int emulate_verdict_errno(const struct plan_verdict *v)
 {
@@ -95,7 +109,7 @@ static bool allowed(struct emu *e, const char *path)
 
 	v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
 	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-	e->err = emulate_verdict_errno(&v);
+	e->err = emulate_verdict(&v, &e->would_err);
 	e->denied = e->err != 0;
 	return e->err == 0;
 }
@@ -342,6 +356,7 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 	res->rule = e->rule;
 	res->denied = e->denied;
 	res->reason = e->reason;
+	res->would_err = e->would_err;
 	snprintf(res->path, sizeof(res->path), "%s", e->real[0] ? e->real : path);
 	if (e->err) {
 		r = e->err;
@@ -394,6 +409,7 @@ struct bind_job {
 	int basefd; /* the caller's cwd, for a relative path */
 	const struct caller *caller;
 	/* out */
+	int would_err;
 	int err;
 	bool denied;
 	int rule;
@@ -436,7 +452,7 @@ static void bind_unix_path(struct bind_job *b, int procfd)
 	a.path_len = strlen(a.path);
 	v = plan_eval_ptrs(b->plan, b->arch, b->nr, b->args, &ptrs);
 	b->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-	b->err = emulate_verdict_errno(&v);
+	b->err = emulate_verdict(&v, &b->would_err);
 	b->denied = b->err != 0;
 	if (b->err)
 		goto out;
@@ -527,6 +543,7 @@ static int emulate_bind(int listener, const struct seccomp_notif *req, const str
 	r = b->err;
 	res->rule = b->rule;
 	res->denied = b->denied;
+	res->would_err = b->would_err;
 	snprintf(res->path, sizeof(res->path), "%s", b->real);
 out:
 	if (b->sock >= 0)
@@ -563,6 +580,7 @@ static int handle_open(const struct emulate_call *c, struct emulate_result *res)
 	res->rule = o.rule;
 	res->denied = o.denied;
 	res->reason = o.reason;
+	res->would_err = o.would_err;
 	snprintf(res->path, sizeof(res->path), "%s", o.path);
 	if (r == 1) {
 		res->outcome = EMULATE_PENDING;
@@ -602,6 +620,7 @@ static int handle_bind(const struct emulate_call *c, struct emulate_result *res)
 	r = emulate_bind(c->listener, c->req, c->plan, c->arch, c->sockaddr, c->sockaddr_len,
 			 c->addr, &o);
 	res->denied = o.denied;
+	res->would_err = o.would_err;
 	snprintf(res->path, sizeof(res->path), "%s", o.path);
 	/* only a unix path is decided again, on where it really leads */
 	res->rule = o.path[0] ? o.rule : EMULATE_RULE_SAME;

@@ -89,6 +89,7 @@ struct emulate_result {
 	bool denied;	      /* ret is the policy's refusal of what was really reached */
 	int rule;	      /* the rule that decided on it, or EMULATE_RULE_SAME */
 	const char *reason;   /* why callgate failed it (fail closed), else NULL */
+	int would_err;	      /* an "audit": true rule would have denied it with this */
 	char path[PATH_MAX];  /* what was reached (an open, a unix bind), "" if nothing */
 	char path2[PATH_MAX]; /* the second path's (rename, link), "" if none */
 	/* EMULATE_PENDING: what to wait for; job.caller points at caller,
@@ -113,6 +114,10 @@ int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
 
 /* The errno a denying verdict gives the caller; 0 if it allows. */
 int emulate_verdict_errno(const struct plan_verdict *v);
+
+/* The same, but a denial by a rule with "audit": true is only logged:
+ * 0, and its errno in *@would. */
+int emulate_verdict(const struct plan_verdict *v, int *would);
 
 /* The path family's handler (emupath.c), and whether it knows @name. */
 int emupath_call(const struct emulate_call *c, struct emulate_result *res);

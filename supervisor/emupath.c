@@ -169,6 +169,7 @@ struct job {
 	int ret; /* >= 0, or -errno */
 	bool denied;
 	int rule;
+	int would_err; /* an "audit" rule's errno, the call allowed */
 	const char *reason;
 	char real[2][PATH_MAX];
 	char self[192]; /* readlink of /proc/self for the caller */
@@ -188,7 +189,7 @@ static bool allowed(struct job *j, const char *real)
 	struct plan_ptrs ptrs = { .paths = { real }, .n_paths = 1 };
 	struct plan_verdict v =
 		plan_eval_ptrs(j->c->plan, j->c->arch, j->c->req->data.nr, j->args, &ptrs);
-	int err = emulate_verdict_errno(&v);
+	int err = emulate_verdict(&v, &j->would_err);
 
 	j->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
 	if (err) {
@@ -730,6 +731,7 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 	r = caller_run(&j->caller, creates(s->op) || s->op == OP_LINK || s->op == OP_RENAME,
 		       s->op >= OP_SETXATTR && s->op <= OP_REMOVEXATTR, run_job, j);
 	res->rule = j->rule;
+	res->would_err = j->would_err;
 	snprintf(res->path, sizeof(res->path), "%s", j->real[s->path[0] >= 0 ? 0 : 1]);
 	if (s->path[0] >= 0 && s->path[1] >= 0)
 		snprintf(res->path2, sizeof(res->path2), "%s", j->real[1]);

@@ -264,6 +264,18 @@ static void start_later(struct session *s, struct call *c, struct emulate_result
 	c->later = true;
 }
 
+/* A rule with "audit": true denied what the call reached: carried out,
+ * and logged as the denial it would have been. */
+static void would_deny(struct call *c, const struct emulate_result *er)
+{
+	if (!er->would_err)
+		return;
+	c->d.logged = RECORD_WOULD_DENY;
+	c->d.log_err = er->would_err;
+	c->d.log = true;
+	c->d.reason = "audit rule";
+}
+
 /* The record names what the call really reached. */
 static void set_paths(struct call *c, const struct emulate_result *er)
 {
@@ -317,6 +329,7 @@ static void emulate(struct session *s, struct call *c)
 		c->d.log_err = 0;
 		c->d.log = c->v.prule && c->v.prule->src->log;
 		set_paths(c, er);
+		would_deny(c, er);
 		return;
 	}
 	atomic_fetch_add(&s->emulated, 1);
@@ -337,6 +350,7 @@ static void emulate(struct session *s, struct call *c)
 		c->d.logged = RECORD_EMULATED;
 		c->d.log = log;
 		c->rec.ret = er->ret;
+		would_deny(c, er);
 		return;
 	default: break;
 	}
@@ -346,6 +360,7 @@ static void emulate(struct session *s, struct call *c)
 		c->d.logged = RECORD_EMULATED;
 		c->d.log = log;
 		c->rec.ret = er->ret;
+		would_deny(c, er);
 	} else if (er->denied) {
 		/* the policy refused what it really reaches, or we failed
 		 * closed */

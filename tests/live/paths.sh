@@ -324,6 +324,23 @@ EOF
 		ok "an emulated open is logged as the rule that decided on where it leads asks" ||
 		ko "an emulated open logged by the deciding rule" "$T/log-real.log"
 fi
+# "audit": true on a pattern rule of emulated calls: carried out, and
+# logged as the denial it would have been (on the object reached)
+if want audit-rule; then
+	cat >"$T/audit-rule.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["open", "openat", "mkdir", "rmdir"], "action": "SCMP_ACT_ERRNO", "audit": true,
+  "paths": ["$D/no/**"]}
+]}
+EOF
+	run audit-rule 0 "$CALLGATE" run -p "$T/audit-rule.json" -o "$T/audit-rule.log" -- \
+		sh -c "cat '$D/ok/link-out' && mkdir '$D/no/ad' && rmdir '$D/no/ad'"
+	check "audit rule: the calls it denies are carried out" $? "$T/out" "^forbidden$"
+	n=$(grep -F '"decision":"would-deny"' "$T/audit-rule.log" | grep -F '"reason":"audit rule"' |
+		grep -cE "\"path\":\"$D/no/(s|ad)\"")
+	[ "$n" -eq 3 ] && ok "audit rule: each logged would-deny on the object reached (3)" ||
+		ko "audit rule: would-deny records ($n)" "$T/audit-rule.log"
+fi
 if want own-proc; then
 	run own-proc 1 cg -- sh -c 'cat /proc/$PPID/status'
 	check "the supervisor's own /proc entry, by number: refused" $? "$T/err" "Permission denied"
