@@ -68,6 +68,7 @@ struct emulate_call {
 	const void *sockaddr; /* the address as read, or NULL */
 	size_t sockaddr_len;
 	const struct cg_sockaddr *addr; /* it decoded */
+	bool decide_only;		/* emupath_call(): resolve and decide, carry out nothing */
 };
 
 enum emulate_outcome {
@@ -86,12 +87,13 @@ enum emulate_outcome {
 struct emulate_result {
 	enum emulate_outcome outcome;
 	int ret;
-	bool denied;	      /* ret is the policy's refusal of what was really reached */
-	int rule;	      /* the rule that decided on it, or EMULATE_RULE_SAME */
-	const char *reason;   /* why callgate failed it (fail closed), else NULL */
-	int would_err;	      /* an "audit": true rule would have denied it with this */
-	char path[PATH_MAX];  /* what was reached (an open, a unix bind), "" if nothing */
-	char path2[PATH_MAX]; /* the second path's (rename, link), "" if none */
+	bool denied;		     /* ret is the policy's refusal of what was really reached */
+	int rule;		     /* the rule that decided on it, or EMULATE_RULE_SAME */
+	const char *reason;	     /* why callgate failed it (fail closed), else NULL */
+	int would_err;		     /* an "audit": true rule would have denied it with this */
+	struct plan_verdict verdict; /* decide_only: the policy on what is reached */
+	char path[PATH_MAX];	     /* what was reached (an open, a unix bind), "" if nothing */
+	char path2[PATH_MAX];	     /* the second path's (rename, link), "" if none */
 	/* EMULATE_PENDING: what to wait for; job.caller points at caller,
 	 * which the receiver releases with caller_done() */
 	struct pending_job job;
@@ -119,7 +121,10 @@ int emulate_verdict_errno(const struct plan_verdict *v);
  * 0, and its errno in *@would. */
 int emulate_verdict(const struct plan_verdict *v, int *would);
 
-/* The path family's handler (emupath.c), and whether it knows @name. */
+/* The path family's handler (emupath.c), and whether it knows @name.
+ * With c->decide_only (audit mode), for the open family too: the paths
+ * resolved and decided on, nothing carried out; EMULATE_CONTINUE with
+ * res->verdict and res->path(2), or EMULATE_DECLINED (not resolved). */
 int emupath_call(const struct emulate_call *c, struct emulate_result *res);
 bool emupath_knows(const char *name);
 

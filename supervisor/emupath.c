@@ -62,6 +62,7 @@ enum op {
 	OP_LISTXATTR,
 	OP_REMOVEXATTR,
 	OP_LOCATE, /* decided on the object, then continued (advisory) */
+	OP_OPEN,   /* the open family: decided on here only (emulate.c opens) */
 };
 
 /* How the last component of a path is treated. */
@@ -70,6 +71,7 @@ enum follow {
 	ALWAYS,		 /* followed (stat, chmod, truncate) */
 	UNLESS_NOFOLLOW, /* followed unless AT_SYMLINK_NOFOLLOW */
 	IF_FOLLOW,	 /* followed if AT_SYMLINK_FOLLOW (linkat) */
+	OPEN_FLAGS,	 /* followed unless O_NOFOLLOW, or O_CREAT|O_EXCL */
 };
 
 struct spec {
@@ -90,6 +92,7 @@ static const struct spec specs[] = {
 	{ "chmod", OP_CHMOD, { N, N }, { 0, N }, N, 1, N, N, { ALWAYS } },
 	{ "chown", OP_CHOWN, { N, N }, { 0, N }, N, 1, 2, N, { ALWAYS } },
 	{ "chroot", OP_LOCATE, { N, N }, { 0, N }, N, N, N, N, { ALWAYS } },
+	{ "creat", OP_OPEN, { N, N }, { 0, N }, N, N, N, N, { ALWAYS } },
 	{ "execve", OP_LOCATE, { N, N }, { 0, N }, N, N, N, N, { ALWAYS } },
 	{ "execveat", OP_LOCATE, { 0, N }, { 1, N }, 4, N, N, N, { UNLESS_NOFOLLOW } },
 	{ "faccessat", OP_ACCESS, { 0, N }, { 1, N }, N, 2, N, N, { ALWAYS } },
@@ -112,6 +115,9 @@ static const struct spec specs[] = {
 	{ "mknod", OP_MKNOD, { N, N }, { 0, N }, N, 1, 2, N, { NEVER } },
 	{ "mknodat", OP_MKNOD, { 0, N }, { 1, N }, N, 2, 3, N, { NEVER } },
 	{ "newfstatat", OP_STAT, { 0, N }, { 1, N }, 3, 2, N, N, { UNLESS_NOFOLLOW } },
+	{ "open", OP_OPEN, { N, N }, { 0, N }, 1, N, N, N, { OPEN_FLAGS } },
+	{ "openat", OP_OPEN, { 0, N }, { 1, N }, 2, N, N, N, { OPEN_FLAGS } },
+	{ "openat2", OP_OPEN, { 0, N }, { 1, N }, N, N, N, N, { ALWAYS } },
 	{ "readlink", OP_READLINK, { N, N }, { 0, N }, N, 1, 2, N, { NEVER } },
 	{ "readlinkat", OP_READLINK, { 0, N }, { 1, N }, N, 2, 3, N, { NEVER } },
 	{ "removexattr", OP_REMOVEXATTR, { N, N }, { 0, N }, N, 1, N, N, { ALWAYS } },
@@ -169,7 +175,8 @@ struct job {
 	int ret; /* >= 0, or -errno */
 	bool denied;
 	int rule;
-	int would_err; /* an "audit" rule's errno, the call allowed */
+	int would_err;		     /* an "audit" rule's errno, the call allowed */
+	struct plan_verdict verdict; /* the deciding one */
 	const char *reason;
 	char real[2][PATH_MAX];
 	char self[192]; /* readlink of /proc/self for the caller */
@@ -192,6 +199,7 @@ static bool allowed(struct job *j, const char *real)
 	int err = emulate_verdict(&v, &j->would_err);
 
 	j->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+	j->verdict = v;
 	if (err) {
 		j->ret = -err;
 		j->denied = true;
@@ -449,6 +457,8 @@ static void run_job(void *arg, int procfd)
 		}
 		snprintf(j->real[i], sizeof(j->real[i]), "%s", r[i].real);
 		n++;
+		if (j->c->decide_only)
+			continue;
 		/* the kernel's answers that come before any permission */
 		if (r[i].fd < 0 && !r[i].exists && !is_dot(r[i].last) &&
 		    !(creates(s->op) || (s->op == OP_LINK && i == 1) ||
@@ -466,7 +476,7 @@ static void run_job(void *arg, int procfd)
 	for (int i = 0; i < 2; i++)
 		if (s->path[i] >= 0 && !allowed(j, r[i].real))
 			goto out;
-	if (s->op == OP_LOCATE) {
+	if (s->op == OP_LOCATE || j->c->decide_only) {
 		j->ret = 1; /* allowed: continued */
 		goto out;
 	}
@@ -638,7 +648,8 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 	int r;
 
 	res->rule = EMULATE_RULE_SAME;
-	if (!s || !layout_ours(s, c->arch) || !c->raw) {
+	if (!s || (!layout_ours(s, c->arch) && !c->decide_only) || !c->raw ||
+	    (s->op == OP_OPEN && !c->decide_only)) {
 		res->outcome = EMULATE_DECLINED;
 		return 0;
 	}
@@ -662,15 +673,17 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 		res->ret = -r;
 		goto out;
 	}
-	if (s->op == OP_ACCESS && !(j->flags & AT_EACCESS) &&
+	if (s->op == OP_OPEN)
+		j->flags = 0; /* open(2) flags, not AT_* ones */
+	if (s->op == OP_ACCESS && !c->decide_only && !(j->flags & AT_EACCESS) &&
 	    (j->caller.ruid != j->caller.fsuid || j->caller.rgid != j->caller.fsgid ||
 	     (j->caller.ruid != 0 && j->caller.cap_eff))) {
 		/* access(2) checks with the real ids: not ours to take */
 		res->outcome = EMULATE_DECLINED;
 		goto out;
 	}
-	r = check_args(j);
-	if (!r)
+	r = c->decide_only ? 0 : check_args(j);
+	if (!r && !c->decide_only)
 		r = read_more(j);
 	if (r == -ENOMEM) {
 		/* ours, not the caller's: fail closed */
@@ -696,6 +709,8 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 		}
 		j->how[i] = 0;
 		if (s->follow[i] == ALWAYS ||
+		    (s->follow[i] == OPEN_FLAGS && !(args[s->flags] & O_NOFOLLOW) &&
+		     !((args[s->flags] & O_CREAT) && (args[s->flags] & O_EXCL))) ||
 		    (s->follow[i] == UNLESS_NOFOLLOW && !(j->flags & AT_SYMLINK_NOFOLLOW)) ||
 		    (s->follow[i] == IF_FOLLOW && (j->flags & AT_SYMLINK_FOLLOW)))
 			j->how[i] |= RES_FOLLOW;
@@ -738,6 +753,12 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 	if (r < 0) {
 		answer(res, -EACCES, true);
 		res->reason = "the caller's identity could not be taken";
+		goto out;
+	}
+	if (c->decide_only) {
+		/* audit: what the policy says of the object reached */
+		res->outcome = j->ret == 1 || j->denied ? EMULATE_CONTINUE : EMULATE_DECLINED;
+		res->verdict = j->verdict;
 		goto out;
 	}
 	if (s->op == OP_LOCATE && j->ret == 1) {

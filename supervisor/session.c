@@ -172,6 +172,60 @@ static bool classify(struct session *s, struct call *c)
 	return true;
 }
 
+/* The record names what the call really reached. */
+static void set_paths(struct call *c, const struct emulate_result *er)
+{
+	if (!er->path[0])
+		return;
+	c->rec.paths[0] = er->path;
+	if (er->path2[0] && c->rec.n_paths > 1)
+		c->rec.paths[1] = er->path2;
+	else
+		c->rec.n_paths = 1;
+}
+
+/* The single copy of @c's pointers, for emulate.h. */
+static void call_of(struct session *s, struct call *c, struct emulate_call *ec)
+{
+	*ec = (struct emulate_call){
+		.listener = s->listener,
+		.req = c->req,
+		.plan = s->plan,
+		.arch = c->arch,
+		.name = c->name,
+		.raw = c->rec.n_paths ? s->args.raw[0] : NULL,
+		.raw2 = c->rec.n_paths > 1 ? s->args.raw[1] : NULL,
+		.path = c->rec.n_paths ? s->args.paths[0] : NULL,
+		.sockaddr = c->ptrs.addr ? s->args.sockaddr : NULL,
+		.sockaddr_len = s->args.sockaddr_len,
+		.addr = c->ptrs.addr,
+	};
+}
+
+/*
+ * Audit: nothing is carried out, but a path is still matched as the object
+ * it reaches, as under enforce (where the emulation decides on it), so
+ * what would be denied is what enforce would deny.  Where it cannot be
+ * resolved (a missing directory, say), the text's verdict stands.
+ */
+static void decide_on_object(struct session *s, struct call *c)
+{
+	enum sysargs_emulation kind = (enum sysargs_emulation)c->entry->emulation;
+	struct emulate_result *er = &s->emu;
+	struct emulate_call ec;
+
+	if ((kind != SYSARGS_EMU_OPEN && kind != SYSARGS_EMU_PATH) || !c->ptrs.n_paths ||
+	    s->no_emulate)
+		return;
+	call_of(s, c, &ec);
+	ec.decide_only = true;
+	*er = (struct emulate_result){ .outcome = EMULATE_DECLINED, .caller = { .rootfd = -1 } };
+	if (emupath_call(&ec, er) < 0 || er->outcome != EMULATE_CONTINUE)
+		return;
+	c->v = er->verdict;
+	set_paths(c, er);
+}
+
 static void decide(struct session *s, struct call *c)
 {
 	const uint64_t *args = (const uint64_t *)c->req->data.args;
@@ -186,6 +240,8 @@ static void decide(struct session *s, struct call *c)
 			return;
 		}
 		c->v = plan_eval_ptrs(s->plan, c->arch, c->req->data.nr, args, &c->ptrs);
+		if (s->plan->mode == PLAN_MODE_AUDIT)
+			decide_on_object(s, c);
 	} else {
 		c->v = plan_eval(s->plan, c->arch, c->req->data.nr, args);
 	}
@@ -276,18 +332,6 @@ static void would_deny(struct call *c, const struct emulate_result *er)
 	c->d.reason = "audit rule";
 }
 
-/* The record names what the call really reached. */
-static void set_paths(struct call *c, const struct emulate_result *er)
-{
-	if (!er->path[0])
-		return;
-	c->rec.paths[0] = er->path;
-	if (er->path2[0] && c->rec.n_paths > 1)
-		c->rec.paths[1] = er->path2;
-	else
-		c->rec.n_paths = 1;
-}
-
 /*
  * An allowed call that emulate.h carries out: the kernel never reads the
  * target's memory for it again.
@@ -296,24 +340,13 @@ static void emulate(struct session *s, struct call *c)
 {
 	struct emulate_result *er = &s->emu;
 	enum sysargs_emulation kind = (enum sysargs_emulation)c->entry->emulation;
-	struct emulate_call ec = {
-		.listener = s->listener,
-		.req = c->req,
-		.plan = s->plan,
-		.arch = c->arch,
-		.name = c->name,
-		.raw = c->rec.n_paths ? s->args.raw[0] : NULL,
-		.raw2 = c->rec.n_paths > 1 ? s->args.raw[1] : NULL,
-		.path = c->rec.n_paths ? s->args.paths[0] : NULL,
-		.sockaddr = c->ptrs.addr ? s->args.sockaddr : NULL,
-		.sockaddr_len = s->args.sockaddr_len,
-		.addr = c->ptrs.addr,
-	};
+	struct emulate_call ec;
 	/* a denial on the text, decided again on the object: logged as
 	 * denials are, whatever comes of it */
 	bool was_denied = c->d.response != DECISION_CONTINUE;
 	bool log;
 
+	call_of(s, c, &ec);
 	if (emulate_call(kind, &ec, er) < 0 || er->outcome == EMULATE_DECLINED)
 		return; /* decided on the copy, continued: advisory */
 	if (er->outcome == EMULATE_GONE) {

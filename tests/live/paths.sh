@@ -341,6 +341,20 @@ EOF
 	[ "$n" -eq 3 ] && ok "audit rule: each logged would-deny on the object reached (3)" ||
 		ko "audit rule: would-deny records ($n)" "$T/audit-rule.log"
 fi
+# audit mode: a path is matched as what it reaches, as under enforce
+if want audit-object; then
+	run audit-object 0 "$CALLGATE" run -m audit -p "$T/paths.json" -o "$T/audit-object.log" -- \
+		cat "$D/ok/link-out"
+	check "audit: the call goes through" $? "$T/out" "^forbidden$"
+	grep -F '"decision":"would-deny"' "$T/audit-object.log" | grep -qF "\"path\":\"$D/no/s\"" &&
+		ok "audit: a symlink in an allowed directory to a denied file is a would-deny, on the file" ||
+		ko "audit: would-deny on the object" "$T/audit-object.log"
+	run audit-object-ok 0 "$CALLGATE" run -m audit -p "$T/paths.json" -o "$T/audit-ok.log" -- \
+		cat "$D/ok/link-in"
+	! grep -F '"decision":"would-deny"' "$T/audit-ok.log" | grep -qF "$D/ok" &&
+		ok "audit: a symlink to an allowed file is no would-deny" ||
+		ko "audit: a symlink to an allowed file" "$T/audit-ok.log"
+fi
 if want own-proc; then
 	run own-proc 1 cg -- sh -c 'cat /proc/$PPID/status'
 	check "the supervisor's own /proc entry, by number: refused" $? "$T/err" "Permission denied"
