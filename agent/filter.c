@@ -225,6 +225,10 @@ static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t n
 	*value = default_filter_value(plan);
 	if (nr < 0)
 		return true;
+	if (nr < a->nr_limit && (a->entries[nr].flags & PLAN_ENTRY_MULTIPLEX)) {
+		*value = SECCOMP_RET_USER_NOTIF; /* i386 socketcall: decoded there */
+		return true;
+	}
 	if (nr >= a->nr_limit || a->entries[nr].n_refs == 0) {
 		if (a->enosys_above_last && nr > a->last_nr)
 			*value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS

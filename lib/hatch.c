@@ -40,17 +40,9 @@
 #include "callgate/hatch.h"
 #include "callgate/macro.h"
 
-/* socketcall(2)'s call numbers (<linux/net.h>) */
-#define SOCKOP_BIND	2
-#define SOCKOP_CONNECT	3
-#define SOCKOP_LISTEN	4
-#define SOCKOP_SENDTO	11
-#define SOCKOP_SENDMSG	16
-#define SOCKOP_SENDMMSG 20
-
-#define P		HATCH_PATHS
-#define C		HATCH_ADDR_CONNECT
-#define B		HATCH_ADDR_BIND
+#define P HATCH_PATHS
+#define C HATCH_ADDR_CONNECT
+#define B HATCH_ADDR_BIND
 
 #define WHOLE(name_, kinds_, reason_)                                                \
 	{                                                                            \
@@ -195,19 +187,6 @@ static const struct hatch hatch_table[] = {
 	  .n_conds = 1,
 	  .conds = { EQ(C, 0, AF_PACKET) },
 	  .reason = "AF_PACKET sockets send frames with no address a rule looks at" },
-	/* i386's multiplexer: the arguments of connect, bind... are in a block
-	 * in memory, which the filter cannot read and the supervisor does not
-	 * decode yet; the call number (argument 0) it sees.  glibc for i386
-	 * still calls socketcall. */
-	{ .name = "socketcall",
-	  .kinds = C | B,
-	  .abis = HATCH_ABI_I386,
-	  .err = EPERM,
-	  .n_conds = 6,
-	  .conds = { EQ(C, 0, SOCKOP_CONNECT), EQ(C, 0, SOCKOP_SENDTO), EQ(C, 0, SOCKOP_SENDMSG),
-		     EQ(C, 0, SOCKOP_SENDMMSG), EQ(B, 0, SOCKOP_BIND), EQ(B, 0, SOCKOP_LISTEN) },
-	  .reason = "multiplexes connect, bind, listen, sendto and sendmsg with their arguments in "
-		    "memory" },
 	/* i386 only: the old umount(path) */
 	WHOLE("umount", P, "unmounts: changes what paths lead to"),
 	WHOLE("umount2", P, "unmounts: changes what paths lead to"),

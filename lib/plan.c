@@ -312,6 +312,33 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 	return 0;
 }
 
+/*
+ * i386's socketcall multiplexes connect, bind, sendto... with their
+ * arguments in a block in memory, which the filter cannot read: when a
+ * call it multiplexes is decided by a pattern rule (or refused as an
+ * escape hatch), every socketcall goes to the supervisor, which reads the
+ * block once and decides it as that call (by that call's entry).
+ */
+static void mark_multiplexer(struct plan *plan)
+{
+	struct plan_arch *a = &plan->arch[CG_ARCH_I386];
+	int sc = syscall_lookup(CG_ARCH_I386, "socketcall");
+	const char *name;
+
+	if (!a->enabled || sc < 0 || sc >= a->nr_limit)
+		return;
+	for (int i = 0; (name = sysargs_socketcall_name(i)); i++) {
+		int nr = syscall_lookup(CG_ARCH_I386, name);
+
+		if (nr >= 0 && nr < a->nr_limit &&
+		    (a->entries[nr].flags & (PLAN_ENTRY_PATTERNS | PLAN_ENTRY_HATCH))) {
+			a->entries[sc].flags |= PLAN_ENTRY_MULTIPLEX;
+			a->entries[sc].route = PLAN_ROUTE_SUPERVISOR;
+			return;
+		}
+	}
+}
+
 /* A refusal of an escape hatch: a rule of the plan's own. */
 struct plan_hatch_rule {
 	struct policy_rule rule;
@@ -579,6 +606,7 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 	r = add_hatches(plan);
 	if (r < 0)
 		goto fail;
+	mark_multiplexer(plan);
 	*ret = plan;
 	return 0;
 fail:
@@ -649,8 +677,23 @@ static bool patterns_match(const struct policy_rule *src, const struct plan_ptrs
 	return true;
 }
 
+static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch, int nr,
+				     const uint64_t args[6], const struct plan_ptrs *ptrs,
+				     bool *notify);
+
 struct plan_verdict plan_eval_ptrs(const struct plan *plan, enum cg_arch arch, int nr,
 				   const uint64_t args[6], const struct plan_ptrs *ptrs)
+{
+	bool notify = false;
+	struct plan_verdict v = eval_ptrs(plan, arch, nr, args, ptrs, &notify);
+
+	v.notify |= notify;
+	return v;
+}
+
+static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch, int nr,
+				     const uint64_t args[6], const struct plan_ptrs *ptrs,
+				     bool *notify)
 {
 	struct plan_verdict v = {
 		.action = plan->default_action,
@@ -680,6 +723,11 @@ struct plan_verdict plan_eval_ptrs(const struct plan *plan, enum cg_arch arch, i
 		return v;
 	}
 	e = &a->entries[nr];
+	if (e->flags & PLAN_ENTRY_MULTIPLEX) {
+		/* the supervisor's: decided as the call it multiplexes
+		 * where that call has rules, else by its own (below) */
+		*notify = true;
+	}
 	if (e->n_refs == 0) {
 		if (e->route == PLAN_ROUTE_ENOSYS || (a->enosys_above_last && nr > a->last_nr))
 			goto enosys;

@@ -291,3 +291,33 @@ nospc:
 	buf[0] = '\0';
 	return -ENOSPC;
 }
+
+/* socketcall(2)'s calls, by number (<linux/net.h>): the syscall of its own
+ * (i386 has no accept: SYS_ACCEPT is accept4 with flags 0, as the kernel
+ * makes it) and the arguments in the block (net/socket.c's nargs[]). */
+static const struct {
+	const char *name;
+	int nargs;
+} socketcalls[] = {
+	[1] = { "socket", 3 },	    [2] = { "bind", 3 },	[3] = { "connect", 3 },
+	[4] = { "listen", 2 },	    [5] = { "accept4", 3 },	[6] = { "getsockname", 3 },
+	[7] = { "getpeername", 3 }, [8] = { "socketpair", 4 },	[9] = { "sendto", 4 },
+	[10] = { "recvfrom", 4 },   [11] = { "sendto", 6 },	[12] = { "recvfrom", 6 },
+	[13] = { "shutdown", 2 },   [14] = { "setsockopt", 5 }, [15] = { "getsockopt", 5 },
+	[16] = { "sendmsg", 3 },    [17] = { "recvmsg", 3 },	[18] = { "accept4", 4 },
+	[19] = { "recvmmsg", 5 },   [20] = { "sendmmsg", 4 },
+};
+
+int sysargs_socketcall(unsigned long call, const char **name, int *nargs)
+{
+	if (call < 1 || call >= ARRAY_SIZE(socketcalls))
+		return -EINVAL;
+	*name = socketcalls[call].name;
+	*nargs = socketcalls[call].nargs;
+	return 0;
+}
+
+const char *sysargs_socketcall_name(int i)
+{
+	return i >= 0 && (size_t)i + 1 < ARRAY_SIZE(socketcalls) ? socketcalls[i + 1].name : NULL;
+}

@@ -159,6 +159,42 @@ static int read_args(struct session *s, struct call *c)
 
 /* ---- decide ----------------------------------------------------------- */
 
+/*
+ * i386 socketcall(call, block): the block read once, and the call decided
+ * (and carried out, where emulated) as the syscall it multiplexes, with
+ * the block's values as its arguments: our copy of the notification says
+ * that call from here on (as strace shows it).  Where the profile has no
+ * rule for that syscall, socketcall's own rules decide, on its own
+ * arguments.  Returns false when the call is answered already.
+ */
+static bool demultiplex(struct session *s, struct call *c)
+{
+	struct seccomp_notif *req = s->bufs.req; /* c->req: our copy */
+	uint64_t *args = (uint64_t *)req->data.args;
+	const struct plan_entry *e;
+	const char *name;
+	uint32_t block[6] = { 0 };
+	int nargs, nr;
+
+	if (sysargs_socketcall(args[0], &name, &nargs) < 0)
+		return true; /* the kernel's EINVAL, by socketcall's rules */
+	nr = syscall_lookup(CG_ARCH_I386, name);
+	e = nr >= 0 ? plan_entry_of(s->plan, CG_ARCH_I386, nr) : NULL;
+	if (!e || (!e->n_refs && !(e->flags & (PLAN_ENTRY_PATTERNS | PLAN_ENTRY_HATCH))))
+		return true;
+	if (procmem_read((pid_t)c->req->pid, (uint32_t)args[1], block,
+			 (size_t)nargs * sizeof(block[0])) < 0) {
+		refuse(c, EFAULT, "unreadable pointer argument");
+		return false;
+	}
+	req->data.nr = nr;
+	for (int i = 0; i < 6; i++)
+		args[i] = block[i];
+	c->name = name;
+	c->entry = e;
+	return true;
+}
+
 static bool classify(struct session *s, struct call *c)
 {
 	if (arch_of(&c->req->data, &c->arch) < 0) {
@@ -169,6 +205,8 @@ static bool classify(struct session *s, struct call *c)
 	}
 	c->name = syscall_name(c->arch, c->req->data.nr);
 	c->entry = plan_entry_of(s->plan, c->arch, c->req->data.nr);
+	if (c->entry && (c->entry->flags & PLAN_ENTRY_MULTIPLEX))
+		return demultiplex(s, c);
 	return true;
 }
 

@@ -84,7 +84,11 @@ enum plan_route {
 
 /* plan_entry.flags */
 #define PLAN_ENTRY_PATTERNS (1u << 0) /* a rule has "paths" or "addresses" */
-#define PLAN_ENTRY_HATCH    (1u << 1) /* an escape hatch refused (plan_hatch) */
+/* i386 socketcall, when a call it multiplexes has pattern (or escape-hatch)
+ * rules: sent to the supervisor, which reads its argument block once and
+ * decides (and carries out) it as that call: plan_entry_multiplexed() */
+#define PLAN_ENTRY_MULTIPLEX (1u << 2)
+#define PLAN_ENTRY_HATCH     (1u << 1) /* an escape hatch refused (plan_hatch) */
 
 struct plan_entry {
 	uint32_t first;	   /* index into plan->refs */

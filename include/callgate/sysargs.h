@@ -47,6 +47,19 @@ int sysargs_paths(const char *name, int idx[2], int dirfd[2]);
 int sysargs_sockaddr(const char *name, int *len_idx);
 
 /*
+ * sysargs_socketcall() - what i386 socketcall(@call, args) multiplexes:
+ * the name of the syscall of its own that does the same (SYS_SEND is
+ * sendto with no address, SYS_RECV recvfrom) into *@name, and how many
+ * arguments its block holds into *@nargs.  Returns 0, or -EINVAL for a
+ * call number the kernel refuses.
+ */
+int sysargs_socketcall(unsigned long call, const char **name, int *nargs);
+
+/* The names sysargs_socketcall() can give, for the plan: @i from 0 until
+ * NULL. */
+const char *sysargs_socketcall_name(int i);
+
+/*
  * sysargs_format_flags_open() - open(2) flags as "O_WRONLY|O_CREAT|O_TRUNC",
  * unknown bits as a trailing hex value.  Returns the length or -ENOSPC.
  */

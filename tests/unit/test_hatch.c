@@ -10,6 +10,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 
+#include "callgate/sysargs.h"
 #include "filterutil.h"
 
 /* Every kind of pattern rule, on every x86 ABI, under "advisory": "deny". */
@@ -119,7 +120,6 @@ START_TEST(table_has_the_known_hatches)
 		{ "sendmsg", HATCH_ADDR_CONNECT, true },
 		{ "sendmmsg", HATCH_ADDR_CONNECT, true },
 		{ "listen", HATCH_ADDR_BIND, true },
-		{ "socketcall", HATCH_ADDRS, false },
 		{ "execveat", HATCH_PATHS, true },
 		{ "fanotify_init", HATCH_PATHS, true },
 	};
@@ -137,8 +137,8 @@ START_TEST(table_has_the_known_hatches)
 	ck_assert_ptr_null(hatch_lookup("ipc"));
 	ck_assert_ptr_null(hatch_lookup("connect"));
 	ck_assert_ptr_null(hatch_lookup("memfd_create"));
-	/* socketcall is one on i386 only */
-	ck_assert_uint_eq(hatch_lookup("socketcall")->abis, HATCH_ABI_I386);
+	/* socketcall is decoded by the supervisor: no hatch */
+	ck_assert_ptr_null(hatch_lookup("socketcall"));
 	ck_assert_int_eq(hatch_lookup("clone3")->err, ENOSYS);
 }
 END_TEST
@@ -306,37 +306,92 @@ START_TEST(conditional_hatches_refuse_only_their_calls)
 }
 END_TEST
 
-/* i386's socketcall: refused for the calls that carry an address. */
+/*
+ * i386's socketcall: its block is in memory, so every call goes to the
+ * supervisor, which decides it as the call it multiplexes, by that call's
+ * own entry: connect and bind by their pattern rules, listen and sendmsg
+ * refused as hatches, sendto by its destination.
+ */
 START_TEST(socketcall_on_i386)
 {
 	static const struct {
 		uint64_t call;
-		bool refused;
+		enum {
+			OWN,
+			PATTERNS,
+			REFUSED
+		} by;
+		uint64_t args[6]; /* the block's */
 	} rows[] = {
-		{ 1, false },  /* SYS_SOCKET */
-		{ 2, true },   /* SYS_BIND */
-		{ 3, true },   /* SYS_CONNECT */
-		{ 4, true },   /* SYS_LISTEN */
-		{ 5, false },  /* SYS_ACCEPT */
-		{ 9, false },  /* SYS_SEND */
-		{ 11, true },  /* SYS_SENDTO */
-		{ 14, false }, /* SYS_SETSOCKOPT */
-		{ 16, true },  /* SYS_SENDMSG */
-		{ 20, true },  /* SYS_SENDMMSG */
+		{ 1, OWN, { AF_INET, SOCK_STREAM, 0 } },		  /* SYS_SOCKET */
+		{ 2, PATTERNS, { 3, 0xffd00000, 16 } },			  /* SYS_BIND */
+		{ 3, PATTERNS, { 3, 0xffd00000, 16 } },			  /* SYS_CONNECT */
+		{ 4, REFUSED, { 3, 5 } },				  /* SYS_LISTEN */
+		{ 5, OWN, { 3, 0, 0 } },				  /* SYS_ACCEPT */
+		{ 9, OWN, { 3, 0xffd00000, 1, 0 } },			  /* SYS_SEND */
+		{ 11, REFUSED, { 3, 0xffd00000, 1, 0, 0xffd00100, 16 } }, /* SYS_SENDTO */
+		{ 11, OWN, { 3, 0xffd00000, 1, 0, 0, 0 } },		  /* ... none */
+		{ 14, OWN, { 3, 1, 2, 0xffd00000, 4 } },		  /* SYS_SETSOCKOPT */
+		{ 16, REFUSED, { 3, 0xffd00000, 0 } },			  /* SYS_SENDMSG */
+		{ 20, REFUSED, { 3, 0xffd00000, 1, 0 } },		  /* SYS_SENDMMSG */
 	};
-	struct policy *p = tu_parse(ALL_KINDS_DENY);
+	struct policy *p = tu_parse(ALL_KINDS_DENY), *plain = tu_parse(ALL_KINDS);
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	struct plan *pp = tu_compile(plain, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct filter_prog prog = { 0 };
+	int sc = tu_nr(CG_ARCH_I386, "socketcall");
 
 	tu_filter(plan, &prog);
+	ck_assert(plan->arch[CG_ARCH_I386].entries[sc].flags & PLAN_ENTRY_MULTIPLEX);
+	/* without "advisory": "deny" too: connect and bind have patterns */
+	ck_assert(pp->arch[CG_ARCH_I386].entries[sc].flags & PLAN_ENTRY_MULTIPLEX);
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		uint64_t args[6] = { rows[i].call, 0xffd00000 };
 		struct plan_verdict v = both(plan, &prog, CG_ARCH_I386, "socketcall", args);
+		const char *name;
+		int nargs, nr;
 
-		ck_assert_msg((v.action == POLICY_ACT_ERRNO) == rows[i].refused, "call %llu",
+		ck_assert_msg(v.notify, "call %llu: not sent to the supervisor",
 			      (unsigned long long)rows[i].call);
+		ck_assert_int_eq(sysargs_socketcall(rows[i].call, &name, &nargs), 0);
+		nr = tu_nr(CG_ARCH_I386, name);
+		v = plan_eval(plan, CG_ARCH_I386, nr, rows[i].args);
+		switch (rows[i].by) {
+		case PATTERNS:
+			ck_assert(plan->arch[CG_ARCH_I386].entries[nr].flags & PLAN_ENTRY_PATTERNS);
+			break;
+		case REFUSED:
+			ck_assert_msg(v.action == POLICY_ACT_ERRNO && v.rule == PLAN_VERDICT_HATCH,
+				      "%s: not refused", name);
+			break;
+		default:
+			ck_assert_msg(v.action == POLICY_ACT_ALLOW && !v.notify, "%s: not allowed",
+				      name);
+		}
 	}
+	ck_assert_int_eq(sysargs_socketcall(0, &(const char *){ NULL }, &(int){ 0 }), -EINVAL);
+	ck_assert_int_eq(sysargs_socketcall(21, &(const char *){ NULL }, &(int){ 0 }), -EINVAL);
 	filter_prog_done(&prog);
+	plan_free(plan);
+	plan_free(pp);
+	policy_free(p);
+	policy_free(plain);
+}
+END_TEST
+
+/* Without pattern rules (or without i386), socketcall is the kernel's. */
+START_TEST(socketcall_kernel_without_patterns)
+{
+	struct policy *p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+				    "\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],"
+				    "\"syscalls\":[{\"names\":[\"connect\"],"
+				    "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
+				    "\"value\":99,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	int sc = tu_nr(CG_ARCH_I386, "socketcall");
+
+	ck_assert(!(plan->arch[CG_ARCH_I386].entries[sc].flags & PLAN_ENTRY_MULTIPLEX));
+	ck_assert(!plan_eval(plan, CG_ARCH_I386, sc, (uint64_t[6]){ 3 }).notify);
 	plan_free(plan);
 	policy_free(p);
 }
@@ -374,8 +429,6 @@ START_TEST(refusals_follow_the_policys_kinds)
 	ck_assert_int_eq(
 		plan_eval(pc, CG_ARCH_X86_64, tu_nr(CG_ARCH_X86_64, "setns"), mntns).action,
 		POLICY_ACT_ALLOW);
-	/* no i386 in the policy: socketcall is none of its hatches */
-	ck_assert_ptr_null(hatch_of(pc, "socketcall"));
 	plan_free(pp);
 	plan_free(pc);
 	policy_free(paths);
@@ -480,7 +533,6 @@ START_TEST(found_not_refused_and_none_under_a_denying_default)
 		plan_eval(plan, CG_ARCH_X86_64, tu_nr(CG_ARCH_X86_64, "io_uring_setup"), zero)
 			.action,
 		POLICY_ACT_ALLOW);
-	ck_assert_uint_eq(hatch_of(plan, "socketcall")->abis, HATCH_ABI_I386);
 	/* the default denies: no hatch at all (listen has no bind rule to bypass) */
 	ck_assert_uint_eq(pd->n_hatches, 0);
 	plan_free(plan);
@@ -523,6 +575,7 @@ int main(void)
 	tcase_add_test(tc, each_hatch_refused_in_plan_and_filter);
 	tcase_add_test(tc, conditional_hatches_refuse_only_their_calls);
 	tcase_add_test(tc, socketcall_on_i386);
+	tcase_add_test(tc, socketcall_kernel_without_patterns);
 	tcase_add_test(tc, refusals_follow_the_policys_kinds);
 	tcase_add_test(tc, named_hatch_keeps_its_rule);
 	tcase_add_test(tc, no_pattern_rules_no_hatches);
