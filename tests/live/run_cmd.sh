@@ -240,7 +240,7 @@ fi
 # callgate is non-dumpable: its /proc entries are root's whoever runs it,
 # so a target of the same uid cannot ptrace it, read its memory or environ
 if want non-dumpable; then
-	run dumpable 0 cg -p "$ROOT/policies/default.json" -- sh -c 'stat -c %u /proc/$PPID/mem /proc/$PPID/environ'
+	run dumpable 0 cg -p "$PROFILES/docker-labs_default.json" -- sh -c 'stat -c %u /proc/$PPID/mem /proc/$PPID/environ'
 	[ $? -eq 0 ] && [ "$(tr '\n' ' ' <"$T/out")" = "0 0 " ] &&
 		ok "callgate's /proc entries belong to root (non-dumpable), run as uid $(id -u)" ||
 		ko "callgate's /proc entries belong to root (non-dumpable)" "$T/out"
