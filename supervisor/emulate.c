@@ -97,11 +97,6 @@ static void refuse(struct emu *e, const char *reason)
 	e->reason = reason;
 }
 
-int emulate_init(void)
-{
-	return resolve_init();
-}
-
 static bool allowed(struct emu *e, const char *path)
 {
 	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };

@@ -100,10 +100,6 @@ struct emulate_result {
 	struct caller caller;
 };
 
-/* What emulated calls need of our own, taken before any thread of ours
- * takes a caller's root (our /proc/self/task).  Returns 0 or -errno. */
-int emulate_init(void);
-
 /* Whether @kind has a handler (a unit test checks every row has). */
 bool emulate_handles(enum sysargs_emulation kind);
 

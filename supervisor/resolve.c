@@ -38,11 +38,6 @@ void resolve_ctx_init(struct resolve_ctx *x, const struct caller *c, int procfd,
 		 c->chrooted ? (int)c->ns_tid : (int)c->tid);
 }
 
-int resolve_init(void)
-{
-	return 0;
-}
-
 void resolved_done(struct resolved *r)
 {
 	closep(&r->parent);

@@ -106,8 +106,4 @@ bool resolve_is_ours(int dirfd, const char *dir_real, const char *name);
 /* Whether @fd is on a procfs mount. */
 bool resolve_on_procfs(int fd);
 
-/* What resolve needs of our own, taken before any thread of ours takes a
- * caller's root.  Returns 0 or -errno. */
-int resolve_init(void);
-
 #endif

@@ -799,9 +799,6 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 	r = pending_wake_signal_install();
 	if (r < 0)
 		goto fail;
-	r = emulate_init();
-	if (r < 0)
-		goto fail;
 	r = notif_bufs_init(&s->bufs);
 	if (r < 0)
 		goto fail;
