@@ -445,7 +445,6 @@ static void run_job(void *arg, int procfd)
 	const struct spec *s = j->s;
 	struct resolve_ctx x;
 	struct resolved r[2] = { { .parent = -1, .fd = -1 }, { .parent = -1, .fd = -1 } };
-	int n = 0;
 
 	resolve_ctx_init(&x, &j->caller, procfd, 0);
 	for (int i = 0; i < 2; i++) {
@@ -456,7 +455,6 @@ static void run_job(void *arg, int procfd)
 			goto out;
 		}
 		snprintf(j->real[i], sizeof(j->real[i]), "%s", r[i].real);
-		n++;
 		if (j->c->decide_only)
 			continue;
 		/* the kernel's answers that come before any permission */
@@ -497,7 +495,6 @@ static void run_job(void *arg, int procfd)
 		j->ret = act_one(j, &r[s->path[0] >= 0 ? 0 : 1], procfd);
 	}
 out:
-	(void)n;
 	resolved_done(&r[0]);
 	resolved_done(&r[1]);
 }

@@ -286,18 +286,19 @@ static int name_object(const struct resolve_ctx *x, struct resolved *out, bool s
 		out->exists = true;
 	if (r == -ENOENT && out->real[0] && out->real[0] != '/')
 		return 0; /* not a file of any directory */
-	if (!strict && r != -ENAMETOOLONG && out->real[0] == '/' && !leads_back(out->fd, out->real))
-		return 0; /* an fd the caller holds: named as the kernel names it */
-	if (out->exists && (S_ISFIFO(out->st.st_mode) || S_ISSOCK(out->st.st_mode)) &&
-	    (r < 0 || !leads_back(out->fd, out->real)))
-		return 0; /* a FIFO or socket from elsewhere (runc's exec.fifo, inherited
-			   * from outside the container's root): no file a rule could
-			   * protect; decided on the name the call gave */
-	if (r < 0)
-		return refuse(out, "the object has no name of its own (deleted)");
-	if (!leads_back(out->fd, out->real))
-		return refuse(out, "the object's name does not lead to it (a detached mount, "
-				   "another mount namespace, or deleted)");
+	if (r < 0 || !leads_back(out->fd, out->real)) {
+		/* an fd the caller holds: named as the kernel names it */
+		if (!strict && r == 0)
+			return 0;
+		/* a FIFO or socket from elsewhere (runc's exec.fifo, inherited
+		 * from outside the container's root): no file a rule could
+		 * protect; decided on the name the call gave */
+		if (out->exists && (S_ISFIFO(out->st.st_mode) || S_ISSOCK(out->st.st_mode)))
+			return 0;
+		return refuse(out, r < 0 ? "the object has no name of its own (deleted)"
+					 : "the object's name does not lead to it (a detached "
+					   "mount, another mount namespace, or deleted)");
+	}
 	out->verified = true;
 	if (resolve_on_procfs(out->fd) && object_is_ours(out->fd, &out->st, out->real))
 		return refuse(out, "callgate's own /proc entry");
