@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -90,8 +91,11 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	}
 
-	if (o->own_pgrp)
-		syscall(SYS_setpgid, 0, 0);
+	if (o->ctty &&
+	    (syscall(SYS_setsid) < 0 || syscall(SYS_ioctl, *o->ctty, TIOCSCTTY, 0) < 0)) {
+		hs->stage = LAUNCH_STAGE_SETUP;
+		goto failed;
+	}
 	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		hs->stage = LAUNCH_STAGE_SETUP;
 		goto failed;

@@ -36,8 +36,11 @@ struct launch_opts {
 	unsigned plan_flags; /* PLAN_FLAG_* from the profile */
 	bool spec_allow;     /* runc's default when the profile has no "flags" */
 	bool no_new_privs;   /* set PR_SET_NO_NEW_PRIVS first */
-	bool own_pgrp;	     /* in a process group of its own (interactive) */
-	const char *path;    /* resolved executable */
+	/* a session of its own whose controlling terminal is this fd of the
+	 * shared table (a pseudo-terminal's slave: supervisor/term.h); NULL:
+	 * the caller's session */
+	const int *ctty;
+	const char *path; /* resolved executable */
 	char *const *argv;
 	char *const *envp;
 };

@@ -147,6 +147,8 @@ int interact_question_new(const struct plan *plan, int listener, const struct se
 	return 0;
 }
 
+static void settle(struct interact *ix, struct question *q, const struct answer *a);
+
 int interact_enqueue(struct interact *ix, struct question *q)
 {
 	struct question **p;
@@ -174,6 +176,14 @@ int interact_enqueue(struct interact *ix, struct question *q)
 	*p = q;
 	ix->n_questions++;
 	log_question(ix, q, RECORD_ASK, q->policy.log_err, "waiting for the operator");
+	if (ix->closed_by) {
+		struct answer a = { .kind = ix->dflt == DECISION_ASK_ALLOW ? ANSWER_ALLOW
+									   : ANSWER_DENY,
+				    .by = ix->closed_by };
+
+		settle(ix, q, &a);
+		return 0;
+	}
 	emit(ix, INTERACT_ASKED, q, NULL);
 	if (!ev_is_active(&ix->tick))
 		ev_timer_start(ix->loop, &ix->tick);
@@ -345,6 +355,16 @@ int interact_answer(struct interact *ix, struct question *q, const struct answer
 		}
 	}
 	return 0;
+}
+
+void interact_close(struct interact *ix, const char *by)
+{
+	struct answer a = { .kind = ix->dflt == DECISION_ASK_ALLOW ? ANSWER_ALLOW : ANSWER_DENY,
+			    .by = by };
+
+	ix->closed_by = by;
+	while (ix->questions)
+		settle(ix, ix->questions, &a);
 }
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)

@@ -110,6 +110,7 @@ struct interact {
 	const struct policy *profile;
 	struct policy *profile_copy;
 	int profile_listener;
+	const char *closed_by;			/* interact_close(): who answers everything now */
 	ev_timer tick;				/* private */
 	uint64_t answered, timed_out, vanished; /* ro */
 };
@@ -167,6 +168,13 @@ int interact_ask(struct interact *ix, const struct plan *plan, int listener,
  * no longer served): they can no longer be answered.  Called before the
  * plan of @listener's target is freed. */
 void interact_forget(struct interact *ix, int listener);
+
+/*
+ * interact_close() - nobody is left to answer (the terminal hung up):
+ * every question pending, and every one asked from now on, is answered
+ * with --ask-default, logged as answered by @by (static).
+ */
+void interact_close(struct interact *ix, const char *by);
 
 /* The question numbered @id, or NULL. */
 struct question *interact_find(struct interact *ix, unsigned id);

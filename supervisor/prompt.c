@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include "callgate/macro.h"
 #include "callgate/answer.h"
@@ -29,57 +26,7 @@ static void say(struct prompt *p, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	for (const char *s = buf; n > 0;) {
-		ssize_t w = write(p->tty, s, (size_t)n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (int)w;
-	}
-}
-
-/* tcsetpgrp() from a background group: SIGTTOU blocked meanwhile. */
-static void set_foreground(int tty, pid_t pgrp)
-{
-	sigset_t block, old;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	tcsetpgrp(tty, pgrp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-}
-
-void prompt_give_terminal(struct prompt *p, pid_t pgrp)
-{
-	if (p->tty < 0 || tcgetpgrp(p->tty) != getpgrp())
-		return;
-	set_foreground(p->tty, pgrp);
-	kill(-pgrp, SIGCONT); /* in case it read the terminal too early */
-}
-
-static void take_terminal(struct prompt *p)
-{
-	pid_t fg = tcgetpgrp(p->tty);
-
-	if (p->fg || fg < 0 || fg == getpgrp())
-		return;
-	p->fg = fg;
-	set_foreground(p->tty, getpgrp());
-}
-
-static void release_terminal(struct prompt *p)
-{
-	if (!p->fg)
-		return;
-	if (tcgetpgrp(p->tty) == getpgrp()) {
-		set_foreground(p->tty, p->fg);
-		kill(-p->fg, SIGCONT); /* stopped by SIGTTIN meanwhile? */
-	}
-	p->fg = 0;
+	term_write(p->term, buf, (size_t)n);
 }
 
 /*
@@ -138,7 +85,7 @@ static void show(struct prompt *p, const struct question *q)
 		snprintf(rule, sizeof(rule), "rule %d", q->rec->rule);
 	else
 		snprintf(rule, sizeof(rule), "the default action");
-	take_terminal(p);
+	term_ask(p->term);
 	p->current = q->id;
 	say(p,
 	    "\n\033[1mcallgate: question %u\033[0m: pid %d (%s), thread %d\n"
@@ -174,7 +121,7 @@ static void show_next(struct prompt *p)
 			return;
 		}
 	p->current = 0;
-	release_terminal(p);
+	term_done_asking(p->term);
 }
 
 static void on_event(void *userdata, enum interact_event ev, const struct question *q,
@@ -265,66 +212,45 @@ static void answer_line(struct prompt *p, char *line)
 	/* what comes next is shown by on_event() */
 }
 
-static void on_input(struct ev_loop *loop, ev_io *w, int revents)
+static void on_line(void *userdata, char *line)
 {
-	struct prompt *p = container_of(w, struct prompt, io);
-	ssize_t n;
-	char *nl;
+	struct prompt *p = userdata;
 
-	(void)revents;
-	n = read(p->tty, p->in + p->in_len, sizeof(p->in) - 1 - p->in_len);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EIO))
-		return; /* EIO: read while in the background */
-	if (n <= 0) {
-		/* the terminal is gone: ctl still works */
-		ev_ref(loop);
-		ev_io_stop(loop, w);
-		return;
-	}
-	p->in_len += (size_t)n;
-	while ((nl = memchr(p->in, '\n', p->in_len))) {
-		size_t used = (size_t)(nl - p->in) + 1;
-
-		*nl = '\0';
-		if (p->current)
-			answer_line(p, p->in);
-		memmove(p->in, p->in + used, p->in_len - used);
-		p->in_len -= used;
-	}
-	if (p->in_len == sizeof(p->in) - 1)
-		p->in_len = 0; /* a line too long for any answer */
+	if (p->current)
+		answer_line(p, line);
 }
 
-int prompt_start(struct prompt *p, struct ev_loop *loop, struct interact *ix)
+/* The terminal is gone: nobody is left to answer on it. */
+static void on_hangup(void *userdata)
+{
+	struct prompt *p = userdata;
+
+	p->current = 0;
+	interact_close(p->ix, "hangup");
+}
+
+int prompt_start(struct prompt *p, struct ev_loop *loop, struct interact *ix, struct term *term)
 {
 	int r;
 
-	*p = (struct prompt){ .loop = loop, .ix = ix, .tty = -1 };
-	p->tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-	if (p->tty < 0)
-		return -ENXIO;
+	*p = (struct prompt){ .loop = loop, .ix = ix, .term = term };
 	r = interact_listen(ix, on_event, p);
-	if (r < 0) {
-		close(p->tty);
-		p->tty = -1;
+	if (r < 0)
 		return r;
-	}
-	ev_io_init(&p->io, on_input, p->tty, EV_READ);
-	ev_io_start(loop, &p->io);
-	ev_unref(loop);
+	term->on_line = on_line;
+	term->on_hangup = on_hangup;
+	term->userdata = p;
+	p->started = true;
 	return 0;
 }
 
 void prompt_stop(struct prompt *p)
 {
-	if (p->tty < 0)
+	if (!p->started)
 		return;
 	interact_unlisten(p->ix, p);
-	if (ev_is_active(&p->io)) {
-		ev_ref(p->loop);
-		ev_io_stop(p->loop, &p->io);
-	}
-	release_terminal(p);
-	close(p->tty);
-	p->tty = -1;
+	p->term->on_line = NULL;
+	p->term->on_hangup = NULL;
+	term_done_asking(p->term);
+	p->started = false;
 }

@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The interactive prompt on the operator's terminal (/dev/tty).
+ * The interactive prompt on the operator's terminal (term.h).
  *
- * The target runs in a process group of its own, in the terminal's
- * foreground, so its terminal I/O works as usual.  While a question is
- * shown, callgate's group takes the foreground (a target that reads the
- * terminal meanwhile is stopped by SIGTTIN, as any background job) and
- * gives it back, with SIGCONT, once nothing is left to ask.  Questions are
- * shown one at a time, oldest first; `callgate ctl` can answer any of them
- * meanwhile.
+ * The target runs on a pseudo-terminal of its own that callgate relays;
+ * while a question is shown, the terminal is callgate's (its modes as
+ * callgate found them, the target's output held back), and once nothing is
+ * left to ask it is the target's again, redrawn.  Questions are shown one
+ * at a time, oldest first; `callgate ctl` can answer any of them
+ * meanwhile.  When the terminal goes away, every question pending and to
+ * come is answered with --ask-default (interact_close(), "hangup").
  *
  * Answers, one line each, in the grammar of callgate/answer.h (the same as
  * `callgate ctl`'s):
  *   a                allow once
  *   A [args|path]    allow always (the syscall; or narrowed)
  *   d [ERRNO]        deny with the policy's errno, or the one named
+ *   D [args|path]    deny always
  *   k                kill the process
  *   h                hold: leave it blocked, print how to attach a debugger
  *   ?                help
@@ -28,27 +29,20 @@
 
 #include <ev.h>
 #include <stdbool.h>
-#include <sys/types.h>
 
 #include "interact.h"
+#include "term.h"
 
 struct prompt {
-	ev_io io; /* private: first */
 	struct ev_loop *loop;
 	struct interact *ix;
-	int tty;
+	struct term *term;
 	unsigned current; /* the question shown, 0: none */
-	pid_t fg;	  /* the foreground group to give back, 0: none taken */
-	char in[512];
-	size_t in_len;
+	bool started;
 };
 
-/* Start prompting on /dev/tty.  Returns 0, or -errno (-ENXIO: no
- * terminal). */
-int prompt_start(struct prompt *p, struct ev_loop *loop, struct interact *ix);
+/* Start prompting on @term (term_start()ed).  Returns 0 or -errno. */
+int prompt_start(struct prompt *p, struct ev_loop *loop, struct interact *ix, struct term *term);
 void prompt_stop(struct prompt *p);
-
-/* Give the terminal's foreground to @pgrp (the target's, at start). */
-void prompt_give_terminal(struct prompt *p, pid_t pgrp);
 
 #endif

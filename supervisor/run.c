@@ -31,6 +31,7 @@
 #include "ctl.h"
 #include "policy_load.h"
 #include "prompt.h"
+#include "term.h"
 #include "callgate/policy_write.h"
 #include "callgate/recorder.h"
 #include "run.h"
@@ -69,6 +70,8 @@ struct run_state {
 	struct interact ix;
 	struct ctl_server ctl;
 	struct prompt prompt;
+	struct term term; /* interactive on a terminal: the target's pseudo-terminal */
+	bool on_pty;
 	struct recording recording; /* --record */
 	bool recording_on;
 	bool interactive, prompting, controlled;
@@ -149,6 +152,13 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	 * calls then fail with ENOSYS) and finish the log. */
 	if (st->child_done) {
 		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	/* the operator's terminal hung up: its questions are answered,
+	 * and the target's terminal hung up in turn (SIGHUP from the
+	 * kernel, as in a shell) */
+	if (w->signum == SIGHUP && st->on_pty) {
+		term_hangup(&st->term);
 		return;
 	}
 	/* by pidfd: the pid cannot have been reused */
@@ -266,17 +276,6 @@ static int exit_status_of(int status)
 	return EXIT_OWN;
 }
 
-/* Whether there is a controlling terminal to prompt on. */
-static bool isatty_dev(void)
-{
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 static bool has_cap_sys_admin(void)
 {
 	FILE *f = fopen("/proc/self/status", "re");
@@ -380,10 +379,9 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 				"list\n",
 				st->ctl.path);
 		st->controlled = r == 0;
-		st->prompting = prompt_start(&st->prompt, loop, &st->ix) == 0;
-		if (st->prompting)
-			prompt_give_terminal(&st->prompt, st->launch.pid);
-		else if (!st->controlled)
+		st->prompting = st->on_pty && term_start(&st->term, loop) == 0 &&
+				prompt_start(&st->prompt, loop, &st->ix, &st->term) == 0;
+		if (!st->prompting && !st->controlled)
 			log_error("Nobody can answer (no terminal, no control socket): "
 				  "--ask-default decides");
 	}
@@ -405,6 +403,8 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 		if (st->controlled)
 			ctl_server_stop(&st->ctl);
 	}
+	/* what the target wrote last, and the terminal as we found it */
+	term_stop(&st->term);
 	/* the thread first: it may still be asking; then --ask-default
 	 * answers what is left, while the listener is open */
 	session_halt(&st->session);
@@ -510,6 +510,21 @@ int cmd_run(int argc, char **argv)
 	}
 
 	st.interactive = o.mode == PLAN_MODE_INTERACTIVE;
+	st.term = (struct term){ .tty = -1, .master = -1, .slave = -1, .saved = { -1, -1, -1 } };
+	/* the terminal is the operator's: the target gets one of its own */
+	if (st.interactive) {
+		r = term_open(&st.term);
+		if (r == 0)
+			r = term_give_stdio(&st.term);
+		if (r == 0)
+			st.on_pty = true;
+		else if (r != -ENXIO)
+			log_error("Cannot give the command a terminal of its own (%s): no prompt, "
+				  "answer with callgate ctl",
+				  strerror(-r));
+		if (!st.on_pty)
+			term_stop(&st.term);
+	}
 	/* no descendant leaves our tree: how a control peer is told apart
 	 * from the supervised (ctl.h) */
 	if (st.interactive && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
@@ -520,7 +535,7 @@ int cmd_run(int argc, char **argv)
 			.plan_flags = plan->flags,
 			.spec_allow = policy->n_flags == 0,
 			.no_new_privs = !has_cap_sys_admin(),
-			.own_pgrp = st.interactive && isatty_dev(),
+			.ctty = st.on_pty ? &st.term.slave : NULL,
 			.path = exe,
 			.argv = o.argv,
 			.envp = environ,
@@ -528,7 +543,21 @@ int cmd_run(int argc, char **argv)
 
 		r = launch_target(&lo, &st.launch, &stage);
 	}
+	if (st.on_pty) {
+		int rr = term_take_back(&st.term);
+
+		if (rr < 0) {
+			log_error("Cannot take the terminal back from the command: %s",
+				  strerror(-rr));
+			if (r == 0) {
+				kill(st.launch.pid, SIGKILL);
+				launch_done(&st.launch);
+				r = rr;
+			}
+		}
+	}
 	if (r < 0) {
+		term_stop(&st.term);
 		if (stage == LAUNCH_STAGE_EXEC) {
 			log_error("Cannot execute '%s': %s", o.argv[0], strerror(-r));
 			status = r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;

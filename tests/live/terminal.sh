@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Interactive mode on a real terminal (tmux): the target runs on a
+# pseudo-terminal of its own, so it can neither answer its own questions
+# (TIOCSTI) nor draw over them; what it names itself is shown escaped;
+# full-screen programs, job control and window sizes work as without
+# callgate; a terminal that goes away answers everything with --ask-default.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v tmux >/dev/null || [ ! -x /usr/bin/python3 ]; then
+	skip "terminal tests (need tmux and python3)"
+	finish terminal
+fi
+
+D=$T/work
+mkdir -p "$D"
+chmod 777 "$D"
+cat >"$T/ia.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "comment": "no new directories"}
+]}
+EOF
+
+# (a tmux server of this run's own, one per case: another run may be going
+# on beside it, and a server being killed takes no new session)
+pane=0
+tm() { tmux -L "callgate-term-$$-$pane" "$@"; }
+trap 'tm kill-server 2>/dev/null; kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+# pane_has REGEX: the screen shows a line matching REGEX (in $T/pane)
+pane_has() { tm capture-pane -J -p -t cg >"$T/pane" 2>/dev/null && grep -Eq -- "$1" "$T/pane"; }
+pane_lacks() { tm capture-pane -J -p -t cg >"$T/pane" 2>/dev/null && ! grep -Eq -- "$1" "$T/pane"; }
+# start_pane CMD: CMD in a new 100x30 tmux session "cg"; the pane stays
+# (sleep) until the test kills the server, so that its screen can be read
+start_pane() {
+	tm kill-server 2>/dev/null
+	pane=$((pane + 1))
+	tm new-session -d -s cg -x 100 -y 30 "$1; echo EXITED=\$?; sleep 120"
+}
+# the question on screen, its number in $qn
+wait_prompt() {
+	qn=
+	wait_for "a question on the terminal" 30 pane_has '^answer [0-9]+> *$' &&
+		qn=$(grep -E '^answer [0-9]+> *$' "$T/pane" | tail -n 1 | sed -E 's/^answer ([0-9]+).*/\1/')
+}
+# callgate_pid: the callgate under the pane's shell
+callgate_pid() {
+	local sh
+	sh=$(tm display -p -t cg '#{pane_pid}')
+	child_named "$sh" callgate
+}
+
+# --- TIOCSTI: a target pushes "a" + Enter into its terminal -------------
+# The injector waits for the test's go-ahead (its question is on screen),
+# pushes the answer 20 times into fd 0 and /dev/tty, and says how many
+# pushes the kernel took; then the test answers as the operator.
+cat >"$T/inject.py" <<EOF
+import fcntl, os, sys, termios, threading, time
+res = {}
+def inject():
+    while not os.path.exists('$T/inject-go'):
+        time.sleep(0.02)
+    ok = 0
+    for i in range(20):
+        for fd in (0, os.open('/dev/tty', os.O_RDWR)):
+            for ch in b'a\r\n':
+                try:
+                    fcntl.ioctl(fd, termios.TIOCSTI, bytes([ch])); ok += 1
+                except OSError as e:
+                    res['err'] = e.strerror
+    res['pushed'] = ok
+    open('$T/injected.tmp', 'w').write('%d\n' % ok)
+    os.rename('$T/injected.tmp', '$T/injected')
+t = threading.Thread(target=inject); t.start()
+try:
+    os.mkdir(sys.argv[1]); res['mkdir'] = 'ok'
+except OSError as e:
+    res['mkdir'] = e.strerror
+t.join()
+# what was pushed came back to the target itself
+os.set_blocking(0, False)
+try:
+    got = os.read(0, 4096)
+except OSError:
+    got = b''
+res['read_back'] = got.count(b'a')
+open('$T/inject.result', 'w').write(' '.join('%s=%s' % kv for kv in sorted(res.items())) + '\n')
+EOF
+tiocsti() { # NAME PREFIX...: the injector run as PREFIX says
+	local name=$1
+	shift
+	rm -f "$T/inject-go" "$T/injected" "$T/inject.result"
+	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/$name.log' -- $* /usr/bin/python3 '$T/inject.py' '$D/$name'"
+	wait_prompt
+	touch "$T/inject-go"
+	wait_for_file "$T/injected"
+	# the pushes are in: had any reached callgate, it would have answered
+	if pane_has '^answer [0-9]+> *$' && ! grep -q '"decision":"allow"' "$T/$name.log" && [ ! -e "$D/$name" ]; then
+		ok "$name: $(cat "$T/injected") bytes pushed with TIOCSTI, the question still waits"
+	else
+		ko "$name: the question was answered by the target" "$T/pane"
+	fi
+	tm send-keys -t cg "d" Enter
+	wait_for_file "$T/inject.result"
+	grep -q "mkdir=Operation not permitted" "$T/inject.result" && grep '"decision":"deny"' "$T/$name.log" | grep -q '"reason":"tty: deny"' &&
+		ok "$name: the operator's answer decided (tty: deny)" || ko "$name: the operator's answer" "$T/inject.result"
+	grep -Eq "read_back=[1-9]" "$T/inject.result" &&
+		ok "$name: what it pushed came back to the target itself ($(cat "$T/inject.result"))" ||
+		ko "$name: the pushed bytes went elsewhere" "$T/inject.result"
+}
+if want tiocsti-root; then
+	tiocsti tiocsti-root
+fi
+if ! want tiocsti-nobody; then
+	:
+elif [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$T"
+	chmod 644 "$T/inject.py"
+	chmod 777 "$T"
+	tiocsti tiocsti-nobody setpriv --reuid nobody --regid nogroup --clear-groups
+else
+	skip "TIOCSTI as an unprivileged user (needs root and setpriv)"
+fi
+
+# --- names with escape sequences and newlines ----------------------------
+if want escapes; then
+	evil=$'evil\e[2J\e[H  call:    getpid()\e]0;pwned\a\nx'
+	cp /usr/bin/mkdir "$D/$evil"
+	printf 'exec %q %q\n' "$D/$evil" "$D/dir"$'\e[31mred\n' >"$T/evil.sh"
+	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/esc.log' -- bash '$T/evil.sh'"
+	wait_prompt
+	grep -qF '\x1b[2J' "$T/pane" && grep -qF '\x0a' "$T/pane" && grep -qE '^  call: +mkdir\(' "$T/pane" &&
+		! grep -qE '^  call: +getpid' "$T/pane" &&
+		ok "escapes: the exe name and arguments are shown escaped, the real call is shown" ||
+		ko "escapes: what the target names itself reached the screen" "$T/pane"
+	[ "$(tm display -p -t cg '#{pane_title}')" != pwned ] && ok "escapes: the target did not retitle the terminal" ||
+		ko "escapes: the terminal's title was changed"
+	tm send-keys -t cg "d" Enter
+	wait_for "the end of the run" 30 pane_has "EXITED="
+fi
+
+# --- a full-screen program: vim ------------------------------------------
+if ! want vim; then
+	:
+elif command -v vim >/dev/null; then
+	printf 'first line of the file\nsecond line\n' >"$T/file.txt"
+	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/vim.log' -- vim -N -u NONE -n '$T/file.txt'"
+	wait_for "vim's screen" 30 pane_has '^second line$'
+	tm send-keys -t cg ":call mkdir('$D/from-vim')" Enter
+	wait_prompt
+	grep -qE '^  call: +mkdir\(' "$T/pane" && ok "vim: a question shown over vim's screen" || ko "vim: the question" "$T/pane"
+	tm send-keys -t cg "a" Enter
+	wait_for "vim's screen back" 30 pane_lacks 'callgate: question|^answer '
+	grep -q '^first line of the file$' "$T/pane" && grep -q '^second line$' "$T/pane" && grep -q '^~' "$T/pane" &&
+		ok "vim: answered with a + Enter, vim's screen is back" || ko "vim: vim's screen back" "$T/pane"
+	[ -d "$D/from-vim" ] && ok "vim: the allowed call ran" || ko "vim: the allowed call" "$T/pane"
+	tm send-keys -t cg ":q!" Enter
+	wait_for "the end of the run" 30 pane_has "EXITED=0"
+else
+	skip "vim (not installed)"
+fi
+
+# --- a shell: job control, Ctrl-C, window size ----------------------------
+if want shell; then
+	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/sh.log' -- bash --norc --noprofile -i"
+	wait_for "the shell's prompt" 30 pane_has '\$ *$|# *$'
+	tm send-keys -t cg "PS1='sh> '" Enter
+	tm send-keys -t cg "sleep 300" Enter
+	wait_for "sleep to run" 30 pane_has '^sh> sleep 300'
+	tm send-keys -t cg C-z
+	wait_for "the job to stop" 30 pane_has 'Stopped +sleep 300'
+	tm send-keys -t cg "fg" Enter
+	wait_for "the job to come back" 30 pane_has '^sleep 300$'
+	tm send-keys -t cg C-c
+	tm send-keys -t cg "echo after=\$?" Enter
+	wait_for "the job to end" 30 pane_has '^after=130'
+	grep -q 'Stopped' "$T/pane" && grep -q '^after=130' "$T/pane" &&
+		ok "shell: Ctrl-Z stops a job, fg brings it back, Ctrl-C ends it" || ko "shell: job control" "$T/pane"
+	tm resize-window -t cg -x 90 -y 25 2>/dev/null || tm resize-pane -t cg -x 90 -y 25
+	tm send-keys -t cg "stty size" Enter
+	wait_for "the new size" 30 pane_has '^25 90$' && ok "shell: a window size change reaches the target" ||
+		ko "shell: window size" "$T/pane"
+	tm send-keys -t cg "mkdir '$D/from-shell'; echo mk=\$?" Enter
+	wait_prompt
+	tm send-keys -t cg "d EACCES" Enter
+	wait_for "the shell to go on" 30 pane_has '^mk=1'
+	tm send-keys -t cg "tty; exit 7" Enter
+	wait_for "the end of the run" 30 pane_has "EXITED="
+	grep -q '^/dev/pts/' "$T/pane" && grep -q "EXITED=7" "$T/pane" && grep -q '"reason":"tty: deny"' "$T/sh.log" &&
+		ok "shell: a question between commands, the exit status passed on" || ko "shell: question and exit" "$T/pane"
+fi
+
+# --- the terminal goes away with a question pending ----------------------
+if want hangup; then
+	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/hup.log' -- sh -c 'mkdir $D/hup; echo mk=\$? >$T/hup.out; exec sleep 300'"
+	wait_prompt
+	cg=$(callgate_pid)
+	target=$(child_named "$cg" sh)
+	tm kill-server
+	wait_for "callgate to go" 10 gone "$cg" && ok "hang-up: callgate is gone" || ko "hang-up: callgate stays"
+	[ -n "$target" ] && wait_for "the target to go" 10 gone "$target" && ok "hang-up: the target is gone (SIGHUP)" ||
+		ko "hang-up: the target stays"
+	grep '"decision":"deny"' "$T/hup.log" | grep -q '"reason":"hangup: deny"' &&
+		ok "hang-up: the log says the question was answered by the hang-up" || ko "hang-up: the log" "$T/hup.log"
+fi
+
+finish terminal
