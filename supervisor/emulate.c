@@ -43,6 +43,7 @@ struct emu_out {
 
 struct emu {
 	/* in */
+	const struct emulate_call *call;
 	const struct plan *plan;
 	enum cg_arch arch;
 	int nr;
@@ -97,11 +98,25 @@ static void refuse(struct emu *e, const char *reason)
 	e->reason = reason;
 }
 
+int emulate_operator_verdict(const struct emulate_call *c, int i, const char *real,
+			     const char **reason)
+{
+	if (i < 0 || i > 1 || !c->shown[i] || (real && strcmp(c->shown[i], real) == 0))
+		return 0;
+	*reason = "not what the operator was shown: the path leads elsewhere now";
+	return EPERM;
+}
+
 static bool allowed(struct emu *e, const char *path)
 {
 	struct plan_ptrs ptrs = { .paths = { path }, .n_paths = 1 };
 	struct plan_verdict v;
 
+	if (e->call->operator_allow) {
+		e->err = emulate_operator_verdict(e->call, 0, path, &e->reason);
+		e->denied = e->err != 0;
+		return e->err == 0;
+	}
 	v = plan_eval_ptrs(e->plan, e->arch, e->nr, e->args, &ptrs);
 	e->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
 	e->err = emulate_verdict(&v, &e->would_err);
@@ -235,9 +250,9 @@ static void run_open(void *arg, int procfd)
 	do_open(e);
 }
 
-static int emulate_open(int listener, const struct seccomp_notif *req, const struct plan *plan,
-			enum cg_arch arch, const char *name, const char *path, const char *abs,
-			struct emu_out *res)
+static int emulate_open(const struct emulate_call *call, int listener,
+			const struct seccomp_notif *req, const struct plan *plan, enum cg_arch arch,
+			const char *name, const char *path, const char *abs, struct emu_out *res)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
@@ -253,7 +268,8 @@ static int emulate_open(int listener, const struct seccomp_notif *req, const str
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -(res->err = ENOMEM);
-	*e = (struct emu){ .plan = plan,
+	*e = (struct emu){ .call = call,
+			   .plan = plan,
 			   .arch = arch,
 			   .nr = req->data.nr,
 			   .args = args,
@@ -393,6 +409,7 @@ out:
 }
 
 struct bind_job {
+	const struct emulate_call *call;
 	const struct plan *plan;
 	enum cg_arch arch;
 	int nr;
@@ -445,9 +462,15 @@ static void bind_unix_path(struct bind_job *b, int procfd)
 	}
 	snprintf(a.path, sizeof(a.path), "%s", b->real);
 	a.path_len = strlen(a.path);
-	v = plan_eval_ptrs(b->plan, b->arch, b->nr, b->args, &ptrs);
-	b->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
-	b->err = emulate_verdict(&v, &b->would_err);
+	if (b->call->operator_allow) {
+		const char *why = NULL;
+
+		b->err = emulate_operator_verdict(b->call, 0, b->real, &why);
+	} else {
+		v = plan_eval_ptrs(b->plan, b->arch, b->nr, b->args, &ptrs);
+		b->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
+		b->err = emulate_verdict(&v, &b->would_err);
+	}
 	b->denied = b->err != 0;
 	if (b->err)
 		goto out;
@@ -478,9 +501,10 @@ static void run_bind(void *arg, int procfd)
 	b->err = bind(b->sock, b->sa, b->len) < 0 ? errno : 0;
 }
 
-static int emulate_bind(int listener, const struct seccomp_notif *req, const struct plan *plan,
-			enum cg_arch arch, const void *sa, size_t len,
-			const struct cg_sockaddr *addr, struct emu_out *res)
+static int emulate_bind(const struct emulate_call *call, int listener,
+			const struct seccomp_notif *req, const struct plan *plan, enum cg_arch arch,
+			const void *sa, size_t len, const struct cg_sockaddr *addr,
+			struct emu_out *res)
 {
 	const uint64_t *args = (const uint64_t *)req->data.args;
 	pid_t tid = (pid_t)req->pid;
@@ -497,7 +521,8 @@ static int emulate_bind(int listener, const struct seccomp_notif *req, const str
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -(res->err = ENOMEM);
-	*b = (struct bind_job){ .plan = plan,
+	*b = (struct bind_job){ .call = call,
+				.plan = plan,
 				.arch = arch,
 				.nr = req->data.nr,
 				.args = args,
@@ -570,7 +595,8 @@ static void fail_closed(struct emulate_result *res, int err)
 static int handle_open(const struct emulate_call *c, struct emulate_result *res)
 {
 	struct emu_out o = { .fd = -1, .caller = { .rootfd = -1 } };
-	int r = emulate_open(c->listener, c->req, c->plan, c->arch, c->name, c->raw, c->path, &o);
+	int r = emulate_open(c, c->listener, c->req, c->plan, c->arch, c->name, c->raw, c->path,
+			     &o);
 
 	res->rule = o.rule;
 	res->denied = o.denied;
@@ -612,7 +638,7 @@ static int handle_bind(const struct emulate_call *c, struct emulate_result *res)
 		res->outcome = EMULATE_DECLINED;
 		return 0;
 	}
-	r = emulate_bind(c->listener, c->req, c->plan, c->arch, c->sockaddr, c->sockaddr_len,
+	r = emulate_bind(c, c->listener, c->req, c->plan, c->arch, c->sockaddr, c->sockaddr_len,
 			 c->addr, &o);
 	res->denied = o.denied;
 	res->would_err = o.would_err;

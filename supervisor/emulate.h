@@ -69,6 +69,12 @@ struct emulate_call {
 	size_t sockaddr_len;
 	const struct cg_sockaddr *addr; /* it decoded */
 	bool decide_only;		/* emupath_call(): resolve and decide, carry out nothing */
+	/* interactive: the operator allowed the call as the question showed
+	 * it; carried out, whatever the policy says, if what each path
+	 * reaches is still what was shown (shown[i], absolute; NULL: not
+	 * compared), else refused (EPERM) */
+	bool operator_allow;
+	const char *shown[2];
 };
 
 enum emulate_outcome {
@@ -109,6 +115,14 @@ bool emulate_handles(enum sysargs_emulation kind);
  */
 int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
 		 struct emulate_result *res);
+
+/*
+ * emulate_operator_verdict() - for c->operator_allow: 0 when @real (the
+ * object path @i reaches) is what the operator was shown, else EPERM with
+ * the reason in *@reason.
+ */
+int emulate_operator_verdict(const struct emulate_call *c, int i, const char *real,
+			     const char **reason);
 
 /* The errno a denying verdict gives the caller; 0 if it allows. */
 int emulate_verdict_errno(const struct plan_verdict *v);

@@ -191,12 +191,22 @@ struct job {
 
 /* The policy on @real, one path in its role; false (and the answer set)
  * if it refuses. */
-static bool allowed(struct job *j, const char *real)
+static bool allowed(struct job *j, int i, const char *real)
 {
 	struct plan_ptrs ptrs = { .paths = { real }, .n_paths = 1 };
-	struct plan_verdict v =
-		plan_eval_ptrs(j->c->plan, j->c->arch, j->c->req->data.nr, j->args, &ptrs);
-	int err = emulate_verdict(&v, &j->would_err);
+	struct plan_verdict v;
+	int err;
+
+	if (j->c->operator_allow) {
+		err = emulate_operator_verdict(j->c, i, real, &j->reason);
+		if (err) {
+			j->ret = -err;
+			j->denied = true;
+		}
+		return err == 0;
+	}
+	v = plan_eval_ptrs(j->c->plan, j->c->arch, j->c->req->data.nr, j->args, &ptrs);
+	err = emulate_verdict(&v, &j->would_err);
 
 	j->rule = v.rule >= 0 ? v.rule : RECORD_RULE_DEFAULT;
 	j->verdict = v;
@@ -472,7 +482,7 @@ static void run_job(void *arg, int procfd)
 	}
 	/* each path for its role: the first refusal stands */
 	for (int i = 0; i < 2; i++)
-		if (s->path[i] >= 0 && !allowed(j, r[i].real))
+		if (s->path[i] >= 0 && !allowed(j, i, r[i].real))
 			goto out;
 	if (s->op == OP_LOCATE || j->c->decide_only) {
 		j->ret = 1; /* allowed: continued */

@@ -98,6 +98,8 @@ static void describe_call(const struct record *rec, char *buf, size_t size)
 
 void interact_question_free(struct question *q)
 {
+	if (q && q->carry)
+		q->carry->free(q->carry);
 	free(q);
 }
 
@@ -280,13 +282,37 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	const struct record *rec = q->rec;
 	char reason[96];
 	int r, err = 0;
+	bool carried = false;
 	enum record_decision d;
 
+	if (a->kind == ANSWER_ALWAYS)
+		snprintf(reason, sizeof(reason), "%s: allow always (%s)", a->by,
+			 answer_scope_to_string(a->scope));
+	else
+		snprintf(reason, sizeof(reason), "%s: %s", a->by, answer_kind_to_string(a->kind));
 	switch (a->kind) {
 	case ANSWER_ALLOW:
 	case ANSWER_ALWAYS:
-		r = notif_send_continue_id(q->listener, q->notif);
 		d = RECORD_ALLOW;
+		if (q->carry) {
+			/* from the copy the operator saw, by the target's
+			 * session, which logs the outcome */
+			struct question_carry *c = q->carry;
+
+			q->carry = NULL;
+			carried = true;
+			r = c->out(c, reason);
+			if (r < 0) {
+				err = EPERM;
+				d = RECORD_DENY;
+				r = notif_send_id(q->listener, q->notif, err);
+				snprintf(reason, sizeof(reason), "%s: allow, not carried out: %s",
+					 a->by, "callgate is stopping");
+				carried = false;
+			}
+			break;
+		}
+		r = notif_send_continue_id(q->listener, q->notif);
 		break;
 	case ANSWER_KILL:
 		/* the caller may have gone and its pid been reused while
@@ -316,12 +342,8 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	if (ix->recording && d == RECORD_ALLOW)
 		recording_add(ix->recording, rec->arch, rec->nr, rec->args, rec->paths,
 			      rec->n_paths, rec->addr);
-	if (a->kind == ANSWER_ALWAYS)
-		snprintf(reason, sizeof(reason), "%s: allow always (%s)", a->by,
-			 answer_scope_to_string(a->scope));
-	else
-		snprintf(reason, sizeof(reason), "%s: %s", a->by, answer_kind_to_string(a->kind));
-	log_question(ix, q, d, err, reason);
+	if (!carried)
+		log_question(ix, q, d, err, reason);
 	emit(ix, INTERACT_ANSWERED, q, a);
 	interact_question_free(q);
 }

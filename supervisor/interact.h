@@ -55,6 +55,18 @@
 /* Front ends (terminal, control connections) listening at most. */
 #define INTERACT_LISTENERS_MAX 64
 
+/*
+ * How an operator's allow of a call decided on a copy of its pointers is
+ * carried out from that copy (session.c), never continued: @out takes the
+ * carry (whatever it returns) and answers the call, logged with @reason;
+ * -errno when it cannot (the session is stopping).  @free drops one not
+ * used.
+ */
+struct question_carry {
+	int (*out)(struct question_carry *c, const char *reason);
+	void (*free)(struct question_carry *c);
+};
+
 struct question {
 	struct question *next;	 /* private */
 	unsigned id;		 /* small, for operators; never reused in a run; 0 until queued */
@@ -62,10 +74,11 @@ struct question {
 	uint64_t notif;		 /* its id */
 	const struct plan *plan; /* the target's: borrowed, lives while the question does */
 	bool held;
-	int stale;		  /* private: checks since its notification went invalid */
-	ev_tstamp asked;	  /* loop time it was queued */
-	struct decision policy;	  /* what the policy answers */
-	const struct record *rec; /* the call: &store.rec */
+	struct question_carry *carry; /* NULL: an allow continues the call */
+	int stale;		      /* private: checks since its notification went invalid */
+	ev_tstamp asked;	      /* loop time it was queued */
+	struct decision policy;	      /* what the policy answers */
+	const struct record *rec;     /* the call: &store.rec */
 	struct record_store store;
 	/* from /proc (procinfo.h) and the record: text of the target's,
 	 * unescaped */

@@ -38,6 +38,9 @@ struct call {
 	bool later;	/* logged later: a pending call, an operator's question */
 	bool asked;	/* an operator's question: recorded when answered */
 	bool gone;	/* the caller went away: nothing answered, nothing logged */
+	/* an operator's allow, carried out if the paths still reach these */
+	bool operator_allow;
+	const char *shown[2];
 };
 
 static int64_t now_usec(void)
@@ -237,6 +240,8 @@ static void call_of(struct session *s, struct call *c, struct emulate_call *ec)
 		.sockaddr = c->ptrs.addr ? s->args.sockaddr : NULL,
 		.sockaddr_len = s->args.sockaddr_len,
 		.addr = c->ptrs.addr,
+		.operator_allow = c->operator_allow,
+		.shown = { c->shown[0], c->shown[1] },
 	};
 }
 
@@ -501,6 +506,21 @@ static void asked_settle(struct session *s, struct question *q)
 		allow = s->ask == DECISION_ASK_ALLOW;
 		rec->reason = "too many questions pending: ask-default";
 	}
+	if (allow && q->carry) {
+		/* from the copy, by the thread, which logs it */
+		struct question_carry *k = q->carry;
+
+		q->carry = NULL;
+		if (k->out(k, rec->reason) == 0) {
+			if (s->recording)
+				recording_add(s->recording, rec->arch, rec->nr, rec->args,
+					      rec->paths, rec->n_paths, rec->addr);
+			interact_question_free(q);
+			return;
+		}
+		allow = false;
+		rec->reason = "allowed always, not carried out: callgate is stopping";
+	}
 	r = allow ? notif_send_continue_id(s->listener, q->notif)
 		  : notif_send_id(s->listener, q->notif, q->policy.err ? q->policy.err : EPERM);
 	if (r == -ENOENT) {
@@ -537,19 +557,224 @@ static void on_asks(struct ev_loop *loop, ev_async *w, int revents)
 	asked_drain(container_of(w, struct session, asks_ready));
 }
 
+/* ---- act: an operator's allow, carried out from the copy shown -------- */
+
+/*
+ * An operator's allow of a call decided on our copy of its pointers is
+ * carried out from that copy (emulated), as an enforced allow is, and
+ * never continued: the target may have changed its memory while the
+ * question waited.  The paths must still reach what the question showed.
+ * The question holds what it takes (struct carry); the loop hands it back
+ * to this session's thread, which alone does work that can block on its
+ * target, and wakes it (RECV is interrupted) until it has taken it.
+ */
+struct carry {
+	struct question_carry base; /* first */
+	struct carry *next;
+	struct session *s;
+	struct seccomp_notif req; /* as decided (socketcall: demultiplexed) */
+	struct args_copy args;
+	size_t n_paths;
+	bool has_addr;
+	struct record_store store; /* the call as asked */
+	char reason[96];
+};
+
+static void answer(struct session *s, struct call *c);
+static void record(struct session *s, struct call *c);
+
+/* How often the loop wakes a thread that has not taken its carries, s. */
+#define CARRY_KICK 0.01
+
+/* Whether an allow of @c would be carried out rather than continued. */
+static bool carriable(const struct session *s, const struct call *c)
+{
+	return s->plan->mode != PLAN_MODE_AUDIT && c->entry && c->entry->emulation &&
+	       !s->no_emulate && c->decoded && (c->ptrs.n_paths || c->ptrs.addr);
+}
+
+static void carry_free(struct question_carry *qc)
+{
+	free(qc);
+}
+
+/* On the loop: the thread is given @qc, and woken. */
+static int carry_out(struct question_carry *qc, const char *reason)
+{
+	struct carry *k = (struct carry *)qc;
+	struct session *s = k->s;
+
+	if (!s->running || s->hup || atomic_load(&s->stop)) {
+		free(k);
+		return -ESRCH;
+	}
+	snprintf(k->reason, sizeof(k->reason), "%s", reason);
+	pthread_mutex_lock(&s->asks_lock);
+	k->next = NULL;
+	*s->carries_tail = k;
+	s->carries_tail = &k->next;
+	atomic_store(&s->carry_pending, true);
+	pthread_mutex_unlock(&s->asks_lock);
+	pthread_kill(s->thread, pending_wake_signal());
+	if (!ev_is_active(&s->carry_kick))
+		ev_timer_start(s->loop, &s->carry_kick);
+	return 0;
+}
+
+/* A wake-up that came just before RECV is lost: again, until taken. */
+static void on_carry_kick(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct session *s = container_of(w, struct session, carry_kick);
+
+	(void)revents;
+	if (atomic_load(&s->carry_pending) && s->running && !s->hup)
+		pthread_kill(s->thread, pending_wake_signal());
+	else
+		ev_timer_stop(loop, w);
+}
+
+static struct carry *carry_new(struct session *s, const struct call *c)
+{
+	struct carry *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->base = (struct question_carry){ .out = carry_out, .free = carry_free };
+	k->s = s;
+	k->req = *c->req;
+	k->args = s->args;
+	k->n_paths = c->ptrs.n_paths;
+	k->has_addr = c->ptrs.addr != NULL;
+	record_copy(&k->store, &c->rec);
+	return k;
+}
+
+/* In the thread: the call of @k carried out as the operator allowed it,
+ * answered and logged. */
+static void carry_one(struct session *s, struct carry *k)
+{
+	struct record *shown = &k->store.rec;
+	struct call c = {
+		.req = s->bufs.req, /* the answer goes by the buffers */
+		.d = { .response = DECISION_CONTINUE,
+		       .logged = RECORD_ALLOW,
+		       .log = true,
+		       .reason = k->reason },
+		.v = { .rule = shown->rule },
+		.rec = *shown,
+		.valid = true,
+		.decoded = true,
+		.described = true,
+		.asked = true, /* recorded (--record) when answered */
+		.operator_allow = true,
+	};
+
+	/* between two notifications the buffers are free */
+	memcpy(s->bufs.req, &k->req, sizeof(k->req));
+	s->args = k->args;
+	c.ptrs.n_paths = k->n_paths;
+	for (size_t i = 0; i < k->n_paths && i < 2; i++)
+		c.ptrs.paths[i] = s->args.paths[i];
+	c.ptrs.addr = k->has_addr ? &s->args.addr : NULL;
+	/* what the question showed (bind: its address, not compared) */
+	for (size_t i = 0; i < shown->n_paths && i < 2; i++)
+		c.shown[i] = shown->paths[i];
+	c.rec.time_usec = now_usec();
+	c.name = shown->syscall;
+	if (arch_of(&k->req.data, &c.arch) == 0)
+		c.entry = plan_entry_of(s->plan, c.arch, k->req.data.nr);
+	if (!c.entry || !c.entry->emulation)
+		/* cannot be: it was carriable; fail closed all the same */
+		refuse(&c, EPERM, "allowed, not carried out: no emulation");
+	else
+		emulate(s, &c);
+	if (!c.gone) {
+		c.d.log = true;
+		if (!c.d.reason)
+			c.d.reason = k->reason;
+	}
+	answer(s, &c);
+	record(s, &c);
+}
+
+static void carry_drain(struct session *s)
+{
+	struct carry *k;
+
+	pthread_mutex_lock(&s->asks_lock);
+	k = s->carries;
+	s->carries = NULL;
+	s->carries_tail = &s->carries;
+	atomic_store(&s->carry_pending, false);
+	pthread_mutex_unlock(&s->asks_lock);
+	while (k) {
+		struct carry *next = k->next;
+
+		carry_one(s, k);
+		free(k);
+		k = next;
+	}
+}
+
+/* On the loop, the thread stopped: allows it never took are refused. */
+static void carries_refuse(struct session *s)
+{
+	struct carry *k = s->carries;
+
+	s->carries = NULL;
+	s->carries_tail = &s->carries;
+	while (k) {
+		struct carry *next = k->next;
+		struct record *rec = &k->store.rec;
+
+		if (notif_send_id(s->listener, k->req.id, EPERM) == 0) {
+			rec->decision = RECORD_DENY;
+			rec->err = EPERM;
+			rec->reason = "allowed, not carried out: callgate is stopping";
+			rec->time_usec = now_usec();
+			log_sink_record(s->log, rec);
+		}
+		free(k);
+		k = next;
+	}
+}
+
+/* Ask with the object the paths reach shown, not only their text. */
+static void show_object(struct session *s, struct call *c)
+{
+	enum sysargs_emulation kind = (enum sysargs_emulation)c->entry->emulation;
+	struct emulate_result *er = &s->emu;
+	struct emulate_call ec;
+
+	if ((kind != SYSARGS_EMU_OPEN && kind != SYSARGS_EMU_PATH) || !c->ptrs.n_paths)
+		return;
+	call_of(s, c, &ec);
+	ec.decide_only = true;
+	*er = (struct emulate_result){ .outcome = EMULATE_DECLINED, .caller = { .rootfd = -1 } };
+	if (emupath_call(&ec, er) == 0 && er->outcome == EMULATE_CONTINUE)
+		set_paths(c, er);
+}
+
 static void ask(struct session *s, struct call *c)
 {
 	struct asked *a;
+	bool carry;
 
 	read_args(s, c);
 	describe(s, c);
+	carry = carriable(s, c);
+	if (carry)
+		show_object(s, c);
 	if (notif_id_valid(s->listener, c->req->id) < 0) {
 		c->gone = true;
 		return;
 	}
 	a = calloc(1, sizeof(*a));
-	if (!a || interact_question_new(s->plan, s->listener, c->req, &c->d, &c->rec, &a->q) < 0) {
+	if (!a || interact_question_new(s->plan, s->listener, c->req, &c->d, &c->rec, &a->q) < 0 ||
+	    (carry && !(a->q->carry = (struct question_carry *)carry_new(s, c)))) {
 		/* fail closed: --ask-default cannot be asked for either */
+		if (a && a->q)
+			interact_question_free(a->q);
 		free(a);
 		refuse(c, EPERM, "callgate is out of memory: not asked");
 		return;
@@ -712,6 +937,9 @@ static void *session_main(void *arg)
 	while (!atomic_load(&s->stop)) {
 		int r;
 
+		if (atomic_load_explicit(&s->carry_pending, memory_order_relaxed))
+			carry_drain(s);
+
 		if (s->poll_first) {
 			/* before 6.11 */
 			struct pollfd p = { .fd = s->listener, .events = POLLIN };
@@ -810,6 +1038,10 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 		goto fail;
 	s->asks = NULL;
 	s->asks_tail = &s->asks;
+	s->carries = NULL;
+	s->carries_tail = &s->carries;
+	atomic_store(&s->carry_pending, false);
+	ev_timer_init(&s->carry_kick, on_carry_kick, CARRY_KICK, CARRY_KICK);
 	s->loop = loop;
 	ev_async_init(&s->ended, on_ended);
 	ev_async_start(loop, &s->ended);
@@ -884,6 +1116,8 @@ int session_stop(struct session *s)
 		asked_drain(s);
 		ev_async_stop(s->loop, &s->ended);
 		ev_async_stop(s->loop, &s->asks_ready);
+		ev_timer_stop(s->loop, &s->carry_kick);
+		carries_refuse(s);
 		pthread_mutex_destroy(&s->asks_lock);
 		s->loop = NULL;
 	}

@@ -54,6 +54,7 @@
 
 struct session;
 struct asked;
+struct carry;
 typedef void (*session_end_cb)(struct session *s);
 
 struct session {
@@ -95,6 +96,11 @@ struct session {
 	pthread_mutex_t asks_lock;
 	struct asked *asks, **asks_tail;
 	ev_async asks_ready;
+	/* operators' allows for the thread to carry out (under asks_lock),
+	 * the thread woken by pending_wake_signal() until it has them */
+	struct carry *carries, **carries_tail;
+	atomic_bool carry_pending;
+	ev_timer carry_kick;
 };
 
 /*

@@ -6,8 +6,8 @@
 # callgate; a terminal that goes away answers everything with --ask-default.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null || [ ! -x /usr/bin/python3 ]; then
-	skip "terminal tests (need tmux and python3)"
+if [ ! -x /usr/bin/python3 ]; then
+	skip "terminal tests (need python3)"
 	finish terminal
 fi
 
@@ -19,6 +19,81 @@ cat >"$T/ia.json" <<EOF
  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "comment": "no new directories"}
 ]}
 EOF
+
+# --- an operator's allow is carried out from the copy shown ----------------
+# The target changes the path in its memory (another thread), or swaps a
+# symlink on the way, while its question waits; the operator allows what
+# was shown.
+mkdir -p "$D/x"
+echo OK >"$D/x/ok"
+echo SECRET >"$D/x/secret"
+ln -s ok "$D/x/link"
+cat >"$T/op.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["open", "openat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "paths": ["$D/x/**"]}
+]}
+EOF
+cat >"$T/swap.py" <<EOF
+import ctypes, os, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+what, path = sys.argv[1], sys.argv[2]
+buf = ctypes.create_string_buffer(path.encode(), 4096)
+def swap():
+    while not os.path.exists('$T/swap-go'):
+        time.sleep(0.02)
+    if what == 'memory':
+        ctypes.memmove(buf, b'$D/x/secret\0', len('$D/x/secret') + 1)
+    else:
+        os.symlink('secret', '$D/x/link.new'); os.rename('$D/x/link.new', '$D/x/link')
+    open('$T/swapped', 'w').write('1\n')
+t = threading.Thread(target=swap); t.start()
+fd = libc.open(buf, os.O_RDONLY)
+if fd < 0:
+    res = 'open=' + os.strerror(ctypes.get_errno())
+else:
+    res = 'opened=' + os.read(fd, 100).decode().strip()
+t.join()
+open('$T/swap.result', 'w').write(res + '\n')
+EOF
+OSOCK=$T/op.sock
+octl() { "$CALLGATE" ctl --control "$OSOCK" "$@"; }
+op_listed() { octl list >"$T/list" 2>/dev/null && grep -qF "$D/x/ok" "$T/list"; }
+# swap_case WHAT PATH: the question about PATH, the swap, the allow; the
+# target's result in $T/swap.result
+swap_case() {
+	rm -f "$T/swap-go" "$T/swapped" "$T/swap.result"
+	"$CALLGATE" run -m interactive --control "$OSOCK" -p "$T/op.json" -o "$T/$1.log" -- \
+		/usr/bin/python3 "$T/swap.py" "$1" "$2" >"$T/$1.out" 2>&1 &
+	cg=$!
+	id=
+	wait_for "the question about $D/x/ok" 30 op_listed &&
+		id=$(sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/list")
+	touch "$T/swap-go"
+	wait_for_file "$T/swapped"
+	octl allow "$id" >/dev/null
+	wait "$cg"
+}
+if want operator-memory; then
+	swap_case memory "$D/x/ok"
+	grep -q "^opened=OK$" "$T/swap.result" &&
+		grep '"decision":"emulated"' "$T/memory.log" | grep -q '"reason":"ctl: allow"' &&
+		ok "operator's allow: the path rewritten in memory meanwhile, what was shown is opened" ||
+		ko "operator's allow: the path rewritten in memory" "$T/swap.result"
+fi
+if want operator-symlink; then
+	swap_case symlink "$D/x/link"
+	grep -q "^open=Operation not permitted$" "$T/swap.result" &&
+		grep '"decision":"deny"' "$T/symlink.log" | grep -q 'not what the operator was shown' &&
+		ok "operator's allow: a symlink swapped meanwhile, refused (it leads elsewhere now)" ||
+		ko "operator's allow: a symlink swapped" "$T/swap.result"
+	rm -f "$D/x/link"
+	ln -s ok "$D/x/link"
+fi
+
+if ! command -v tmux >/dev/null; then
+	skip "terminal tests under tmux (tmux is not installed)"
+	finish terminal
+fi
 
 # (a tmux server of this run's own, one per case: another run may be going
 # on beside it, and a server being killed takes no new session)
