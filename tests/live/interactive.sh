@@ -49,7 +49,7 @@ if want ctl; then
 	wait_question "$D/c"
 	ctl allow "$id" --always >/dev/null && ok "ctl allow ID --always" || ko "ctl allow ID --always"
 	wait_question "fchmodat"
-	run ctl-bad 1 ctl deny "$id" --errno ENOTANERRNO
+	run ctl-bad 2 ctl deny "$id" --errno ENOTANERRNO
 	check "ctl: an unknown errno name is refused" $? "$T/err" "unknown errno"
 	run ctl-none 1 ctl allow 999
 	check "ctl: an unknown question number is refused" $? "$T/err" "no such question"
@@ -90,6 +90,46 @@ PYEOF
 		ko "the saved profile loads" "$T/out"
 	fi
 	[ ! -e "$SOCK" ] && ok "the control socket is removed at exit" || ko "the control socket is removed at exit"
+fi
+
+# --- ctl's output and exit status (docs/callgate.1) ---------------------
+if want ctl-output; then
+	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- sh -c "
+	mkdir '$D/out1' 2>/dev/null; mkdir '$D/out2' 2>/dev/null; mkdir '$D/out3' 2>/dev/null
+	$(await_code "$T/out-go")" >/dev/null 2>&1 &
+	cg=$!
+	wait_question "$D/out1"
+	run ctl-allow-ok 0 ctl allow "$id"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && [ ! -s "$T/err" ] && ok 'ctl allow: prints {"ok":true}, exit 0' ||
+		ko "ctl allow's output" "$T/out"
+	wait_question "$D/out2"
+	run ctl-hold-ok 0 ctl hold "$id"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && ok 'ctl hold: {"ok":true}' || ko "ctl hold's output" "$T/out"
+	run ctl-deny-ok 0 ctl deny "$id" --errno EACCES
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && ok 'ctl deny: {"ok":true}' || ko "ctl deny's output" "$T/out"
+	wait_question "$D/out3"
+	run ctl-kill-ok 0 ctl kill "$id"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && ok 'ctl kill: {"ok":true}' || ko "ctl kill's output" "$T/out"
+	run ctl-save-ok 0 ctl save "$T/out-saved.json"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && "$CALLGATE" check "$T/out-saved.json" >/dev/null 2>&1 &&
+		ok 'ctl save: {"ok":true}, the profile in the file' || ko "ctl save's output" "$T/out"
+	run ctl-list-ok 0 ctl list
+	[ "$(tail -n 1 "$T/out")" = '{"ok":true}' ] && ok 'ctl list: the questions, then {"ok":true}' ||
+		ko "ctl list's output" "$T/out"
+	run ctl-refused 1 ctl allow 999
+	check "ctl: refused by the run: exit 1, the reason on stderr" $? "$T/err" "no such question"
+	run ctl-usage 2 ctl allow
+	check "ctl: wrong usage (no question number): exit 2" $? "$T/err" "expected a question number"
+	run ctl-bad-errno 2 ctl deny 1 --errno ENOTANERRNO
+	check "ctl: an unknown errno name is wrong usage: exit 2" $? "$T/err" "unknown errno name"
+	run ctl-unknown 2 ctl frobnicate 1
+	check "ctl: an unknown command: exit 2" $? "$T/err" "Unknown command"
+	touch "$T/out-go"
+	wait "$cg"
+	run ctl-no-run 2 ctl list
+	check "ctl: no run at the socket: exit 2" $? "$T/err" "Cannot connect"
+	run ctl-no-default 2 env XDG_RUNTIME_DIR="$T/nowhere" CALLGATE_CTL= "$CALLGATE" ctl list
+	check "ctl: no run found: exit 2, and it says to use --control" $? "$T/err" "use --control$"
 fi
 
 # --- watch and hold -------------------------------------------------------
