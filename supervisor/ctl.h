@@ -8,15 +8,15 @@
  * {"ok":false,"error":"..."}:
  *   list                       the pending questions, one object each
  *   allow ID [--always [syscall|args|path]]
- *   deny ID [--errno NAME]
+ *   deny ID [--always [syscall|args|path]] [--errno NAME]
  *   kill ID
  *   hold ID                    (the answers: callgate/answer.h, with the
  *                              question's ID after the verb)
  *   watch                      then a stream of {"event":...} objects
  *   save                       {"profile":"<JSON text>"}: the policy the
- *                              target runs under with the allow-always
- *                              rules (interact_profile(); the client
- *                              writes it)
+ *                              target runs under with the allow-always and
+ *                              deny-always rules (interact_profile(); the
+ *                              client writes it)
  *
  * Security: the socket is created 0600 in a directory of its own (0700,
  * owned by the supervisor's user), peers are identified with SO_PEERCRED

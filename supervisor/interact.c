@@ -65,7 +65,32 @@ void interact_unlisten(struct interact *ix, void *userdata)
 bool interact_allowed_always(const struct interact *ix, enum cg_arch arch, int nr,
 			     const uint64_t args[6], const char *path, const char *addr)
 {
-	return always_rules_cover(ix->always, ix->n_always, arch, nr, args, path, addr);
+	const struct always_rule *r =
+		always_rules_find(ix->always, ix->n_always, arch, nr, args, path, addr);
+
+	return r && !r->deny;
+}
+
+bool interact_denied_always(const struct interact *ix, enum cg_arch arch, int nr,
+			    const uint64_t args[6], const char *path, const char *addr,
+			    int *ret_err, const char **ret_reason)
+{
+	const struct always_rule *r =
+		always_rules_find(ix->always, ix->n_always, arch, nr, args, path, addr);
+
+	if (!r || !r->deny)
+		return false;
+	*ret_err = r->err;
+	*ret_reason = r->reason;
+	return true;
+}
+
+/* The errno a denial of @q by @a gives: the one named, else the policy's. */
+static int deny_errno(const struct question *q, const struct answer *a)
+{
+	if (a->err)
+		return a->err;
+	return q->policy.response == DECISION_ERROR && q->policy.err ? q->policy.err : EPERM;
 }
 
 /* The record's call as strace shows it, without "[pid N] " and the result. */
@@ -235,7 +260,7 @@ struct question *interact_find(struct interact *ix, unsigned id)
 	return NULL;
 }
 
-static int add_always(struct interact *ix, const struct question *q, enum answer_scope scope)
+static int add_always(struct interact *ix, const struct question *q, const struct answer *a)
 {
 	struct always_rule r;
 	struct always_rule *grown;
@@ -243,9 +268,14 @@ static int add_always(struct interact *ix, const struct question *q, enum answer
 
 	if (ix->n_always >= INTERACT_ALWAYS_MAX)
 		return -ENOSPC;
-	err = always_rule_init(&r, q->rec, scope);
+	err = always_rule_init(&r, q->rec, a->scope);
 	if (err < 0)
 		return err;
+	r.deny = a->kind == ANSWER_DENY_ALWAYS;
+	if (r.deny) {
+		r.err = deny_errno(q, a);
+		snprintf(r.reason, sizeof(r.reason), "denied always by the operator (%s)", a->by);
+	}
 	grown = realloc(ix->always, (ix->n_always + 1) * sizeof(*grown));
 	if (!grown) {
 		always_rule_done(&r);
@@ -264,8 +294,9 @@ static int add_always(struct interact *ix, const struct question *q, enum answer
 	return 0;
 }
 
-/* Send the answer and log it; frees @q. */
-static void settle(struct interact *ix, struct question *q, const struct answer *a)
+/* Send the answer and log it, with @why as the reason (NULL: who answered
+ * what); frees @q. */
+static void settle(struct interact *ix, struct question *q, const struct answer *a, const char *why)
 {
 	const struct record *rec = q->rec;
 	char reason[96];
@@ -285,9 +316,7 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 		d = RECORD_KILL;
 		break;
 	default:
-		err = a->err						      ? a->err
-		      : q->policy.response == DECISION_ERROR && q->policy.err ? q->policy.err
-									      : EPERM;
+		err = deny_errno(q, a);
 		r = notif_send_id(q->listener, q->notif, err);
 		d = RECORD_DENY;
 		break;
@@ -306,8 +335,11 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	if (ix->recording && d == RECORD_ALLOW)
 		recording_add(ix->recording, rec->arch, rec->nr, rec->args, rec->paths,
 			      rec->n_paths, rec->addr);
-	if (a->kind == ANSWER_ALWAYS)
-		snprintf(reason, sizeof(reason), "%s: allow always (%s)", a->by,
+	if (why)
+		snprintf(reason, sizeof(reason), "%s", why);
+	else if (a->kind == ANSWER_ALWAYS || a->kind == ANSWER_DENY_ALWAYS)
+		snprintf(reason, sizeof(reason), "%s: %s always (%s)", a->by,
+			 a->kind == ANSWER_ALWAYS ? "allow" : "deny",
 			 answer_scope_to_string(a->scope));
 	else
 		snprintf(reason, sizeof(reason), "%s: %s", a->by, answer_kind_to_string(a->kind));
@@ -323,25 +355,32 @@ int interact_answer(struct interact *ix, struct question *q, const struct answer
 		emit(ix, INTERACT_HELD, q, a);
 		return 0;
 	}
-	if (a->kind == ANSWER_ALWAYS) {
-		int r = add_always(ix, q, a->scope);
+	if (a->kind == ANSWER_ALWAYS || a->kind == ANSWER_DENY_ALWAYS) {
+		int r = add_always(ix, q, a);
 
 		if (r < 0)
 			return r;
 	}
-	settle(ix, q, a);
-	if (a->kind == ANSWER_ALWAYS) {
-		/* others waiting on what is now allowed go on too */
-		struct answer by_rule = { .kind = ANSWER_ALLOW, .by = "allow-always rule" };
+	settle(ix, q, a, NULL);
+	if (a->kind == ANSWER_ALWAYS || a->kind == ANSWER_DENY_ALWAYS) {
+		/* others waiting on what is now ruled are settled by the rule */
 		struct question *next;
 
 		for (struct question *o = ix->questions; o; o = next) {
 			const struct record *rec = o->rec;
+			const struct always_rule *r = always_rules_find(
+				ix->always, ix->n_always, rec->arch, rec->nr, rec->args,
+				rec->n_paths ? rec->paths[0] : NULL, rec->addr);
+			struct answer by_rule = { .kind = ANSWER_ALLOW, .by = "allow-always rule" };
 
 			next = o->next;
-			if (interact_allowed_always(ix, rec->arch, rec->nr, rec->args,
-						    rec->n_paths ? rec->paths[0] : NULL, rec->addr))
-				settle(ix, o, &by_rule);
+			if (!r)
+				continue;
+			if (r->deny)
+				by_rule = (struct answer){ .kind = ANSWER_DENY,
+							   .err = r->err,
+							   .by = "deny-always rule" };
+			settle(ix, o, &by_rule, r->deny ? r->reason : NULL);
 		}
 	}
 	return 0;
@@ -372,7 +411,7 @@ static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 			};
 
 			ix->timed_out++;
-			settle(ix, q, &a);
+			settle(ix, q, &a, NULL);
 		}
 	}
 	if (!ix->questions)
@@ -410,7 +449,7 @@ void interact_done(struct interact *ix)
 			.by = "exit",
 		};
 
-		settle(ix, q, &a);
+		settle(ix, q, &a, NULL);
 	}
 	for (size_t i = 0; i < ix->n_always; i++)
 		always_rule_done(&ix->always[i]);

@@ -132,6 +132,49 @@ if want ctl-output; then
 	check "ctl: no run found: exit 2, and it says to use --control" $? "$T/err" "use --control$"
 fi
 
+# --- deny always ------------------------------------------------------------
+# The first mkdir is denied always with ctl; a second, by another process,
+# is not asked and denied alike; the saved profile denies it in a new run.
+if want deny-always; then
+	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o "$T/da.log" -- sh -c "
+	mkdir '$D/da1'; echo first=\$?
+	sh -c \"mkdir '$D/da2'\"; echo second=\$?
+	$(await_code "$T/da-go")" >"$T/da.out" 2>"$T/da.err" &
+	cg=$!
+	wait_question "mkdir\(\\\\\"$D/da1"
+	run deny-always 0 ctl deny "$id" --always syscall --errno EACCES
+	check "ctl deny ID --always syscall --errno EACCES" $? "$T/out" '^\{"ok":true\}$'
+	wait_for_line "$T/da.out" "^second="
+	run da-save 0 ctl save "$T/da.json"
+	touch "$T/da-go"
+	wait "$cg"
+	grep -q "^first=1$" "$T/da.out" && grep -q "^second=1$" "$T/da.out" &&
+		[ "$(grep -c "Permission denied" "$T/da.err")" = 2 ] && [ ! -e "$D/da1" ] && [ ! -e "$D/da2" ] &&
+		ok "deny always: the call and a later one of another process denied with EACCES" ||
+		ko "deny always: both denied" "$T/da.err"
+	[ "$(grep '"decision":"ask"' "$T/da.log" | grep -c '"syscall":"mkdir')" = 1 ] &&
+		ok "deny always: the later call is not asked" || ko "deny always: asked once" "$T/da.log"
+	grep '"decision":"deny"' "$T/da.log" | grep '"errno":"EACCES"' | grep -q '"reason":"ctl: deny always (syscall)"' &&
+		grep '"decision":"deny"' "$T/da.log" | grep "$D/da2" | grep '"errno":"EACCES"' |
+		grep -q '"reason":"denied always by the operator (ctl)"' &&
+		ok "log: the answer and the rule's denial, each naming who decided" || ko "log: deny always" "$T/da.log"
+	if [ -s "$T/da.json" ] && "$CALLGATE" check "$T/da.json" >"$T/out" 2>&1; then
+		python3 - "$T/da.json" >"$T/out" 2>&1 <<'PYEOF' && ok "the saved profile denies mkdir first, with errnoRet 13" || ko "the saved profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+first = p["syscalls"][0]
+assert first["names"] == ["mkdir"] and first["action"] == "SCMP_ACT_ERRNO" and first["errnoRet"] == 13, first
+assert "denied always" in first["comment"], first
+rest = [n for r in p["syscalls"][1:] for n in r["names"]]
+assert "mkdir" not in rest and "mkdirat" in rest, rest
+PYEOF
+	else
+		ko "the saved profile loads" "$T/out"
+	fi
+	run da-replay 1 "$CALLGATE" run -p "$T/da.json" -o /dev/null -- mkdir "$D/da3"
+	check "the saved profile, run again, denies mkdir with EACCES" $? "$T/err" "Permission denied"
+fi
+
 # --- watch and hold -------------------------------------------------------
 if want watch; then
 	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- \
