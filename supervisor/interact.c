@@ -424,6 +424,7 @@ int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const
 	double timeout = ix->timeout;
 	enum decision_ask dflt = ix->dflt;
 	struct recording *recording = ix->recording;
+	bool keep_profile = ix->keep_profile;
 
 	*ix = (struct interact){ .loop = loop,
 				 .listener = listener,
@@ -432,6 +433,7 @@ int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const
 				 .timeout = timeout,
 				 .dflt = dflt,
 				 .recording = recording,
+				 .keep_profile = keep_profile,
 				 .profile = plan ? plan->policy : NULL,
 				 .profile_listener = plan ? listener : -1 };
 	ev_timer_init(&ix->tick, on_tick, TICK, TICK);
@@ -451,6 +453,8 @@ void interact_done(struct interact *ix)
 
 		settle(ix, q, &a, NULL);
 	}
+	if (ix->keep_profile && !ix->kept && !ix->kept_err)
+		ix->kept_err = interact_profile(ix, &ix->kept);
 	for (size_t i = 0; i < ix->n_always; i++)
 		always_rule_done(&ix->always[i]);
 	free(ix->always);
@@ -461,6 +465,15 @@ void interact_done(struct interact *ix)
 	ix->profile_copy = NULL;
 	ix->profile = NULL;
 	ix->profile_listener = -1;
+}
+
+int interact_saved_profile(struct interact *ix, char **ret)
+{
+	if (!ix->kept)
+		return ix->kept_err ? ix->kept_err : -ENOENT;
+	*ret = ix->kept;
+	ix->kept = NULL;
+	return 0;
 }
 
 int interact_profile(const struct interact *ix, char **ret)

@@ -115,6 +115,11 @@ struct interact {
 	int profile_listener;
 	ev_timer tick;				/* private */
 	uint64_t answered, timed_out, vanished; /* ro */
+	/* set before interact_init(): interact_done() keeps the profile
+	 * (run --save; interact_saved_profile()) */
+	bool keep_profile;
+	char *kept;   /* private */
+	int kept_err; /* private */
 };
 
 /*
@@ -124,8 +129,17 @@ struct interact {
  */
 int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const struct plan *plan,
 		  struct log_sink *log);
-/* Answers every question left with --ask-default and frees everything. */
+/* Answers every question left with --ask-default and frees everything
+ * (with keep_profile: but the profile as interact_profile() writes it
+ * then, for interact_saved_profile()). */
 void interact_done(struct interact *ix);
+
+/*
+ * interact_saved_profile() - after interact_done() with keep_profile: the
+ * profile it kept, in *@ret (the caller frees it).  Returns 0, or what
+ * interact_profile() returned then (-ENOMEM, -EINVAL).
+ */
+int interact_saved_profile(struct interact *ix, char **ret);
 
 int interact_listen(struct interact *ix, interact_cb cb, void *userdata);
 void interact_unlisten(struct interact *ix, void *userdata);

@@ -175,6 +175,45 @@ PYEOF
 	check "the saved profile, run again, denies mkdir with EACCES" $? "$T/err" "Permission denied"
 fi
 
+# --- run --save: the answered profile at the end of the run ------------------
+if want save-at-exit; then
+	rm -f "$T/atexit.json"
+	"$CALLGATE" run -m interactive --control "$SOCK" --save "$T/atexit.json" -p "$T/ia.json" -o "$T/ae.log" -- sh -c "
+	mkdir '$D/ae1' && echo made
+	chmod 700 '$D/ae1' || echo chmod-denied" >"$T/ae.out" 2>"$T/ae.err" &
+	cg=$!
+	wait_question "mkdir\(\\\\\"$D/ae1"
+	ctl allow "$id" --always >/dev/null
+	wait_question "chmod"
+	[ ! -e "$T/atexit.json" ] && ok "run --save: nothing written while the run goes on" || ko "run --save: written early"
+	ctl deny "$id" --always --errno EROFS >/dev/null
+	wait "$cg"
+	st=$?
+	[ "$st" = 0 ] && grep -q "^made$" "$T/ae.out" && grep -q "^chmod-denied$" "$T/ae.out" &&
+		grep -q "Read-only file system" "$T/ae.err" && ok "run --save: answered allow always and deny always" ||
+		ko "run --save: the answers (status $st)" "$T/ae.err"
+	if [ -s "$T/atexit.json" ] && [ ! -e "$T/atexit.json.tmp" ] && "$CALLGATE" check "$T/atexit.json" >"$T/out" 2>&1; then
+		python3 - "$T/atexit.json" >"$T/out" 2>&1 <<'PYEOF' && ok "run --save: the profile written at the end, both rules first" || ko "run --save: the profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+r0, r1 = p["syscalls"][0], p["syscalls"][1]
+assert r0["names"] == ["mkdir"] and r0["action"] == "SCMP_ACT_ALLOW", r0
+assert r1["action"] == "SCMP_ACT_ERRNO" and r1["errnoRet"] == 30 and len(r1["names"]) == 1, r1
+PYEOF
+	else
+		ko "run --save: a profile that loads" "$T/out"
+	fi
+	# replayed: mkdir is no question any more; the chmod is denied unasked
+	run ae-replay 0 "$CALLGATE" run -m interactive --ask-timeout 30 -p "$T/atexit.json" -o "$T/ae2.log" -- \
+		sh -c "mkdir '$D/ae2' && echo made-again"
+	check "run --save: a second interactive run under it makes mkdir unasked" $? "$T/out" "^made-again$"
+	! grep -q '"decision":"ask"' "$T/ae2.log" && ok "... no question in its log" || ko "run --save: replay asked" "$T/ae2.log"
+	run ae-replay-deny 0 "$CALLGATE" run -p "$T/atexit.json" -o /dev/null -- sh -c "chmod 700 '$D/ae2' || echo chmod-denied"
+	check "run --save: ... and under enforce the chmod is denied with EROFS" $? "$T/err" "Read-only file system"
+	run save-needs-interactive 125 "$CALLGATE" run --save "$T/x.json" -p "$T/ia.json" -- true
+	check "run --save is for -m interactive" $? "$T/err" "for -m interactive"
+fi
+
 # --- watch and hold -------------------------------------------------------
 if want watch; then
 	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- \
