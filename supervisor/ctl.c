@@ -343,7 +343,8 @@ static const char *supervised(const struct ctl_server *c, int fd, pid_t pid, cha
 	int r;
 
 	if (pidfd < 0)
-		return "the peer is gone: it cannot be identified";
+		return errno == ESRCH ? "the peer is gone: it cannot be identified"
+				      : "cannot identify the peer";
 	r = ctl_peer_read(&p, pid, pidfd);
 	close(pidfd);
 	if (r == -ESRCH)

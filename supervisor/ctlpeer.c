@@ -304,12 +304,27 @@ int ctl_mark_init(struct ctl_mark *m, pid_t target, pid_t handed_by)
 	dev_t dev, dev2;
 	size_t n, n2;
 
+	struct ctl_peer tp;
+	bool mine;
+	int r;
+
 	*m = (struct ctl_mark){ .seccomp_filters = -1, .no_new_privs = -1 };
-	if (target > 0)
-		ctl_proc_read(target, &m->anchors[0], NULL);
-	if (handed_by > 0)
+	if (handed_by > 1)
 		ctl_proc_read(handed_by, &m->anchors[1], NULL);
-	if (target <= 0)
+	if (target <= 1 || m->anchors[1].pid <= 0)
+		return 0;
+	/* the pid is the peer's word: taken only for a process of its own
+	 * tree (the agent's child, runc's container init), or a peer could
+	 * have others' processes refused */
+	r = ctl_peer_read(&tp, target, -1);
+	if (r == -ENOMEM)
+		return r;
+	mine = r == 0 && tp.chain_ok && tp.n_chain > 1 && ctl_peer_descends(&tp, &m->anchors[1]);
+	if (mine)
+		m->anchors[0] = tp.chain[0];
+	if (r == 0)
+		ctl_peer_done(&tp);
+	if (!mine)
 		return 0;
 	if (read_proc(target, "status", status, sizeof(status)) > 0) {
 		m->seccomp_filters = status_int(status, "Seccomp_filters");
@@ -318,15 +333,14 @@ int ctl_mark_init(struct ctl_mark *m, pid_t target, pid_t handed_by)
 		 * peer's (unreadable: counted as another) */
 		if (!ns_is_ours(status) && read_ns(target, &dev, ns, &n) == 0 &&
 		    !(read_ns(0, &dev2, ours, &n2) == 0 && ours[0] == ns[0]) &&
-		    !(handed_by > 0 && read_ns(handed_by, &dev2, theirs, &n2) == 0 &&
-		      theirs[0] == ns[0])) {
+		    !(read_ns(handed_by, &dev2, theirs, &n2) == 0 && theirs[0] == ns[0])) {
 			m->has_ns = true;
 			m->ns_dev = dev;
 			m->ns = ns[0];
 		}
 	}
 	if (read_proc(target, "cgroup", tcg, sizeof(tcg)) > 0) {
-		if (handed_by <= 0 || read_proc(handed_by, "cgroup", base, sizeof(base)) < 0)
+		if (read_proc(handed_by, "cgroup", base, sizeof(base)) < 0)
 			if (read_proc(0, "cgroup", base, sizeof(base)) < 0)
 				base[0] = '\0';
 		m->cgroups = own_cgroups(tcg, base);

@@ -94,8 +94,10 @@ bool ctl_peer_descends(const struct ctl_peer *p, const struct ctl_proc *anc);
 
 /*
  * ctl_mark_init() - mark the target whose first process is @target, handed
- * over by @handed_by (either may be 0: unknown).  Returns 0 or -ENOMEM;
- * what cannot be read is left out of the mark.
+ * over by @handed_by (either may be 0: unknown).  @target, the handing
+ * peer's word, is taken only if it descends from @handed_by (the agent's
+ * child, the runtime's container init).  Returns 0 or -ENOMEM; what cannot
+ * be read is left out of the mark.
  */
 int ctl_mark_init(struct ctl_mark *m, pid_t target, pid_t handed_by);
 void ctl_mark_done(struct ctl_mark *m);

@@ -318,14 +318,22 @@ EOF
 
 	# the target kills its agent first: its orphans go to init
 	helper 2
-	"$AGENT" --socket "$S3" --policy-dir "$P" -p ask -- sh -c "
-	( setsid sh '$T/helper2.sh' >'$T/orphan2.out' 2>'$T/orphan2.err' & )
-	kill -KILL \$PPID
-	mkdir '$D/orphaned2' && echo allowed-after-the-agent >'$T/target2.out'" >/dev/null 2>&1 &
-	ag=$!
+	# (in a subshell of its own, quiet: no word from the shell on the kill)
+	(
+		"$AGENT" --socket "$S3" --policy-dir "$P" -p ask -- sh -c "
+		( setsid sh '$T/helper2.sh' >'$T/orphan2.out' 2>'$T/orphan2.err' & )
+		kill -KILL \$PPID
+		mkdir '$D/orphaned2' && echo allowed-after-the-agent >'$T/target2.out'" >/dev/null 2>&1 &
+		echo "$!" >"$T/agent2.pid"
+		wait "$!"
+		echo "$?" >"$T/agent2.st"
+	) 2>/dev/null &
+	sub=$!
+	wait_for_file "$T/agent2.pid"
+	ag=$(cat "$T/agent2.pid")
 	try_orphan 2 "$D/orphaned2"
-	wait "$ag" 2>/dev/null # (killed: no word from the shell)
-	agent_st=$?
+	wait "$sub"
+	agent_st=$(cat "$T/agent2.st")
 	wait_for_file "$T/target2.out"
 	[ "$agent_st" = 137 ] && grep -q "^ppid=" "$T/orphan2.out" && ! grep -q "^ppid=$ag$" "$T/orphan2.out" &&
 		grep -q "^allow-status=1$" "$T/orphan2.out" && grep -q "^list-status=1$" "$T/orphan2.out" &&
