@@ -7,7 +7,10 @@
  * the command under it (launch.h), hands the listener fd to the daemon the
  * way an OCI runtime does (the container process state, JSON, with the fd
  * as SCM_RIGHTS; metadata "policy=POLICY"), and waits for the command,
- * forwarding signals, to exit with its status.
+ * forwarding signals, to exit with its status.  It is the command's child
+ * subreaper and waits for every orphan of it too: no process of the target
+ * leaves the agent's tree while the agent lives (how `callgate serve
+ * --control` tells the target's processes from an operator's, ctlpeer.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,12 +43,14 @@
 
 extern char **environ;
 
-static pid_t child;
+static volatile pid_t child;
 
 static void forward(int sig)
 {
-	if (child > 0)
-		kill(child, sig);
+	pid_t pid = child;
+
+	if (pid > 0)
+		kill(pid, sig);
 }
 
 static void usage(FILE *f)
@@ -86,19 +92,28 @@ static int send_listener(int sock, int listener, pid_t pid, const char *policy)
 	}
 }
 
-/* The command's exit status, as a shell reports it. */
+/* The command's exit status, as a shell reports it, once it and every
+ * orphan of its we adopted (as their subreaper) have exited. */
 static int wait_exit_status(pid_t pid)
 {
-	int ws;
+	int ws, status = EXIT_OWN;
+	pid_t r;
 
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_OWN;
-	if (WIFEXITED(ws))
-		return WEXITSTATUS(ws);
-	if (WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	return EXIT_OWN;
+	for (;;) {
+		r = waitpid(-1, &ws, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break; /* ECHILD: none left */
+		if (r != pid)
+			continue;
+		child = 0; /* its pid may be another's from now on */
+		if (WIFEXITED(ws))
+			status = WEXITSTATUS(ws);
+		else if (WIFSIGNALED(ws))
+			status = 128 + WTERMSIG(ws);
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -169,6 +184,11 @@ int main(int argc, char **argv)
 		log_error("%s: '%s'", r == -ENOENT ? "Command not found" : "Cannot execute",
 			  argv[optind]);
 		return r == -ENOENT ? 127 : 126;
+	}
+	/* the target's orphans stay ours (see the top) */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		log_error("Failed to become a child subreaper: %s", strerror(errno));
+		return EXIT_OWN;
 	}
 	/* close-on-exec: the target shares our fd table until it execs */
 	sock = unix_connect(sock_path);

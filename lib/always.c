@@ -103,8 +103,9 @@ void always_rule_done(struct always_rule *r)
 	r->value = r->pattern = NULL;
 }
 
-bool always_rules_cover(const struct always_rule *v, size_t n, enum cg_arch arch, int nr,
-			const uint64_t args[6], const char *path, const char *addr)
+const struct always_rule *always_rules_find(const struct always_rule *v, size_t n,
+					    enum cg_arch arch, int nr, const uint64_t args[6],
+					    const char *path, const char *addr)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct always_rule *r = &v[i];
@@ -114,23 +115,29 @@ bool always_rules_cover(const struct always_rule *v, size_t n, enum cg_arch arch
 		if (r->arch != arch || r->nr != nr)
 			continue;
 		switch (r->scope) {
-		case ANSWER_SCOPE_SYSCALL: return true;
+		case ANSWER_SCOPE_SYSCALL: return r;
 		case ANSWER_SCOPE_ARGS:
 			for (unsigned a = 0; a < 6; a++)
 				if ((r->arg_mask & (1u << a)) && args[a] != r->args[a])
 					same = false;
 			if (same)
-				return true;
+				return r;
 			break;
 		case ANSWER_SCOPE_PATH:
 			have = r->is_addr ? addr : path;
 			if (have && strcmp(have, r->value) == 0)
-				return true;
+				return r;
 			break;
 		default: break;
 		}
 	}
-	return false;
+	return NULL;
+}
+
+bool always_rules_cover(const struct always_rule *v, size_t n, enum cg_arch arch, int nr,
+			const uint64_t args[6], const char *path, const char *addr)
+{
+	return always_rules_find(v, n, arch, nr, args, path, addr) != NULL;
 }
 
 /* ---- the profile ---------------------------------------------------------- */
@@ -143,12 +150,21 @@ struct added {
 	struct policy_arg args[6];
 };
 
-static const char *const scope_comment[ANSWER_SCOPE_MAX] = {
-	[ANSWER_SCOPE_SYSCALL] = "allowed always by the operator (callgate interactive)",
-	[ANSWER_SCOPE_ARGS] = "allowed always by the operator with these arguments (callgate "
-			      "interactive)",
-	[ANSWER_SCOPE_PATH] = "allowed always by the operator for this path or address "
-			      "(callgate interactive)",
+static const char *const scope_comment[2][ANSWER_SCOPE_MAX] = {
+	{
+		[ANSWER_SCOPE_SYSCALL] = "allowed always by the operator (callgate interactive)",
+		[ANSWER_SCOPE_ARGS] = "allowed always by the operator with these arguments "
+				      "(callgate interactive)",
+		[ANSWER_SCOPE_PATH] = "allowed always by the operator for this path or address "
+				      "(callgate interactive)",
+	},
+	{
+		[ANSWER_SCOPE_SYSCALL] = "denied always by the operator (callgate interactive)",
+		[ANSWER_SCOPE_ARGS] = "denied always by the operator with these arguments "
+				      "(callgate interactive)",
+		[ANSWER_SCOPE_PATH] = "denied always by the operator for this path or address "
+				      "(callgate interactive)",
+	},
 };
 
 /* @a as a profile rule in @r, pointing into @x. */
@@ -161,8 +177,11 @@ static int rule_of(const struct always_rule *a, struct added *x, struct policy_r
 	x->names[0] = (char *)name;
 	*r = (struct policy_rule){ .names = x->names,
 				   .n_names = 1,
-				   .action = POLICY_ACT_ALLOW,
-				   .comment = (char *)scope_comment[a->scope] };
+				   .action = a->deny ? POLICY_ACT_ERRNO : POLICY_ACT_ALLOW,
+				   .has_errno_ret = a->deny,
+				   .errno_ret =
+					   a->deny ? (uint64_t)(a->err > 0 ? a->err : EPERM) : 0,
+				   .comment = (char *)scope_comment[a->deny][a->scope] };
 	if (a->scope == ANSWER_SCOPE_ARGS) {
 		r->args = x->args;
 		for (unsigned i = 0; i < 6; i++)
@@ -185,13 +204,15 @@ static int rule_of(const struct always_rule *a, struct added *x, struct policy_r
 	return 0;
 }
 
-/* Whether @r denies whatever the arguments of the syscalls it names. */
-static bool denies_outright(const struct policy_rule *r)
+/* Whether @r decides whatever the arguments of the syscalls it names. */
+static bool outright(const struct policy_rule *r)
 {
-	return policy_action_denies(r->action) && !r->n_args && !r->n_paths && !r->n_addresses;
+	return !r->n_args && !r->n_paths && !r->n_addresses;
 }
 
-static bool allowed_outright(const struct always_rule *v, size_t n, const char *name)
+/* The name of a rule of @v (the first @n) that rules syscall @name
+ * whatever its arguments. */
+static bool ruled_outright(const struct always_rule *v, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (v[i].scope == ANSWER_SCOPE_SYSCALL) {
@@ -203,7 +224,7 @@ static bool allowed_outright(const struct always_rule *v, size_t n, const char *
 	return false;
 }
 
-/* If @r denies outright a syscall that @v allows outright: @out's names
+/* If @r decides outright a syscall that @v rules outright: @out's names
  * are a new array of @r's other names (freed by the caller); else @out is
  * left alone. */
 static int unname(const struct policy_rule *r, const struct always_rule *v, size_t n,
@@ -212,10 +233,10 @@ static int unname(const struct policy_rule *r, const struct always_rule *v, size
 	char **names;
 	size_t k = 0;
 
-	if (!denies_outright(r))
+	if (!outright(r))
 		return 0;
 	for (size_t j = 0; j < r->n_names; j++)
-		k += allowed_outright(v, n, r->names[j]);
+		k += ruled_outright(v, n, r->names[j]);
 	if (k == 0)
 		return 0;
 	names = calloc(r->n_names - k + 1, sizeof(*names));
@@ -223,7 +244,7 @@ static int unname(const struct policy_rule *r, const struct always_rule *v, size
 		return -ENOMEM;
 	k = 0;
 	for (size_t j = 0; j < r->n_names; j++)
-		if (!allowed_outright(v, n, r->names[j]))
+		if (!ruled_outright(v, n, r->names[j]))
 			names[k++] = r->names[j];
 	out->names = names;
 	out->n_names = k;
@@ -236,24 +257,38 @@ int always_profile(const struct policy *p, const struct always_rule *v, size_t n
 	struct policy view = *p;
 	_cleanup_free_ struct added *added = calloc(n + 1, sizeof(*added));
 	_cleanup_free_ struct policy_rule *rules = calloc(n + p->n_rules + 1, sizeof(*rules));
+	_cleanup_free_ char ***made = calloc(p->n_rules + 1, sizeof(*made));
+	size_t k = 0, n_made = 0;
 	int r = 0;
 
-	if (!added || !rules)
+	if (!added || !rules || !made)
 		return -ENOMEM;
-	for (size_t i = 0; i < n && r == 0; i++)
-		r = rule_of(&v[i], &added[i], &rules[i]);
-	for (size_t j = 0; j < p->n_rules; j++) {
-		rules[n + j] = p->rules[j];
-		if (r == 0)
-			r = unname(&p->rules[j], v, n, &rules[n + j]);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const char *name = syscall_name(v[i].arch, v[i].nr);
+
+		/* ruled outright by an earlier one (another ABI's): it wins */
+		if (v[i].scope == ANSWER_SCOPE_SYSCALL && name && ruled_outright(v, i, name))
+			continue;
+		r = rule_of(&v[i], &added[k], &rules[k]);
+		k++;
 	}
 	view.rules = rules;
-	view.n_rules = n + p->n_rules;
+	view.n_rules = k;
+	for (size_t j = 0; j < p->n_rules && r == 0; j++) {
+		struct policy_rule *out = &rules[view.n_rules];
+
+		*out = p->rules[j];
+		r = unname(&p->rules[j], v, n, out);
+		if (out->names != p->rules[j].names)
+			made[n_made++] = out->names;
+		/* a rule left with no name is left out */
+		if (out->n_names || !p->rules[j].n_names)
+			view.n_rules++;
+	}
 	if (r == 0)
 		r = policy_write(&view, ret);
 	/* the name lists unname() made */
-	for (size_t j = 0; j < p->n_rules; j++)
-		if (rules[n + j].names != p->rules[j].names)
-			free(rules[n + j].names);
+	for (size_t j = 0; j < n_made; j++)
+		free(made[j]);
 	return r;
 }

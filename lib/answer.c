@@ -12,15 +12,16 @@ static const struct {
 	const char *word;
 	enum answer_kind kind;
 } verbs[] = {
-	{ "a", ANSWER_ALLOW },	     { "allow", ANSWER_ALLOW }, { "A", ANSWER_ALWAYS },
-	{ "always", ANSWER_ALWAYS }, { "d", ANSWER_DENY },	{ "deny", ANSWER_DENY },
-	{ "k", ANSWER_KILL },	     { "kill", ANSWER_KILL },	{ "h", ANSWER_HOLD },
-	{ "hold", ANSWER_HOLD },
+	{ "a", ANSWER_ALLOW },	     { "allow", ANSWER_ALLOW },	  { "A", ANSWER_ALWAYS },
+	{ "always", ANSWER_ALWAYS }, { "d", ANSWER_DENY },	  { "deny", ANSWER_DENY },
+	{ "k", ANSWER_KILL },	     { "kill", ANSWER_KILL },	  { "h", ANSWER_HOLD },
+	{ "hold", ANSWER_HOLD },     { "D", ANSWER_DENY_ALWAYS },
 };
 
 static const char *const kind_names[ANSWER_KIND_MAX] = {
-	[ANSWER_ALLOW] = "allow", [ANSWER_ALWAYS] = "allow-always", [ANSWER_DENY] = "deny",
-	[ANSWER_KILL] = "kill",	  [ANSWER_HOLD] = "hold",
+	[ANSWER_ALLOW] = "allow", [ANSWER_ALWAYS] = "allow-always",
+	[ANSWER_DENY] = "deny",	  [ANSWER_KILL] = "kill",
+	[ANSWER_HOLD] = "hold",	  [ANSWER_DENY_ALWAYS] = "deny-always",
 };
 
 static const char *const scope_names[ANSWER_SCOPE_MAX] = {
@@ -75,9 +76,10 @@ int answer_parse(const char *const *words, size_t n, struct answer *ret, char *w
 	if (a.kind < 0)
 		return fail(-ENOENT, why, why_size, "unknown answer '%s'", words[0]);
 
-	/* "allow --always [SCOPE]" is "always [SCOPE]" */
-	if (a.kind == ANSWER_ALLOW && i < n && strcmp(words[i], "--always") == 0) {
-		a.kind = ANSWER_ALWAYS;
+	/* "allow --always [SCOPE]" is "always [SCOPE]", "deny --always" "D" */
+	if ((a.kind == ANSWER_ALLOW || a.kind == ANSWER_DENY) && i < n &&
+	    strcmp(words[i], "--always") == 0) {
+		a.kind = a.kind == ANSWER_ALLOW ? ANSWER_ALWAYS : ANSWER_DENY_ALWAYS;
 		i++;
 	}
 	if (a.kind == ANSWER_ALWAYS && i < n) {
@@ -87,7 +89,11 @@ int answer_parse(const char *const *words, size_t n, struct answer *ret, char *w
 				    "allow always takes syscall, args or path, not '%s'", words[i]);
 		i++;
 	}
-	if (a.kind == ANSWER_DENY && i < n) {
+	/* deny always: a scope, then an errno, each optional (no errno is
+	 * named as a scope) */
+	if (a.kind == ANSWER_DENY_ALWAYS && i < n && scope_from_string(words[i]) >= 0)
+		a.scope = scope_from_string(words[i++]);
+	if ((a.kind == ANSWER_DENY || a.kind == ANSWER_DENY_ALWAYS) && i < n) {
 		const char *name = words[i++];
 
 		if (strcmp(name, "--errno") == 0) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "callgate/answer.h"
 #include "callgate/systable.h"
 #include "ctl.h"
+#include "ctlpeer.h"
 #include "log.h"
 #include "unixsock.h"
 
@@ -314,40 +316,52 @@ static void on_conn_read(struct ev_loop *loop, ev_io *w, int revents)
 		conn_close(k);
 }
 
-bool ctl_pid_descends(pid_t pid, pid_t ancestor)
-{
-	for (int hops = 0; pid > 1 && hops < 4096; hops++) {
-		char path[64], buf[1024];
-		const char *p;
-		ssize_t n;
-		int fd;
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77 /* 6.5 */
+#endif
 
-		if (pid == ancestor)
-			return true;
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return true; /* cannot tell: count it in (refused) */
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return true;
-		buf[n] = '\0';
-		p = strstr(buf, "\nPPid:");
-		if (!p)
-			return true;
-		pid = (pid_t)strtol(p + 6, NULL, 10);
-	}
-	return pid == ancestor;
+/* A pidfd of the process that connected on @fd: SO_PEERPIDFD (6.5), else
+ * one opened on its pid (which may have been given to another process
+ * meanwhile, if it is gone: refused then, unless reused at once). */
+static int peer_pidfd(int fd, pid_t pid)
+{
+	socklen_t len = sizeof(int);
+	int pidfd = -1;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) == 0 && pidfd >= 0)
+		return pidfd;
+	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Whether @pid is one of the supervised: callgate's descendants (it is
- * their child subreaper), or what the owner says. */
-static bool supervised(const struct ctl_server *c, pid_t pid)
+/* Why the peer connected on @fd, @pid, is refused as one of the
+ * supervised (ctlpeer.h), in @buf; NULL if it is not. */
+static const char *supervised(const struct ctl_server *c, int fd, pid_t pid, char *buf, size_t size)
 {
-	if (ctl_pid_descends(pid, getpid()))
-		return true;
-	return c->supervised && c->supervised(c->supervised_userdata, pid);
+	struct ctl_peer p;
+	const char *how = NULL;
+	int pidfd = peer_pidfd(fd, pid);
+	int r;
+
+	if (pidfd < 0)
+		return errno == ESRCH ? "the peer is gone: it cannot be identified"
+				      : "cannot identify the peer";
+	r = ctl_peer_read(&p, pid, pidfd);
+	close(pidfd);
+	if (r == -ESRCH)
+		return "the peer is gone: it cannot be identified";
+	if (r < 0)
+		return "cannot identify the peer";
+	/* run: callgate is the child subreaper of all it supervises */
+	if (ctl_peer_descends(&p, &c->self))
+		how = p.chain_ok ? "a descendant of callgate" : "its ancestry cannot be read";
+	else if (c->supervised)
+		how = c->supervised(c->supervised_userdata, &p);
+	ctl_peer_done(&p);
+	if (!how)
+		return NULL;
+	snprintf(buf, size,
+		 "the peer is a supervised process (%s): it cannot answer its own questions", how);
+	return buf;
 }
 
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
@@ -357,6 +371,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	socklen_t len = sizeof(cred);
 	struct ctl_conn *k;
 	const char *why = NULL;
+	char how[256];
 	int fd;
 
 	(void)revents;
@@ -367,12 +382,12 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 		why = "cannot identify the peer";
 	else if (cred.uid != geteuid() && cred.uid != 0)
 		why = "the peer is another user";
-	else if (supervised(c, cred.pid))
-		why = "the peer is a supervised process: it cannot answer its own questions";
 	else if (c->n_conns >= CTL_CONNS_MAX)
 		why = "too many control connections";
+	else
+		why = supervised(c, fd, cred.pid, how, sizeof(how));
 	if (why) {
-		char line[160];
+		char line[384];
 		int n = snprintf(line, sizeof(line), "{\"ok\":false,\"error\":\"%s\"}\n", why);
 
 		c->refused++;
@@ -433,6 +448,11 @@ int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact
 	int r;
 
 	*c = (struct ctl_server){ .loop = loop, .ix = ix, .fd = -1 };
+	r = ctl_proc_read(getpid(), &c->self, NULL);
+	if (r < 0) {
+		snprintf(err, err_size, "cannot read /proc/self/stat: %s", strerror(-r));
+		return r;
+	}
 	if (path) {
 		snprintf(c->path, sizeof(c->path), "%s", path);
 	} else {

@@ -8,21 +8,23 @@
  * {"ok":false,"error":"..."}:
  *   list                       the pending questions, one object each
  *   allow ID [--always [syscall|args|path]]
- *   deny ID [--errno NAME]
+ *   deny ID [--always [syscall|args|path]] [--errno NAME]
  *   kill ID
  *   hold ID                    (the answers: callgate/answer.h, with the
  *                              question's ID after the verb)
  *   watch                      then a stream of {"event":...} objects
  *   save                       {"profile":"<JSON text>"}: the policy the
- *                              target runs under with the allow-always
- *                              rules (interact_profile(); the client
- *                              writes it)
+ *                              target runs under with the allow-always and
+ *                              deny-always rules (interact_profile(); the
+ *                              client writes it)
  *
  * Security: the socket is created 0600 in a directory of its own (0700,
- * owned by the supervisor's user), peers are identified with SO_PEERCRED:
- * one of another user (other than root) is refused, and so is any process
- * the run supervises (callgate is their child subreaper, so none can leave
- * its tree): a target cannot answer its own questions.
+ * owned by the supervisor's user), peers are identified with SO_PEERCRED
+ * and SO_PEERPIDFD: one of another user (other than root) is refused, and
+ * so is any process the run supervises (callgate is their child
+ * subreaper, so none can leave its tree) or serve serves (ctlpeer.h: its
+ * owner says, through @supervised), and any peer that cannot be
+ * identified: a target cannot answer its own questions.
  */
 #ifndef CALLGATE_SUPERVISOR_CTL_H
 #define CALLGATE_SUPERVISOR_CTL_H
@@ -30,6 +32,7 @@
 #include <ev.h>
 #include <limits.h>
 
+#include "ctlpeer.h"
 #include "interact.h"
 
 /* Connections at once, and what one may have queued unread. */
@@ -48,15 +51,14 @@ struct ctl_server {
 	char dir[PATH_MAX]; /* made by us: removed at stop; "" if not */
 	struct ctl_conn *conns;
 	unsigned n_conns;
-	uint64_t refused; /* ro: peers turned away */
+	uint64_t refused;     /* ro: peers turned away */
+	struct ctl_proc self; /* private: callgate */
 	/* also supervised, besides callgate's own descendants (serve: the
-	 * processes of the targets it serves); NULL: none */
-	bool (*supervised)(void *userdata, pid_t pid);
+	 * processes of the targets it serves): why @peer is one, or NULL;
+	 * NULL: none */
+	const char *(*supervised)(void *userdata, const struct ctl_peer *peer);
 	void *supervised_userdata;
 };
-
-/* Whether @pid is @ancestor or one of its descendants (by PPid). */
-bool ctl_pid_descends(pid_t pid, pid_t ancestor);
 
 /* The directory of the sockets made without --control, for the server and
  * the client: $XDG_RUNTIME_DIR/callgate, else /tmp/callgate-UID.  Returns

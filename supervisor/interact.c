@@ -65,7 +65,32 @@ void interact_unlisten(struct interact *ix, void *userdata)
 bool interact_allowed_always(const struct interact *ix, enum cg_arch arch, int nr,
 			     const uint64_t args[6], const char *path, const char *addr)
 {
-	return always_rules_cover(ix->always, ix->n_always, arch, nr, args, path, addr);
+	const struct always_rule *r =
+		always_rules_find(ix->always, ix->n_always, arch, nr, args, path, addr);
+
+	return r && !r->deny;
+}
+
+bool interact_denied_always(const struct interact *ix, enum cg_arch arch, int nr,
+			    const uint64_t args[6], const char *path, const char *addr,
+			    int *ret_err, const char **ret_reason)
+{
+	const struct always_rule *r =
+		always_rules_find(ix->always, ix->n_always, arch, nr, args, path, addr);
+
+	if (!r || !r->deny)
+		return false;
+	*ret_err = r->err;
+	*ret_reason = r->reason;
+	return true;
+}
+
+/* The errno a denial of @q by @a gives: the one named, else the policy's. */
+static int deny_errno(const struct question *q, const struct answer *a)
+{
+	if (a->err)
+		return a->err;
+	return q->policy.response == DECISION_ERROR && q->policy.err ? q->policy.err : EPERM;
 }
 
 /* The record's call as strace shows it, without "[pid N] " and the result. */
@@ -149,7 +174,8 @@ int interact_question_new(const struct plan *plan, int listener, const struct se
 	return 0;
 }
 
-static void settle(struct interact *ix, struct question *q, const struct answer *a);
+static void settle(struct interact *ix, struct question *q, const struct answer *a,
+		   const char *why);
 
 int interact_enqueue(struct interact *ix, struct question *q)
 {
@@ -183,7 +209,7 @@ int interact_enqueue(struct interact *ix, struct question *q)
 									   : ANSWER_DENY,
 				    .by = ix->closed_by };
 
-		settle(ix, q, &a);
+		settle(ix, q, &a, NULL);
 		return 0;
 	}
 	emit(ix, INTERACT_ASKED, q, NULL);
@@ -247,7 +273,7 @@ struct question *interact_find(struct interact *ix, unsigned id)
 	return NULL;
 }
 
-static int add_always(struct interact *ix, const struct question *q, enum answer_scope scope)
+static int add_always(struct interact *ix, const struct question *q, const struct answer *a)
 {
 	struct always_rule r;
 	struct always_rule *grown;
@@ -255,9 +281,14 @@ static int add_always(struct interact *ix, const struct question *q, enum answer
 
 	if (ix->n_always >= INTERACT_ALWAYS_MAX)
 		return -ENOSPC;
-	err = always_rule_init(&r, q->rec, scope);
+	err = always_rule_init(&r, q->rec, a->scope);
 	if (err < 0)
 		return err;
+	r.deny = a->kind == ANSWER_DENY_ALWAYS;
+	if (r.deny) {
+		r.err = deny_errno(q, a);
+		snprintf(r.reason, sizeof(r.reason), "denied always by the operator (%s)", a->by);
+	}
 	grown = realloc(ix->always, (ix->n_always + 1) * sizeof(*grown));
 	if (!grown) {
 		always_rule_done(&r);
@@ -276,8 +307,9 @@ static int add_always(struct interact *ix, const struct question *q, enum answer
 	return 0;
 }
 
-/* Send the answer and log it; frees @q. */
-static void settle(struct interact *ix, struct question *q, const struct answer *a)
+/* Send the answer and log it, with @why as the reason (NULL: who answered
+ * what); frees @q. */
+static void settle(struct interact *ix, struct question *q, const struct answer *a, const char *why)
 {
 	const struct record *rec = q->rec;
 	char reason[96];
@@ -285,8 +317,11 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	bool carried = false;
 	enum record_decision d;
 
-	if (a->kind == ANSWER_ALWAYS)
-		snprintf(reason, sizeof(reason), "%s: allow always (%s)", a->by,
+	if (why)
+		snprintf(reason, sizeof(reason), "%s", why);
+	else if (a->kind == ANSWER_ALWAYS || a->kind == ANSWER_DENY_ALWAYS)
+		snprintf(reason, sizeof(reason), "%s: %s always (%s)", a->by,
+			 a->kind == ANSWER_ALWAYS ? "allow" : "deny",
 			 answer_scope_to_string(a->scope));
 	else
 		snprintf(reason, sizeof(reason), "%s: %s", a->by, answer_kind_to_string(a->kind));
@@ -321,9 +356,7 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 		d = RECORD_KILL;
 		break;
 	default:
-		err = a->err						      ? a->err
-		      : q->policy.response == DECISION_ERROR && q->policy.err ? q->policy.err
-									      : EPERM;
+		err = deny_errno(q, a);
 		r = notif_send_id(q->listener, q->notif, err);
 		d = RECORD_DENY;
 		break;
@@ -355,25 +388,32 @@ int interact_answer(struct interact *ix, struct question *q, const struct answer
 		emit(ix, INTERACT_HELD, q, a);
 		return 0;
 	}
-	if (a->kind == ANSWER_ALWAYS) {
-		int r = add_always(ix, q, a->scope);
+	if (a->kind == ANSWER_ALWAYS || a->kind == ANSWER_DENY_ALWAYS) {
+		int r = add_always(ix, q, a);
 
 		if (r < 0)
 			return r;
 	}
-	settle(ix, q, a);
-	if (a->kind == ANSWER_ALWAYS) {
-		/* others waiting on what is now allowed go on too */
-		struct answer by_rule = { .kind = ANSWER_ALLOW, .by = "allow-always rule" };
+	settle(ix, q, a, NULL);
+	if (a->kind == ANSWER_ALWAYS || a->kind == ANSWER_DENY_ALWAYS) {
+		/* others waiting on what is now ruled are settled by the rule */
 		struct question *next;
 
 		for (struct question *o = ix->questions; o; o = next) {
 			const struct record *rec = o->rec;
+			const struct always_rule *r = always_rules_find(
+				ix->always, ix->n_always, rec->arch, rec->nr, rec->args,
+				rec->n_paths ? rec->paths[0] : NULL, rec->addr);
+			struct answer by_rule = { .kind = ANSWER_ALLOW, .by = "allow-always rule" };
 
 			next = o->next;
-			if (interact_allowed_always(ix, rec->arch, rec->nr, rec->args,
-						    rec->n_paths ? rec->paths[0] : NULL, rec->addr))
-				settle(ix, o, &by_rule);
+			if (!r)
+				continue;
+			if (r->deny)
+				by_rule = (struct answer){ .kind = ANSWER_DENY,
+							   .err = r->err,
+							   .by = "deny-always rule" };
+			settle(ix, o, &by_rule, r->deny ? r->reason : NULL);
 		}
 	}
 	return 0;
@@ -386,7 +426,7 @@ void interact_close(struct interact *ix, const char *by)
 
 	ix->closed_by = by;
 	while (ix->questions)
-		settle(ix, ix->questions, &a);
+		settle(ix, ix->questions, &a, NULL);
 }
 
 static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
@@ -414,7 +454,7 @@ static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 			};
 
 			ix->timed_out++;
-			settle(ix, q, &a);
+			settle(ix, q, &a, NULL);
 		}
 	}
 	if (!ix->questions)
@@ -427,6 +467,7 @@ int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const
 	double timeout = ix->timeout;
 	enum decision_ask dflt = ix->dflt;
 	struct recording *recording = ix->recording;
+	bool keep_profile = ix->keep_profile;
 
 	*ix = (struct interact){ .loop = loop,
 				 .listener = listener,
@@ -435,6 +476,7 @@ int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const
 				 .timeout = timeout,
 				 .dflt = dflt,
 				 .recording = recording,
+				 .keep_profile = keep_profile,
 				 .profile = plan ? plan->policy : NULL,
 				 .profile_listener = plan ? listener : -1 };
 	ev_timer_init(&ix->tick, on_tick, TICK, TICK);
@@ -452,8 +494,10 @@ void interact_done(struct interact *ix)
 			.by = "exit",
 		};
 
-		settle(ix, q, &a);
+		settle(ix, q, &a, NULL);
 	}
+	if (ix->keep_profile && !ix->kept && !ix->kept_err)
+		ix->kept_err = interact_profile(ix, &ix->kept);
 	for (size_t i = 0; i < ix->n_always; i++)
 		always_rule_done(&ix->always[i]);
 	free(ix->always);
@@ -464,6 +508,15 @@ void interact_done(struct interact *ix)
 	ix->profile_copy = NULL;
 	ix->profile = NULL;
 	ix->profile_listener = -1;
+}
+
+int interact_saved_profile(struct interact *ix, char **ret)
+{
+	if (!ix->kept)
+		return ix->kept_err ? ix->kept_err : -ENOENT;
+	*ret = ix->kept;
+	ix->kept = NULL;
+	return 0;
 }
 
 int interact_profile(const struct interact *ix, char **ret)

@@ -9,10 +9,12 @@
  * Answers (callgate/answer.h): allow once; allow always (a rule for the
  * rest of the run, callgate/always.h: the syscall, or narrowed to these
  * integer argument values, or to this path or address); deny (the policy's
- * errno or a named one); kill the process; hold (leave it blocked, to
- * attach a debugger).  The allow-always rules apply to every target served,
- * and interact_profile() writes them into the policy of the target of the
- * latest allow-always answer (run: the one policy of the run).
+ * errno or a named one), once or always (a rule as for allow always, with
+ * that errno); kill the process; hold (leave it blocked, to attach a
+ * debugger).  Of the always rules, the first made that covers a call
+ * decides it; they apply to every target served, and interact_profile()
+ * writes them into the policy of the target of the latest always answer
+ * (run: the one policy of the run).
  *
  * A call re-notified after a signal restarted it (same thread, syscall and
  * arguments, while the earlier notification is no longer valid) takes over
@@ -26,7 +28,8 @@
  * its own lock (recording.h).
  *
  * Used by session.c (interact_question_new() in its thread;
- * interact_allowed_always(), interact_enqueue(), interact_forget() on the
+ * interact_allowed_always(), interact_denied_always(), interact_enqueue(),
+ * interact_forget() on the
  * loop), run.c and serve.c (init, done), and the front ends prompt.c and
  * ctl.c (listen, find, answer, profile).
  */
@@ -50,7 +53,7 @@
 
 /* Questions pending at most; beyond, --ask-default answers (fail closed). */
 #define INTERACT_QUESTIONS_MAX 1024
-/* Allow-always rules at most. */
+/* Always rules (allow and deny) at most. */
 #define INTERACT_ALWAYS_MAX 4096
 /* Front ends (terminal, control connections) listening at most. */
 #define INTERACT_LISTENERS_MAX 64
@@ -126,6 +129,11 @@ struct interact {
 	const char *closed_by;			/* interact_close(): who answers everything now */
 	ev_timer tick;				/* private */
 	uint64_t answered, timed_out, vanished; /* ro */
+	/* set before interact_init(): interact_done() keeps the profile
+	 * (run --save; interact_saved_profile()) */
+	bool keep_profile;
+	char *kept;   /* private */
+	int kept_err; /* private */
 };
 
 /*
@@ -135,18 +143,37 @@ struct interact {
  */
 int interact_init(struct interact *ix, struct ev_loop *loop, int listener, const struct plan *plan,
 		  struct log_sink *log);
-/* Answers every question left with --ask-default and frees everything. */
+/* Answers every question left with --ask-default and frees everything
+ * (with keep_profile: but the profile as interact_profile() writes it
+ * then, for interact_saved_profile()). */
 void interact_done(struct interact *ix);
+
+/*
+ * interact_saved_profile() - after interact_done() with keep_profile: the
+ * profile it kept, in *@ret (the caller frees it).  Returns 0, or what
+ * interact_profile() returned then (-ENOMEM, -EINVAL).
+ */
+int interact_saved_profile(struct interact *ix, char **ret);
 
 int interact_listen(struct interact *ix, interact_cb cb, void *userdata);
 void interact_unlisten(struct interact *ix, void *userdata);
 
 /*
- * interact_allowed_always() - whether an allow-always rule covers the call
+ * interact_allowed_always() - whether an allow-always rule decides the call
  * (@arch, @nr, @args; @path and @addr as decoded, or NULL).
  */
 bool interact_allowed_always(const struct interact *ix, enum cg_arch arch, int nr,
 			     const uint64_t args[6], const char *path, const char *addr);
+
+/*
+ * interact_denied_always() - whether a deny-always rule decides the call
+ * (as above): then the errno it gets in *@ret_err, and in *@ret_reason
+ * what the log says, naming who made the rule (borrowed: valid until the
+ * next answer).
+ */
+bool interact_denied_always(const struct interact *ix, enum cg_arch arch, int nr,
+			    const uint64_t args[6], const char *path, const char *addr,
+			    int *ret_err, const char **ret_reason);
 
 /*
  * interact_question_new() - a question about notification @req of
@@ -201,11 +228,10 @@ struct question *interact_find(struct interact *ix, unsigned id);
 int interact_answer(struct interact *ix, struct question *q, const struct answer *a);
 
 /*
- * interact_profile() - the policy of the latest allow-always answer's
- * target (run: the run's) with every allow-always rule added
- * (always_profile()), as profile text in a new string in *@ret.  Returns
- * 0, -ENOENT when no policy is known yet (serve, before any allow-always
- * answer), -ENOMEM, -EINVAL.
+ * interact_profile() - the policy of the latest always answer's target
+ * (run: the run's) with every always rule added (always_profile()), as
+ * profile text in a new string in *@ret.  Returns 0, -ENOENT when no
+ * policy is known yet (serve, before any always answer), -ENOMEM, -EINVAL.
  */
 int interact_profile(const struct interact *ix, char **ret);
 

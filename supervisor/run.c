@@ -61,6 +61,7 @@ struct run_opts {
 	double ask_timeout;
 	const char *control;
 	const char *record; /* --record FILE */
+	const char *save;   /* --save FILE */
 	bool kill_on_exit;  /* --on-exit kill */
 	char **argv;
 };
@@ -88,7 +89,8 @@ static void run_usage(FILE *f)
 	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit|interactive] [-o LOG|-]\n"
 	      "                    [--log-format json|text] [--summary] [--ask-default "
 	      "allow|deny]\n"
-	      "                    [--ask-timeout SEC] [--control PATH] [--record PROFILE]\n"
+	      "                    [--ask-timeout SEC] [--control PATH] [--save PROFILE]\n"
+	      "                    [--record PROFILE]\n"
 	      "                    [--caps LIST] [--no-emulate] [--on-exit enosys|kill]\n"
 	      "                    -- COMMAND [ARG...]\n",
 	      f);
@@ -203,6 +205,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "ask-timeout", required_argument, NULL, 'T' },
 		{ "control", required_argument, NULL, 'K' },
 		{ "record", required_argument, NULL, 'R' },
+		{ "save", required_argument, NULL, 'W' },
 		{ "on-exit", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -240,6 +243,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'K': o->control = optarg; break;
 		case 'R': o->record = optarg; break;
+		case 'W': o->save = optarg; break;
 		case 'E':
 			if (strcmp(optarg, "kill") != 0 && strcmp(optarg, "enosys") != 0) {
 				log_error("--on-exit takes enosys or kill, not '%s'", optarg);
@@ -251,8 +255,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		default: run_usage(stderr); return -EINVAL;
 		}
 	}
-	if ((o->ask_timeout > 0 || o->control) && o->mode != PLAN_MODE_INTERACTIVE) {
-		log_error("--ask-timeout and --control are for -m interactive");
+	if ((o->ask_timeout > 0 || o->control || o->save) && o->mode != PLAN_MODE_INTERACTIVE) {
+		log_error("--ask-timeout, --control and --save are for -m interactive");
 		return -EINVAL;
 	}
 	if (optind >= argc) {
@@ -291,25 +295,13 @@ static bool has_cap_sys_admin(void)
 	return eff & (1ull << 21);
 }
 
-/* --record: the profile, written whole or not at all. */
-static int write_recorded(const struct recording *recording, const char *path)
+/* @text into @path, whole or not at all; frees @text. */
+static int write_whole(const char *path, char *text)
 {
-	const struct recorder *rec = recording->recorder;
-	struct policy *p = NULL;
-	char tmp[PATH_MAX], *text;
+	char tmp[PATH_MAX];
 	FILE *f;
-	int r = recorder_policy(rec, &p);
+	int r;
 
-	if (r < 0) {
-		log_error("Cannot build the recorded profile: %s", strerror(-r));
-		return r;
-	}
-	r = policy_write(p, &text);
-	policy_free(p);
-	if (r < 0) {
-		log_error("Cannot write the recorded profile: %s", strerror(-r));
-		return r;
-	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		free(text);
 		log_error("%s: file name too long", path);
@@ -325,8 +317,44 @@ static int write_recorded(const struct recording *recording, const char *path)
 	if (r < 0) {
 		unlink(tmp);
 		log_error("Cannot write %s: %s", path, strerror(-r));
+	}
+	return r;
+}
+
+/* --save: the profile of the run's answers, as `ctl save` writes it. */
+static int write_saved(struct interact *ix, const char *path)
+{
+	char *text;
+	int r = interact_saved_profile(ix, &text);
+
+	if (r < 0) {
+		log_error("Cannot build the profile for --save: %s", strerror(-r));
 		return r;
 	}
+	return write_whole(path, text);
+}
+
+/* --record: the profile, written whole or not at all. */
+static int write_recorded(const struct recording *recording, const char *path)
+{
+	const struct recorder *rec = recording->recorder;
+	struct policy *p = NULL;
+	char *text;
+	int r = recorder_policy(rec, &p);
+
+	if (r < 0) {
+		log_error("Cannot build the recorded profile: %s", strerror(-r));
+		return r;
+	}
+	r = policy_write(p, &text);
+	policy_free(p);
+	if (r < 0) {
+		log_error("Cannot write the recorded profile: %s", strerror(-r));
+		return r;
+	}
+	r = write_whole(path, text);
+	if (r < 0)
+		return r;
 	if (recording->lost)
 		log_error("%llu calls could not be recorded (out of memory): %s is incomplete",
 			  (unsigned long long)recording->lost, path);
@@ -584,8 +612,11 @@ int cmd_run(int argc, char **argv)
 	 * allowed, and a reserve for the answers that need an fd */
 	if (fdreserve_raise_limit() < 0 || fdreserve_init() < 0)
 		log_debug("Cannot raise the fd limit or fill the fd reserve: %s", strerror(errno));
+	st.ix.keep_profile = o.save != NULL; /* kept by interact_done() */
 	status = supervise(&st, &o, plan, o.summary ? &summary : NULL, prog.prefix_len > 0);
 	launch_done(&st.launch);
+	if (o.save && write_saved(&st.ix, o.save) < 0)
+		status = status ? status : EXIT_OWN;
 	if (o.record && write_recorded(&st.recording, o.record) < 0)
 		status = status ? status : EXIT_OWN;
 	log_sink_close(&st.log);

@@ -37,7 +37,7 @@ struct target {
 	struct serve *sv;
 	struct served_plan *sp;
 	char container[256];
-	pid_t handed_by; /* the peer that handed the listener over */
+	struct ctl_mark mark; /* --control: what tells its processes (ctlpeer.h) */
 };
 
 /* The daemon: everything here is the control loop's. */
@@ -77,6 +77,7 @@ static void target_end(struct session *s)
 	if (stuck)
 		return; /* its thread still uses it: left to the exit */
 	plan_cache_unref(&sv->plans, t->sp);
+	ctl_mark_done(&t->mark);
 	free(t);
 }
 
@@ -125,11 +126,19 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 	t->session.container_pid = st->pid;
 	t->session.ask = sv->o->ask;
 	t->session.interact = sv->controlled ? &sv->ix : NULL;
-	t->handed_by = cred->pid;
+	/* marked before it is served: no question of its before that */
+	if (sv->controlled && ctl_mark_init(&t->mark, (pid_t)st->pid, cred->pid) < 0) {
+		plan_cache_unref(&sv->plans, sp);
+		free(t);
+		snprintf(err, err_size, "out of memory");
+		close(listener);
+		return -ENOMEM;
+	}
 	notif_set_sync_wake_up(listener);
 	r = session_start(&t->session, sv->loop, listener, sp->plan);
 	if (r < 0) {
 		plan_cache_unref(&sv->plans, sp);
+		ctl_mark_done(&t->mark);
 		free(t);
 		snprintf(err, err_size, "cannot serve the listener: %s", strerror(-r));
 		return r;
@@ -143,17 +152,18 @@ static int target_start(struct serve *sv, int listener, const struct ocistate *s
 }
 
 /* A control peer that is one of the targets' processes (or of the agent
- * that started one) must not answer their questions. */
-static bool serves(void *userdata, pid_t pid)
+ * that started one) must not answer their questions: why @p is, or NULL. */
+static const char *serves(void *userdata, const struct ctl_peer *p)
 {
 	struct serve *sv = userdata;
 
-	for (struct target *t = sv->targets; t; t = t->next)
-		if ((t->session.container_pid > 1 &&
-		     ctl_pid_descends(pid, (pid_t)t->session.container_pid)) ||
-		    (t->handed_by > 1 && ctl_pid_descends(pid, t->handed_by)))
-			return true;
-	return false;
+	for (struct target *t = sv->targets; t; t = t->next) {
+		const char *why = ctl_mark_claims(&t->mark, p);
+
+		if (why)
+			return why;
+	}
+	return NULL;
 }
 
 /* A listener handed over by a peer (ocipeer.h): a new target. */

@@ -492,12 +492,18 @@ static void asked_settle(struct session *s, struct question *q)
 {
 	struct record *rec = &q->store.rec;
 	bool allow;
-	int r;
+	int r, err;
 
 	if (interact_allowed_always(s->interact, rec->arch, rec->nr, rec->args,
 				    rec->n_paths ? rec->paths[0] : NULL, rec->addr)) {
 		allow = true;
 		rec->reason = "allowed always by the operator";
+	} else if (interact_denied_always(s->interact, rec->arch, rec->nr, rec->args,
+					  rec->n_paths ? rec->paths[0] : NULL, rec->addr, &err,
+					  &rec->reason)) {
+		allow = false;
+		q->policy.err = q->policy.log_err = err;
+		q->policy.logged = RECORD_DENY;
 	} else if (s->interact->n_questions < INTERACT_QUESTIONS_MAX) {
 		interact_enqueue(s->interact, q); /* takes it */
 		return;
@@ -519,7 +525,7 @@ static void asked_settle(struct session *s, struct question *q)
 			return;
 		}
 		allow = false;
-		rec->reason = "allowed always, not carried out: callgate is stopping";
+		rec->reason = "allowed, not carried out: callgate is stopping";
 	}
 	r = allow ? notif_send_continue_id(s->listener, q->notif)
 		  : notif_send_id(s->listener, q->notif, q->policy.err ? q->policy.err : EPERM);

@@ -6,7 +6,10 @@
  *
  *   a | allow [--always [SCOPE]]      allow once, or always
  *   A | always [SCOPE]                allow always
- *   d | deny [ERRNO | --errno ERRNO]  deny with the policy's errno, or ERRNO
+ *   d | deny [--always [SCOPE]] [ERRNO | --errno ERRNO]
+ *                                     deny with the policy's errno, or
+ *                                     ERRNO; once, or always
+ *   D [SCOPE] [ERRNO | --errno ERRNO] deny always
  *   k | kill                          kill the process
  *   h | hold                          leave the call blocked
  *
@@ -26,11 +29,12 @@ enum answer_kind {
 	ANSWER_DENY,
 	ANSWER_KILL,
 	ANSWER_HOLD,
+	ANSWER_DENY_ALWAYS,
 	ANSWER_KIND_MAX,
 	ANSWER_KIND_INVALID = -EINVAL,
 };
 
-/* What an allow-always rule covers. */
+/* What an allow-always or deny-always rule covers. */
 enum answer_scope {
 	ANSWER_SCOPE_SYSCALL, /* every call of the syscall */
 	ANSWER_SCOPE_ARGS,    /* with these integer (not pointer) argument values */
@@ -41,8 +45,8 @@ enum answer_scope {
 
 struct answer {
 	enum answer_kind kind;
-	enum answer_scope scope; /* ANSWER_ALWAYS */
-	int err;		 /* ANSWER_DENY: the errno, 0: the policy's */
+	enum answer_scope scope; /* ANSWER_ALWAYS, ANSWER_DENY_ALWAYS */
+	int err;		 /* ANSWER_DENY(_ALWAYS): the errno, 0: the policy's */
 	const char *by;		 /* who answered ("tty", "ctl", "ask-timeout"): the caller's */
 };
 
@@ -55,7 +59,8 @@ struct answer {
 int answer_parse(const char *const *words, size_t n, struct answer *ret, char *why,
 		 size_t why_size);
 
-/* "allow", "allow-always", "deny", "kill", "hold"; NULL when out of range. */
+/* "allow", "allow-always", "deny", "kill", "hold", "deny-always"; NULL when
+ * out of range. */
 const char *answer_kind_to_string(enum answer_kind k);
 /* "syscall", "args", "path"; NULL when out of range. */
 const char *answer_scope_to_string(enum answer_scope s);

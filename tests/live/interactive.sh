@@ -49,7 +49,7 @@ if want ctl; then
 	wait_question "$D/c"
 	ctl allow "$id" --always >/dev/null && ok "ctl allow ID --always" || ko "ctl allow ID --always"
 	wait_question "fchmodat"
-	run ctl-bad 1 ctl deny "$id" --errno ENOTANERRNO
+	run ctl-bad 2 ctl deny "$id" --errno ENOTANERRNO
 	check "ctl: an unknown errno name is refused" $? "$T/err" "unknown errno"
 	run ctl-none 1 ctl allow 999
 	check "ctl: an unknown question number is refused" $? "$T/err" "no such question"
@@ -90,6 +90,128 @@ PYEOF
 		ko "the saved profile loads" "$T/out"
 	fi
 	[ ! -e "$SOCK" ] && ok "the control socket is removed at exit" || ko "the control socket is removed at exit"
+fi
+
+# --- ctl's output and exit status (docs/callgate.1) ---------------------
+if want ctl-output; then
+	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o /dev/null -- sh -c "
+	mkdir '$D/out1' 2>/dev/null; mkdir '$D/out2' 2>/dev/null; mkdir '$D/out3' 2>/dev/null
+	$(await_code "$T/out-go")" >/dev/null 2>&1 &
+	cg=$!
+	wait_question "$D/out1"
+	run ctl-allow-ok 0 ctl allow "$id"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && [ ! -s "$T/err" ] && ok 'ctl allow: prints {"ok":true}, exit 0' ||
+		ko "ctl allow's output" "$T/out"
+	wait_question "$D/out2"
+	run ctl-hold-ok 0 ctl hold "$id"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && ok 'ctl hold: {"ok":true}' || ko "ctl hold's output" "$T/out"
+	run ctl-deny-ok 0 ctl deny "$id" --errno EACCES
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && ok 'ctl deny: {"ok":true}' || ko "ctl deny's output" "$T/out"
+	wait_question "$D/out3"
+	run ctl-kill-ok 0 ctl kill "$id"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && ok 'ctl kill: {"ok":true}' || ko "ctl kill's output" "$T/out"
+	run ctl-save-ok 0 ctl save "$T/out-saved.json"
+	[ "$(cat "$T/out")" = '{"ok":true}' ] && "$CALLGATE" check "$T/out-saved.json" >/dev/null 2>&1 &&
+		ok 'ctl save: {"ok":true}, the profile in the file' || ko "ctl save's output" "$T/out"
+	run ctl-list-ok 0 ctl list
+	[ "$(tail -n 1 "$T/out")" = '{"ok":true}' ] && ok 'ctl list: the questions, then {"ok":true}' ||
+		ko "ctl list's output" "$T/out"
+	run ctl-refused 1 ctl allow 999
+	check "ctl: refused by the run: exit 1, the reason on stderr" $? "$T/err" "no such question"
+	run ctl-usage 2 ctl allow
+	check "ctl: wrong usage (no question number): exit 2" $? "$T/err" "expected a question number"
+	run ctl-bad-errno 2 ctl deny 1 --errno ENOTANERRNO
+	check "ctl: an unknown errno name is wrong usage: exit 2" $? "$T/err" "unknown errno name"
+	run ctl-unknown 2 ctl frobnicate 1
+	check "ctl: an unknown command: exit 2" $? "$T/err" "Unknown command"
+	touch "$T/out-go"
+	wait "$cg"
+	run ctl-no-run 2 ctl list
+	check "ctl: no run at the socket: exit 2" $? "$T/err" "Cannot connect"
+	run ctl-no-default 2 env XDG_RUNTIME_DIR="$T/nowhere" CALLGATE_CTL= "$CALLGATE" ctl list
+	check "ctl: no run found: exit 2, and it says to use --control" $? "$T/err" "use --control$"
+fi
+
+# --- deny always ------------------------------------------------------------
+# The first mkdir is denied always with ctl; a second, by another process,
+# is not asked and denied alike; the saved profile denies it in a new run.
+if want deny-always; then
+	"$CALLGATE" run -m interactive --control "$SOCK" -p "$T/ia.json" -o "$T/da.log" -- sh -c "
+	mkdir '$D/da1'; echo first=\$?
+	sh -c \"mkdir '$D/da2'\"; echo second=\$?
+	$(await_code "$T/da-go")" >"$T/da.out" 2>"$T/da.err" &
+	cg=$!
+	wait_question "mkdir\(\\\\\"$D/da1"
+	run deny-always 0 ctl deny "$id" --always syscall --errno EACCES
+	check "ctl deny ID --always syscall --errno EACCES" $? "$T/out" '^\{"ok":true\}$'
+	wait_for_line "$T/da.out" "^second="
+	run da-save 0 ctl save "$T/da.json"
+	touch "$T/da-go"
+	wait "$cg"
+	grep -q "^first=1$" "$T/da.out" && grep -q "^second=1$" "$T/da.out" &&
+		[ "$(grep -c "Permission denied" "$T/da.err")" = 2 ] && [ ! -e "$D/da1" ] && [ ! -e "$D/da2" ] &&
+		ok "deny always: the call and a later one of another process denied with EACCES" ||
+		ko "deny always: both denied" "$T/da.err"
+	[ "$(grep '"decision":"ask"' "$T/da.log" | grep -c '"syscall":"mkdir')" = 1 ] &&
+		ok "deny always: the later call is not asked" || ko "deny always: asked once" "$T/da.log"
+	grep '"decision":"deny"' "$T/da.log" | grep '"errno":"EACCES"' | grep -q '"reason":"ctl: deny always (syscall)"' &&
+		grep '"decision":"deny"' "$T/da.log" | grep "$D/da2" | grep '"errno":"EACCES"' |
+		grep -q '"reason":"denied always by the operator (ctl)"' &&
+		ok "log: the answer and the rule's denial, each naming who decided" || ko "log: deny always" "$T/da.log"
+	if [ -s "$T/da.json" ] && "$CALLGATE" check "$T/da.json" >"$T/out" 2>&1; then
+		python3 - "$T/da.json" >"$T/out" 2>&1 <<'PYEOF' && ok "the saved profile denies mkdir first, with errnoRet 13" || ko "the saved profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+first = p["syscalls"][0]
+assert first["names"] == ["mkdir"] and first["action"] == "SCMP_ACT_ERRNO" and first["errnoRet"] == 13, first
+assert "denied always" in first["comment"], first
+rest = [n for r in p["syscalls"][1:] for n in r["names"]]
+assert "mkdir" not in rest and "mkdirat" in rest, rest
+PYEOF
+	else
+		ko "the saved profile loads" "$T/out"
+	fi
+	run da-replay 1 "$CALLGATE" run -p "$T/da.json" -o /dev/null -- mkdir "$D/da3"
+	check "the saved profile, run again, denies mkdir with EACCES" $? "$T/err" "Permission denied"
+fi
+
+# --- run --save: the answered profile at the end of the run ------------------
+if want save-at-exit; then
+	rm -f "$T/atexit.json"
+	"$CALLGATE" run -m interactive --control "$SOCK" --save "$T/atexit.json" -p "$T/ia.json" -o "$T/ae.log" -- sh -c "
+	mkdir '$D/ae1' && echo made
+	chmod 700 '$D/ae1' || echo chmod-denied" >"$T/ae.out" 2>"$T/ae.err" &
+	cg=$!
+	wait_question "mkdir\(\\\\\"$D/ae1"
+	ctl allow "$id" --always >/dev/null
+	wait_question "chmod"
+	[ ! -e "$T/atexit.json" ] && ok "run --save: nothing written while the run goes on" || ko "run --save: written early"
+	ctl deny "$id" --always --errno EROFS >/dev/null
+	wait "$cg"
+	st=$?
+	[ "$st" = 0 ] && grep -q "^made$" "$T/ae.out" && grep -q "^chmod-denied$" "$T/ae.out" &&
+		grep -q "Read-only file system" "$T/ae.err" && ok "run --save: answered allow always and deny always" ||
+		ko "run --save: the answers (status $st)" "$T/ae.err"
+	if [ -s "$T/atexit.json" ] && [ ! -e "$T/atexit.json.tmp" ] && "$CALLGATE" check "$T/atexit.json" >"$T/out" 2>&1; then
+		python3 - "$T/atexit.json" >"$T/out" 2>&1 <<'PYEOF' && ok "run --save: the profile written at the end, both rules first" || ko "run --save: the profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+r0, r1 = p["syscalls"][0], p["syscalls"][1]
+assert r0["names"] == ["mkdir"] and r0["action"] == "SCMP_ACT_ALLOW", r0
+assert r1["action"] == "SCMP_ACT_ERRNO" and r1["errnoRet"] == 30 and len(r1["names"]) == 1, r1
+PYEOF
+	else
+		ko "run --save: a profile that loads" "$T/out"
+	fi
+	# replayed: mkdir is no question any more; the chmod is denied unasked
+	run ae-replay 0 "$CALLGATE" run -m interactive --ask-timeout 30 -p "$T/atexit.json" -o "$T/ae2.log" -- \
+		sh -c "mkdir '$D/ae2' && echo made-again"
+	check "run --save: a second interactive run under it makes mkdir unasked" $? "$T/out" "^made-again$"
+	! grep -q '"decision":"ask"' "$T/ae2.log" && ok "... no question in its log" || ko "run --save: replay asked" "$T/ae2.log"
+	run ae-replay-deny 0 "$CALLGATE" run -p "$T/atexit.json" -o /dev/null -- sh -c "chmod 700 '$D/ae2' || echo chmod-denied"
+	check "run --save: ... and under enforce the chmod is denied with EROFS" $? "$T/err" "Read-only file system"
+	run save-needs-interactive 125 "$CALLGATE" run --save "$T/x.json" -p "$T/ia.json" -- true
+	check "run --save is for -m interactive" $? "$T/err" "for -m interactive"
 fi
 
 # --- watch and hold -------------------------------------------------------

@@ -236,12 +236,12 @@ json.dump(c, open('$T/probe-$rt/config.json', 'w'))"
 fi
 
 # --control: SCMP_ACT_NOTIFY calls of the targets asked through callgate ctl
-if want control; then
-	cat >"$P/ask.json" <<EOF
+cat >"$P/ask.json" <<EOF
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY", "comment": "ask the operator"}
 ]}
 EOF
+if want control; then
 	S2=$T/serve2.sock C2=$T/serve2.ctl
 	"$CALLGATE" serve --socket "$S2" --policy-dir "$P" --control "$C2" --ask-timeout 20 -o "$T/serve2.log" 2>"$T/serve2.err" &
 	sv2=$!
@@ -263,6 +263,87 @@ EOF
 		ok "serve --control: a served target cannot answer questions" || ko "serve --control: a target is refused" "$T/ask.err"
 	kill -TERM "$sv2"
 	wait "$sv2"
+fi
+
+# --control: a target's process that left its parent (double fork, setsid,
+# its parent gone; then its agent killed) still cannot use the control
+# socket; the operator outside still can.  The helper tries once the test
+# says so, with the id of the target's pending question.
+if want control-orphan; then
+	S3=$T/serve3.sock C3=$T/serve3.ctl
+	"$CALLGATE" serve --socket "$S3" --policy-dir "$P" --control "$C3" --ask-timeout 60 -o "$T/serve3.log" 2>"$T/serve3.err" &
+	sv3=$!
+	wait_for_socket "$C3"
+	# helper N: what the orphan N runs (its outputs in $T/orphanN.*)
+	helper() {
+		cat >"$T/helper$1.sh" <<EOF
+$(await_code "$T/orphan$1-go")
+echo "ppid=\$(cut -d' ' -f4 /proc/\$\$/stat)"
+id=\$(cat '$T/orphan$1-id')
+'$CALLGATE' ctl --control '$C3' allow "\$id"; echo "allow-status=\$?"
+'$CALLGATE' ctl --control '$C3' list; echo "list-status=\$?"
+EOF
+	}
+	# orphan_asked DIR: the question about mkdir DIR is pending (its id in $id)
+	orphan_asked() {
+		"$CALLGATE" ctl --control "$C3" list >"$T/list3" 2>/dev/null && grep -F "$1" "$T/list3" >"$T/q3" &&
+			id=$(sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/q3") && [ -n "$id" ]
+	}
+	# try_orphan N DIR: the orphan N tries while the question about DIR
+	# waits; then the operator allows it (status in $op)
+	try_orphan() {
+		id=
+		wait_for "the question about $2" 30 orphan_asked "$2"
+		echo "$id" >"$T/orphan$1-id"
+		touch "$T/orphan$1-go"
+		wait_for_line "$T/orphan$1.out" "^list-status="
+		"$CALLGATE" ctl --control "$C3" allow "$id" >"$T/op$1.out" 2>&1
+		op=$?
+	}
+
+	helper 1
+	"$AGENT" --socket "$S3" --policy-dir "$P" -p ask -- sh -c "
+	( setsid sh '$T/helper1.sh' >'$T/orphan1.out' 2>'$T/orphan1.err' & )
+	mkdir '$D/orphaned1' && echo allowed-by-the-operator" >"$T/ag3.out" 2>&1 &
+	ag=$!
+	try_orphan 1 "$D/orphaned1"
+	wait "$ag"
+	grep -q "^ppid=$ag$" "$T/orphan1.out" && grep -q "^allow-status=1$" "$T/orphan1.out" &&
+		grep -q "^list-status=1$" "$T/orphan1.out" &&
+		[ "$(grep -c "supervised process (a descendant of the process that handed a target over)" "$T/orphan1.err")" = 2 ] &&
+		ok "serve --control: a target's orphan (double fork, setsid, adopted by the agent) can neither allow nor list" ||
+		ko "serve --control: a target's orphan is refused" "$T/orphan1.out" "$T/orphan1.err"
+	[ "$op" = 0 ] && grep -q "^allowed-by-the-operator$" "$T/ag3.out" &&
+		ok "serve --control: ... and the operator outside answers" || ko "serve --control: the operator answers" "$T/op1.out"
+
+	# the target kills its agent first: its orphans go to init
+	helper 2
+	# (in a subshell of its own, quiet: no word from the shell on the kill)
+	(
+		"$AGENT" --socket "$S3" --policy-dir "$P" -p ask -- sh -c "
+		( setsid sh '$T/helper2.sh' >'$T/orphan2.out' 2>'$T/orphan2.err' & )
+		kill -KILL \$PPID
+		mkdir '$D/orphaned2' && echo allowed-after-the-agent >'$T/target2.out'" >/dev/null 2>&1 &
+		echo "$!" >"$T/agent2.pid"
+		wait "$!"
+		echo "$?" >"$T/agent2.st"
+	) 2>/dev/null &
+	sub=$!
+	wait_for_file "$T/agent2.pid"
+	ag=$(cat "$T/agent2.pid")
+	try_orphan 2 "$D/orphaned2"
+	wait "$sub"
+	agent_st=$(cat "$T/agent2.st")
+	wait_for_file "$T/target2.out"
+	[ "$agent_st" = 137 ] && grep -q "^ppid=" "$T/orphan2.out" && ! grep -q "^ppid=$ag$" "$T/orphan2.out" &&
+		grep -q "^allow-status=1$" "$T/orphan2.out" && grep -q "^list-status=1$" "$T/orphan2.out" &&
+		[ "$(grep -c "supervised process (under a seccomp filter while a served target's agent is gone)" "$T/orphan2.err")" = 2 ] &&
+		ok "serve --control: ... nor once the target has killed its agent (the orphan reparented away)" ||
+		ko "serve --control: an orphan after its agent is killed is refused (agent status $agent_st)" "$T/orphan2.err"
+	[ "$op" = 0 ] && grep -q "^allowed-after-the-agent$" "$T/target2.out" &&
+		ok "serve --control: ... and the operator still answers" || ko "serve --control: the operator answers" "$T/op2.out"
+	kill -TERM "$sv3"
+	wait "$sv3"
 fi
 
 if want sigterm; then

@@ -224,6 +224,108 @@ START_TEST(profile_adds_the_rules)
 }
 END_TEST
 
+/* deny always: the first rule made that covers a call decides it; saved
+ * as SCMP_ACT_ERRNO rules, first, that the plan applies */
+START_TEST(deny_rules)
+{
+	struct policy *p = tu_parse(policy_json), *q;
+	struct record rd = call_of("read", NULL, NULL);
+	struct record mk = call_of("mkdir", "/srv/new", NULL);
+	struct record ln = call_of("symlink", "/srv/l", NULL);
+	struct always_rule v[4];
+	const struct always_rule *hit;
+	uint64_t args[6] = { 0 };
+	struct plan *plan;
+	struct plan_verdict pv;
+	char *text = NULL;
+
+	ck_assert_int_eq(always_rule_init(&v[0], &rd, ANSWER_SCOPE_SYSCALL), 0);
+	v[0].deny = true;
+	v[0].err = EACCES;
+	ck_assert_int_eq(always_rule_init(&v[1], &mk, ANSWER_SCOPE_PATH), 0);
+	v[1].deny = true;
+	v[1].err = ENOSPC;
+	/* later and wider: the narrower deny made first still decides /srv/new */
+	ck_assert_int_eq(always_rule_init(&v[2], &mk, ANSWER_SCOPE_SYSCALL), 0);
+	ck_assert_int_eq(always_rule_init(&v[3], &ln, ANSWER_SCOPE_SYSCALL), 0);
+	v[3].deny = true; /* no errno: EPERM in the profile */
+
+	hit = always_rules_find(v, 4, X64, mk.nr, args, "/srv/new", NULL);
+	ck_assert_ptr_eq(hit, &v[1]);
+	hit = always_rules_find(v, 4, X64, mk.nr, args, "/srv/other", NULL);
+	ck_assert_ptr_eq(hit, &v[2]);
+	ck_assert_ptr_eq(always_rules_find(v, 4, X64, rd.nr, args, NULL, NULL), &v[0]);
+	ck_assert_ptr_null(
+		always_rules_find(v, 4, X64, syscall_lookup(X64, "rmdir"), args, NULL, NULL));
+
+	ck_assert_int_eq(always_profile(p, v, 4, &text), 0);
+	q = parse_back(text);
+	ck_assert_str_eq(q->rules[0].names[0], "read");
+	ck_assert_int_eq(q->rules[0].action, POLICY_ACT_ERRNO);
+	ck_assert(q->rules[0].has_errno_ret);
+	ck_assert_uint_eq(q->rules[0].errno_ret, EACCES);
+	ck_assert_ptr_nonnull(strstr(q->rules[0].comment, "denied always by the operator"));
+	ck_assert_int_eq(q->rules[1].action, POLICY_ACT_ERRNO);
+	ck_assert_uint_eq(q->rules[1].errno_ret, ENOSPC);
+	ck_assert_str_eq(q->rules[1].paths[0], "/srv/new");
+	ck_assert_int_eq(q->rules[2].action, POLICY_ACT_ALLOW);
+	ck_assert_str_eq(q->rules[3].names[0], "symlink");
+	ck_assert_uint_eq(q->rules[3].errno_ret, EPERM);
+	/* read out of the policy's rule allowing it outright */
+	ck_assert_uint_eq(q->rules[4].n_names, 1);
+	ck_assert_str_eq(q->rules[4].names[0], "write");
+
+	plan = tu_compile(q, 0, 6, 18, PLAN_MODE_ENFORCE);
+	pv = plan_eval(plan, X64, rd.nr, args);
+	ck_assert_int_eq(pv.action, POLICY_ACT_ERRNO);
+	ck_assert_int_eq(pv.data, EACCES);
+	pv = plan_eval(plan, X64, ln.nr, args);
+	ck_assert_int_eq(pv.action, POLICY_ACT_ERRNO);
+	ck_assert_int_eq(pv.data, EPERM);
+	ck_assert_int_eq(plan_eval(plan, X64, syscall_lookup(X64, "write"), args).action,
+			 POLICY_ACT_ALLOW);
+	plan_free(plan);
+	policy_free(q);
+	free(text);
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		always_rule_done(&v[i]);
+	policy_free(p);
+}
+END_TEST
+
+/* a policy rule whose every name the operator ruled outright goes; of two
+ * outright rules for one name (two ABIs) the first made is kept */
+START_TEST(profile_drops_emptied_rules)
+{
+	static const char json[] = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+				   "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"},"
+				   "{\"names\":[\"rmdir\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	struct policy *p = tu_parse(json), *q;
+	struct record mk = call_of("mkdir", "/a", NULL);
+	struct always_rule v[2];
+	char *text = NULL;
+
+	ck_assert_int_eq(always_rule_init(&v[0], &mk, ANSWER_SCOPE_SYSCALL), 0);
+	v[0].deny = true;
+	v[0].err = EROFS;
+	mk.arch = CG_ARCH_I386;
+	mk.nr = syscall_lookup(CG_ARCH_I386, "mkdir");
+	ck_assert_int_eq(always_rule_init(&v[1], &mk, ANSWER_SCOPE_SYSCALL), 0);
+	ck_assert_int_eq(always_profile(p, v, 2, &text), 0);
+	q = parse_back(text);
+	ck_assert_uint_eq(q->n_rules, 2);
+	ck_assert_str_eq(q->rules[0].names[0], "mkdir");
+	ck_assert_int_eq(q->rules[0].action, POLICY_ACT_ERRNO);
+	ck_assert_uint_eq(q->rules[0].errno_ret, EROFS);
+	ck_assert_str_eq(q->rules[1].names[0], "rmdir");
+	policy_free(q);
+	free(text);
+	always_rule_done(&v[0]);
+	always_rule_done(&v[1]);
+	policy_free(p);
+}
+END_TEST
+
 START_TEST(profile_without_rules_is_the_policy)
 {
 	struct policy *p = tu_parse(policy_json);
@@ -286,6 +388,8 @@ int main(void)
 	tcase_add_loop_test(tc, init_table, 0, (int)ARRAY_SIZE(init_rows));
 	tcase_add_test(tc, cover);
 	tcase_add_test(tc, profile_adds_the_rules);
+	tcase_add_test(tc, deny_rules);
+	tcase_add_test(tc, profile_drops_emptied_rules);
 	tcase_add_test(tc, profile_without_rules_is_the_policy);
 	tcase_add_test(tc, profile_of_an_allow_all_policy);
 	tcase_add_test(tc, profile_refuses);

@@ -31,6 +31,12 @@ static const struct {
 	{ "tty d", "d", 0, ANSWER_DENY, .err = 0 },
 	{ "tty d EACCES", "d EACCES", 0, ANSWER_DENY, .err = EACCES },
 	{ "tty deny ENOSYS", "deny ENOSYS", 0, ANSWER_DENY, .err = ENOSYS },
+	{ "tty D", "D", 0, ANSWER_DENY_ALWAYS, ANSWER_SCOPE_SYSCALL },
+	{ "tty D EACCES", "D EACCES", 0, ANSWER_DENY_ALWAYS, ANSWER_SCOPE_SYSCALL, EACCES },
+	{ "tty D path", "D path", 0, ANSWER_DENY_ALWAYS, ANSWER_SCOPE_PATH },
+	{ "tty D args ENOSYS", "D args ENOSYS", 0, ANSWER_DENY_ALWAYS, ANSWER_SCOPE_ARGS, ENOSYS },
+	{ "tty D --errno EACCES", "D --errno EACCES", 0, ANSWER_DENY_ALWAYS, ANSWER_SCOPE_SYSCALL,
+	  EACCES },
 	{ "tty k", "k", 0, ANSWER_KILL },
 	{ "tty kill", "kill", 0, ANSWER_KILL },
 	{ "tty h", "h", 0, ANSWER_HOLD },
@@ -43,6 +49,13 @@ static const struct {
 	{ "ctl allow --always path", "allow --always path", 0, ANSWER_ALWAYS, ANSWER_SCOPE_PATH },
 	{ "ctl deny --errno EACCES", "deny --errno EACCES", 0, ANSWER_DENY, .err = EACCES },
 	{ "ctl deny --errno EPERM", "deny --errno EPERM", 0, ANSWER_DENY, .err = EPERM },
+	{ "ctl deny --always", "deny --always", 0, ANSWER_DENY_ALWAYS, ANSWER_SCOPE_SYSCALL },
+	{ "ctl deny --always path", "deny --always path", 0, ANSWER_DENY_ALWAYS,
+	  ANSWER_SCOPE_PATH },
+	{ "ctl deny --always args --errno EACCES", "deny --always args --errno EACCES", 0,
+	  ANSWER_DENY_ALWAYS, ANSWER_SCOPE_ARGS, EACCES },
+	{ "ctl deny --always --errno ENOSYS", "deny --always --errno ENOSYS", 0, ANSWER_DENY_ALWAYS,
+	  ANSWER_SCOPE_SYSCALL, ENOSYS },
 	/* refused */
 	{ "unknown verb", "x", -ENOENT, .why = "unknown answer 'x'" },
 	{ "verbs are case-sensitive", "K", -ENOENT, .why = "unknown answer" },
@@ -57,7 +70,12 @@ static const struct {
 	{ "ctl --errno without a name", "deny --errno", -EINVAL, .why = "--errno needs a name" },
 	{ "errno on allow", "a EPERM", -EINVAL, .why = "unexpected 'EPERM'" },
 	{ "--errno on allow", "allow --errno EPERM", -EINVAL, .why = "unexpected '--errno'" },
-	{ "--always on deny", "deny --always", -EINVAL, .why = "unknown errno name '--always'" },
+	{ "--always twice on deny", "deny --always --always", -EINVAL,
+	  .why = "unknown errno name '--always'" },
+	{ "unknown scope of deny always", "deny --always file", -EINVAL,
+	  .why = "unknown errno name 'file'" },
+	{ "errno before the scope", "D EACCES path", -EINVAL, .why = "unexpected 'path'" },
+	{ "--always on kill", "kill --always", -EINVAL, .why = "unexpected '--always'" },
 	{ "scope on allow once", "a path", -EINVAL, .why = "unexpected 'path'" },
 	{ "two errnos", "d EACCES EPERM", -EINVAL, .why = "unexpected 'EPERM'" },
 	{ "two scopes", "A args path", -EINVAL, .why = "unexpected 'path'" },
@@ -92,7 +110,7 @@ START_TEST(table)
 		return;
 	}
 	ck_assert_msg(a.kind == row->kind, "%s: kind %d", row->name, a.kind);
-	if (a.kind == ANSWER_ALWAYS)
+	if (a.kind == ANSWER_ALWAYS || a.kind == ANSWER_DENY_ALWAYS)
 		ck_assert_msg(a.scope == row->scope, "%s: scope %d", row->name, a.scope);
 	ck_assert_msg(a.err == row->err, "%s: errno %d", row->name, a.err);
 }
@@ -105,6 +123,7 @@ START_TEST(names)
 	ck_assert_str_eq(answer_kind_to_string(ANSWER_DENY), "deny");
 	ck_assert_str_eq(answer_kind_to_string(ANSWER_KILL), "kill");
 	ck_assert_str_eq(answer_kind_to_string(ANSWER_HOLD), "hold");
+	ck_assert_str_eq(answer_kind_to_string(ANSWER_DENY_ALWAYS), "deny-always");
 	ck_assert_ptr_null(answer_kind_to_string(ANSWER_KIND_MAX));
 	ck_assert_ptr_null(answer_kind_to_string(ANSWER_KIND_INVALID));
 	ck_assert_str_eq(answer_scope_to_string(ANSWER_SCOPE_SYSCALL), "syscall");

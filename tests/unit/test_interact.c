@@ -128,6 +128,55 @@ START_TEST(always_lets_the_others_go)
 }
 END_TEST
 
+/* deny always: later calls it covers are denied with its errno, by a rule
+ * that names who made it; the waiting ones it covers are settled too; the
+ * first rule made decides */
+START_TEST(deny_always)
+{
+	struct answer a = {
+		.kind = ANSWER_DENY_ALWAYS, .scope = ANSWER_SCOPE_PATH, .err = EACCES, .by = "ctl"
+	};
+	uint64_t args[6] = { 0x1000, 0755 };
+	int mkdir_nr = syscall_lookup(CG_ARCH_X86_64, "mkdir");
+	const char *reason = NULL;
+	int err = 0;
+
+	ck_assert_int_eq(ask(1, 100, "mkdir", 0x1000, "/a"), 0);
+	ck_assert_int_eq(ask(2, 101, "mkdir", 0x2000, "/a"), 0);
+	ck_assert_int_eq(ask(3, 102, "mkdir", 0x3000, "/b"), 0);
+	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), 0);
+	/* the other mkdir of /a went with the rule; /b waits */
+	ck_assert_uint_eq(ix.n_questions, 1);
+	ck_assert_str_eq(ix.questions->rec->paths[0], "/b");
+	ck_assert(interact_denied_always(&ix, CG_ARCH_X86_64, mkdir_nr, args, "/a", NULL, &err,
+					 &reason));
+	ck_assert_int_eq(err, EACCES);
+	ck_assert_str_eq(reason, "denied always by the operator (ctl)");
+	ck_assert(!interact_allowed_always(&ix, CG_ARCH_X86_64, mkdir_nr, args, "/a", NULL));
+	ck_assert(!interact_denied_always(&ix, CG_ARCH_X86_64, mkdir_nr, args, "/b", NULL, &err,
+					  &reason));
+
+	/* allowed always afterwards, the whole syscall: /a stays denied */
+	a = (struct answer){ .kind = ANSWER_ALWAYS, .scope = ANSWER_SCOPE_SYSCALL, .by = "tty" };
+	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), 0);
+	ck_assert(interact_allowed_always(&ix, CG_ARCH_X86_64, mkdir_nr, args, "/b", NULL));
+	ck_assert(interact_denied_always(&ix, CG_ARCH_X86_64, mkdir_nr, args, "/a", NULL, &err,
+					 &reason));
+
+	/* no errno named: the policy's (the questions' decision: EPERM) */
+	a = (struct answer){ .kind = ANSWER_DENY_ALWAYS,
+			     .scope = ANSWER_SCOPE_SYSCALL,
+			     .by = "tty" };
+	ck_assert_int_eq(ask(4, 103, "symlink", 1, "/c"), 0);
+	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), 0);
+	ck_assert(interact_denied_always(&ix, CG_ARCH_X86_64,
+					 syscall_lookup(CG_ARCH_X86_64, "symlink"), args, "/z",
+					 NULL, &err, &reason));
+	ck_assert_int_eq(err, EPERM);
+	ck_assert_str_eq(reason, "denied always by the operator (tty)");
+}
+END_TEST
+
 START_TEST(nothing_to_narrow_to)
 {
 	struct answer a = { .kind = ANSWER_ALWAYS, .scope = ANSWER_SCOPE_PATH, .by = "test" };
@@ -228,15 +277,37 @@ START_TEST(profile_is_the_targets_policy)
 	policy_free(back);
 	free(text);
 
+	/* a deny-always answer is saved after it, as an SCMP_ACT_ERRNO rule */
+	{
+		struct answer da = { .kind = ANSWER_DENY_ALWAYS,
+				     .scope = ANSWER_SCOPE_SYSCALL,
+				     .err = EROFS,
+				     .by = "test" };
+
+		rec.syscall = "rmdir";
+		rec.nr = n.data.nr = syscall_lookup(CG_ARCH_X86_64, "rmdir");
+		n.id = 2;
+		ck_assert_int_eq(interact_ask(&ix, plan, listener, &n, &d, &rec), 0);
+		ck_assert_int_eq(interact_answer(&ix, ix.questions, &da), 0);
+		ck_assert_int_eq(interact_profile(&ix, &text), 0);
+		back = tu_parse(text);
+		ck_assert_uint_eq(back->n_rules, 3);
+		ck_assert_str_eq(back->rules[1].names[0], "rmdir");
+		ck_assert_int_eq(back->rules[1].action, POLICY_ACT_ERRNO);
+		ck_assert_uint_eq(back->rules[1].errno_ret, EROFS);
+		policy_free(back);
+		free(text);
+	}
+
 	/* the target goes, and its plan and policy with it: still saved */
 	interact_forget(&ix, listener);
 	plan_free(plan);
 	policy_free(pol);
 	ck_assert_int_eq(interact_profile(&ix, &text), 0);
 	back = tu_parse(text);
-	ck_assert_uint_eq(back->n_rules, 2);
+	ck_assert_uint_eq(back->n_rules, 3);
 	ck_assert_str_eq(back->rules[0].paths[0], "/srv/x");
-	ck_assert_str_eq(back->rules[1].names[0], "getppid");
+	ck_assert_str_eq(back->rules[2].names[0], "getppid");
 	policy_free(back);
 	free(text);
 }
@@ -274,6 +345,7 @@ int main(void)
 	tcase_add_test(tc, restarted_call_takes_over_its_question);
 	tcase_add_test(tc, always_scopes);
 	tcase_add_test(tc, always_lets_the_others_go);
+	tcase_add_test(tc, deny_always);
 	tcase_add_test(tc, nothing_to_narrow_to);
 	tcase_add_test(tc, hold_keeps_it);
 	tcase_add_test(tc, bounded);
