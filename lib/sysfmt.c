@@ -211,10 +211,6 @@ struct xlat {
 	const char *name;
 };
 
-#define X(v)            \
-	{               \
-		(v), #v \
-	}
 #define XN(v, s)         \
 	{                \
 		(v), (s) \
