@@ -12,14 +12,10 @@
 #include <string.h>
 
 #include "callgate/record.h"
-#include "callgate/sysargs.h"
+#include "callgate/sysfmt.h"
 #include "callgate/systable.h"
 
 #define TIME_LEN 27 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" */
-
-/* Kernel x86 open(2) bits that make the mode argument meaningful. */
-#define K_O_CREAT	00000100
-#define K_O_TMPFILE_BIT 020000000
 
 /* ---- output buffer ----------------------------------------------------------- */
 
@@ -81,6 +77,12 @@ static void put_i64(struct out *o, int64_t v)
 
 static const char hex_digits[] = "0123456789abcdef";
 
+static void put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 static void put_hex(struct out *o, uint64_t v)
 {
 	char tmp[18];
@@ -92,21 +94,6 @@ static void put_hex(struct out *o, uint64_t v)
 	} while (v);
 	tmp[--n] = 'x';
 	tmp[--n] = '0';
-	put(o, tmp + n, sizeof(tmp) - n);
-}
-
-/* Octal with a leading 0, as C and chmod(1) write modes: 0777, 0 for zero. */
-static void put_oct(struct out *o, uint64_t v)
-{
-	char tmp[23];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = (char)('0' + (v & 7));
-		v >>= 3;
-	} while (v);
-	if (tmp[n] != '0')
-		tmp[--n] = '0';
 	put(o, tmp + n, sizeof(tmp) - n);
 }
 
@@ -176,6 +163,63 @@ static size_t utf8_seq_len(const unsigned char *p)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
 	return n;
+}
+
+/* ---- the call ---------------------------------------------------------------- */
+
+/* What the record has of the call, for sysfmt. */
+static void call_of(const struct record *r, struct sysfmt_call *c)
+{
+	size_t n_paths = r->n_paths < RECORD_PATHS_MAX ? r->n_paths : RECORD_PATHS_MAX;
+	size_t n_fds = r->n_fds < RECORD_FDS_MAX ? r->n_fds : RECORD_FDS_MAX;
+
+	*c = (struct sysfmt_call){ .name = r->syscall, .arch = r->arch };
+	memcpy(c->args, r->args, sizeof(c->args));
+	for (size_t i = 0; i < n_paths; i++) {
+		int a = r->path_args[i];
+
+		if (a < 0 || a > 5 || !r->paths[i])
+			continue;
+		c->strs[a] = r->raw_paths[i] ? r->raw_paths[i] : r->paths[i];
+		c->resolved[a] = r->raw_paths[i] ? r->paths[i] : NULL;
+	}
+	if (r->sockaddr && r->sockaddr_len) {
+		c->sockaddr = r->sockaddr;
+		c->sockaddr_len = r->sockaddr_len < RECORD_SOCKADDR_MAX ? r->sockaddr_len
+									: RECORD_SOCKADDR_MAX;
+	}
+	for (size_t i = 0; i < n_fds; i++)
+		if (r->fd_args[i] >= 0 && r->fd_args[i] <= 5)
+			c->fds[r->fd_args[i]] = r->fd_paths[i];
+}
+
+/* Formatted by @fn straight into the free tail of the buffer. */
+#define put_with(o, fn, ...)                                                     \
+	do {                                                                     \
+		int n_;                                                          \
+                                                                                 \
+		if ((o)->full)                                                   \
+			break;                                                   \
+		n_ = fn(__VA_ARGS__, (o)->buf + (o)->len, (o)->size - (o)->len); \
+		if (n_ < 0 || (size_t)n_ >= (o)->size - (o)->len)                \
+			(o)->full = true;                                        \
+		else                                                             \
+			(o)->len += (size_t)n_;                                  \
+	} while (0)
+
+/* name(args), as strace writes it (@flags: SYSFMT_JSON inside a JSON string) */
+static void put_call(struct out *o, const struct record *r, unsigned flags)
+{
+	struct sysfmt_call c;
+
+	call_of(r, &c);
+	if (r->syscall)
+		put_with(o, sysfmt_quote, r->syscall, strlen(r->syscall), NULL, flags);
+	else
+		put_syscall(o, r);
+	put_c(o, '(');
+	put_with(o, sysfmt_args, &c, flags);
+	put_c(o, ')');
 }
 
 /* ---- JSON -------------------------------------------------------------------- */
@@ -288,6 +332,10 @@ int record_format_json(const struct record *r, char *buf, size_t size)
 		put_c(&o, '"');
 	}
 	put_c(&o, ']');
+	key(&o, "text");
+	put_c(&o, '"');
+	put_call(&o, r, SYSFMT_JSON);
+	put_c(&o, '"');
 	key(&o, "decision");
 	put_json_str(&o, record_decision_to_string(r->decision));
 	if ((r->decision == RECORD_DENY || r->decision == RECORD_WOULD_DENY) && r->err) {
@@ -387,109 +435,67 @@ int record_format_features_json(const struct record_features *f, char *buf, size
 
 /* ---- text -------------------------------------------------------------------- */
 
-static void put_c_octal(struct out *o, unsigned char c)
+/* Escaped as strace escapes a string's contents (sysfmt_quote()), with
+ * the bytes in @also in octal too. */
+static void put_escaped(struct out *o, const char *s, const char *also)
 {
-	char e[4] = { '\\', (char)('0' + (c >> 6)), (char)('0' + ((c >> 3) & 7)),
-		      (char)('0' + (c & 7)) };
-
-	put(o, e, sizeof(e));
+	put_with(o, sysfmt_quote, s, strlen(s), also, 0);
 }
 
-/* A C string literal, as strace writes one; every byte outside printable
- * ASCII becomes a three-digit octal escape, so the line stays ASCII. */
-static void put_c_str(struct out *o, const char *str)
+/* Callgate's own words as they are, any byte outside printable ASCII in
+ * octal all the same. */
+static void put_printable(struct out *o, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)str;
+	for (const unsigned char *p = (const unsigned char *)s; *p && !o->full; p++) {
+		char e[4] = { '\\', (char)('0' + (*p >> 6)), (char)('0' + ((*p >> 3) & 7)),
+			      (char)('0' + (*p & 7)) };
 
-	put_c(o, '"');
-	while (*p && !o->full) {
-		const unsigned char *run = p;
-
-		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
-			p++;
-		put(o, run, (size_t)(p - run));
-		switch (*p) {
-		case '\0': continue;
-		case '"': put_lit(o, "\\\""); break;
-		case '\\': put_lit(o, "\\\\"); break;
-		case '\n': put_lit(o, "\\n"); break;
-		case '\t': put_lit(o, "\\t"); break;
-		case '\r': put_lit(o, "\\r"); break;
-		default: put_c_octal(o, *p);
-		}
-		p++;
-	}
-	put_c(o, '"');
-}
-
-static const char *decoded_path(const struct record *r, int arg)
-{
-	size_t n = r->n_paths < RECORD_PATHS_MAX ? r->n_paths : RECORD_PATHS_MAX;
-
-	for (size_t i = 0; i < n; i++)
-		if (r->path_args[i] == arg && r->paths[i])
-			return r->paths[i];
-	return NULL;
-}
-
-static void put_open_flags(struct out *o, uint64_t flags)
-{
-	int n;
-
-	if (o->full)
-		return;
-	n = sysargs_format_open_flags((unsigned long)flags, o->buf + o->len, o->size - o->len);
-	if (n < 0) {
-		o->full = true;
-		return;
-	}
-	o->len += (size_t)n;
-}
-
-static void put_arg(struct out *o, const struct record *r, char kind, int i)
-{
-	uint64_t v = r->args[i];
-	const char *path;
-
-	switch (kind) {
-	case 'p':
-		path = decoded_path(r, i);
-		if (path)
-			put_c_str(o, path);
+		if (*p >= 0x20 && *p < 0x7f)
+			put_c(o, (char)*p);
 		else
-			put_hex(o, v);
-		break;
-	case 'd':
-		if ((int)v == -100)
-			put_lit(o, "AT_FDCWD");
-		else
-			put_i64(o, (int)v);
-		break;
-	case 'f': put_open_flags(o, v); break;
-	case 'o': put_oct(o, v); break;
-	case 'i': put_i64(o, (int)v); break;
-	case 'u':
-	case 'l': put_u64(o, v); break;
-	default: put_hex(o, v); break;
+			put(o, e, sizeof(e));
 	}
 }
 
-static void put_args(struct out *o, const struct record *r)
+/* 09:30:00[.123456] (local time) or 1795340000.123456, and a space */
+static void put_timestamp(struct out *o, const struct record *r, const struct record_text_opts *t)
 {
-	const char *kinds = r->syscall ? sysargs_kinds(r->syscall) : NULL;
+	int64_t usec = r->time_usec, secs, frac;
 
-	if (!kinds)
-		kinds = "xxxxxx";
-	for (int i = 0; i < 6 && kinds[i]; i++) {
-		/* open(2)'s mode only means something when a file can be
-		 * created, and strace leaves it out otherwise. */
-		if (kinds[i] == 'o' && i > 0 && kinds[i - 1] == 'f' &&
-		    !(r->args[i - 1] & (K_O_CREAT | K_O_TMPFILE_BIT)))
-			break;
-		if (i)
-			put_lit(o, ", ");
-		put_arg(o, r, kinds[i], i);
+	if (!t || t->timestamps <= RECORD_TS_NONE || t->timestamps >= RECORD_TS_MAX)
+		return;
+	if (t->timestamps != RECORD_TS_UNIX)
+		usec += (int64_t)t->utc_offset * 1000000;
+	secs = usec / 1000000;
+	frac = usec % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
 	}
+	if (t->timestamps == RECORD_TS_UNIX) {
+		put_i64(o, secs);
+	} else {
+		int64_t sod = secs % 86400;
+		char hms[8];
+
+		if (sod < 0)
+			sod += 86400;
+		put2(hms, (unsigned)(sod / 3600));
+		hms[2] = ':';
+		put2(hms + 3, (unsigned)(sod / 60 % 60));
+		hms[5] = ':';
+		put2(hms + 6, (unsigned)(sod % 60));
+		put(o, hms, sizeof(hms));
+	}
+	if (t->timestamps != RECORD_TS_TIME) {
+		char us[7] = { '.' };
+
+		put2(us + 1, (unsigned)(frac / 10000));
+		put2(us + 3, (unsigned)(frac / 100 % 100));
+		put2(us + 5, (unsigned)(frac % 100));
+		put(o, us, sizeof(us));
+	}
+	put_c(o, ' ');
 }
 
 /* A denial without an errno (kill, trap, ...) is named by its action. */
@@ -536,12 +542,19 @@ static void put_result(struct out *o, const struct record *r)
 	}
 }
 
-int record_format_text(const struct record *r, char *buf, size_t size)
+int record_format_text_opts(const struct record *r, const struct record_text_opts *t, char *buf,
+			    size_t size)
 {
 	struct out o = { .buf = buf, .size = size };
 
 	put_lit(&o, "[pid ");
 	put_i64(&o, r->tid);
+	/* strace -Y; "]" escaped too, so the first "] " ends the prefix */
+	if (r->comm && *r->comm) {
+		put_c(&o, '<');
+		put_escaped(&o, r->comm, "<>]");
+		put_c(&o, '>');
+	}
 	if (r->arch != CG_ARCH_X86_64) {
 		const char *arch = arch_to_string(r->arch);
 
@@ -549,22 +562,35 @@ int record_format_text(const struct record *r, char *buf, size_t size)
 		put_str(&o, arch ? arch : "?");
 	}
 	put_lit(&o, "] ");
-	put_syscall(&o, r);
-	put_c(&o, '(');
-	put_args(&o, r);
-	put_lit(&o, ") = ");
+	put_timestamp(&o, r, t);
+	put_call(&o, r, 0);
+	put_lit(&o, " = ");
 	put_result(&o, r);
 	put_lit(&o, " (rule ");
 	if (r->rule == RECORD_RULE_DEFAULT)
 		put_lit(&o, "default");
 	else
 		put_i64(&o, r->rule);
+	if (r->comment) {
+		put_lit(&o, " \"");
+		put_escaped(&o, r->comment, NULL);
+		put_c(&o, '"');
+	}
 	if (r->provenance == RECORD_PROV_ADVISORY)
 		put_lit(&o, ", advisory");
 	else if (r->provenance == RECORD_PROV_EMULATED)
 		put_lit(&o, ", emulated");
+	if (r->reason) {
+		put_lit(&o, "; ");
+		put_printable(&o, r->reason);
+	}
 	put_lit(&o, ")\n");
 	return finish(&o);
+}
+
+int record_format_text(const struct record *r, char *buf, size_t size)
+{
+	return record_format_text_opts(r, NULL, buf, size);
 }
 
 /* ---- names and time ---------------------------------------------------------- */
@@ -580,12 +606,6 @@ const char *record_decision_to_string(enum record_decision d)
 	if ((int)d < 0 || d >= RECORD_DECISION_MAX)
 		return NULL;
 	return names[d];
-}
-
-static void put2(char *p, unsigned v)
-{
-	p[0] = (char)('0' + v / 10);
-	p[1] = (char)('0' + v % 10);
 }
 
 /* Days from 1970-01-01 of 0000-01-01 and 9999-12-31: RFC 3339 has four-digit
@@ -679,9 +699,25 @@ void record_copy(struct record_store *dst, const struct record *src)
 	r->exe = copy_str(dst->exe, sizeof(dst->exe), src->exe);
 	if (r->n_paths > RECORD_PATHS_MAX)
 		r->n_paths = RECORD_PATHS_MAX;
-	for (size_t i = 0; i < RECORD_PATHS_MAX; i++)
+	for (size_t i = 0; i < RECORD_PATHS_MAX; i++) {
 		r->paths[i] = copy_str(dst->paths[i], sizeof(dst->paths[i]),
 				       i < r->n_paths ? src->paths[i] : NULL);
+		r->raw_paths[i] = copy_str(dst->raw_paths[i], sizeof(dst->raw_paths[i]),
+					   i < r->n_paths ? src->raw_paths[i] : NULL);
+	}
 	r->addr = copy_str(dst->addr, sizeof(dst->addr), src->addr);
+	r->sockaddr = NULL;
+	r->sockaddr_len = 0;
+	if (src->sockaddr && src->sockaddr_len) {
+		r->sockaddr_len = src->sockaddr_len < sizeof(dst->sockaddr) ? src->sockaddr_len
+									    : sizeof(dst->sockaddr);
+		memcpy(dst->sockaddr, src->sockaddr, r->sockaddr_len);
+		r->sockaddr = dst->sockaddr;
+	}
+	if (r->n_fds > RECORD_FDS_MAX)
+		r->n_fds = RECORD_FDS_MAX;
+	for (size_t i = 0; i < RECORD_FDS_MAX; i++)
+		r->fd_paths[i] = copy_str(dst->fd_paths[i], sizeof(dst->fd_paths[i]),
+					  i < r->n_fds ? src->fd_paths[i] : NULL);
 	r->container = copy_str(dst->container, sizeof(dst->container), src->container);
 }

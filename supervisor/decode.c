@@ -4,10 +4,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "callgate/sysargs.h"
+#include "callgate/sysfmt.h"
 #include "decode.h"
 #include "procmem.h"
 
@@ -77,6 +79,8 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 		if (l < 0)
 			return (int)l;
 		ptrs->paths[ptrs->n_paths++] = s->paths[i];
+		/* shown as given (a NULL pointer: as resolved) */
+		rec->raw_paths[rec->n_paths] = args[idx[i]] ? s->raw[i] : NULL;
 		rec->paths[rec->n_paths] = s->paths[i];
 		rec->path_args[rec->n_paths++] = idx[i];
 	}
@@ -92,6 +96,8 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 		if (procmem_read(tid, sa_ptr, s->sockaddr, (size_t)len) < 0)
 			return -EFAULT;
 		s->sockaddr_len = (size_t)len;
+		rec->sockaddr = s->sockaddr;
+		rec->sockaddr_len = s->sockaddr_len;
 		if (sockaddr_decode(s->sockaddr, (size_t)len, &s->addr) < 0)
 			return -EINVAL;
 		if (s->addr.family == AF_UNSPEC && strcmp(name, "bind") == 0 &&
@@ -124,4 +130,31 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 	if (rec->n_paths || rec->addr)
 		rec->provenance = RECORD_PROV_ADVISORY;
 	return 0;
+}
+
+void decode_fds(const struct seccomp_notif *req, const char *name, struct args_copy *a,
+		struct record *rec)
+{
+	unsigned bits = sysfmt_fd_args(name);
+
+	rec->n_fds = 0;
+	for (int i = 0; i < 6 && bits && rec->n_fds < RECORD_FDS_MAX; i++) {
+		int fd = (int)req->data.args[i];
+		char link[64];
+		char *out = a->fds[rec->n_fds];
+		ssize_t n;
+
+		if (!(bits & (1u << i)) || (fd < 0 && fd != AT_FDCWD))
+			continue;
+		if (fd == AT_FDCWD)
+			snprintf(link, sizeof(link), "/proc/%u/cwd", req->pid);
+		else
+			snprintf(link, sizeof(link), "/proc/%u/fd/%d", req->pid, fd);
+		n = readlink(link, out, PATH_MAX - 1);
+		if (n <= 0)
+			continue;
+		out[n] = '\0';
+		rec->fd_paths[rec->n_fds] = out;
+		rec->fd_args[rec->n_fds++] = i;
+	}
 }

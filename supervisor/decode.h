@@ -25,6 +25,7 @@ struct args_copy {
 	size_t sockaddr_len;
 	struct cg_sockaddr addr;
 	char addr_text[160];
+	char fds[RECORD_FDS_MAX][PATH_MAX]; /* -y: what the fd arguments are */
 };
 
 /*
@@ -35,5 +36,14 @@ struct args_copy {
  */
 int decode_args(const struct seccomp_notif *req, const char *name, struct args_copy *a,
 		struct plan_ptrs *ptrs, struct record *rec);
+
+/*
+ * decode_fds() - -y: what the fd and dirfd arguments of @req (syscall @name)
+ * are, read from /proc/TID/fd/N (or TID's cwd for AT_FDCWD) into @a, for
+ * the record (@rec's fd_paths).  At most RECORD_FDS_MAX; an fd that cannot
+ * be read is left out.
+ */
+void decode_fds(const struct seccomp_notif *req, const char *name, struct args_copy *a,
+		struct record *rec);
 
 #endif

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "callgate/macro.h"
@@ -129,9 +130,31 @@ static int fmt_record(const void *r, char *buf, size_t size)
 	return record_format_json(r, buf, size);
 }
 
-static int fmt_record_text(const void *r, char *buf, size_t size)
+struct text_arg {
+	const struct record *r;
+	struct record_text_opts opts;
+};
+
+static int fmt_record_text(const void *arg, char *buf, size_t size)
 {
-	return record_format_text(r, buf, size);
+	const struct text_arg *t = arg;
+
+	return record_format_text_opts(t->r, &t->opts, buf, size);
+}
+
+void log_sink_set_view(struct log_sink *s, const struct log_view *v)
+{
+	s->view = *v;
+}
+
+/* -t, -tt: local time, as strace writes it (the offset of the record's own
+ * time: summer time begins and ends in a running log) */
+static int32_t utc_offset(int64_t usec)
+{
+	time_t t = (time_t)(usec / 1000000);
+	struct tm tm;
+
+	return localtime_r(&t, &tm) ? (int32_t)tm.tm_gmtoff : 0;
 }
 
 static int fmt_features(const void *f, char *buf, size_t size)
@@ -141,7 +164,15 @@ static int fmt_features(const void *f, char *buf, size_t size)
 
 int log_sink_record(struct log_sink *s, const struct record *r)
 {
-	return append(s, s->format == LOG_FORMAT_TEXT ? fmt_record_text : fmt_record, r);
+	struct text_arg t = { .r = r, .opts = { .timestamps = s->view.timestamps } };
+
+	if (!sysfmt_filter_match(&s->view.filter, r->arch, r->nr))
+		return 0;
+	if (s->format != LOG_FORMAT_TEXT)
+		return append(s, fmt_record, r);
+	if (t.opts.timestamps == RECORD_TS_TIME || t.opts.timestamps == RECORD_TS_PRECISE)
+		t.opts.utc_offset = utc_offset(r->time_usec);
+	return append(s, fmt_record_text, &t);
 }
 
 int log_sink_features(struct log_sink *s, const struct record_features *f)

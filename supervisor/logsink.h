@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "callgate/record.h"
+#include "callgate/sysfmt.h"
 
 enum log_format {
 	LOG_FORMAT_JSON,
@@ -24,16 +25,25 @@ enum log_format {
 
 #define LOG_SINK_BUFFER (1u << 20)
 
+/* What the log shows (callgate run/serve -t, -y, -e trace=): how, never
+ * whether a call is allowed. */
+struct log_view {
+	enum record_timestamps timestamps; /* -t, -tt, -ttt: the text lines */
+	bool decode_fds;		   /* -y: read when the record is built */
+	struct sysfmt_filter filter;	   /* -e trace=: which records are written */
+};
+
 struct log_sink {
 	int fd;	    /* -1: closed */
 	int own_fd; /* private: opened by us, closed by log_sink_close() */
 	enum log_format format;
-	char *buf;	  /* private */
-	size_t len;	  /* private */
-	uint64_t records; /* ro: records accepted */
-	uint64_t lost;	  /* ro: records that could not be written */
-	int err;	  /* ro: first write error (positive errno), 0: none */
-	ev_prepare flush; /* private: log_sink_flush_on() */
+	struct log_view view; /* ro: log_sink_set_view() */
+	char *buf;	      /* private */
+	size_t len;	      /* private */
+	uint64_t records;     /* ro: records accepted */
+	uint64_t lost;	      /* ro: records that could not be written */
+	int err;	      /* ro: first write error (positive errno), 0: none */
+	ev_prepare flush;     /* private: log_sink_flush_on() */
 	struct ev_loop *loop;
 	pthread_mutex_t lock; /* private: every session thread writes here */
 };
@@ -44,7 +54,11 @@ struct log_sink {
  */
 int log_sink_open(struct log_sink *s, const char *path, enum log_format format);
 
-/* Add a record / the start record.  Returns 0, or -errno if it was lost. */
+/* What the log shows (@v copied); before the first record. */
+void log_sink_set_view(struct log_sink *s, const struct log_view *v);
+
+/* Add a record / the start record.  Returns 0, or -errno if it was lost.
+ * A record of a syscall outside the view's filter is left out (0). */
 int log_sink_record(struct log_sink *s, const struct record *r);
 int log_sink_features(struct log_sink *s, const struct record_features *f);
 

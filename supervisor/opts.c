@@ -38,3 +38,28 @@ int opt_seconds(const char *opt, const char *arg, double max, double *ret)
 	*ret = v;
 	return 0;
 }
+
+int opt_timestamps(const char *arg, enum record_timestamps *ret)
+{
+	if (!arg || strcmp(arg, "time") == 0)
+		*ret = RECORD_TS_TIME;
+	else if (strcmp(arg, "precise") == 0)
+		*ret = RECORD_TS_PRECISE;
+	else if (strcmp(arg, "unix") == 0)
+		*ret = RECORD_TS_UNIX;
+	else if (strcmp(arg, "none") == 0)
+		*ret = RECORD_TS_NONE;
+	else
+		return log_error_errno(
+			EINVAL, "Unknown --timestamps '%s' (time, precise, unix or none)", arg);
+	return 0;
+}
+
+int opt_trace(const char *arg, struct sysfmt_filter *f)
+{
+	char err[160];
+
+	if (sysfmt_filter_add(f, arg, err, sizeof(err)) < 0)
+		return log_error_errno(EINVAL, "-e %s: %s", arg, err);
+	return 0;
+}

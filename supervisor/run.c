@@ -54,6 +54,7 @@ struct run_opts {
 	const char *log_path;
 	enum log_format log_format;
 	bool log_format_set;
+	struct log_view view; /* -t, -y, -e trace= */
 	bool summary;
 	enum decision_ask ask;
 	const char *caps;
@@ -92,6 +93,8 @@ static void run_usage(FILE *f)
 	      "                    [--ask-timeout SEC] [--control PATH] [--save PROFILE]\n"
 	      "                    [--record PROFILE]\n"
 	      "                    [--caps LIST] [--no-emulate] [--on-exit enosys|kill]\n"
+	      "                    [-t[t[t]]|--timestamps[=time|precise|unix]] [-y|--decode-fds]\n"
+	      "                    [-e trace=SET|--trace=SET]\n"
 	      "                    -- COMMAND [ARG...]\n",
 	      f);
 }
@@ -207,14 +210,32 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "record", required_argument, NULL, 'R' },
 		{ "save", required_argument, NULL, 'W' },
 		{ "on-exit", required_argument, NULL, 'E' },
+		{ "timestamps", optional_argument, NULL, 'Y' },
+		{ "decode-fds", no_argument, NULL, 'y' },
+		{ "trace", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
 	*o = (struct run_opts){ .mode = PLAN_MODE_ENFORCE, .ask = DECISION_ASK_DENY };
-	while ((c = getopt_long(argc, argv, "+p:m:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:m:o:hte:y", longopts, NULL)) != -1) {
 		switch (c) {
+		/* strace's -t, -tt, -ttt */
+		case 't':
+			if (o->view.timestamps < RECORD_TS_UNIX)
+				o->view.timestamps++;
+			break;
+		case 'Y':
+			if (opt_timestamps(optarg, &o->view.timestamps) < 0)
+				return -EINVAL;
+			break;
+		case 'y': o->view.decode_fds = true; break;
+		case 'e':
+		case 'X':
+			if (opt_trace(optarg, &o->view.filter) < 0)
+				return -EINVAL;
+			break;
 		case 'p': o->policy = optarg; break;
 		case 'm':
 			o->mode = plan_mode_from_string(optarg);
@@ -527,6 +548,7 @@ int cmd_run(int argc, char **argv)
 		log_error("Failed to open the log '%s': %s", o.log_path, strerror(-r));
 		goto out;
 	}
+	log_sink_set_view(&st.log, &o.view);
 	/* A log to a closed pipe is reported, not fatal. */
 	signal(SIGPIPE, SIG_IGN);
 	/* The default loop takes over SIGCHLD: it must exist before the

@@ -281,6 +281,7 @@ int cmd_serve(int argc, char **argv)
 			  strerror(-r));
 		return 125;
 	}
+	log_sink_set_view(&sv.log, &o.view);
 	sv.fd = listen_on(&o);
 	if (sv.fd < 0) {
 		log_error("Cannot listen on %s: %s", o.socket,

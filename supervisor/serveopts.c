@@ -63,7 +63,10 @@ static void serve_usage(FILE *f)
 	      "                      [--policy-dir DIR] [-p DEFAULT] [-m enforce|audit] [-o LOG]\n"
 	      "                      [--log-format json|text] [--peer-timeout SEC]\n"
 	      "                      [--control PATH [--ask-timeout SEC] [--ask-default "
-	      "allow|deny]]\n",
+	      "allow|deny]]\n"
+	      "                      [-t[t[t]]|--timestamps[=time|precise|unix]] "
+	      "[-y|--decode-fds]\n"
+	      "                      [-e trace=SET|--trace=SET]\n",
 	      f);
 }
 
@@ -82,6 +85,9 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		{ "control", required_argument, NULL, 'K' },
 		{ "ask-timeout", required_argument, NULL, 'A' },
 		{ "ask-default", required_argument, NULL, 'd' },
+		{ "timestamps", optional_argument, NULL, 'Y' },
+		{ "decode-fds", no_argument, NULL, 'y' },
+		{ "trace", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -94,8 +100,22 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 				  .policy_dir = CALLGATE_DATADIR "/policies",
 				  .mode = PLAN_MODE_ENFORCE };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:m:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:m:o:hte:y", longopts, NULL)) != -1) {
 		switch (c) {
+		case 't':
+			if (o->view.timestamps < RECORD_TS_UNIX)
+				o->view.timestamps++;
+			break;
+		case 'Y':
+			if (opt_timestamps(optarg, &o->view.timestamps) < 0)
+				return -EINVAL;
+			break;
+		case 'y': o->view.decode_fds = true; break;
+		case 'e':
+		case 'X':
+			if (opt_trace(optarg, &o->view.filter) < 0)
+				return -EINVAL;
+			break;
 		case 's': o->socket = optarg; break;
 		case 'M': {
 			char *end;

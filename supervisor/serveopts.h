@@ -21,6 +21,7 @@ struct serve_opts {
 	const char *log_path;
 	enum log_format log_format;
 	bool log_format_set;
+	struct log_view view; /* -t, -y, -e trace= */
 	double peer_timeout;
 	const char *control; /* --control: SCMP_ACT_NOTIFY calls asked there */
 	double ask_timeout;

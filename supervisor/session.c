@@ -142,6 +142,8 @@ static void describe(struct session *s, struct call *c)
 	rec->container = s->container;
 	rec->container_pid = s->container_pid;
 	who_describe(&s->who, (pid_t)c->req->pid, rec);
+	if (s->log && s->log->view.decode_fds)
+		decode_fds(c->req, c->name, &s->args, rec); /* -y */
 	c->described = true;
 }
 

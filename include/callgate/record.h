@@ -32,7 +32,9 @@ enum record_provenance {
 	RECORD_PROV_EMULATED, /* the supervisor acted on its own copy */
 };
 
-#define RECORD_PATHS_MAX 2
+#define RECORD_PATHS_MAX    2
+#define RECORD_FDS_MAX	    2 /* fd arguments shown with what they are (-y) */
+#define RECORD_SOCKADDR_MAX 128
 
 /* Rule index meaning "the profile's defaultAction" (also runc's ENOSYS
  * range for syscalls newer than the profile). */
@@ -60,7 +62,17 @@ struct record {
 	const char *paths[RECORD_PATHS_MAX]; /* decoded path arguments, NUL-terminated */
 	int path_args[RECORD_PATHS_MAX];     /* their argument indexes */
 	size_t n_paths;
-	const char *addr; /* decoded socket address, NULL: none */
+	const char *raw_paths[RECORD_PATHS_MAX]; /* paths[] as the caller gave them
+						  * (shown, with paths[] after
+						  * them where different); NULL:
+						  * paths[] shown */
+	const char *addr;			 /* decoded socket address, NULL: none */
+	const void *sockaddr;			 /* the socket address as copied (shown decoded in
+			       * the call's text), NULL: none */
+	size_t sockaddr_len;			 /* its length, at most RECORD_SOCKADDR_MAX */
+	const char *fd_paths[RECORD_FDS_MAX];	 /* -y: what fd argument fd_args[i] is */
+	int fd_args[RECORD_FDS_MAX];
+	size_t n_fds;
 	enum record_provenance provenance;
 	const char *container; /* serve: the container id the runtime gave, NULL: none */
 	int64_t container_pid; /* ... and its pid as the runtime reported it */
@@ -76,15 +88,19 @@ struct record_store {
 	char comm[RECORD_COMM_MAX];
 	char exe[PATH_MAX];
 	char paths[RECORD_PATHS_MAX][PATH_MAX];
+	char raw_paths[RECORD_PATHS_MAX][PATH_MAX];
 	char addr[RECORD_ADDR_MAX];
+	unsigned char sockaddr[RECORD_SOCKADDR_MAX];
+	char fd_paths[RECORD_FDS_MAX][PATH_MAX];
 	char container[RECORD_CONTAINER_MAX];
 };
 
 /*
  * record_copy() - @src into @dst->rec, with the strings that come from a
  * caller's per-call buffers copied into @dst (cut to fit): comm, exe,
- * paths[] (all n_paths of them, at most RECORD_PATHS_MAX) and addr, and
- * container; a field of @dst whose string is NULL holds "".  The others
+ * paths[] and raw_paths[] (all n_paths of them, at most RECORD_PATHS_MAX),
+ * addr, sockaddr, fd_paths[] and container; a field of @dst whose string
+ * is NULL holds "".  The others
  * stay borrowed: syscall (the syscall table), comment (the policy), mode,
  * action and reason (static text).  @dst and @src must not overlap.
  */
@@ -93,7 +109,8 @@ void record_copy(struct record_store *dst, const struct record *src);
 /*
  * record_format_json() - @r as one JSON object and a newline, into @buf.
  * Fields: time, pid, tid, comm, exe, arch, syscall, nr, args (six "0x..."
- * strings), decision, errno (name; on deny and would-deny), rule (number or
+ * strings), text (the call as the text line shows it, without the
+ * timestamps), decision, errno (name; on deny and would-deny), rule (number or
  * "default"), comment, mode, and when set: container and container_pid
  * (serve), action, reason, path (one) or
  * paths (two), addr, provenance ("advisory" / "emulated"), ret (emulated).
@@ -105,12 +122,35 @@ int record_format_json(const struct record *r, char *buf, size_t size);
 
 /*
  * record_format_text() - @r as one strace-like line and a newline:
- *   [pid 4711] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (rule 12)
- *   [pid 4711] chmod("/tmp/d", 0777) = ? would-deny -1 EPERM (rule default)
- *   [pid 4711] getppid() = ? allow (rule 3)
+ *   [pid 4711<cat>] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (rule 12)
+ *   [pid 4711<sh>] chmod("d" -> "/tmp/d", 0777) = ? would-deny -1 EPERM (rule default)
+ *   [pid 4711] getppid() = ? allow (rule 3 "who asks", advisory; the reason)
+ * The thread id, the caller's comm as strace -Y writes it (when known),
+ * the call as strace writes it (sysfmt.h; a path that resolved elsewhere
+ * followed by -> "where"), the result, and the rule with its comment,
+ * the provenance and the supervisor's reason.  Printable ASCII only.
  * Returns the length or -ENOSPC, as record_format_json().
  */
 int record_format_text(const struct record *r, char *buf, size_t size);
+
+/* strace's -t, -tt, -ttt in front of the call. */
+enum record_timestamps {
+	RECORD_TS_NONE,
+	RECORD_TS_TIME,	   /* -t: 09:30:00 */
+	RECORD_TS_PRECISE, /* -tt: 09:30:00.123456 */
+	RECORD_TS_UNIX,	   /* -ttt: 1795340000.123456 */
+	RECORD_TS_MAX,
+	RECORD_TS_INVALID = -EINVAL,
+};
+
+struct record_text_opts {
+	enum record_timestamps timestamps;
+	int32_t utc_offset; /* seconds east of UTC of the local time, for -t, -tt */
+};
+
+/* record_format_text() with @o (NULL: none): [pid 4711<cat>] 09:30:00 openat(...) */
+int record_format_text_opts(const struct record *r, const struct record_text_opts *o, char *buf,
+			    size_t size);
 
 /* The first record of a log: what callgate found about the kernel. */
 struct record_features {

@@ -251,7 +251,7 @@ fi
 # 11. formats and summary
 if want formats; then
 	run text 0 cg -m audit --log-format text -o "$T/text.log" -p "$PROFILES/docker-labs_default-no-chmod.json" -- chmod 700 "$T/dir"
-	check "text log: strace-like line" $? "$T/text.log" "^\[pid [0-9]+\] fchmodat\(AT_FDCWD, \"$T/dir\", 0700\) = \? would-deny -1 EPERM \(rule default, advisory\)$"
+	check "text log: strace-like line" $? "$T/text.log" "^\[pid [0-9]+(<[^>]*>)?\] fchmodat\(AT_FDCWD, \"$T/dir\", 0700\) = \? would-deny -1 EPERM \(rule default, advisory\)$"
 	run summary 0 cg -m audit --summary -o "$T/s.log" -p "$T/flood.json" -- "$PROGS/flood" 2 50
 	check "--summary: per-syscall table" $? "$T/err" "^getpgid +100 +0 +0 +100$"
 fi

@@ -130,10 +130,10 @@ static const struct record openat_deny = {
 
 START_TEST(json_deny_with_path)
 {
-	static const char *const keys[] = { "time",	  "pid",     "tid",	"comm", "exe",
-					    "arch",	  "syscall", "nr",	"args", "decision",
-					    "errno",	  "rule",    "comment", "mode", "path",
-					    "provenance", NULL };
+	static const char *const keys[] = { "time",	"pid",	      "tid",  "comm",	 "exe",
+					    "arch",	"syscall",    "nr",   "args",	 "text",
+					    "decision", "errno",      "rule", "comment", "mode",
+					    "path",	"provenance", NULL };
 	static const char *const args[6] = {
 		"0xffffffffffffff9c", "0x7ffc1000", "0x0", "0x0", "0x0", "0x0"
 	};
@@ -152,6 +152,7 @@ START_TEST(json_deny_with_path)
 	ck_assert_int_eq(cJSON_GetArraySize(a), 6);
 	for (int i = 0; i < 6; i++)
 		ck_assert_str_eq(cJSON_GetArrayItem(a, i)->valuestring, args[i]);
+	ck_assert_str_eq(str_of(j, "text"), "openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY)");
 	ck_assert_str_eq(str_of(j, "decision"), "deny");
 	ck_assert_str_eq(str_of(j, "errno"), "EACCES");
 	ck_assert_int_eq(num_of(j, "rule"), 12);
@@ -165,9 +166,9 @@ END_TEST
 
 START_TEST(json_would_deny)
 {
-	static const char *const keys[] = { "time",  "pid",	"tid",	"comm", "exe",
-					    "arch",  "syscall", "nr",	"args", "decision",
-					    "errno", "rule",	"mode", "path", NULL };
+	static const char *const keys[] = { "time",    "pid",  "tid",  "comm", "exe",	   "arch",
+					    "syscall", "nr",   "args", "text", "decision", "errno",
+					    "rule",    "mode", "path", NULL };
 	struct record r = {
 		.pid = 10,
 		.tid = 11,
@@ -217,9 +218,9 @@ END_TEST
 
 START_TEST(json_allow_with_comment)
 {
-	static const char *const keys[] = { "time", "pid",     "tid",  "comm", "exe",
-					    "arch", "syscall", "nr",   "args", "decision",
-					    "rule", "comment", "mode", NULL };
+	static const char *const keys[] = { "time",	"pid",	   "tid",     "comm", "exe",
+					    "arch",	"syscall", "nr",      "args", "text",
+					    "decision", "rule",	   "comment", "mode", NULL };
 	const struct record r = {
 		.time_usec = 1,
 		.pid = 1,
@@ -246,10 +247,10 @@ END_TEST
 
 START_TEST(json_emulated_with_ret)
 {
-	static const char *const keys[] = { "time", "pid",     "tid",	 "comm", "exe",
-					    "arch", "syscall", "nr",	 "args", "decision",
-					    "rule", "mode",    "reason", "path", "provenance",
-					    "ret",  NULL };
+	static const char *const keys[] = { "time",	  "pid",     "tid",  "comm",   "exe",
+					    "arch",	  "syscall", "nr",   "args",   "text",
+					    "decision",	  "rule",    "mode", "reason", "path",
+					    "provenance", "ret",     NULL };
 	struct record r = openat_deny;
 	cJSON *j;
 
@@ -274,9 +275,9 @@ END_TEST
 
 START_TEST(json_unknown_syscall)
 {
-	static const char *const keys[] = { "time",  "pid",	"tid",	"comm", "exe",
-					    "arch",  "syscall", "nr",	"args", "decision",
-					    "errno", "rule",	"mode", "addr", NULL };
+	static const char *const keys[] = { "time",    "pid",  "tid",  "comm", "exe",	   "arch",
+					    "syscall", "nr",   "args", "text", "decision", "errno",
+					    "rule",    "mode", "addr", NULL };
 	const struct record r = {
 		.time_usec = -1,
 		.pid = 7,
@@ -463,8 +464,9 @@ START_TEST(text_lines)
 		const char *line;
 	} rows[] = {
 		{ "the header's openat", openat_deny,
-		  "[pid 4711] openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1 EACCES (rule 12, "
-		  "advisory)\n" },
+		  "[pid 4711<cat>] openat(AT_FDCWD, \"/etc/shadow\", O_RDONLY) = -1 EACCES (rule "
+		  "12 "
+		  "\"no secrets\", advisory)\n" },
 		{ "the header's openat, no provenance",
 		  { .pid = 4711,
 		    .tid = 4711,
@@ -508,7 +510,8 @@ START_TEST(text_lines)
 		    .decision = RECORD_WOULD_DENY,
 		    .rule = 7,
 		    .action = "SCMP_ACT_KILL_PROCESS" },
-		  "[pid 2] ptrace(16, 42, 0x0, 0x0) = ? would-deny SCMP_ACT_KILL_PROCESS (rule "
+		  "[pid 2] ptrace(PTRACE_ATTACH, 42, NULL, NULL) = ? would-deny "
+		  "SCMP_ACT_KILL_PROCESS (rule "
 		  "7)\n" },
 		{ "kill",
 		  { .pid = 1,
@@ -518,7 +521,7 @@ START_TEST(text_lines)
 		    .decision = RECORD_KILL,
 		    .rule = 0,
 		    .action = "SCMP_ACT_KILL_THREAD" },
-		  "[pid 1] unshare(0x10000000) = ? kill (rule 0)\n" },
+		  "[pid 1] unshare(CLONE_NEWUSER) = ? kill (rule 0)\n" },
 		{ "ask",
 		  { .pid = 5,
 		    .tid = 5,
@@ -553,7 +556,7 @@ START_TEST(text_lines)
 		    .decision = RECORD_DENY,
 		    .err = ENOSYS,
 		    .rule = RECORD_RULE_DEFAULT },
-		  "[pid 43 x32] syscall_1073742823(0x1, 0x0, 0xdeadbeef, 0x0, 0x0, "
+		  "[pid 43 x32] syscall_1073742823(0x1, 0, 0xdeadbeef, 0, 0, "
 		  "0xffffffffffffffff) = -1 ENOSYS (rule default)\n" },
 		{ "name the table does not know",
 		  { .pid = 3,
@@ -562,7 +565,7 @@ START_TEST(text_lines)
 		    .args = { 8, 0x5000 },
 		    .decision = RECORD_ALLOW,
 		    .rule = 2 },
-		  "[pid 3] io_uring_setup(0x8, 0x5000, 0x0, 0x0, 0x0, 0x0) = ? allow (rule 2)\n" },
+		  "[pid 3] io_uring_setup(0x8, 0x5000, 0, 0, 0, 0) = ? allow (rule 2)\n" },
 		{ "emulated with ret",
 		  { .pid = 9,
 		    .tid = 9,
@@ -605,7 +608,9 @@ START_TEST(text_lines)
 		    .paths = { "a", "/b" },
 		    .path_args = { 1, 3 },
 		    .n_paths = 2 },
-		  "[pid 6] renameat2(AT_FDCWD, \"a\", 7, \"/b\", 0x1) = -1 EXDEV (rule 8)\n" },
+		  "[pid 6] renameat2(AT_FDCWD, \"a\", 7, \"/b\", RENAME_NOREPLACE) = -1 EXDEV "
+		  "(rule "
+		  "8)\n" },
 		{ "second path only decoded",
 		  { .pid = 6,
 		    .tid = 6,
@@ -628,7 +633,7 @@ START_TEST(text_lines)
 			       "7" },
 		    .path_args = { 0 },
 		    .n_paths = 1 },
-		  "[pid 6] unlink(\"a\\\"b\\\\c\\nd\\te\\001\\377\\360\\237\\230\\2007\") = -1 "
+		  "[pid 6] unlink(\"a\\\"b\\\\c\\nd\\te\\1\\377\\360\\237\\230\\2007\") = -1 "
 		  "EPERM (rule 1)\n" },
 		{ "kinds i u l o x",
 		  { .pid = 6,
@@ -637,7 +642,7 @@ START_TEST(text_lines)
 		    .args = { 5, 0, 0xffffffff, 0xfffffffffffffffe, 0x100 },
 		    .decision = RECORD_ALLOW,
 		    .rule = 1 },
-		  "[pid 6] fchownat(5, 0x0, -1, -2, 0x100) = ? allow (rule 1)\n" },
+		  "[pid 6] fchownat(5, NULL, -1, -2, AT_SYMLINK_NOFOLLOW) = ? allow (rule 1)\n" },
 		{ "lseek and umask 0",
 		  { .pid = 6,
 		    .tid = 6,
@@ -645,10 +650,10 @@ START_TEST(text_lines)
 		    .args = { 3, 4096, 1 },
 		    .decision = RECORD_ALLOW,
 		    .rule = 1 },
-		  "[pid 6] lseek(3, 4096, 1) = ? allow (rule 1)\n" },
+		  "[pid 6] lseek(3, 4096, SEEK_CUR) = ? allow (rule 1)\n" },
 		{ "umask 0",
 		  { .pid = 6, .tid = 6, .syscall = "umask", .decision = RECORD_ALLOW, .rule = 1 },
-		  "[pid 6] umask(0) = ? allow (rule 1)\n" },
+		  "[pid 6] umask(000) = ? allow (rule 1)\n" },
 		{ "unknown errno",
 		  { .pid = 6,
 		    .tid = 6,
@@ -667,6 +672,126 @@ START_TEST(text_lines)
 		ck_assert_msg(n == (int)strlen(rows[i].line) && strcmp(buf, rows[i].line) == 0,
 			      "%s:\n got  %s want %s", rows[i].name, buf, rows[i].line);
 	}
+}
+END_TEST
+
+/* The call decoded from the copies: raw and resolved paths, the socket
+ * address, fds (-y), the caller's comm; comment and reason; timestamps. */
+static const unsigned char sin_8765[16] = { 2, 0, 0x22, 0x3d, 127, 0, 0, 1 };
+
+static const struct record decoded = {
+	.time_usec = 1795339800123456, /* 2026-11-22T09:30:00.123456Z */
+	.pid = 10,
+	.tid = 11,
+	.comm = "evil\033]0;x\a<b>] ",
+	.syscall = "connect",
+	.nr = 42,
+	.args = { 5, 0x7ffe0000, 16 },
+	.decision = RECORD_DENY,
+	.err = ECONNREFUSED,
+	.rule = 2,
+	.comment = "db \"only\"\n",
+	.reason = "advisory rule refused (\"advisory\": \"deny\")",
+	.addr = "inet:127.0.0.1:8765",
+	.sockaddr = sin_8765,
+	.sockaddr_len = sizeof(sin_8765),
+	.fd_paths = { "socket:[42]" },
+	.fd_args = { 0 },
+	.n_fds = 1,
+	.provenance = RECORD_PROV_EMULATED,
+};
+
+START_TEST(text_decoded)
+{
+	static const char want[] =
+		"[pid 11<evil\\33\\1350;x\\7\\74b\\76\\135 >] connect(5<socket:[42]>, "
+		"{sa_family=AF_INET, sin_port=htons(8765), sin_addr=inet_addr(\"127.0.0.1\")}, 16) "
+		"= -1 ECONNREFUSED (rule 2 \"db \\\"only\\\"\\n\", emulated; advisory rule refused "
+		"(\"advisory\": \"deny\"))\n";
+	struct record r = {
+		.tid = 3,
+		.syscall = "openat",
+		.args = { FDCWD, 0x1000, O_RDONLY },
+		.decision = RECORD_ALLOW,
+		.rule = 1,
+		.paths = { "/tmp/x/y" },
+		.raw_paths = { "x/y" },
+		.path_args = { 1 },
+		.n_paths = 1,
+		.fd_paths = { "/tmp" },
+		.fd_args = { 0 },
+		.n_fds = 1,
+	};
+	struct record_text_opts t = { .timestamps = RECORD_TS_TIME, .utc_offset = 3600 };
+	char buf[2048];
+	cJSON *j;
+
+	ck_assert_int_gt(record_format_text(&decoded, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, want);
+	j = json_of(&decoded, "decoded");
+	ck_assert_str_eq(str_of(j, "text"), "connect(5<socket:[42]>, {sa_family=AF_INET, "
+					    "sin_port=htons(8765), "
+					    "sin_addr=inet_addr(\"127.0.0.1\")}, 16)");
+	cJSON_Delete(j);
+
+	ck_assert_int_gt(record_format_text(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[pid 3] openat(AT_FDCWD</tmp>, \"x/y\" -> \"/tmp/x/y\", O_RDONLY) "
+			      "= ? allow (rule 1)\n");
+	r.time_usec = decoded.time_usec;
+	ck_assert_int_gt(record_format_text_opts(&r, &t, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[pid 3] 10:30:00 openat(AT_FDCWD</tmp>, \"x/y\" -> \"/tmp/x/y\", "
+			      "O_RDONLY) = ? allow (rule 1)\n");
+	t.timestamps = RECORD_TS_PRECISE;
+	t.utc_offset = -3600 * 10;
+	ck_assert_int_gt(record_format_text_opts(&r, &t, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[pid 3] 23:30:00.123456 openat(AT_FDCWD</tmp>, \"x/y\" -> "
+			      "\"/tmp/x/y\", O_RDONLY) = ? allow (rule 1)\n");
+	t.timestamps = RECORD_TS_UNIX;
+	ck_assert_int_gt(record_format_text_opts(&r, &t, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[pid 3] 1795339800.123456 openat(AT_FDCWD</tmp>, \"x/y\" -> "
+			      "\"/tmp/x/y\", O_RDONLY) = ? allow (rule 1)\n");
+	/* out-of-range indexes in the record are ignored, never followed */
+	r.path_args[0] = 9;
+	r.fd_args[0] = -1;
+	r.n_fds = 99;
+	r.n_paths = 99;
+	ck_assert_int_gt(record_format_text(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[pid 3] openat(AT_FDCWD, 0x1000, O_RDONLY) = ? allow (rule 1)\n");
+}
+END_TEST
+
+/* What the call's text is made of outlives the caller's buffers too. */
+START_TEST(copy_keeps_decoding)
+{
+	char raw[16] = "x/y", fd[16] = "/tmp", text[1024], again[1024];
+	unsigned char sa[16];
+	struct record src = decoded;
+	struct record_store *st = malloc(sizeof(*st));
+
+	ck_assert_ptr_nonnull(st);
+	memcpy(sa, sin_8765, sizeof(sa));
+	src.sockaddr = sa;
+	src.fd_paths[0] = fd;
+	src.paths[0] = "/tmp/x/y";
+	src.raw_paths[0] = raw;
+	src.path_args[0] = 1;
+	src.n_paths = 1;
+	ck_assert_int_gt(record_format_text(&src, text, sizeof(text)), 0);
+	record_copy(st, &src);
+	memset(sa, 0, sizeof(sa));
+	strcpy(raw, "gone");
+	strcpy(fd, "gone");
+	ck_assert_ptr_eq(st->rec.sockaddr, st->sockaddr);
+	ck_assert_ptr_eq(st->rec.raw_paths[0], st->raw_paths[0]);
+	ck_assert_ptr_eq(st->rec.fd_paths[0], st->fd_paths[0]);
+	ck_assert_ptr_null(st->rec.raw_paths[1]);
+	ck_assert_int_gt(record_format_text(&st->rec, again, sizeof(again)), 0);
+	ck_assert_str_eq(again, text);
+	/* a length past the store is cut to it */
+	src.sockaddr_len = 4096;
+	record_copy(st, &src);
+	ck_assert_uint_eq(st->rec.sockaddr_len, RECORD_SOCKADDR_MAX);
+	free(st);
 }
 END_TEST
 
@@ -753,6 +878,8 @@ START_TEST(enospc_at_every_size)
 	check_sizes(fmt_text, &openat_deny, "text openat");
 	check_sizes(fmt_text, &hostile, "text hostile");
 	check_sizes(fmt_text, &two, "text two paths");
+	check_sizes(fmt_text, &decoded, "text decoded");
+	check_sizes(fmt_json, &decoded, "json decoded");
 	check_sizes(fmt_features, &f, "features");
 	check_sizes(fmt_time, &t, "time");
 }
@@ -935,6 +1062,8 @@ int main(void)
 	tcase_add_test(tc, json_hostile_strings);
 	tcase_add_test(tc, json_features);
 	tcase_add_test(tc, text_lines);
+	tcase_add_test(tc, text_decoded);
+	tcase_add_test(tc, copy_keeps_decoding);
 	tcase_add_test(tc, enospc_at_every_size);
 	tcase_add_test(tc, time_format);
 	tcase_add_test(tc, time_matches_gmtime);
