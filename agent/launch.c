@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +38,9 @@ enum {
 /* The shared page between the supervisor and the target before exec. */
 struct handshake {
 	_Atomic int state;
+	_Atomic int target;   /* the monitor's: the target's pid */
+	_Atomic int fg_ready; /* the monitor's: 1 the target has the terminal, -errno */
+	_Atomic int acked;    /* ours: the target's pidfd is open, it may be reaped */
 	int listener;
 	int stage;
 	int err;
@@ -91,10 +95,19 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	}
 
-	if (o->ctty &&
-	    (syscall(SYS_setsid) < 0 || syscall(SYS_ioctl, *o->ctty, TIOCSCTTY, 0) < 0)) {
-		hs->stage = LAUNCH_STAGE_SETUP;
-		goto failed;
+	if (o->ctty) {
+		/* in the terminal's foreground, in a group of its own, once
+		 * the monitor has put it there */
+		int ready;
+
+		syscall(SYS_setpgid, 0, 0);
+		while (!(ready = atomic_load_explicit(&hs->fg_ready, memory_order_acquire)))
+			syscall(SYS_sched_yield);
+		if (ready < 0) {
+			errno = -ready;
+			hs->stage = LAUNCH_STAGE_SETUP;
+			goto failed;
+		}
 	}
 	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		hs->stage = LAUNCH_STAGE_SETUP;
@@ -140,6 +153,94 @@ failed:
 	die(125);
 }
 
+/* The monitor ends as the target did. */
+static __attribute__((noreturn)) void exit_as(const siginfo_t *si)
+{
+	if (si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED) {
+		struct rlimit none = { 0, 0 };
+		sigset_t one;
+
+		setrlimit(RLIMIT_CORE, &none);
+		signal(si->si_status, SIG_DFL);
+		sigemptyset(&one);
+		sigaddset(&one, si->si_status);
+		sigprocmask(SIG_UNBLOCK, &one, NULL);
+		kill(getpid(), si->si_status);
+		_exit(128 + si->si_status);
+	}
+	_exit(si->si_status);
+}
+
+/*
+ * The monitor (struct launch): a session on the terminal, the target in
+ * it, in its foreground; then, off our fd table, it waits for the target
+ * to stop or end.
+ */
+static __attribute__((noreturn)) void monitor_main(const struct launch_opts *o,
+						   struct handshake *hs)
+{
+	struct timespec pause = { .tv_nsec = 50 * 1000 };
+	sigset_t all, wanted;
+	siginfo_t si;
+	pid_t pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL); /* the target resets its own */
+	if (setsid() < 0 || ioctl(*o->ctty, TIOCSCTTY, 0) < 0) {
+		atomic_store(&hs->fg_ready, -errno);
+		atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
+		hs->stage = LAUNCH_STAGE_SETUP;
+		hs->err = -atomic_load(&hs->fg_ready);
+		_exit(125);
+	}
+	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		_exit(125);
+	if (pid == 0)
+		target_main(o, hs);
+	atomic_store(&hs->target, pid);
+	if (setpgid(pid, pid) < 0 && errno != EACCES)
+		atomic_store_explicit(&hs->fg_ready, -errno, memory_order_release);
+	else if (tcsetpgrp(*o->ctty, pid) < 0)
+		atomic_store_explicit(&hs->fg_ready, -errno, memory_order_release);
+	else
+		atomic_store_explicit(&hs->fg_ready, 1, memory_order_release);
+	/* a table of our own, with nothing in it: the supervisor's fds
+	 * (the terminal's master) are not held open here */
+	if (syscall(SYS_unshare, CLONE_FILES) == 0)
+		syscall(SYS_close_range, 0, ~0U, 0);
+	/* not reaped before the supervisor holds its pidfd */
+	while (!atomic_load(&hs->acked)) {
+		si.si_pid = 0;
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == pid)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	sigemptyset(&wanted);
+	sigaddset(&wanted, SIGCHLD);
+	sigaddset(&wanted, SIGHUP);
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WSTOPPED | WCONTINUED | WNOHANG) < 0)
+			_exit(125);
+		if (si.si_pid == pid) {
+			if (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED ||
+			    si.si_code == CLD_DUMPED)
+				exit_as(&si);
+			if (si.si_code == CLD_STOPPED || si.si_code == CLD_TRAPPED)
+				kill(getpid(), SIGSTOP); /* the supervisor sees it */
+			continue;
+		}
+		if (sigwaitinfo(&wanted, &si) == SIGHUP) {
+			/* the terminal hung up: its job hears of it, as from a
+			 * shell */
+			kill(-pid, SIGHUP);
+			kill(-pid, SIGCONT);
+		}
+	}
+}
+
 /* Wait (without a syscall on the target's side) until it has loaded its
  * filter or given up; returns the state, or HS_INIT if it died first. */
 static int wait_handshake(struct handshake *hs, pid_t pid)
@@ -180,7 +281,7 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 	_cleanup_(handshake_unmap) struct handshake *hs = NULL;
 	void *page;
 	int state, pidfd, r;
-	pid_t pid;
+	pid_t pid, monitor = 0;
 
 	page = mmap(NULL, sizeof(*hs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)
@@ -193,8 +294,11 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0)
 		return failed(reterr_stage, LAUNCH_STAGE_START, -errno);
-	if (pid == 0)
+	if (pid == 0) {
+		if (o->ctty)
+			monitor_main(o, hs);
 		target_main(o, hs);
+	}
 
 	state = wait_handshake(hs, pid);
 	if (state != HS_LOADED) {
@@ -208,7 +312,14 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 		return failed(reterr_stage, LAUNCH_STAGE_START, -ECHILD);
 	}
 
+	if (o->ctty) {
+		/* the target is the monitor's child; it is reaped only once
+		 * we hold its pidfd */
+		monitor = pid;
+		pid = atomic_load(&hs->target);
+	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	atomic_store(&hs->acked, 1);
 	if (pidfd < 0) {
 		r = -errno;
 		kill(pid, SIGKILL);
@@ -219,6 +330,7 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 	 * exec that fails after the handshake is recorded there. */
 	*ret = (struct launch){
 		.pid = pid,
+		.monitor = monitor,
 		.pidfd = pidfd,
 		.listener = hs->listener,
 		.wait_killable = hs->wait_killable,

@@ -37,16 +37,26 @@ struct launch_opts {
 	bool spec_allow;     /* runc's default when the profile has no "flags" */
 	bool no_new_privs;   /* set PR_SET_NO_NEW_PRIVS first */
 	/* a session of its own whose controlling terminal is this fd of the
-	 * shared table (a pseudo-terminal's slave: supervisor/term.h); NULL:
-	 * the caller's session */
+	 * shared table (a pseudo-terminal's slave: supervisor/term.h), led by
+	 * a monitor (see struct launch); NULL: the caller's session */
 	const int *ctty;
 	const char *path; /* resolved executable */
 	char *const *argv;
 	char *const *envp;
 };
 
+/*
+ * With a terminal of its own (launch_opts.ctty) the target is not our
+ * child: a monitor is, which leads the target's session, as a shell does,
+ * so that the target's process group is not orphaned and job control
+ * works (Ctrl-Z stops it).  The monitor puts the target in the terminal's
+ * foreground, passes the terminal's hang-up (SIGHUP) on to it, stops
+ * itself when the target stops (our child stops: see WUNTRACED) and exits
+ * as the target did (the same status, or killed by the same signal).
+ */
 struct launch {
-	pid_t pid;
+	pid_t pid;	    /* the target */
+	pid_t monitor;	    /* our child when it is not the target, else 0 */
 	int pidfd;	    /* readable when the target exits */
 	int listener;	    /* the seccomp listener, in our fd table */
 	bool wait_killable; /* loaded with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */

@@ -139,6 +139,20 @@ static void on_child(struct ev_loop *loop, ev_child *w, int revents)
 	struct run_state *st = container_of(w, struct run_state, child_w);
 
 	(void)revents;
+	if (WIFCONTINUED(w->rstatus))
+		return;
+	if (WIFSTOPPED(w->rstatus)) {
+		/* the target stopped (Ctrl-Z on its terminal) and its monitor
+		 * with it: we stop for the shell we were started from (a
+		 * job of an orphaned group is not stopped: then at once),
+		 * and continue it when we are continued (fg) */
+		term_suspend(&st->term);
+		raise(SIGTSTP);
+		term_resume(&st->term);
+		kill(st->launch.monitor, SIGCONT);
+		kill(-st->launch.pid, SIGCONT);
+		return;
+	}
 	/* libev's default loop reaps children itself and hands us the status */
 	st->child_done = true;
 	st->child_status = w->rstatus;
@@ -435,7 +449,10 @@ static int supervise(struct run_state *st, const struct run_opts *o, const struc
 				  "--ask-default decides");
 	}
 
-	ev_child_init(&st->child_w, on_child, st->launch.pid, 0);
+	/* our child: the target, or its monitor (stopped when it is) */
+	ev_child_init(&st->child_w, on_child,
+		      st->launch.monitor ? st->launch.monitor : st->launch.pid,
+		      st->launch.monitor != 0);
 	ev_child_start(loop, &st->child_w);
 	log_sink_flush_on(&st->log, loop);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {

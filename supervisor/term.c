@@ -421,6 +421,26 @@ void term_done_asking(struct term *t)
 	}
 }
 
+void term_suspend(struct term *t)
+{
+	if (!t->started || t->hung_up)
+		return;
+	flush(t->tty, t->to_tty, &t->to_tty_len);
+	set_modes(t, &t->orig);
+}
+
+void term_resume(struct term *t)
+{
+	if (!t->started || t->hung_up)
+		return;
+	if (t->asking)
+		set_modes(t, &t->orig);
+	else
+		set_raw(t);
+	copy_size(t);
+	update_watchers(t);
+}
+
 void term_hangup(struct term *t)
 {
 	if (t->hung_up || t->tty < 0)

@@ -113,6 +113,11 @@ void term_done_asking(struct term *t);
  * dropped. */
 void term_write(struct term *t, const char *s, size_t n);
 
+/* The target stopped (Ctrl-Z) and we stop in turn: the terminal as we
+ * found it, for the shell; term_resume() once we are continued. */
+void term_suspend(struct term *t);
+void term_resume(struct term *t);
+
 /* The terminal is gone: the pseudo-terminal hung up (SIGHUP to the
  * target's session), @on_hangup called once. */
 void term_hangup(struct term *t);

@@ -95,6 +95,7 @@ if ! command -v tmux >/dev/null; then
 	finish terminal
 fi
 
+printf 'first line of the file\nsecond line\n' >"$T/file.txt"
 # (a tmux server of this run's own, one per case: another run may be going
 # on beside it, and a server being killed takes no new session)
 pane=0
@@ -102,6 +103,8 @@ tm() { tmux -L "callgate-term-$$-$pane" "$@"; }
 trap 'tm kill-server 2>/dev/null; kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 # pane_has REGEX: the screen shows a line matching REGEX (in $T/pane)
 pane_has() { tm capture-pane -J -p -t cg >"$T/pane" 2>/dev/null && grep -Eq -- "$1" "$T/pane"; }
+# pane_has_n REGEX N: N lines match
+pane_has_n() { tm capture-pane -J -p -t cg >"$T/pane" 2>/dev/null && [ "$(grep -Ec -- "$1" "$T/pane")" -ge "$2" ]; }
 pane_lacks() { tm capture-pane -J -p -t cg >"$T/pane" 2>/dev/null && ! grep -Eq -- "$1" "$T/pane"; }
 # start_pane CMD: CMD in a new 100x30 tmux session "cg"; the pane stays
 # (sleep) until the test kills the server, so that its screen can be read
@@ -116,12 +119,32 @@ wait_prompt() {
 	wait_for "a question on the terminal" 30 pane_has '^answer [0-9]+> *$' &&
 		qn=$(grep -E '^answer [0-9]+> *$' "$T/pane" | tail -n 1 | sed -E 's/^answer ([0-9]+).*/\1/')
 }
-# callgate_pid: the callgate under the pane's shell
-callgate_pid() {
-	local sh
-	sh=$(tm display -p -t cg '#{pane_pid}')
-	child_named "$sh" callgate
+# descendant_named PID COMM: prints the pid of the first descendant of PID
+# whose comm is COMM (breadth first, from /proc)
+descendant_named() {
+	local todo=$1 next p s line pid ppid
+	while [ -n "$todo" ]; do
+		next=
+		for s in /proc/[0-9]*/stat; do
+			{ read -r line <"$s"; } 2>/dev/null || continue
+			pid=${line%% *}
+			read -r _ ppid _ <<<"${line##*) }"
+			for p in $todo; do
+				[ "$ppid" = "$p" ] || continue
+				if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]; then
+					echo "$pid"
+					return 0
+				fi
+				next="$next $pid"
+			done
+		done
+		todo=$next
+	done
+	return 1
 }
+# callgate_pid: the callgate under the pane's shell
+callgate_pid() { descendant_named "$(tm display -p -t cg '#{pane_pid}')" callgate; }
+has_callgate() { callgate_pid >/dev/null; }
 
 # --- TIOCSTI: a target pushes "a" + Enter into its terminal -------------
 # The injector waits for the test's go-ahead (its question is on screen),
@@ -216,7 +239,6 @@ fi
 if ! want vim; then
 	:
 elif command -v vim >/dev/null; then
-	printf 'first line of the file\nsecond line\n' >"$T/file.txt"
 	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/vim.log' -- vim -N -u NONE -n '$T/file.txt'"
 	wait_for "vim's screen" 30 pane_has '^second line$'
 	tm send-keys -t cg ":call mkdir('$D/from-vim')" Enter
@@ -263,12 +285,47 @@ if want shell; then
 		ok "shell: a question between commands, the exit status passed on" || ko "shell: question and exit" "$T/pane"
 fi
 
+# --- Ctrl-Z of the command itself: callgate stops as the shell's job ------
+if want suspend; then
+	start_pane "bash --norc --noprofile -i"
+	wait_for "the outer shell" 30 pane_has '[$#] *$'
+	tm send-keys -t cg "PS1='outer> '" Enter
+	tm send-keys -t cg "'$CALLGATE' run -m interactive -p '$T/ia.json' -o /dev/null -- cat" Enter
+	wait_for "cat to run under callgate" 30 has_callgate
+	tm send-keys -t cg "first" Enter
+	wait_for "cat's echo" 30 pane_has '^first$' 2
+	tm send-keys -t cg C-z
+	wait_for "the job to stop" 30 pane_has 'Stopped +.*callgate'
+	tm send-keys -t cg "fg" Enter
+	tm send-keys -t cg "second" Enter
+	wait_for "cat's echo after fg" 30 pane_has_n '^second$' 2
+	tm send-keys -t cg C-d
+	tm send-keys -t cg 'echo status=$?' Enter
+	wait_for "the job to end" 30 pane_has '^status='
+	grep -q 'Stopped' "$T/pane" && [ "$(grep -c '^second$' "$T/pane")" -ge 2 ] && grep -q '^status=0$' "$T/pane" &&
+		ok "suspend: Ctrl-Z stops callgate and its command as a job of the shell, fg brings both back, Ctrl-D ends it" ||
+		ko "suspend: Ctrl-Z of the command" "$T/pane"
+	if command -v vim >/dev/null; then
+		tm send-keys -t cg "'$CALLGATE' run -m interactive -p '$T/ia.json' -o /dev/null -- vim -N -u NONE -n '$T/file.txt'" Enter
+		wait_for "vim's screen" 30 pane_has '^second line$'
+		tm send-keys -t cg C-z
+		wait_for "vim to stop" 30 pane_has 'Stopped +.*vim'
+		tm send-keys -t cg "fg" Enter
+		wait_for "vim's screen back" 30 pane_has '^first line of the file$'
+		tm send-keys -t cg ":q!" Enter
+		tm send-keys -t cg 'echo vimstatus=$?' Enter
+		wait_for "vim to end" 30 pane_has '^vimstatus=0$' &&
+			ok "suspend: vim's own Ctrl-Z suspends it, fg redraws it" || ko "suspend: vim" "$T/pane"
+	fi
+fi
+
 # --- the terminal goes away with a question pending ----------------------
 if want hangup; then
 	start_pane "'$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/hup.log' -- sh -c 'mkdir $D/hup; echo mk=\$? >$T/hup.out; exec sleep 300'"
 	wait_prompt
 	cg=$(callgate_pid)
-	target=$(child_named "$cg" sh)
+	# the target is the child of callgate's monitor (launch.h)
+	target=$(child_named "$(child_named "$cg" callgate)" sh)
 	tm kill-server
 	wait_for "callgate to go" 10 gone "$cg" && ok "hang-up: callgate is gone" || ko "hang-up: callgate stays"
 	[ -n "$target" ] && wait_for "the target to go" 10 gone "$target" && ok "hang-up: the target is gone (SIGHUP)" ||
