@@ -204,6 +204,8 @@ int interact_enqueue(struct interact *ix, struct question *q)
 	*p = q;
 	ix->n_questions++;
 	log_question(ix, q, RECORD_ASK, q->policy.log_err, "waiting for the operator");
+	/* its line before the question (a text log on the terminal) */
+	log_sink_flush(ix->log);
 	if (ix->closed_by) {
 		struct answer a = { .kind = ix->dflt == DECISION_ASK_ALLOW ? ANSWER_ALLOW
 									   : ANSWER_DENY,
@@ -375,8 +377,10 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 	if (ix->recording && d == RECORD_ALLOW)
 		recording_add(ix->recording, rec->arch, rec->nr, rec->args, rec->paths,
 			      rec->n_paths, rec->addr);
-	if (!carried)
+	if (!carried) {
 		log_question(ix, q, d, err, reason);
+		log_sink_flush(ix->log);
+	}
 	emit(ix, INTERACT_ANSWERED, q, a);
 	interact_question_free(q);
 }

@@ -95,7 +95,8 @@ static void show(struct prompt *p, const struct question *q)
 	    "  policy:  %s answers %s\n"
 	    "%s%s%s"
 	    "  at:      %s\n"
-	    "[a]llow once, [A]llow always [args|path], [d]eny [ERRNO], [k]ill, [h]old, "
+	    "[a]llow once, [A]llow always [args|path], [d]eny [ERRNO], [D]eny always, [k]ill, "
+	    "[h]old, "
 	    "[?]%s\n"
 	    "answer %u> ",
 	    q->id, q->rec->pid, esc(q->store.comm, comm, sizeof(comm)), q->rec->tid,
@@ -169,6 +170,7 @@ static void help(struct prompt *p)
 	       "  A path        ... with this path (or address) only\n"
 	       "  d [ERRNO]      deny, with the policy's errno or the one named (EACCES, ENOSYS, "
 	       "...)\n"
+	       "  D [args|path] [ERRNO]  deny this syscall from now on (or narrowed)\n"
 	       "  k              kill the process\n"
 	       "  h              hold: leave it blocked and attach a debugger\n");
 }

@@ -300,9 +300,11 @@ struct later {
 	struct session *s;
 	bool log;
 	struct record_store store;
+	char reason[96]; /* an operator's allow: who gave it */
 };
 
-static struct later *later_new(struct session *s, const struct record *rec, bool log)
+static struct later *later_new(struct session *s, const struct record *rec, bool log,
+			       const char *reason)
 {
 	struct later *l = calloc(1, sizeof(*l));
 
@@ -311,6 +313,10 @@ static struct later *later_new(struct session *s, const struct record *rec, bool
 	l->s = s;
 	l->log = log;
 	record_copy(&l->store, rec);
+	if (reason) {
+		snprintf(l->reason, sizeof(l->reason), "%s", reason);
+		l->store.rec.reason = l->reason;
+	}
 	l->store.rec.decision = RECORD_EMULATED;
 	l->store.rec.provenance = RECORD_PROV_EMULATED;
 	return l;
@@ -341,7 +347,8 @@ static void start_later(struct session *s, struct call *c, struct emulate_result
 	int r;
 
 	describe(s, c);
-	l = later_new(s, &c->rec, c->v.prule && c->v.prule->src->log);
+	l = later_new(s, &c->rec, c->operator_allow || (c->v.prule && c->v.prule->src->log),
+		      c->operator_allow ? c->d.reason : NULL);
 	if (!l) {
 		close(er->job.fd);
 		r = -ENOMEM;
@@ -377,6 +384,15 @@ static void would_deny(struct call *c, const struct emulate_result *er)
 	c->d.reason = "audit rule";
 }
 
+/* The handler that carries @c out: its plan entry's (a pattern rule's
+ * syscall), or, for an operator's allow, the syscall's whatever its rules. */
+static enum sysargs_emulation emulation_of(const struct call *c)
+{
+	if (c->entry && c->entry->emulation)
+		return (enum sysargs_emulation)c->entry->emulation;
+	return c->operator_allow && c->name ? sysargs_emulation(c->name) : SYSARGS_EMU_NONE;
+}
+
 /*
  * An allowed call that emulate.h carries out: the kernel never reads the
  * target's memory for it again.
@@ -384,7 +400,7 @@ static void would_deny(struct call *c, const struct emulate_result *er)
 static void emulate(struct session *s, struct call *c)
 {
 	struct emulate_result *er = &s->emu;
-	enum sysargs_emulation kind = (enum sysargs_emulation)c->entry->emulation;
+	enum sysargs_emulation kind = emulation_of(c);
 	struct emulate_call ec;
 	/* a denial on the text, decided again on the object: logged as
 	 * denials are, whatever comes of it */
@@ -597,8 +613,9 @@ static void record(struct session *s, struct call *c);
 /* Whether an allow of @c would be carried out rather than continued. */
 static bool carriable(const struct session *s, const struct call *c)
 {
-	return s->plan->mode != PLAN_MODE_AUDIT && c->entry && c->entry->emulation &&
-	       !s->no_emulate && c->decoded && (c->ptrs.n_paths || c->ptrs.addr);
+	return s->plan->mode != PLAN_MODE_AUDIT && c->name &&
+	       sysargs_emulation(c->name) != SYSARGS_EMU_NONE && !s->no_emulate && c->decoded &&
+	       (c->ptrs.n_paths || c->ptrs.addr);
 }
 
 static void carry_free(struct question_carry *qc)
@@ -691,7 +708,7 @@ static void carry_one(struct session *s, struct carry *k)
 	c.name = shown->syscall;
 	if (arch_of(&k->req.data, &c.arch) == 0)
 		c.entry = plan_entry_of(s->plan, c.arch, k->req.data.nr);
-	if (!c.entry || !c.entry->emulation)
+	if (emulation_of(&c) == SYSARGS_EMU_NONE)
 		/* cannot be: it was carriable; fail closed all the same */
 		refuse(&c, EPERM, "allowed, not carried out: no emulation");
 	else
@@ -750,7 +767,7 @@ static void carries_refuse(struct session *s)
 /* Ask with the object the paths reach shown, not only their text. */
 static void show_object(struct session *s, struct call *c)
 {
-	enum sysargs_emulation kind = (enum sysargs_emulation)c->entry->emulation;
+	enum sysargs_emulation kind = sysargs_emulation(c->name);
 	struct emulate_result *er = &s->emu;
 	struct emulate_call ec;
 
@@ -945,8 +962,10 @@ static void *session_main(void *arg)
 	while (!atomic_load(&s->stop)) {
 		int r;
 
-		if (atomic_load_explicit(&s->carry_pending, memory_order_relaxed))
+		if (atomic_load_explicit(&s->carry_pending, memory_order_relaxed)) {
 			carry_drain(s);
+			log_sink_flush(s->log);
+		}
 
 		if (s->poll_first) {
 			/* before 6.11 */

@@ -89,6 +89,52 @@ if want operator-symlink; then
 	rm -f "$D/x/link"
 	ln -s ok "$D/x/link"
 fi
+cat >"$T/opconn.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["connect"], "action": "SCMP_ACT_NOTIFY", "comment": "ask about connections"}
+]}
+EOF
+cat >"$T/conn.py" <<EOF
+import ctypes, os, select, socket, struct, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+a, b = socket.socket(), socket.socket()
+for s in (a, b):
+    s.bind(('127.0.0.1', 0)); s.listen(1)
+pa, pb = a.getsockname()[1], b.getsockname()[1]
+sa = lambda port: struct.pack('=H', socket.AF_INET) + struct.pack('>H', port) + socket.inet_aton('127.0.0.1') + bytes(8)
+buf = ctypes.create_string_buffer(sa(pa), 16)
+def swap():
+    while not os.path.exists('$T/conn-go'):
+        time.sleep(0.02)
+    ctypes.memmove(buf, sa(pb), 16)
+    open('$T/conn-swapped', 'w').write('1\n')
+t = threading.Thread(target=swap); t.start()
+c = socket.socket()
+r = libc.connect(c.fileno(), buf, 16)
+t.join()
+ready, _, _ = select.select([a, b], [], [], 5)
+open('$T/conn.result', 'w').write('connect=%d to=%s\n' % (r, 'A' if a in ready else 'B' if b in ready else 'none'))
+EOF
+if want operator-connect; then
+	rm -f "$T/conn-go" "$T/conn-swapped" "$T/conn.result"
+	"$CALLGATE" run -m interactive --control "$OSOCK" -p "$T/opconn.json" -o "$T/conn.log" -- \
+		/usr/bin/python3 "$T/conn.py" >"$T/conn.out" 2>&1 &
+	cg=$!
+	id=
+	conn_listed() { octl list >"$T/list" 2>/dev/null && grep -q '"syscall":"connect"' "$T/list"; }
+	wait_for "the question about connect" 30 conn_listed &&
+		id=$(sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/list")
+	grep -q 'sin_port=htons(' "$T/list" && ok "operator's allow: the question shows the address (sin_port, sin_addr)" ||
+		ko "operator's allow: the address in the question" "$T/list"
+	touch "$T/conn-go"
+	wait_for_file "$T/conn-swapped"
+	octl allow "$id" >/dev/null
+	wait "$cg"
+	grep -q "^connect=0 to=A$" "$T/conn.result" &&
+		grep '"decision":"emulated"' "$T/conn.log" | grep -q '"reason":"ctl: allow"' &&
+		ok "operator's allow: the address rewritten in memory meanwhile, the one shown is connected to" ||
+		ko "operator's allow: the address rewritten in memory" "$T/conn.result"
+fi
 
 if ! command -v tmux >/dev/null; then
 	skip "terminal tests under tmux (tmux is not installed)"
