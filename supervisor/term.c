@@ -16,6 +16,10 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
+/* Attributes, character set, cursor, scrolling region reset; to the last
+ * line. */
+#define RESET "\033[0m\017\033(B\033[?25h\033[r\033[999;1H\r\n"
+
 /* How often a terminal we are in the background of is tried again, s. */
 #define RETRY_BACKGROUND 0.5
 
@@ -362,6 +366,10 @@ int term_start(struct term *t, struct ev_loop *loop)
 	ev_signal_start(loop, &t->cont);
 	t->started = true;
 	t->raw = true;
+	/* nothing else opens the terminal while we run (EBUSY): a target of
+	 * the same uid could otherwise open it by name and write over a
+	 * question (only CAP_SYS_ADMIN passes) */
+	t->exclusive = ioctl(t->tty, TIOCEXCL) == 0;
 	set_raw(t);
 	copy_size(t);
 	ev_io_start(loop, &t->pty_in);
@@ -397,6 +405,10 @@ void term_ask(struct term *t)
 	flush(t->tty, t->to_tty, &t->to_tty_len);
 	set_modes(t, &t->orig);
 	update_watchers(t);
+	/* whatever state the target left the terminal in (hidden or
+	 * coloured text, another character set, a narrow scrolling
+	 * region), the question is shown plainly, last, at the bottom */
+	term_write(t, RESET, sizeof(RESET) - 1);
 }
 
 void term_done_asking(struct term *t)
@@ -471,6 +483,9 @@ void term_stop(struct term *t)
 		ev_signal_stop(t->loop, &t->winch);
 		ev_signal_stop(t->loop, &t->cont);
 	}
+	if (t->exclusive && t->tty >= 0)
+		ioctl(t->tty, TIOCNXCL);
+	t->exclusive = false;
 	if (t->started && !t->hung_up && t->tty >= 0) {
 		/* what the target wrote last */
 		for (int rounds = 0; rounds < 64 && t->master >= 0; rounds++) {

@@ -60,6 +60,7 @@ struct term {
 	bool hung_up;
 	bool pty_dead; /* every slave closed: nothing more to relay */
 	bool started;
+	bool exclusive; /* TIOCEXCL set by us */
 	struct ev_loop *loop;
 	ev_io tty_in, tty_out, pty_in, pty_out;
 	ev_signal winch, cont;

@@ -281,6 +281,58 @@ if want escapes; then
 	wait_for "the end of the run" 30 pane_has "EXITED="
 fi
 
+# --- a target that draws over the question ---------------------------------
+# It leaves the terminal with hidden text and a two-line scrolling region,
+# and (its uid owning the terminal) opens the operator's terminal by name
+# to write there while its question waits.
+if ! want overdraw; then
+	:
+elif [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	cat >"$T/overdraw.py" <<EOF
+import os, sys, time
+tty = sys.argv[1]
+sys.stdout.write('\033[8m\033[29;30r\033[30;1H'); sys.stdout.flush()
+pid = os.fork()
+if pid == 0:
+    while not os.path.exists('$T/overdraw-go'):
+        time.sleep(0.02)
+    try:
+        fd = os.open(tty, os.O_WRONLY | os.O_NOCTTY)
+        os.write(fd, b'\033[2J\033[Hcall: getpid()\n')
+        res = 'opened'
+    except OSError as e:
+        res = e.strerror
+    open('$T/overdraw.tmp', 'w').write(res + '\n'); os.rename('$T/overdraw.tmp', '$T/overdraw.result')
+    os._exit(0)
+try:
+    os.mkdir('$D/overdraw')
+except OSError:
+    pass
+os.waitpid(pid, 0)
+EOF
+	chmod 644 "$T/overdraw.py"
+	chmod 777 "$T"
+	start_pane "sleep 0.1; '$CALLGATE' run -m interactive -p '$T/ia.json' -o '$T/od.log' -- setpriv --reuid nobody --regid nogroup --clear-groups /usr/bin/python3 '$T/overdraw.py' \$(tty)"
+	pty=$(tm display -p -t cg '#{pane_tty}')
+	chown nobody "$pty"
+	wait_prompt
+	grep -qE '^  call: +mkdir\(' "$T/pane" && grep -qE '^  policy: ' "$T/pane" &&
+		ok "overdraw: hidden text and a two-line scrolling region at the bottom left by the target, the whole question shows" ||
+		ko "overdraw: the question is not shown whole" "$T/pane"
+	touch "$T/overdraw-go"
+	wait_for_file "$T/overdraw.result"
+	grep -q "Device or resource busy" "$T/overdraw.result" && pane_has '^  call: +mkdir\(' &&
+		ok "overdraw: the operator's terminal cannot be opened by the target's uid while callgate runs (EBUSY)" ||
+		ko "overdraw: the target opened the operator's terminal ($(cat "$T/overdraw.result"))" "$T/pane"
+	tm send-keys -t cg "d" Enter
+	wait_for "the end of the run" 30 pane_has "EXITED="
+	setpriv --reuid nobody --regid nogroup --clear-groups sh -c "echo >'$pty'" 2>"$T/err" &&
+		ok "overdraw: the terminal can be opened again once callgate is gone" ||
+		ko "overdraw: the terminal stays exclusive" "$T/err"
+else
+	skip "overdraw (needs root and setpriv)"
+fi
+
 # --- a full-screen program: vim ------------------------------------------
 if ! want vim; then
 	:
