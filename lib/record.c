@@ -14,66 +14,11 @@
 #include "callgate/record.h"
 #include "callgate/sysfmt.h"
 #include "callgate/systable.h"
+#include "out.h"
 
 #define TIME_LEN 27 /* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" */
 
 /* ---- output buffer ----------------------------------------------------------- */
-
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool full; /* something did not fit: the result is -ENOSPC */
-};
-
-static void put(struct out *o, const void *s, size_t n)
-{
-	/* Keep one byte for the NUL. */
-	if (o->full || n >= o->size - o->len) {
-		o->full = true;
-		return;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-#define put_lit(o, s) put((o), (s), sizeof(s) - 1)
-
-static void put_c(struct out *o, char c)
-{
-	if (o->full || o->size - o->len < 2) {
-		o->full = true;
-		return;
-	}
-	o->buf[o->len++] = c;
-}
-
-static void put_str(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void put_u64(struct out *o, uint64_t v)
-{
-	char tmp[20];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(o, tmp + n, sizeof(tmp) - n);
-}
-
-static void put_i64(struct out *o, int64_t v)
-{
-	if (v < 0) {
-		put_c(o, '-');
-		put_u64(o, -(uint64_t)v);
-		return;
-	}
-	put_u64(o, (uint64_t)v);
-}
 
 static const char hex_digits[] = "0123456789abcdef";
 

@@ -15,38 +15,9 @@
 #include "callgate/macro.h"
 #include "callgate/sysfmt.h"
 #include "callgate/systable.h"
+#include "out.h"
 
 /* ---- output ------------------------------------------------------------------ */
-
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool full;
-	bool json;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->full || n >= o->size - o->len) {
-		o->full = true;
-		return;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-#define put_lit(o, s) put((o), (s), sizeof(s) - 1)
-
-static void put_str(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-static void put_c(struct out *o, char c)
-{
-	put(o, &c, 1);
-}
 
 /* A `"` or `\` of the text itself: once more escaped inside JSON. */
 static void put_q(struct out *o, char c)
@@ -54,28 +25,6 @@ static void put_q(struct out *o, char c)
 	if (o->json)
 		put_c(o, '\\');
 	put_c(o, c);
-}
-
-static void put_u64(struct out *o, uint64_t v)
-{
-	char tmp[20];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(o, tmp + n, sizeof(tmp) - n);
-}
-
-static void put_i64(struct out *o, int64_t v)
-{
-	if (v < 0) {
-		put_c(o, '-');
-		put_u64(o, -(uint64_t)v);
-		return;
-	}
-	put_u64(o, (uint64_t)v);
 }
 
 static const char hex_digits[] = "0123456789abcdef";

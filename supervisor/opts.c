@@ -63,3 +63,19 @@ int opt_trace(const char *arg, struct sysfmt_filter *f)
 		return log_error_errno(EINVAL, "-e %s: %s", arg, err);
 	return 0;
 }
+
+int opt_view(int c, const char *arg, struct log_view *v)
+{
+	switch (c) {
+	/* strace's -t, -tt, -ttt */
+	case 't':
+		if (v->timestamps < RECORD_TS_UNIX)
+			v->timestamps++;
+		return 1;
+	case 'Y': return opt_timestamps(arg, &v->timestamps) < 0 ? -EINVAL : 1;
+	case 'y': v->decode_fds = true; return 1;
+	case 'e':
+	case 'X': return opt_trace(arg, &v->filter) < 0 ? -EINVAL : 1;
+	default: return 0;
+	}
+}

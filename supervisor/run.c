@@ -224,32 +224,22 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "record", required_argument, NULL, 'R' },
 		{ "save", required_argument, NULL, 'W' },
 		{ "on-exit", required_argument, NULL, 'E' },
-		{ "timestamps", optional_argument, NULL, 'Y' },
-		{ "decode-fds", no_argument, NULL, 'y' },
-		{ "trace", required_argument, NULL, 'X' },
+		OPT_VIEW_LONG,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
 	*o = (struct run_opts){ .mode = PLAN_MODE_ENFORCE, .ask = DECISION_ASK_DENY };
-	while ((c = getopt_long(argc, argv, "+p:m:o:hte:y", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:m:o:h" OPT_VIEW_SHORT, longopts, NULL)) != -1) {
+		int taken = opt_view(c, optarg, &o->view);
+
+		if (taken < 0)
+			return -EINVAL;
+		if (taken)
+			continue;
 		switch (c) {
 		/* strace's -t, -tt, -ttt */
-		case 't':
-			if (o->view.timestamps < RECORD_TS_UNIX)
-				o->view.timestamps++;
-			break;
-		case 'Y':
-			if (opt_timestamps(optarg, &o->view.timestamps) < 0)
-				return -EINVAL;
-			break;
-		case 'y': o->view.decode_fds = true; break;
-		case 'e':
-		case 'X':
-			if (opt_trace(optarg, &o->view.filter) < 0)
-				return -EINVAL;
-			break;
 		case 'p': o->policy = optarg; break;
 		case 'm':
 			o->mode = plan_mode_from_string(optarg);

@@ -85,9 +85,7 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		{ "control", required_argument, NULL, 'K' },
 		{ "ask-timeout", required_argument, NULL, 'A' },
 		{ "ask-default", required_argument, NULL, 'd' },
-		{ "timestamps", optional_argument, NULL, 'Y' },
-		{ "decode-fds", no_argument, NULL, 'y' },
-		{ "trace", required_argument, NULL, 'X' },
+		OPT_VIEW_LONG,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -100,22 +98,14 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 				  .policy_dir = CALLGATE_DATADIR "/policies",
 				  .mode = PLAN_MODE_ENFORCE };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:m:o:hte:y", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:m:o:h" OPT_VIEW_SHORT, longopts, NULL)) != -1) {
+		int taken = opt_view(c, optarg, &o->view);
+
+		if (taken < 0)
+			return -EINVAL;
+		if (taken)
+			continue;
 		switch (c) {
-		case 't':
-			if (o->view.timestamps < RECORD_TS_UNIX)
-				o->view.timestamps++;
-			break;
-		case 'Y':
-			if (opt_timestamps(optarg, &o->view.timestamps) < 0)
-				return -EINVAL;
-			break;
-		case 'y': o->view.decode_fds = true; break;
-		case 'e':
-		case 'X':
-			if (opt_trace(optarg, &o->view.filter) < 0)
-				return -EINVAL;
-			break;
 		case 's': o->socket = optarg; break;
 		case 'M': {
 			char *end;
