@@ -63,4 +63,21 @@ static inline void put_i64(struct out *o, int64_t v)
 	put_u64(o, (uint64_t)v);
 }
 
+static const char out_hex_digits[] = "0123456789abcdef";
+
+/* "0x" and @v in lower-case hex */
+static inline void put_0x(struct out *o, uint64_t v)
+{
+	char tmp[18];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = out_hex_digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	tmp[--n] = 'x';
+	tmp[--n] = '0';
+	put(o, tmp + n, sizeof(tmp) - n);
+}
+
 #endif

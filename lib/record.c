@@ -20,26 +20,10 @@
 
 /* ---- output buffer ----------------------------------------------------------- */
 
-static const char hex_digits[] = "0123456789abcdef";
-
 static void put2(char *p, unsigned v)
 {
 	p[0] = (char)('0' + v / 10);
 	p[1] = (char)('0' + v % 10);
-}
-
-static void put_hex(struct out *o, uint64_t v)
-{
-	char tmp[18];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = hex_digits[v & 0xf];
-		v >>= 4;
-	} while (v);
-	tmp[--n] = 'x';
-	tmp[--n] = '0';
-	put(o, tmp + n, sizeof(tmp) - n);
 }
 
 static int finish(struct out *o)
@@ -171,7 +155,7 @@ static void put_call(struct out *o, const struct record *r, unsigned flags)
 
 static void put_json_u00(struct out *o, unsigned char c)
 {
-	char e[6] = { '\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 0xf] };
+	char e[6] = { '\\', 'u', '0', '0', out_hex_digits[c >> 4], out_hex_digits[c & 0xf] };
 
 	put(o, e, sizeof(e));
 }
@@ -273,7 +257,7 @@ int record_format_json(const struct record *r, char *buf, size_t size)
 	for (int i = 0; i < 6; i++) {
 		put_c(&o, i ? ',' : '[');
 		put_c(&o, '"');
-		put_hex(&o, r->args[i]);
+		put_0x(&o, r->args[i]);
 		put_c(&o, '"');
 	}
 	put_c(&o, ']');

@@ -27,25 +27,13 @@ static void put_q(struct out *o, char c)
 	put_c(o, c);
 }
 
-static const char hex_digits[] = "0123456789abcdef";
-
 /* %#llx: "0" for zero, as strace prints a flags word or an offset */
 static void put_hex(struct out *o, uint64_t v)
 {
-	char tmp[18];
-	size_t n = sizeof(tmp);
-
-	if (!v) {
+	if (v)
+		put_0x(o, v);
+	else
 		put_c(o, '0');
-		return;
-	}
-	do {
-		tmp[--n] = hex_digits[v & 0xf];
-		v >>= 4;
-	} while (v);
-	tmp[--n] = 'x';
-	tmp[--n] = '0';
-	put(o, tmp + n, sizeof(tmp) - n);
 }
 
 /* %#03o: 000, 022, 0644, 04755 */
@@ -605,7 +593,7 @@ static void put_inet6(struct out *o, const unsigned char *a)
 			unsigned v = w[i];
 
 			do {
-				tmp[--n] = hex_digits[v & 0xf];
+				tmp[--n] = out_hex_digits[v & 0xf];
 				v >>= 4;
 			} while (v);
 			put(o, tmp + n, sizeof(tmp) - n);
@@ -715,7 +703,7 @@ static void put_sockaddr(struct out *o, const unsigned char *sa, size_t len)
 			size_t n = sizeof(tmp);
 
 			do {
-				tmp[--n] = hex_digits[v & 0xf];
+				tmp[--n] = out_hex_digits[v & 0xf];
 				v >>= 4;
 			} while (v);
 			while (sizeof(tmp) - n < 6)
