@@ -758,6 +758,8 @@ int emulate_call(enum sysargs_emulation kind, const struct emulate_call *c,
 {
 	*res = (struct emulate_result){ .outcome = EMULATE_DECLINED,
 					.rule = EMULATE_RULE_SAME,
+					.path_arg = -1,
+					.path2_arg = -1,
 					.caller = { .rootfd = -1 },
 					.job = { .fd = -1 } };
 	if (!emulate_handles(kind))

@@ -100,6 +100,8 @@ struct emulate_result {
 	struct plan_verdict verdict; /* decide_only: the policy on what is reached */
 	char path[PATH_MAX];	     /* what was reached (an open, a unix bind), "" if nothing */
 	char path2[PATH_MAX];	     /* the second path's (rename, link), "" if none */
+	int path_arg, path2_arg;     /* which argument each is (symlink: the link's, 2);
+				      * -1: the call's first path */
 	/* EMULATE_PENDING: what to wait for; job.caller points at caller,
 	 * which the receiver releases with caller_done() */
 	struct pending_job job;

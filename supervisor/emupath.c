@@ -755,8 +755,11 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 	res->rule = j->rule;
 	res->would_err = j->would_err;
 	snprintf(res->path, sizeof(res->path), "%s", j->real[s->path[0] >= 0 ? 0 : 1]);
-	if (s->path[0] >= 0 && s->path[1] >= 0)
+	res->path_arg = s->path[0] >= 0 ? s->path[0] : s->path[1];
+	if (s->path[0] >= 0 && s->path[1] >= 0) {
 		snprintf(res->path2, sizeof(res->path2), "%s", j->real[1]);
+		res->path2_arg = s->path[1];
+	}
 	if (r < 0) {
 		answer(res, -EACCES, true);
 		res->reason = "the caller's identity could not be taken";

@@ -218,12 +218,19 @@ static bool classify(struct session *s, struct call *c)
 /* The record names what the call really reached. */
 static void set_paths(struct call *c, const struct emulate_result *er)
 {
+	size_t slot = 0;
+
 	if (!er->path[0])
 		return;
-	c->rec.paths[0] = er->path;
+	/* in the place of its argument (symlink: the link's, after the
+	 * target's text) */
+	for (size_t i = 0; er->path_arg >= 0 && i < c->rec.n_paths; i++)
+		if (c->rec.path_args[i] == er->path_arg)
+			slot = i;
+	c->rec.paths[slot] = er->path;
 	if (er->path2[0] && c->rec.n_paths > 1)
 		c->rec.paths[1] = er->path2;
-	else
+	else if (slot == 0)
 		c->rec.n_paths = 1;
 }
 

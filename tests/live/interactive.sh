@@ -53,7 +53,7 @@ if want ctl; then
 	check "ctl: an unknown errno name is refused" $? "$T/err" "unknown errno"
 	run ctl-none 1 ctl allow 999
 	check "ctl: an unknown question number is refused" $? "$T/err" "no such question"
-	ctl save "$T/saved.json" && ok "ctl save FILE" || ko "ctl save FILE"
+	ctl save "$T/saved.json" >/dev/null && ok "ctl save FILE" || ko "ctl save FILE"
 	ctl allow "$id" >/dev/null
 	wait_question "killed"
 	ctl kill "$id" >/dev/null && ok "ctl kill ID" || ko "ctl kill ID"
@@ -70,9 +70,9 @@ if want ctl; then
 		ko "killed" "$T/ia.out"
 	grep '"decision":"deny"' "$T/ia.log" | grep '"errno":"EACCES"' | grep -q '"reason":"ctl: deny"' &&
 		ok "log: the operator's denial" || ko "log: the operator's denial" "$T/ia.log"
-	grep '"decision":"allow"' "$T/ia.log" | grep -q '"reason":"ctl: allow always (syscall)"' &&
+	grep -E '"decision":"(allow|emulated)"' "$T/ia.log" | grep -q '"reason":"ctl: allow always (syscall)"' &&
 		ok "log: allow always" || ko "log: allow always" "$T/ia.log"
-	grep '"decision":"allow"' "$T/ia.log" | grep -q '"reason":"allowed always by the operator"' &&
+	grep -E '"decision":"(allow|emulated)"' "$T/ia.log" | grep -q '"reason":"allowed always by the operator"' &&
 		ok "log: a call allowed by the operator's rule" || ko "log: a call allowed by the rule" "$T/ia.log"
 	grep -q '"decision":"kill"' "$T/ia.log" && ok "log: the kill" || ko "log: the kill" "$T/ia.log"
 	[ "$(grep -c '"decision":"ask"' "$T/ia.log")" -ge 5 ] && ok "log: each question is logged when asked" ||
