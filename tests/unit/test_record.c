@@ -764,12 +764,14 @@ END_TEST
 START_TEST(copy_keeps_decoding)
 {
 	char raw[16] = "x/y", fd[16] = "/tmp", text[1024], again[1024];
-	unsigned char sa[16];
+	/* room for the length past the store below */
+	unsigned char sa[2 * RECORD_SOCKADDR_MAX];
 	struct record src = decoded;
 	struct record_store *st = malloc(sizeof(*st));
 
 	ck_assert_ptr_nonnull(st);
-	memcpy(sa, sin_8765, sizeof(sa));
+	memset(sa, 0, sizeof(sa));
+	memcpy(sa, sin_8765, sizeof(sin_8765));
 	src.sockaddr = sa;
 	src.fd_paths[0] = fd;
 	src.paths[0] = "/tmp/x/y";
