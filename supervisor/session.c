@@ -647,7 +647,8 @@ static int carry_out(struct question_carry *qc, const char *reason)
 	s->carries_tail = &k->next;
 	atomic_store(&s->carry_pending, true);
 	pthread_mutex_unlock(&s->asks_lock);
-	pthread_kill(s->thread, pending_wake_signal());
+	if (atomic_load(&s->waiting))
+		pthread_kill(s->thread, pending_wake_signal());
 	if (!ev_is_active(&s->carry_kick))
 		ev_timer_start(s->loop, &s->carry_kick);
 	return 0;
@@ -659,10 +660,13 @@ static void on_carry_kick(struct ev_loop *loop, ev_timer *w, int revents)
 	struct session *s = container_of(w, struct session, carry_kick);
 
 	(void)revents;
-	if (atomic_load(&s->carry_pending) && s->running && !s->hup)
-		pthread_kill(s->thread, pending_wake_signal());
-	else
+	if (atomic_load(&s->carry_pending) && s->running && !s->hup) {
+		/* only while it waits: busy, it looks before it waits again */
+		if (atomic_load(&s->waiting))
+			pthread_kill(s->thread, pending_wake_signal());
+	} else {
 		ev_timer_stop(loop, w);
+	}
 }
 
 static struct carry *carry_new(struct session *s, const struct call *c)
@@ -969,10 +973,17 @@ static void *session_main(void *arg)
 	while (!atomic_load(&s->stop)) {
 		int r;
 
+		atomic_store(&s->waiting, false);
 		if (atomic_load_explicit(&s->carry_pending, memory_order_relaxed)) {
 			carry_drain(s);
 			log_sink_flush(s->log);
 		}
+		/* from here to RECV's return an operator's allow may wake us
+		 * (carry_out()); nowhere else, where an interrupted call of
+		 * our own could fail */
+		atomic_store(&s->waiting, true);
+		if (atomic_load(&s->carry_pending))
+			continue;
 
 		if (s->poll_first) {
 			/* before 6.11 */
@@ -987,6 +998,7 @@ static void *session_main(void *arg)
 			}
 		}
 		r = notif_recv_once(s->listener, &s->bufs);
+		atomic_store(&s->waiting, false);
 		if (r == -EINTR)
 			continue;
 		if (r < 0) {
@@ -1075,6 +1087,7 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 	s->carries = NULL;
 	s->carries_tail = &s->carries;
 	atomic_store(&s->carry_pending, false);
+	atomic_store(&s->waiting, false);
 	ev_timer_init(&s->carry_kick, on_carry_kick, CARRY_KICK, CARRY_KICK);
 	s->loop = loop;
 	ev_async_init(&s->ended, on_ended);

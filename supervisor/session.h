@@ -100,6 +100,7 @@ struct session {
 	 * the thread woken by pending_wake_signal() until it has them */
 	struct carry *carries, **carries_tail;
 	atomic_bool carry_pending;
+	atomic_bool waiting; /* the thread is in (or about to enter) RECV */
 	ev_timer carry_kick;
 };
 
