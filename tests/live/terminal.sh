@@ -391,16 +391,17 @@ if want suspend; then
 	tm send-keys -t cg "'$CALLGATE' run -m interactive -p '$T/ia.json' -o /dev/null -- cat" Enter
 	wait_for "cat to run under callgate" 30 has_callgate
 	tm send-keys -t cg "first" Enter
-	wait_for "cat's echo" 30 pane_has '^first$' 2
+	wait_for "cat's echo" 30 pane_has_n '^first$' 2
 	tm send-keys -t cg C-z
 	wait_for "the job to stop" 30 pane_has 'Stopped +.*callgate'
 	tm send-keys -t cg "fg" Enter
 	tm send-keys -t cg "second" Enter
-	wait_for "cat's echo after fg" 30 pane_has_n '^second$' 2
+	# (the ^Z the command's terminal echoed may come first on the line)
+	wait_for "cat's echo after fg" 30 pane_has_n 'second$' 2
 	tm send-keys -t cg C-d
 	tm send-keys -t cg 'echo status=$?' Enter
 	wait_for "the job to end" 30 pane_has '^status='
-	grep -q 'Stopped' "$T/pane" && [ "$(grep -c '^second$' "$T/pane")" -ge 2 ] && grep -q '^status=0$' "$T/pane" &&
+	grep -q 'Stopped' "$T/pane" && [ "$(grep -c 'second$' "$T/pane")" -ge 2 ] && grep -q '^status=0$' "$T/pane" &&
 		ok "suspend: Ctrl-Z stops callgate and its command as a job of the shell, fg brings both back, Ctrl-D ends it" ||
 		ko "suspend: Ctrl-Z of the command" "$T/pane"
 	if command -v vim >/dev/null; then
