@@ -204,6 +204,15 @@ EOF
 	grep -F '"arch":"x32"' "$T/x32.log" | grep -F '"syscall":"mkdir"' | grep -qF '"decision":"would-deny"' &&
 		ok "x32 mkdir in audit mode: the record names it by the x32 table (arch x32, mkdir)" ||
 		ko "x32 mkdir in audit mode: the record" "$T/x32.log"
+	# the probe for i386 (tests/live/progs/ia32.h) says the same bare and
+	# under a profile that kills every i386 call: on a kernel with IA32
+	# emulation "reached" both times (the filter's SIGSYS is reaching the
+	# kernel), without it "absent" both times (int $0x80 faults first)
+	bare=$("$PROGS/abi" probe 2>&1)
+	filtered=$(cg -p "$T/abi64.json" -o /dev/null -- "$PROGS/abi" probe 2>&1)
+	[ "$bare" = "$filtered" ] && case $bare in reached | absent) true ;; *) false ;; esac &&
+		ok "the i386 probe: $bare, bare and under a profile without x86" ||
+		ko "the i386 probe: bare '$bare', under a profile without x86 '$filtered'"
 	"$PROGS/abi" i386 "$T/d32d" >"$T/out" 2>&1
 	if [ $? -eq 77 ]; then
 		skip "i386 int \$0x80 under the filter ($(cat "$T/out"))"

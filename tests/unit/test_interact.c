@@ -5,6 +5,8 @@
  * listener is a closed descriptor, so every notification reads as no
  * longer valid: what a call interrupted by a signal leaves behind.
  */
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../../supervisor/interact.h"
@@ -25,8 +27,32 @@ static void count(void *userdata, enum interact_event ev, const struct question 
 	events[ev]++;
 }
 
+/* What callgate says on stderr while a test runs (answers to a listener
+ * that is not open fail: "Failed to answer ..."), kept out of the suite's
+ * output and looked at where a test expects it. */
+static FILE *said;
+static int saved_stderr = -1;
+
+static bool said_has(const char *text)
+{
+	char buf[4096];
+	size_t n;
+
+	fflush(stderr);
+	rewind(said);
+	n = fread(buf, 1, sizeof(buf) - 1, said);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
 static void setup(void)
 {
+	said = tmpfile();
+	ck_assert_ptr_nonnull(said);
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved_stderr, 0);
+	ck_assert_int_eq(dup2(fileno(said), STDERR_FILENO), STDERR_FILENO);
 	loop = ev_loop_new(EVFLAG_AUTO);
 	ck_assert_ptr_nonnull(loop);
 	ck_assert_int_eq(log_sink_open(&sink, "/dev/null", LOG_FORMAT_JSON), 0);
@@ -41,6 +67,10 @@ static void teardown(void)
 	interact_done(&ix);
 	log_sink_close(&sink);
 	ev_loop_destroy(loop);
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	fclose(said);
 }
 
 static struct seccomp_notif notif(uint64_t id, uint32_t tid, int nr, uint64_t a0)
@@ -269,6 +299,8 @@ START_TEST(profile_is_the_targets_policy)
 	ck_assert_int_eq(interact_profile(&ix, &text), -ENOENT);
 	ck_assert_int_eq(interact_ask(&ix, plan, listener, &n, &d, &rec), 0);
 	ck_assert_int_eq(interact_answer(&ix, ix.questions, &a), 0);
+	/* the answer could not be sent, and callgate said so */
+	ck_assert(said_has("Failed to answer the question of pid"));
 	ck_assert_int_eq(interact_profile(&ix, &text), 0);
 	back = tu_parse(text);
 	ck_assert_uint_eq(back->n_rules, 2);

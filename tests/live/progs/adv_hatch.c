@@ -41,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "adv.h"
+#include "ia32.h"
 
 static atomic_int stop;
 
@@ -104,26 +105,6 @@ static int bind_unspec(unsigned short okport, unsigned short noport)
 
 /* ---- i386 --------------------------------------------------------------- */
 
-static long int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
-	return ret;
-}
-
-static int ia32_works(void)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 struct low {
 	unsigned int args[3]; /* socketcall's block: fd, sockaddr, length */
 	struct sockaddr_in ok, no;
@@ -163,7 +144,7 @@ static int i386(unsigned short okport, unsigned short noport, long tries, double
 	pthread_t t;
 	int fd;
 
-	if (!ia32_works()) {
+	if (!ia32_reached()) {
 		printf("hatch-i386 unsupported no IA32 emulation\n");
 		return 0;
 	}
