@@ -6,6 +6,8 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/callgate
+# callgate --version
+VERSION := 0.15.0
 MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -62,6 +64,8 @@ INC := -Iinclude
 $(B)/sys/%.o: INC := -Iinclude
 $(B)/agent/%.o: INC := -Iinclude -Isys
 $(B)/supervisor/%.o: INC := -Iinclude -Isys -Iagent
+$(B)/supervisor/main.o: CFLAGS += -DCALLGATE_VERSION='"$(VERSION)"'
+$(B)/supervisor/main.o: Makefile
 $(B)/tests/%.o $(B)/live/%.o: INC := -Iinclude -Isys -Iagent
 
 LIB_SRC := $(wildcard lib/*.c)

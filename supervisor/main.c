@@ -13,15 +13,31 @@
 #include "serve.h"
 #include "session.h"
 
+/* after ev.h (session.h): its EV_* would clash otherwise */
+#include <seccomp.h>
+
 #define EXIT_OWN_FAILURE 125
+
+#ifndef CALLGATE_VERSION
+#define CALLGATE_VERSION "unknown"
+#endif
 
 static void usage(FILE *f)
 {
 	fputs("Usage: callgate run [OPTIONS] -- COMMAND [ARG...]   (callgate run --help)\n"
 	      "       callgate ctl [--control PATH] COMMAND         (callgate ctl --help)\n"
 	      "       callgate serve --socket PATH [OPTIONS]        (callgate serve --help)\n"
-	      "       callgate check [OPTIONS] POLICY...            (callgate check --help)\n",
+	      "       callgate check [OPTIONS] POLICY...            (callgate check --help)\n"
+	      "       callgate help [COMMAND] | --version\n",
 	      f);
+}
+
+static void version(void)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	printf("callgate %s (libseccomp %u.%u.%u)\n", CALLGATE_VERSION, v->major, v->minor,
+	       v->micro);
 }
 
 static const struct command {
@@ -62,9 +78,25 @@ int main(int argc, char **argv)
 			}
 			return status;
 		}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
 		usage(stdout);
 		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		version();
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		/* help COMMAND: COMMAND --help */
+		char *help_argv[] = { argv[2], "--help", NULL };
+
+		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+			if (strcmp(argv[2], commands[i].name) == 0)
+				return commands[i].fn(2, help_argv);
+		log_error("No help for '%s': not a command (run, serve, ctl, check)", argv[2]);
+		usage(stderr);
+		return EXIT_OWN_FAILURE;
 	}
 	log_error("Unknown command '%s'", argv[1]);
 	usage(stderr);

@@ -99,6 +99,46 @@ static void run_usage(FILE *f)
 	      f);
 }
 
+static void run_help(void)
+{
+	run_usage(stdout);
+	fputs("\n"
+	      "Run COMMAND under POLICY's seccomp filter; callgate decides what the kernel\n"
+	      "cannot (path and address rules, logged calls, questions).\n"
+	      "  -p, --policy POLICY     Docker/OCI profile (default: the shipped default\n"
+	      "                          policy, Docker's default behaviour)\n"
+	      "  -m, --mode MODE         enforce (default): decisions applied; audit: nothing\n"
+	      "                          denied, would-deny logged; interactive: denials\n"
+	      "                          and SCMP_ACT_NOTIFY rules wait for an operator\n"
+	      "  -o, --output LOG        the decision log, JSON Lines ('-': stdout); without\n"
+	      "                          it strace-like text goes to stderr\n"
+	      "  --log-format FORMAT     json or text, whatever the destination\n"
+	      "  --summary               a per-syscall table of notified calls at exit\n"
+	      "  --ask-default ANSWER    allow or deny (default): the answer to questions\n"
+	      "                          nobody answers (and to SCMP_ACT_NOTIFY outside\n"
+	      "                          interactive mode)\n"
+	      "  --ask-timeout SEC       interactive: --ask-default after SEC\n"
+	      "  --control PATH          interactive: the control socket for callgate ctl\n"
+	      "  --save PROFILE          interactive: write the answered profile at the end\n"
+	      "  --record PROFILE        every call notified, a replayable profile written\n"
+	      "  --caps LIST             capabilities for includes/excludes: CAP_A,CAP_B,\n"
+	      "                          all or none (default: this process's)\n"
+	      "  --no-emulate            diagnostics: decide on the copy and continue\n"
+	      "  --on-exit WHAT          if callgate dies first: enosys (default, the\n"
+	      "                          kernel's answer) or kill (a watchdog kills the\n"
+	      "                          command and every task that calls after)\n"
+	      "  -t, -tt, -ttt           time of day, with microseconds, or Unix time on\n"
+	      "                          each text line; --timestamps[=time|precise|unix]\n"
+	      "  -y, --decode-fds        fds shown with what they are: 5</etc/passwd>\n"
+	      "  -e trace=SET            log only these calls (names, %file, %network,\n"
+	      "      --trace=SET         %process, %signal, %ipc, %desc, %memory; !SET:\n"
+	      "                          all but); decisions are unchanged\n"
+	      "  -h, --help              this text\n"
+	      "Exit status: the command's (128+N if killed by signal N); 125 callgate\n"
+	      "failed, 126 the command cannot be executed, 127 not found.\n",
+	      stdout);
+}
+
 /* The shipped default policy: next to the binary in a source tree, else
  * where make install put it. */
 static int default_policy(char *buf, size_t size)
@@ -276,7 +316,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			}
 			o->kill_on_exit = strcmp(optarg, "kill") == 0;
 			break;
-		case 'h': run_usage(stdout); exit(0);
+		case 'h': run_help(); exit(0);
 		default: run_usage(stderr); return -EINVAL;
 		}
 	}

@@ -70,6 +70,30 @@ static void serve_usage(FILE *f)
 	      f);
 }
 
+static void serve_help(void)
+{
+	serve_usage(stdout);
+	fputs("\n"
+	      "Serve targets handed over by callgate-agent and by OCI runtimes (runc, crun:\n"
+	      "the profile's listenerPath) until SIGTERM or SIGINT; SIGHUP reloads policies.\n"
+	      "  --socket PATH           the socket agents and runtimes connect to\n"
+	      "  --socket-mode MODE      its mode, octal (default 0600)\n"
+	      "  --socket-owner U[:G]    its owner and group\n"
+	      "  --policy-dir DIR        policies a runtime names in listenerMetadata\n"
+	      "  -p, --policy DEFAULT    the policy of a target that names none\n"
+	      "  -m, --mode MODE         enforce (default) or audit\n"
+	      "  -o, --output LOG        the decision log, JSON Lines (default: text to stderr)\n"
+	      "  --log-format FORMAT     json or text\n"
+	      "  --peer-timeout SEC      how long a connecting peer may take to hand over\n"
+	      "  --control PATH          questions of SCMP_ACT_NOTIFY rules wait for\n"
+	      "                          callgate ctl on this socket\n"
+	      "  --ask-timeout SEC       with --control: --ask-default after SEC\n"
+	      "  --ask-default ANSWER    allow or deny (default)\n"
+	      "  -t, -tt, -ttt, --timestamps, -y, --decode-fds, -e trace=SET: as for run\n"
+	      "  -h, --help              this text\n",
+	      stdout);
+}
+
 int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 {
 	static const struct option longopts[] = {
@@ -153,7 +177,7 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 			if (opt_ask_default(optarg, &o->ask) < 0)
 				return -EINVAL;
 			break;
-		case 'h': serve_usage(stdout); exit(0);
+		case 'h': serve_help(); exit(0);
 		default: serve_usage(stderr); return -EINVAL;
 		}
 	}

@@ -163,4 +163,29 @@ EOF
 	check "a denying default leaves no hatch open" $? "$T/out" "escape hatches: 0 refused .*, 0 open, 0 left"
 fi
 
+# --- help and version -----------------------------------------------------
+if want help; then
+	run version 0 "$CALLGATE" --version
+	check "callgate --version" $? "$T/out" '^callgate [0-9]+\.[0-9]+\.[0-9]+ \(libseccomp [0-9.]+\)$'
+	run help 0 "$CALLGATE" help
+	check "callgate help: every command" $? "$T/out" 'callgate help \[COMMAND\]'
+	for c in run serve check ctl; do
+		run "help-$c" 0 "$CALLGATE" help "$c" && cp "$T/out" "$T/help1" &&
+			run "$c-help" 0 "$CALLGATE" "$c" --help && cmp -s "$T/out" "$T/help1"
+		st=$?
+		# every option callgate(1) describes for the command (its OPTIONS
+		# subsection) is in its --help
+		missing=
+		for o in $(awk -v c="$c" '/^\.S[SH] /{on=($0 ~ "^\\.SS \"callgate " c "\"")} on && prev==".TP"{print} {prev=$0}' \
+			"$ROOT/docs/callgate.1" | grep -o '\\-\\-[a-z\\-]*[a-z]' | sed 's/\\-/-/g' | sort -u); do
+			grep -q -- "$o" "$T/out" || missing="$missing $o"
+		done
+		[ "$st" -eq 0 ] && [ -z "$missing" ] && grep -q "^Usage: callgate $c" "$T/out" &&
+			ok "callgate help $c = $c --help, every option of callgate(1) described" ||
+			ko "callgate help $c (missing:$missing)" "$T/out"
+	done
+	run help-bogus 125 "$CALLGATE" help bogus
+	check "callgate help NOT-A-COMMAND: an error" $? "$T/err" "not a command"
+fi
+
 finish check
