@@ -606,6 +606,7 @@ struct carry {
 	struct seccomp_notif req; /* as decided (socketcall: demultiplexed) */
 	struct args_copy args;
 	size_t n_paths;
+	unsigned char path_idx[2]; /* the args.paths[] that ptrs.paths[] were */
 	bool has_addr;
 	struct record_store store; /* the call as asked */
 	char reason[96];
@@ -680,6 +681,9 @@ static struct carry *carry_new(struct session *s, const struct call *c)
 	k->req = *c->req;
 	k->args = s->args;
 	k->n_paths = c->ptrs.n_paths;
+	/* not always the first ones: a symlink's target is never matched */
+	for (size_t i = 0; i < k->n_paths && i < 2; i++)
+		k->path_idx[i] = c->ptrs.paths[i] == s->args.paths[1];
 	k->has_addr = c->ptrs.addr != NULL;
 	record_copy(&k->store, &c->rec);
 	return k;
@@ -710,7 +714,7 @@ static void carry_one(struct session *s, struct carry *k)
 	s->args = k->args;
 	c.ptrs.n_paths = k->n_paths;
 	for (size_t i = 0; i < k->n_paths && i < 2; i++)
-		c.ptrs.paths[i] = s->args.paths[i];
+		c.ptrs.paths[i] = s->args.paths[k->path_idx[i]];
 	c.ptrs.addr = k->has_addr ? &s->args.addr : NULL;
 	/* what the question showed (bind: its address, not compared) */
 	for (size_t i = 0; i < shown->n_paths && i < 2; i++)
@@ -872,8 +876,11 @@ static void answer(struct session *s, struct call *c)
 static void note(struct session *s, struct call *c)
 {
 	const struct record *rec = &c->rec;
-	const char *paths[RECORD_PATHS_MAX];
+	const char *paths[2 * RECORD_PATHS_MAX];
+	char real[RECORD_PATHS_MAX][PATH_MAX];
 	size_t n = rec->n_paths < RECORD_PATHS_MAX ? rec->n_paths : RECORD_PATHS_MAX;
+	enum sysargs_emulation emu = c->name ? sysargs_emulation(c->name) : SYSARGS_EMU_NONE;
+	bool differs = false;
 
 	memcpy(paths, rec->paths, n * sizeof(paths[0]));
 	for (size_t i = 0; i < n; i++)
@@ -884,16 +891,19 @@ static void note(struct session *s, struct call *c)
 	if (s->args.empty_path)
 		n = 0;
 	/* a path is decided on as given, and then, emulated, on where it
-	 * leads: both must be allowed */
-	if (n == 1 &&
-	    (sysargs_emulation(c->name) == SYSARGS_EMU_OPEN ||
-	     sysargs_emulation(c->name) == SYSARGS_EMU_PATH) &&
-	    proc_real_path((pid_t)c->req->pid, paths[0], true, s->args.raw[1],
-			   sizeof(s->args.raw[1])) > 0 &&
-	    strcmp(s->args.raw[1], paths[0]) != 0)
-		paths[n++] = s->args.raw[1];
+	 * leads: both must be allowed (recorder_add(): the given ones, then
+	 * where each leads; of two (rename, link), the entries themselves) */
+	for (size_t i = 0; (emu == SYSARGS_EMU_OPEN || emu == SYSARGS_EMU_PATH) && i < n; i++) {
+		paths[n + i] = paths[i];
+		if (proc_real_path((pid_t)c->req->pid, paths[i], n == 1, real[i], sizeof(real[i])) >
+			    0 &&
+		    strcmp(real[i], paths[i]) != 0 && utf8_valid(real[i])) {
+			paths[n + i] = real[i];
+			differs = true;
+		}
+	}
 	recording_add(s->recording, c->arch, c->req->data.nr, (const uint64_t *)c->req->data.args,
-		      paths, n, rec->addr);
+		      paths, differs ? 2 * n : n, rec->addr);
 }
 
 static void record(struct session *s, struct call *c)

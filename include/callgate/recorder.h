@@ -47,6 +47,7 @@
 #ifndef CALLGATE_RECORDER_H
 #define CALLGATE_RECORDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,10 @@
  * "DIR/" followed by "**", which replaces every path at or below it.
  */
 #define RECORDER_DIR_FANOUT 8u
+/* Distinct paths created or removed, and their total length, kept for
+ * per-run names and churning directories (past them: neither). */
+#define RECORDER_MADE_MAX	65536u
+#define RECORDER_MADE_BYTES_MAX (8u << 20)
 
 struct recorder;
 
@@ -90,6 +95,17 @@ void recorder_free(struct recorder *r);
  */
 int recorder_add(struct recorder *r, enum cg_arch arch, int nr, const uint64_t args[6],
 		 const char *const *paths, size_t n_paths, const char *addr);
+
+/*
+ * recorder_name_pattern() - the file name @name (@len bytes, no '/') as a
+ * path pattern component into @buf (@size bytes, NUL-terminated): escaped
+ * (pattern_escape()), except the parts that look like a temporary-file
+ * generator's random output, which become '?' per character, or '*' for a
+ * number (see "Per-run names" above).  Returns 1 when a part became a
+ * glob, 0 when the name is literal, or -ENOBUFS when @size is too small
+ * (pattern_escape()'s length of @name plus one is always enough).
+ */
+int recorder_name_pattern(const char *name, size_t len, bool transient, char *buf, size_t size);
 
 /* recorder_unknown() - how many calls of @arch had a number without a name. */
 uint64_t recorder_unknown(const struct recorder *r, enum cg_arch arch);
