@@ -14,6 +14,7 @@
 
 #include "callgate/addrmatch.h"
 #include "callgate/macro.h"
+#include "callgate/pathmatch.h"
 #include "callgate/pattern.h"
 #include "callgate/policy_write.h"
 #include "callgate/recorder.h"
@@ -794,6 +795,262 @@ START_TEST(unknown_numbers_and_bad_input)
 }
 END_TEST
 
+/* ---- per-run names ------------------------------------------------------ */
+
+struct name_case {
+	const char *name;
+	bool transient; /* created and removed in the same run */
+	const char *want;
+};
+
+/* Real names, from the programs that made them. */
+static const struct name_case name_cases[] = {
+	/* gcc's make_temp_file(): mkstemps("ccXXXXXX", suffix) */
+	{ "ccAbC123.s", true, "????????.s" },
+	{ "ccq0Hx1w.res", true, "????????.res" },
+	{ "ccYQ4pTb.cdtor.c", true, "????????.cdtor.c" },
+	{ "ccxbC123.o", true, "????????.o" },
+	/* git: "tmp_obj_XXXXXX" for objects, "tXXXXXX" for the symlink test */
+	{ "tmp_obj_XyZ123", true, "tmp_obj_??????" },
+	{ "tmp_obj_8yGFzn", true, "tmp_obj_??????" },
+	{ "tmp_obj_zniixq", true, "tmp_obj_zniixq" }, /* one class: a word */
+	{ "tR50EBF", true, "???????" },
+	/* Python's tempfile: "tmp" and 8 of [a-z0-9_], and the bare 8 of
+	 * gettempdir()'s probe */
+	{ "tmpab_cd12e", true, "tmp????????" },
+	{ "tmpabcdefgh", false, "tmp????????" },
+	{ "tmpk3j_9xq2.json", true, "tmp????????.json" },
+	{ "d19q58i7", true, "????????" },
+	{ "abcdefgh", true, "????????" },
+	{ "abcdefgh", false, "abcdefgh" },
+	/* importlib's "x.pyc.<id>", a pid */
+	{ "test_x.cpython-311.pyc.140234567890123", true, "test_x.cpython-311.pyc.*" },
+	{ "run.123456", false, "run.*" },
+	/* mktemp(1): "tmp.XXXXXXXXXX" */
+	{ "tmp.Qx3vLk9PzA", false, "tmp.??????????" },
+	/* stable names */
+	{ "index.lock", true, "index.lock" },
+	{ "config.lock", true, "config.lock" },
+	{ "COMMIT_EDITMSG", false, "COMMIT_EDITMSG" },
+	{ "ORIG_HEAD", false, "ORIG_HEAD" },
+	{ "maintenance.lock", true, "maintenance.lock" },
+	{ "__pycache__", false, "__pycache__" },
+	{ "test_things.cpython-311.pyc", false, "test_things.cpython-311.pyc" },
+	{ "python311", false, "python311" },
+	{ "x86_64-linux-gnu", false, "x86_64-linux-gnu" },
+	{ "libc6", false, "libc6" },
+	{ "Makefile", false, "Makefile" },
+	{ "main.o", false, "main.o" },
+	{ "prog", false, "prog" },
+	{ "12345", false, "12345" },
+	/* glob characters stay literal */
+	{ "a*b?[c]", false, "a[*]b[?][[]c]" },
+	{ "x*AbC123", true, "x[*]??????" },
+};
+
+/* Whether @pat has a '?' or '*' outside a "[...]" class. */
+static int has_glob_char(const char *pat)
+{
+	for (const char *c = pat; *c; c++) {
+		if (*c == '[')
+			c += strcspn(c, "]");
+		else if (*c == '?' || *c == '*')
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(per_run_names)
+{
+	const struct name_case *c = &name_cases[_i];
+	char buf[256], pat[300], path[300];
+	int r = recorder_name_pattern(c->name, strlen(c->name), c->transient, buf, sizeof(buf));
+
+	ck_assert_msg(r >= 0, "%s: %d", c->name, r);
+	ck_assert_msg(strcmp(buf, c->want) == 0, "%s (%s): \"%s\", want \"%s\"", c->name,
+		      c->transient ? "made and removed" : "made", buf, c->want);
+	ck_assert_int_eq(r, has_glob_char(c->want));
+	/* the pattern matches the name it came from */
+	snprintf(pat, sizeof(pat), "/d/%s", buf);
+	snprintf(path, sizeof(path), "/d/%s", c->name);
+	ck_assert_msg(path_glob_match(pat, path), "%s: %s", c->name, pat);
+}
+END_TEST
+
+START_TEST(name_pattern_bounds)
+{
+	char buf[8];
+
+	ck_assert_int_eq(recorder_name_pattern("ccAbC123.s", 10, true, buf, sizeof(buf)), -ENOBUFS);
+	ck_assert_int_eq(recorder_name_pattern("ccAbC123.s", 10, true, buf, 0), -ENOBUFS);
+	ck_assert_int_eq(recorder_name_pattern("", 0, true, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+/* What `git init; git add; git commit` did in .git, and gcc in /tmp. */
+static const struct obs git_and_gcc[] = {
+	{ X64, "mkdir", { 0 }, { "/w/repo/.git" } },
+	{ X64, "mkdir", { 0 }, { "/w/repo/.git/objects" } },
+	{ X64, "mkdir", { 0 }, { "/w/repo/.git/objects/ce" } },
+	{ X64, "openat", { 0, 0, 0102 }, { "/w/repo/.git/tR50EBF" } },
+	{ X64, "unlink", { 0 }, { "/w/repo/.git/tR50EBF" } },
+	{ X64, "symlink", { 0 }, { "/w/repo/testing", "/w/repo/.git/tR50EBF" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/w/repo/.git/objects/ce/tmp_obj_CwYpOS" } },
+	{ X64,
+	  "link",
+	  { 0 },
+	  { "/w/repo/.git/objects/ce/tmp_obj_CwYpOS",
+	    "/w/repo/.git/objects/ce/013625030ba8dba906f756967f9e9ca394464a" } },
+	{ X64, "unlink", { 0 }, { "/w/repo/.git/objects/ce/tmp_obj_CwYpOS" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/w/repo/.git/index.lock" } },
+	{ X64, "rename", { 0 }, { "/w/repo/.git/index.lock", "/w/repo/.git/index" } },
+	{ X64, "openat", { 0, 0, 0 }, { "/w/repo/a.txt" } },
+	{ X64, "openat", { 0, 0, 01102 }, { "/w/repo/out.txt" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccAbC123.s" } },
+	{ X64, "openat", { 0, 0, 0 }, { "/tmp/ccAbC123.s" } },
+	{ X64, "unlink", { 0 }, { "/tmp/ccAbC123.s" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccq0Hx1w.s" } },
+	{ X64, "unlink", { 0 }, { "/tmp/ccq0Hx1w.s" } },
+	{ X64, "openat", { 0, 0, 0 }, { "/tmp/notmine.AbC123" } },
+};
+
+START_TEST(churn_and_per_run_names)
+{
+	struct recorder *r = record_all(git_and_gcc, ARRAY_SIZE(git_and_gcc));
+	struct policy *p = policy_of(r);
+	const struct policy_rule *open = rule_for(p, "openat", 0), *un = rule_for(p, "unlink", 0);
+	const struct policy_rule *sym = rule_for(p, "symlink", 0);
+	struct plan *plan;
+	struct obs o;
+
+	/* .git: created and removed in, its own; /tmp: one component, kept
+	 * exact but for the names the program made */
+	ck_assert_uint_eq(open->n_paths, 5);
+	ck_assert_str_eq(open->paths[0], "/tmp/????????.s");
+	ck_assert_str_eq(open->paths[1], "/tmp/notmine.AbC123"); /* not made: exact */
+	ck_assert_str_eq(open->paths[2], "/w/repo/.git/**");
+	ck_assert_str_eq(open->paths[3], "/w/repo/a.txt");
+	ck_assert_str_eq(open->paths[4], "/w/repo/out.txt");
+	ck_assert_uint_eq(un->n_paths, 2);
+	ck_assert_str_eq(un->paths[0], "/tmp/????????.s");
+	ck_assert_str_eq(un->paths[1], "/w/repo/.git/**");
+	ck_assert_str_eq(open->comment,
+			 "observed on x86_64: openat on these paths; per-run names of what it "
+			 "created or removed as globs; directories where it created and removed "
+			 "entries as DIR/**");
+	/* the target of a symlink is text: never a path of the rule */
+	ck_assert_uint_eq(sym->n_paths, 1);
+	ck_assert_str_eq(sym->paths[0], "/w/repo/.git/**");
+	/* link and rename: both paths */
+	ck_assert_str_eq(rule_for(p, "link", 0)->paths[0], "/w/repo/.git/**");
+	ck_assert_str_eq(rule_for(p, "rename", 0)->paths[0], "/w/repo/.git/**");
+	ck_assert_uint_eq(rule_for(p, "mkdir", 0)->n_paths, 1);
+
+	/* the next run: other names, other objects */
+	plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	o = (struct obs){ X64, "openat", { 0 }, { "/tmp/ccZZ9q1x.s" } };
+	expect(plan, &o, true, "another run's gcc temporary");
+	o = (struct obs){ X64, "unlink", { 0 }, { "/w/repo/.git/tQ0wE3r" } };
+	expect(plan, &o, true, "another run's git symlink test");
+	o = (struct obs){ X64, "mkdir", { 0 }, { "/w/repo/.git/objects/9f" } };
+	expect(plan, &o, true, "another run's commit object");
+	o = (struct obs){ X64, "symlink", { 0 }, { "/w/repo/.git/tQ0wE3r" } };
+	expect(plan, &o, true, "a symlink in .git, whatever its target");
+	o = (struct obs){ X64,
+			  "link",
+			  { 0 },
+			  { "/w/repo/.git/objects/9f/tmp_obj_Ab12Cd",
+			    "/w/repo/.git/objects/9f/00aa" } };
+	expect(plan, &o, true, "another run's object");
+	/* and nothing it never did */
+	o = (struct obs){ X64, "openat", { 0 }, { "/tmp/other.s" } };
+	expect(plan, &o, false, "a /tmp name of another shape");
+	o = (struct obs){ X64, "openat", { 0 }, { "/tmp/ccAbC123.c" } };
+	expect(plan, &o, false, "another suffix");
+	o = (struct obs){ X64, "openat", { 0 }, { "/w/repo/b.txt" } };
+	expect(plan, &o, false, "a file of the work tree it did not open");
+	o = (struct obs){ X64, "unlink", { 0 }, { "/w/repo/a.txt" } };
+	expect(plan, &o, false, "unlink outside .git");
+	o = (struct obs){ X64, "symlink", { 0 }, { "/w/repo/link" } };
+	expect(plan, &o, false, "a symlink outside .git");
+	o = (struct obs){ X64, "rename", { 0 }, { "/w/repo/.git/index", "/w/repo/a.txt" } };
+	expect(plan, &o, false, "a rename out of .git");
+	o = (struct obs){ X64, "chmod", { 0 }, { "/w/repo/.git/index" } };
+	expect(plan, &o, false, "a syscall it never made");
+	plan_free(plan);
+	policy_free(p);
+	recorder_free(r);
+}
+END_TEST
+
+START_TEST(two_paths_and_where_they_lead)
+{
+	/* rename and link as given, then as they lead; symlink: target, link */
+	static const struct obs obs[] = {
+		{ X64, "rename", { 0 }, { "/srv/x/a", "/srv/x/b" } },
+		{ X64, "renameat2", { 0, 0, 0, 0, 2 }, { "/srv/y/a", "/srv/y/b" } },
+	};
+	const char *four[4] = { "/run/lock/a", "/run/lock/b", "/var/lock/a", "/var/lock/b" };
+	const char *sym[4] = { "target", "/srv/s/l", "/etc/passwd", "/data/s/l" };
+	struct recorder *r = record_all(obs, ARRAY_SIZE(obs));
+	const struct policy_rule *rule;
+	struct policy *p;
+
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "link"), NULL, four, 4, NULL), 0);
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "symlink"), NULL, sym, 4, NULL), 0);
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "symlink"), NULL, sym, 3, NULL), -EINVAL);
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "openat"), NULL, four, 3, NULL), -EINVAL);
+	p = policy_of(r);
+	rule = rule_for(p, "link", 0);
+	ck_assert_uint_eq(rule->n_paths, 4);
+	ck_assert_str_eq(rule->paths[0], "/run/lock/a");
+	ck_assert_str_eq(rule->paths[3], "/var/lock/b");
+	rule = rule_for(p, "symlink", 0);
+	ck_assert_uint_eq(rule->n_paths, 2);
+	ck_assert_str_eq(rule->paths[0], "/data/s/l");
+	ck_assert_str_eq(rule->paths[1], "/srv/s/l");
+	/* the exchange neither created nor removed: /srv/y stays exact */
+	rule = rule_for(p, "renameat2", 0);
+	ck_assert_uint_eq(rule->n_paths, 2);
+	/* a rename creates and removes: /srv/x churns */
+	ck_assert_str_eq(rule_for(p, "rename", 0)->paths[0], "/srv/x/**");
+	policy_free(p);
+	recorder_free(r);
+}
+END_TEST
+
+START_TEST(comments_do_not_count)
+{
+	/* the same program twice, the second time with more of everything */
+	static const struct obs once[] = {
+		{ X64, "read" },
+		{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccAbC123.s" } },
+		{ X64, "unlink", { 0 }, { "/tmp/ccAbC123.s" } },
+		{ X64, "socket", { 2 } },
+		{ X64, "connect", { 0 }, { NULL }, "inet:127.0.0.1:80" },
+	};
+	static const struct obs twice[] = {
+		{ X64, "read" },
+		{ X64, "read" },
+		{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccQ9xYz1.s" } },
+		{ X64, "unlink", { 0 }, { "/tmp/ccQ9xYz1.s" } },
+		{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccR2p0Lm.s" } },
+		{ X64, "unlink", { 0 }, { "/tmp/ccR2p0Lm.s" } },
+		{ X64, "socket", { 2 } },
+		{ X64, "socket", { 2 } },
+		{ X64, "connect", { 0 }, { NULL }, "inet:127.0.0.1:80" },
+		{ X64, "connect", { 0 }, { NULL }, "inet:127.0.0.1:80" },
+	};
+	char *a = text_of(once, ARRAY_SIZE(once)), *b = text_of(twice, ARRAY_SIZE(twice));
+
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_null(strstr(a, " call"));
+	free(a);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("recorder");
@@ -811,6 +1068,11 @@ int main(void)
 	tcase_add_test(tc, address_limits);
 	tcase_add_test(tc, i386_rules_are_their_own);
 	tcase_add_test(tc, unknown_numbers_and_bad_input);
+	tcase_add_loop_test(tc, per_run_names, 0, (int)ARRAY_SIZE(name_cases));
+	tcase_add_test(tc, name_pattern_bounds);
+	tcase_add_test(tc, churn_and_per_run_names);
+	tcase_add_test(tc, two_paths_and_where_they_lead);
+	tcase_add_test(tc, comments_do_not_count);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
