@@ -96,6 +96,146 @@ socket.socket(socket.AF_NETLINK, socket.SOCK_RAW)"
 	fi
 fi
 
+# ---- real workloads: record a first run, replay a second ----------------
+# replay NAME SETUP SCRIPT: SETUP (shell text) fills a fresh work directory
+# $T/wd-NAME; SCRIPT runs in it under bash.  A first run is recorded (-p
+# none), the directory is made again, fresh, at the same path (a recorded
+# profile names absolute paths: see README, "Recording a profile"), and the
+# second run, under the recorded profile in enforce mode, must succeed with
+# the same output and no call refused; then something the workload never
+# did (create a file next to its work directory) must be refused.
+replay() {
+	local name=$1 setup=$2 script=$3 w=$T/wd-$1
+	printf '%s\n' "$script" >"$T/$name.sh"
+	rm -rf "$w" && mkdir "$w" && (cd "$w" && eval "$setup")
+	(cd "$w" && run "rec-$name" 0 "$CALLGATE" run -p none --record "$T/$name.json" -o /dev/null -- \
+		/bin/bash "$T/$name.sh")
+	status_ok "$name: recorded" $?
+	cp "$T/out" "$T/$name.first"
+	rm -rf "$w" && mkdir "$w" && (cd "$w" && eval "$setup")
+	(cd "$w" && run "replay-$name" 0 "$CALLGATE" run -p "$T/$name.json" -m enforce \
+		-o "$T/$name.replay.log" -- /bin/bash "$T/$name.sh")
+	if [ $? -eq 0 ] && cmp -s "$T/out" "$T/$name.first" && ! grep -q '"decision":"deny"' "$T/$name.replay.log"; then
+		ok "$name: a second run replays unbroken under the profile recorded from the first"
+	else
+		grep '"decision":"deny"' "$T/$name.replay.log" | head -5 >>"$T/err"
+		ko "$name: replay under the recorded profile" "$T/err"
+	fi
+	(cd "$w" && run "never-$name" 1 "$CALLGATE" run -p "$T/$name.json" -o "$T/$name.never.log" -- \
+		/bin/bash -c "echo x > '$T/never-$name'")
+	[ $? -eq 0 ] && [ ! -e "$T/never-$name" ] &&
+		grep '"decision":"deny"' "$T/$name.never.log" | grep -q "\"path\":\"$T/never-$name\"" &&
+		ok "$name: a file it never created is refused under its profile" ||
+		ko "$name: something it never did" "$T/err"
+	python3 - "$T/$name.json" >"$T/out" 2>&1 <<'PYEOF' && ok "$name: no call counts in the profile's comments" || ko "$name: comments" "$T/out"
+import json, re, sys
+p = json.load(open(sys.argv[1]))
+for r in p["syscalls"]:
+    assert not re.search(r"\d+ (calls?|paths?|syscalls?|address)", r["comment"]), r["comment"]
+PYEOF
+}
+
+if want git; then
+	if command -v git >/dev/null; then
+		mkdir -p "$T/home"
+		replay git "echo hello >a.txt; echo world >b.txt" "set -e
+export HOME='$T/home' GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org
+git init -q .
+git add a.txt b.txt
+git commit -q -m first
+git log --format=%s"
+		python3 - "$T/git.json" >"$T/out" 2>&1 <<'PYEOF' && ok "git: the symlink test's target is no path; .git, created and removed in, is DIR/**" || ko "git: the profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+rules = {r["names"][0]: r for r in p["syscalls"] if len(r["names"]) == 1 and "paths" in r}
+sym = rules["symlink"]["paths"]
+assert all(not x.endswith("/testing") for x in sym), sym
+assert any(x.endswith("/wd-git/.git/**") for x in sym), sym
+assert any(x.endswith("/wd-git/.git/**") for x in rules["rename"]["paths"])
+PYEOF
+	else
+		skip "git workload (no git)"
+	fi
+fi
+
+if want make; then
+	if command -v make >/dev/null && command -v gcc >/dev/null; then
+		mkdir -p "$T/src-make"
+		cat >"$T/src-make/main.c" <<'EOF'
+#include <stdio.h>
+int add(int a, int b);
+int mul(int a, int b);
+int main(void)
+{
+	printf("%d %d\n", add(2, 3), mul(2, 3));
+	return 0;
+}
+EOF
+		echo 'int add(int a, int b) { return a + b; }' >"$T/src-make/add.c"
+		echo 'int mul(int a, int b) { return a * b; }' >"$T/src-make/mul.c"
+		printf 'prog: main.o add.o mul.o\n\tgcc -o $@ $^\n%%.o: %%.c\n\tgcc -O2 -c -o $@ $<\n' >"$T/src-make/Makefile"
+		replay make "cp '$T'/src-make/* ." "set -e
+make -s -j2
+./prog"
+		python3 - "$T/make.json" >"$T/out" 2>&1 <<'PYEOF' && ok "make: gcc's temporary files in /tmp as one glob each, not one path per run" || ko "make: the profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+paths = [x for r in p["syscalls"] if r["names"] == ["openat"] for x in r.get("paths", [])]
+tmp = [x for x in paths if x.startswith("/tmp/") and x.count("/") == 2]
+assert "/tmp/????????.s" in tmp, tmp
+assert not any(x.startswith("/tmp/cc") for x in tmp), tmp
+PYEOF
+	else
+		skip "make workload (no make or gcc)"
+	fi
+fi
+
+if want unittest; then
+	if [ -x /usr/bin/python3 ]; then
+		mkdir -p "$T/src-py"
+		cat >"$T/src-py/test_things.py" <<'EOF'
+import os, tempfile, unittest
+
+class Things(unittest.TestCase):
+    def test_named(self):
+        with tempfile.NamedTemporaryFile("w+") as f:
+            f.write("hello")
+            f.flush()
+            f.seek(0)
+            self.assertEqual(f.read(), "hello")
+
+    def test_dir(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "data.txt")
+            with open(p, "w") as f:
+                f.write("x")
+            os.rename(p, p + ".done")
+            os.link(p + ".done", p + ".link")
+            os.symlink("data.txt.done", os.path.join(d, "sym"))
+            self.assertEqual(sorted(os.listdir(d)), ["data.txt.done", "data.txt.link", "sym"])
+
+    def test_mkstemp(self):
+        fd, p = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        os.unlink(p)
+
+if __name__ == "__main__":
+    unittest.main()
+EOF
+		replay unittest "cp '$T/src-py/test_things.py' ." "set -e
+/usr/bin/python3 -m unittest -q test_things 2>&1 | tail -1"
+		python3 - "$T/unittest.json" >"$T/out" 2>&1 <<'PYEOF' && ok "unittest: tempfile names as globs" || ko "unittest: the profile" "$T/out"
+import json, sys
+p = json.load(open(sys.argv[1]))
+paths = [x for r in p["syscalls"] if r["names"] == ["openat"] for x in r.get("paths", [])]
+assert "/tmp/tmp????????.json" in paths, paths
+assert "/tmp/tmp????????/**" in paths, paths
+PYEOF
+	else
+		skip "unittest workload (no /usr/bin/python3)"
+	fi
+fi
+
 # under a policy and a mode: audit the default policy while recording
 if want options; then
 	run rec-audit 0 "$CALLGATE" run -m audit --record "$T/audit.json" -o "$T/audit.log" -- ls "$D/tree"
