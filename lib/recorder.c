@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Observed calls, kept per ABI and syscall number as sets (values, paths,
- * addresses) with counts, then laid out as rules in name order.  Every
+ * addresses), then laid out as rules in name order.  Every
  * decision to give up a restriction is a property of a set (its size, or
  * whether it holds an element no pattern can express), so it does not
  * depend on the order in which calls arrive.

@@ -236,6 +236,37 @@ PYEOF
 	fi
 fi
 
+# both paths of rename and link, as given and where they lead: the old name
+# in a directory reached through a symlink
+if want two-paths; then
+	L=$T/links
+	prep_links() {
+		rm -rf "$L" && mkdir -p "$L/real" "$L/out" "$L/real2" && ln -s real "$L/via" &&
+			ln -s real2 "$L/via2" && echo x >"$L/real/a"
+	}
+	moves="import os; os.rename('$L/via/a', '$L/out/b'); os.link('$L/out/b', '$L/via2/c')"
+	prep_links
+	run rec-two 0 "$CALLGATE" run -p none --record "$T/two.json" -o /dev/null -- /usr/bin/python3 -c "$moves"
+	status_ok "two paths: recorded" $?
+	python3 - "$T/two.json" "$L" >"$T/out" 2>&1 <<'PYEOF' && ok "two paths: rename and link recorded as given and where they lead" || ko "two paths: the profile" "$T/out"
+import json, sys
+p, L = json.load(open(sys.argv[1])), sys.argv[2]
+rules = {r["names"][0]: r["paths"] for r in p["syscalls"] if len(r["names"]) == 1 and "paths" in r}
+assert rules["rename"] == [L + "/out/b", L + "/real/a", L + "/via/a"], rules["rename"]
+assert rules["link"] == [L + "/out/b", L + "/real2/c", L + "/via2/c"], rules["link"]
+PYEOF
+	prep_links
+	run replay-two 0 "$CALLGATE" run -p "$T/two.json" -o /dev/null -- /usr/bin/python3 -c "$moves"
+	[ $? -eq 0 ] && [ -e "$L/real2/c" ] && ok "two paths: the moves replay under the recorded profile" ||
+		ko "two paths: replay" "$T/err"
+	prep_links
+	run other-two 1 "$CALLGATE" run -p "$T/two.json" -o "$T/two.log" -- /usr/bin/python3 -c \
+		"import os; os.rename('$L/via/a', '$L/out/z')"
+	[ $? -eq 0 ] && [ -e "$L/real/a" ] && [ ! -e "$L/out/z" ] &&
+		grep '"decision":"deny"' "$T/two.log" | grep -q '"syscall":"rename"' &&
+		ok "two paths: a rename to another name is refused" || ko "two paths: another rename" "$T/two.log"
+fi
+
 # under a policy and a mode: audit the default policy while recording
 if want options; then
 	run rec-audit 0 "$CALLGATE" run -m audit --record "$T/audit.json" -o "$T/audit.log" -- ls "$D/tree"
