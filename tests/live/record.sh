@@ -267,6 +267,36 @@ PYEOF
 		ok "two paths: a rename to another name is refused" || ko "two paths: another rename" "$T/two.log"
 fi
 
+# a symlink's target is text, not a path: a "paths" rule on symlink looks
+# at the link only (callgate-policy(5)), so a recorded rule without the
+# target still lets the program make its links
+if want symlink-target; then
+	S=$T/sym
+	mkdir -p "$S/ok" "$S/no"
+	cat >"$T/sym.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["symlink", "symlinkat"], "action": "SCMP_ACT_ALLOW", "paths": ["$S/ok/**"]},
+ {"names": ["symlink", "symlinkat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}
+]}
+EOF
+	for how in emulated --no-emulate; do
+		rm -f "$S/ok/"* "$S/no/"*
+		run "sym-$how" 0 "$CALLGATE" run -p "$T/sym.json" $([ $how = emulated ] || echo $how) -o /dev/null -- /usr/bin/python3 -c "
+import os
+os.symlink('/etc/shadow', '$S/ok/abs')
+os.symlink('../no/x', '$S/ok/rel')
+os.symlink('not a path at all', '$S/ok/text')
+try:
+    os.symlink('x', '$S/no/l')
+except PermissionError:
+    print('refused')"
+		[ $? -eq 0 ] && [ "$(readlink "$S/ok/abs")" = /etc/shadow ] && [ -L "$S/ok/text" ] && [ ! -L "$S/no/l" ] &&
+			grep -q '^refused$' "$T/out" &&
+			ok "symlink ($how): decided on the link's path whatever its target; a link elsewhere refused" ||
+			ko "symlink ($how): the target is not a path" "$T/err"
+	done
+fi
+
 # under a policy and a mode: audit the default policy while recording
 if want options; then
 	run rec-audit 0 "$CALLGATE" run -m audit --record "$T/audit.json" -o "$T/audit.log" -- ls "$D/tree"
