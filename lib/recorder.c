@@ -698,6 +698,16 @@ int recorder_name_pattern(const char *name, size_t len, bool transient, char *bu
 			glob = 1;
 			continue;
 		}
+		/* gcc's make_temp_file() (cc1, as, collect2): "cc" and 6 of
+		 * [A-Za-z0-9], made and removed, whatever they look like */
+		if (w == 0 && n == 8 && transient && strncmp(name, "cc", 2) == 0 &&
+		    strspn(name + 2,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") >= 6) {
+			put_literal(buf, size, &k, name, 2);
+			put_chars(buf, size, &k, '?', 6);
+			glob = 1;
+			continue;
+		}
 		/* Python's gettempdir() probe: 8 of [a-z0-9_], made and removed */
 		if (w == 0 && n == 8 && transient &&
 		    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") >= 8) {

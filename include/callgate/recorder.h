@@ -120,6 +120,8 @@ int recorder_add(struct recorder *r, enum cg_arch arch, int nr, const uint64_t a
  * characters stay literal), first rule that applies:
  *  - a first word "tmp" and 8 of [a-z0-9_] (Python's tempfile):
  *    "tmp????????";
+ *  - a first word "cc" and 6 of [A-Za-z0-9] in a @transient name
+ *    (gcc's make_temp_file(), for cc1, as and collect2): "cc??????";
  *  - a first word of exactly 8 of [a-z0-9_] in a @transient name (created
  *    and removed: Python's gettempdir() probe): "????????";
  *  - a word of 6 or more digits (a pid, an id(), a time): '*';

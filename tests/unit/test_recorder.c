@@ -806,10 +806,13 @@ struct name_case {
 /* Real names, from the programs that made them. */
 static const struct name_case name_cases[] = {
 	/* gcc's make_temp_file(): mkstemps("ccXXXXXX", suffix) */
-	{ "ccAbC123.s", true, "????????.s" },
-	{ "ccq0Hx1w.res", true, "????????.res" },
-	{ "ccYQ4pTb.cdtor.c", true, "????????.cdtor.c" },
-	{ "ccxbC123.o", true, "????????.o" },
+	{ "ccAbC123.s", true, "cc??????.s" },
+	{ "ccq0Hx1w.res", true, "cc??????.res" },
+	{ "ccYQ4pTb.cdtor.c", true, "cc??????.cdtor.c" },
+	{ "ccxbC123.o", true, "cc??????.o" },
+	{ "ccabcdef.s", true, "cc??????.s" }, /* one class, but gcc's shape */
+	{ "ccAbC123.s", false, "????????.s" },
+	{ "ccabcdef.s", false, "ccabcdef.s" },
 	/* git: "tmp_obj_XXXXXX" for objects, "tXXXXXX" for the symlink test */
 	{ "tmp_obj_XyZ123", true, "tmp_obj_??????" },
 	{ "tmp_obj_8yGFzn", true, "tmp_obj_??????" },
@@ -927,13 +930,13 @@ START_TEST(churn_and_per_run_names)
 	/* .git: created and removed in, its own; /tmp: one component, kept
 	 * exact but for the names the program made */
 	ck_assert_uint_eq(open->n_paths, 5);
-	ck_assert_str_eq(open->paths[0], "/tmp/????????.s");
+	ck_assert_str_eq(open->paths[0], "/tmp/cc??????.s");
 	ck_assert_str_eq(open->paths[1], "/tmp/notmine.AbC123"); /* not made: exact */
 	ck_assert_str_eq(open->paths[2], "/w/repo/.git/**");
 	ck_assert_str_eq(open->paths[3], "/w/repo/a.txt");
 	ck_assert_str_eq(open->paths[4], "/w/repo/out.txt");
 	ck_assert_uint_eq(un->n_paths, 2);
-	ck_assert_str_eq(un->paths[0], "/tmp/????????.s");
+	ck_assert_str_eq(un->paths[0], "/tmp/cc??????.s");
 	ck_assert_str_eq(un->paths[1], "/w/repo/.git/**");
 	ck_assert_str_eq(open->comment,
 			 "observed on x86_64: openat on these paths; per-run names of what it "
