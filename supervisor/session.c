@@ -880,9 +880,19 @@ static void note(struct session *s, struct call *c)
 	char real[RECORD_PATHS_MAX][PATH_MAX];
 	size_t n = rec->n_paths < RECORD_PATHS_MAX ? rec->n_paths : RECORD_PATHS_MAX;
 	enum sysargs_emulation emu = c->name ? sysargs_emulation(c->name) : SYSARGS_EMU_NONE;
+	int idx[2], dirfd[2];
 	bool differs = false;
 
-	memcpy(paths, rec->paths, n * sizeof(paths[0]));
+	/* as given (the record may show where they led, once emulated) */
+	if (c->decoded && n && c->name) {
+		int k = sysargs_paths(c->name, idx, dirfd);
+
+		n = k < RECORD_PATHS_MAX ? (size_t)k : RECORD_PATHS_MAX;
+		for (size_t i = 0; i < n; i++)
+			paths[i] = s->args.paths[i];
+	} else {
+		memcpy(paths, rec->paths, n * sizeof(paths[0]));
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!utf8_valid(paths[i]))
 			n = 0; /* a profile is JSON text: not expressible */

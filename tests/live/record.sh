@@ -102,8 +102,9 @@ fi
 # none), the directory is made again, fresh, at the same path (a recorded
 # profile names absolute paths: see README, "Recording a profile"), and the
 # second run, under the recorded profile in enforce mode, must succeed with
-# the same output and no call refused; then something the workload never
-# did (create a file next to its work directory) must be refused.
+# the same output and no call refused, and, recorded too, give the same
+# profile (nothing in it depends on the run); then something the workload
+# never did (create a file next to its work directory) must be refused.
 replay() {
 	local name=$1 setup=$2 script=$3 w=$T/wd-$1
 	printf '%s\n' "$script" >"$T/$name.sh"
@@ -114,7 +115,7 @@ replay() {
 	cp "$T/out" "$T/$name.first"
 	rm -rf "$w" && mkdir "$w" && (cd "$w" && eval "$setup")
 	(cd "$w" && run "replay-$name" 0 "$CALLGATE" run -p "$T/$name.json" -m enforce \
-		-o "$T/$name.replay.log" -- /bin/bash "$T/$name.sh")
+		--record "$T/$name.again.json" -o "$T/$name.replay.log" -- /bin/bash "$T/$name.sh")
 	if [ $? -eq 0 ] && cmp -s "$T/out" "$T/$name.first" && ! grep -q '"decision":"deny"' "$T/$name.replay.log"; then
 		ok "$name: a second run replays unbroken under the profile recorded from the first"
 	else
@@ -127,6 +128,8 @@ replay() {
 		grep '"decision":"deny"' "$T/$name.never.log" | grep -q "\"path\":\"$T/never-$name\"" &&
 		ok "$name: a file it never created is refused under its profile" ||
 		ko "$name: something it never did" "$T/err"
+	cmp -s "$T/$name.json" "$T/$name.again.json" && ok "$name: the second run, recorded too, gives the same file" ||
+		{ diff "$T/$name.json" "$T/$name.again.json" >"$T/out"; ko "$name: recorded twice" "$T/out"; }
 	python3 - "$T/$name.json" >"$T/out" 2>&1 <<'PYEOF' && ok "$name: no call counts in the profile's comments" || ko "$name: comments" "$T/out"
 import json, re, sys
 p = json.load(open(sys.argv[1]))
