@@ -45,10 +45,11 @@
  * Paths, generalised for the next run (in this order):
  *  - per-run names: each component naming an entry the program created
  *    (O_CREAT opens, mkdir, mknod, the new name of rename, link, symlink)
- *    or removed (unlink, rmdir, the old name of rename), and the
- *    components below it, go through recorder_name_pattern(): parts that
- *    look like a temporary-file generator's output become globs.  Names
- *    the program did not make stay exact.
+ *    or removed (unlink, rmdir, the old name of rename) goes through
+ *    recorder_name_pattern() wherever it appears (a directory on the way
+ *    to other paths too): parts that look like a temporary-file
+ *    generator's output become globs.  Names the program did not make stay
+ *    exact.
  *  - churn: a directory of at least two components in which the program
  *    both created and removed entries becomes "DIR/" and "**", for every
  *    syscall (the run's own: .git, a build directory, __pycache__).
@@ -86,8 +87,8 @@
 #define RECORDER_DIR_FANOUT 8u
 /* Distinct paths created or removed, and their total length, kept for
  * per-run names and churning directories (past them: neither). */
-#define RECORDER_MADE_MAX	65536u
-#define RECORDER_MADE_BYTES_MAX (8u << 20)
+#define RECORDER_MADE_MAX	16384u
+#define RECORDER_MADE_BYTES_MAX (2u << 20)
 
 struct recorder;
 

@@ -1054,6 +1054,42 @@ START_TEST(comments_do_not_count)
 }
 END_TEST
 
+START_TEST(made_limit)
+{
+	/* past RECORDER_MADE_MAX names made (over several syscalls, each
+	 * under its own limit), none is generalised any more: a property of
+	 * the set, not of the order */
+	static const char *const makers[] = { "creat", "mkdir", "mknod", "mkdirat", "mknodat" };
+	struct recorder *r = recorder_new();
+	const struct policy_rule *rule;
+	struct policy *p;
+	char path[64];
+	struct obs o = { X64, "openat", { 0, 0, 0102 }, { "/tmp/tmpab_cd12e" } };
+
+	record(r, &o);
+	for (unsigned i = 0; i <= RECORDER_MADE_MAX; i++) {
+		struct obs m = { X64, makers[i % ARRAY_SIZE(makers)], { 0 }, { path } };
+
+		snprintf(path, sizeof(path), "/tmp/f%05u", i);
+		record(r, &m);
+	}
+	p = policy_of(r);
+	rule = rule_for(p, "openat", 0);
+	ck_assert_uint_eq(rule->n_paths, 1);
+	ck_assert_str_eq(rule->paths[0], "/tmp/tmpab_cd12e");
+	policy_free(p);
+	recorder_free(r);
+
+	/* without them: generalised */
+	r = recorder_new();
+	record(r, &o);
+	p = policy_of(r);
+	ck_assert_str_eq(rule_for(p, "openat", 0)->paths[0], "/tmp/tmp????????");
+	policy_free(p);
+	recorder_free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("recorder");
@@ -1076,6 +1112,7 @@ int main(void)
 	tcase_add_test(tc, churn_and_per_run_names);
 	tcase_add_test(tc, two_paths_and_where_they_lead);
 	tcase_add_test(tc, comments_do_not_count);
+	tcase_add_test(tc, made_limit);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
