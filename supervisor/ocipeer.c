@@ -46,8 +46,18 @@ static void peer_free(struct peer *p)
 
 static void refuse(struct peer *p, const char *why)
 {
-	log_error("Refused the peer pid %d uid %u: %s", (int)p->cred.pid, (unsigned)p->cred.uid,
-		  why);
+	bool sent = p->len || p->n_fds;
+
+	/* one that connects and sends nothing may be a probe (another
+	 * serve's, finding this socket live): nothing was handed over */
+	if (sent)
+		log_error("Refused the peer pid %d uid %u: %s", (int)p->cred.pid,
+			  (unsigned)p->cred.uid, why);
+	else
+		log_info("Refused the peer pid %d uid %u: %s", (int)p->cred.pid,
+			 (unsigned)p->cred.uid, why);
+	if (p->ps->refused)
+		p->ps->refused(p->ps->userdata, &p->cred, why, sent);
 	peer_free(p);
 }
 

@@ -11,6 +11,7 @@
 #define CALLGATE_SUPERVISOR_OCIPEER_H
 
 #include <ev.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "callgate/ocistate.h"
@@ -22,6 +23,12 @@
 typedef void (*ocipeers_handed_cb)(void *userdata, int listener, const struct ocistate *st,
 				   const struct ucred *cred);
 
+/* A peer refused (@why), before anything was handed over; @sent: it
+ * sent something (a message or fds: a runtime's listener may have been
+ * among them, now closed). */
+typedef void (*ocipeers_refused_cb)(void *userdata, const struct ucred *cred, const char *why,
+				    bool sent);
+
 struct peer;
 
 struct ocipeers {
@@ -30,6 +37,7 @@ struct ocipeers {
 	int fd;		/* borrowed: the listening socket */
 	double timeout; /* seconds a peer has to send its message */
 	ocipeers_handed_cb handed;
+	ocipeers_refused_cb refused; /* NULL: none; set after ocipeers_start() */
 	void *userdata;
 	struct peer *peers; /* private */
 	unsigned n_peers;   /* ro */

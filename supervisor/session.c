@@ -902,6 +902,12 @@ static void record(struct session *s, struct call *c)
 		atomic_fetch_add(&s->vanished, 1);
 		return;
 	}
+	/* per decision, for serve's "ended" record */
+	atomic_fetch_add(&s->decided[c->asked			   ? RECORD_ASK
+				     : c->later			   ? RECORD_EMULATED
+				     : (unsigned)c->d.logged < RECORD_DECISION_MAX ? c->d.logged
+										   : RECORD_DENY],
+			 1);
 	if (s->recording && !c->asked &&
 	    (c->answered || c->d.response == DECISION_CONTINUE || c->d.response == DECISION_DONE ||
 	     c->d.logged == RECORD_EMULATED))
@@ -916,8 +922,8 @@ static void record(struct session *s, struct call *c)
 		c->rec.action = c->d.action;
 		c->rec.reason = c->d.reason;
 		/* a refusal is final: the kernel never reads the memory again */
-		if (c->rec.provenance == RECORD_PROV_ADVISORY && c->d.response != DECISION_CONTINUE)
-			c->rec.provenance = RECORD_PROV_EMULATED;
+		c->rec.provenance = record_settled_provenance(
+			c->rec.provenance, c->d.response == DECISION_CONTINUE);
 		log_sink_record(s->log, &c->rec);
 	}
 	if (s->summary)

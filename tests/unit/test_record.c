@@ -953,6 +953,7 @@ START_TEST(decision_names)
 		[RECORD_ALLOW] = "allow",	    [RECORD_DENY] = "deny",
 		[RECORD_WOULD_DENY] = "would-deny", [RECORD_KILL] = "kill",
 		[RECORD_EMULATED] = "emulated",	    [RECORD_ASK] = "ask",
+		[RECORD_GONE] = "gone",
 	};
 
 	for (int d = 0; d < RECORD_DECISION_MAX; d++)
