@@ -528,9 +528,12 @@ int record_format_text(const struct record *r, char *buf, size_t size)
 const char *record_decision_to_string(enum record_decision d)
 {
 	static const char *const names[RECORD_DECISION_MAX] = {
-		[RECORD_ALLOW] = "allow",	    [RECORD_DENY] = "deny",
-		[RECORD_WOULD_DENY] = "would-deny", [RECORD_KILL] = "kill",
-		[RECORD_EMULATED] = "emulated",	    [RECORD_ASK] = "ask",
+		[RECORD_ALLOW] = "allow",
+		[RECORD_DENY] = "deny",
+		[RECORD_WOULD_DENY] = "would-deny",
+		[RECORD_KILL] = "kill",
+		[RECORD_EMULATED] = "emulated",
+		[RECORD_ASK] = "ask",
 		[RECORD_GONE] = "gone",
 	};
 
@@ -735,7 +738,10 @@ int record_format_event_json(const struct record_event *e, char *buf, size_t siz
 		key(&o, "vanished");
 		put_u64(&o, e->vanished);
 		key(&o, "decisions");
+		/* (a question's end, gone, is logged by itself, not counted) */
 		for (int d = 0; d < RECORD_DECISION_MAX; d++) {
+			if (d == RECORD_GONE)
+				continue;
 			put_c(&o, d ? ',' : '{');
 			put_json_str(&o, record_decision_to_string((enum record_decision)d));
 			put_c(&o, ':');

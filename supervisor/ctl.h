@@ -52,7 +52,7 @@ struct ctl_server {
 	ev_io io; /* private: first */
 	struct ev_loop *loop;
 	struct interact *ix;
-	int fd;			/* ro: claim.fd */
+	int fd;			 /* ro: claim.fd */
 	struct unix_claim claim; /* private: the socket file, removed at stop if still ours */
 	char path[PATH_MAX];
 	char dir[PATH_MAX]; /* made by us: removed at stop; "" if not */

@@ -23,11 +23,12 @@
 typedef void (*ocipeers_handed_cb)(void *userdata, int listener, const struct ocistate *st,
 				   const struct ucred *cred);
 
-/* A peer refused (@why), before anything was handed over; @sent: it
- * sent something (a message or fds: a runtime's listener may have been
- * among them, now closed). */
+/* A peer refused (@why), before anything was handed over: @st, what it
+ * sent if that parsed (NULL if not); @sent: it sent something; @n_fds:
+ * how many fds came with it, closed now (a runtime's listener among them
+ * leaves its target's notified calls failing with ENOSYS). */
 typedef void (*ocipeers_refused_cb)(void *userdata, const struct ucred *cred, const char *why,
-				    bool sent);
+				    const struct ocistate *st, bool sent, size_t n_fds);
 
 struct peer;
 

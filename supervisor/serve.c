@@ -44,7 +44,7 @@ struct target {
 	struct served_plan *sp;
 	char container[256];
 	char policy[OCIMETA_NAME_MAX + 1]; /* NAME, or "default" */
-	struct ctl_mark mark; /* --control: what tells its processes (ctlpeer.h) */
+	struct ctl_mark mark;		   /* --control: what tells its processes (ctlpeer.h) */
 };
 
 /* What a policy file was at the last look (start, SIGHUP), for the
@@ -226,6 +226,9 @@ static const char *serves(void *userdata, const struct ctl_peer *p)
 /* What a refused listener means for its target: the kernel answers for a
  * supervisor that closed the listener. */
 #define REFUSED_EFFECT "its notified calls fail with ENOSYS"
+#define REFUSED_FDS_EFFECT                                                                     \
+	"the fds it sent are closed: a seccomp listener among them leaves its notified calls " \
+	"failing with ENOSYS"
 
 /* A listener handed over by a peer (ocipeer.h): a new target. */
 static void handed(void *userdata, int listener, const struct ocistate *st,
@@ -249,15 +252,21 @@ static void handed(void *userdata, int listener, const struct ocistate *st,
 }
 
 /* A peer refused before it handed a listener over (ocipeer.h). */
-static void refused(void *userdata, const struct ucred *cred, const char *why, bool sent)
+static void refused(void *userdata, const struct ucred *cred, const char *why,
+		    const struct ocistate *st, bool sent, size_t n_fds)
 {
 	if (!sent)
 		return; /* nothing handed over: a probe, or a peer that changed its mind */
-	event(userdata, &(struct record_event){ .kind = RECORD_EVENT_REFUSED,
-						.peer_pid = cred->pid,
-						.peer_uid = cred->uid,
-						.reason = why,
-						.effect = REFUSED_EFFECT });
+	event(userdata,
+	      &(struct record_event){ .kind = RECORD_EVENT_REFUSED,
+				      .container = st && st->container_id && *st->container_id
+							   ? st->container_id
+							   : NULL,
+				      .container_pid = st ? st->pid : 0,
+				      .peer_pid = cred->pid,
+				      .peer_uid = cred->uid,
+				      .reason = why,
+				      .effect = n_fds ? REFUSED_FDS_EFFECT : NULL });
 }
 
 /* ---- the daemon ---------------------------------------------------- */
@@ -392,8 +401,8 @@ static void look_at_policies(struct serve *sv, bool rec)
 		if (rec)
 			log_info("Policy %s: removed", sv->known[i].name);
 		snprintf(gone[n_gone], sizeof(gone[0]), "%s", sv->known[i].name);
-		pol[n++] = (struct record_event_policy){ .name = gone[n_gone++],
-							 .change = "removed" };
+		pol[n++] =
+			(struct record_event_policy){ .name = gone[n_gone++], .change = "removed" };
 		sv->known[i] = sv->known[--sv->n_known];
 	}
 	for (size_t i = 0; i < n; i++) {

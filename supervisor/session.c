@@ -898,16 +898,17 @@ static void note(struct session *s, struct call *c)
 
 static void record(struct session *s, struct call *c)
 {
+	enum record_decision d;
+
 	if (c->gone) {
 		atomic_fetch_add(&s->vanished, 1);
 		return;
 	}
-	/* per decision, for serve's "ended" record */
-	atomic_fetch_add(&s->decided[c->asked			   ? RECORD_ASK
-				     : c->later			   ? RECORD_EMULATED
-				     : (unsigned)c->d.logged < RECORD_DECISION_MAX ? c->d.logged
-										   : RECORD_DENY],
-			 1);
+	/* per notification, how it was decided, for serve's "ended" record
+	 * (an operator's allow carried out was counted when asked) */
+	d = c->asked ? RECORD_ASK : c->later ? RECORD_EMULATED : c->d.logged;
+	if ((unsigned)d < RECORD_DECISION_MAX && !c->operator_allow)
+		atomic_fetch_add(&s->decided[d], 1);
 	if (s->recording && !c->asked &&
 	    (c->answered || c->d.response == DECISION_CONTINUE || c->d.response == DECISION_DONE ||
 	     c->d.logged == RECORD_EMULATED))
@@ -922,8 +923,8 @@ static void record(struct session *s, struct call *c)
 		c->rec.action = c->d.action;
 		c->rec.reason = c->d.reason;
 		/* a refusal is final: the kernel never reads the memory again */
-		c->rec.provenance = record_settled_provenance(
-			c->rec.provenance, c->d.response == DECISION_CONTINUE);
+		c->rec.provenance = record_settled_provenance(c->rec.provenance,
+							      c->d.response == DECISION_CONTINUE);
 		log_sink_record(s->log, &c->rec);
 	}
 	if (s->summary)

@@ -106,9 +106,8 @@ static int live(const struct sockaddr_un *sa)
 	switch (errno) {
 	case ECONNREFUSED: /* a socket file nobody listens on */
 	case ENOENT: return 0;
-	case EAGAIN:	/* its backlog is full: busy, so alive */
-	case EPROTOTYPE: /* a datagram socket: someone else's */
-		return 1;
+	case EAGAIN: /* its backlog is full: busy, so alive */
+	case EPROTOTYPE: /* a datagram socket: someone else's */ return 1;
 	default: return -errno;
 	}
 }

@@ -234,7 +234,8 @@ struct record_event {
  *   {"time":...,"event":"served","container":"c1","container_pid":42,
  *    "policy":"web","mode":"enforce","peer_pid":7,"peer_uid":0}
  *   {"time":...,"event":"ended",...,"notifications":9,"vanished":0,
- *    "decisions":{"allow":3,"deny":6,...}}  (every decision named, 0s too)
+ *    "decisions":{"allow":3,"deny":6,...}}  (every decision but gone named,
+ *    0s too)
  *   {"time":...,"event":"refused",...,"reason":"...","effect":"..."}
  *   {"time":...,"event":"reload","targets":2,"policies":[{"policy":"web",
  *    "change":"changed"},{"policy":"bad","change":"failed","error":"..."}]}
