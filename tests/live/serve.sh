@@ -158,7 +158,7 @@ if want lifecycle; then
 	lpid=
 	wait_for "the denial of the target" 30 life_denied
 	life_served() { has_rec "$T/serve.log" 'r.get("event") == "served" and r["container"] == "agent-'"$lpid"'" and r["container_pid"] == '"$lpid"' and r["policy"] == "okdir" and r["mode"] == "enforce" and r["peer_pid"] > 0 and r["peer_uid"] == 0'; }
-	life_ended() { has_rec "$T/serve.log" 'r.get("event") == "ended" and r["container"] == "agent-'"$lpid"'" and r["policy"] == "okdir" and r["decisions"]["deny"] == 1 and r["decisions"]["emulated"] == 1 and r["notifications"] >= 2 and set(r["decisions"]) == {"allow", "deny", "would-deny", "kill", "emulated", "ask"}'; }
+	life_ended() { has_rec "$T/serve.log" 'r.get("event") == "ended" and r["container"] == "agent-'"$lpid"'" and r["policy"] == "okdir" and r["decisions"]["deny"] == 1 and r["decisions"]["emulated"] == 1 and r["notifications"] >= 2 and set(r["decisions"]) >= {"allow", "deny", "would-deny", "kill", "emulated", "ask"} and "gone" not in r["decisions"]'; }
 	[ -n "$lpid" ] && poll_until 30 life_served && ok "serve: a \"served\" record (container, pid, policy, mode, peer)" ||
 		ko "serve: served record (pid '$lpid')" "$T/serve.log"
 	[ -n "$lpid" ] && poll_until 30 life_ended && ok "serve: an \"ended\" record with counts per decision" ||
