@@ -918,10 +918,17 @@ static void note(struct session *s, struct call *c)
 
 static void record(struct session *s, struct call *c)
 {
+	enum record_decision d;
+
 	if (c->gone) {
 		atomic_fetch_add(&s->vanished, 1);
 		return;
 	}
+	/* per notification, how it was decided, for serve's "ended" record
+	 * (an operator's allow carried out was counted when asked) */
+	d = c->asked ? RECORD_ASK : c->later ? RECORD_EMULATED : c->d.logged;
+	if ((unsigned)d < RECORD_DECISION_MAX && !c->operator_allow)
+		atomic_fetch_add(&s->decided[d], 1);
 	if (s->recording && !c->asked &&
 	    (c->answered || c->d.response == DECISION_CONTINUE || c->d.response == DECISION_DONE ||
 	     c->d.logged == RECORD_EMULATED))
@@ -936,8 +943,8 @@ static void record(struct session *s, struct call *c)
 		c->rec.action = c->d.action;
 		c->rec.reason = c->d.reason;
 		/* a refusal is final: the kernel never reads the memory again */
-		if (c->rec.provenance == RECORD_PROV_ADVISORY && c->d.response != DECISION_CONTINUE)
-			c->rec.provenance = RECORD_PROV_EMULATED;
+		c->rec.provenance = record_settled_provenance(c->rec.provenance,
+							      c->d.response == DECISION_CONTINUE);
 		log_sink_record(s->log, &c->rec);
 	}
 	if (s->summary)
