@@ -92,9 +92,11 @@ static void rule_samples(struct samples *s, const struct policy_rule *src)
 {
 	for (size_t i = 0; i < src->n_args; i++) {
 		const struct policy_arg *c = &src->args[i];
-		const uint64_t values[] = { c->value,	  c->value - 1, c->value + 1,
-					    c->value_two, ~c->value,	c->value | c->value_two,
-					    satisfying(c) };
+		/* each value, its neighbours, the high word alone, masks */
+		const uint64_t values[] = { c->value,	   c->value - 1,
+					    c->value + 1,  c->value_two,
+					    ~c->value,	   c->value | c->value_two,
+					    satisfying(c), c->value | (1ull << 32) };
 
 		for (size_t k = 0; k < ARRAY_SIZE(values); k++) {
 			add_sample(s, c->index, values[k], 0);
