@@ -154,6 +154,7 @@ oci_runtime() {
 		return
 	fi
 	B=$(bundle "$rt")
+	rm -rf "$ROOTFS"/tmp/* # the containers share the root
 	(cd "$B" && timeout 60 "$rt" --root "$T/$rt" run "cg-export-$rt" >"$T/$rt.out" 2>"$T/$rt.err")
 	cat "$T/$rt.err" >>"$T/$rt.out"
 	ran "cg-export-$rt" "$T/$rt.out" "$rt"
@@ -164,6 +165,39 @@ have_base() { [ "$(id -u)" -eq 0 ] && [ -x /bin/busybox ] && command -v python3 
 
 if want runc; then
 	if have_base; then oci_runtime runc; else skip "runc containers (need root, runc, busybox-static and python3)"; fi
+fi
+# Docker's default with path and address rules in front: the i386
+# socketcall notified with the socket calls, hundreds of rules split
+if want docker-default; then
+	if have_base; then
+		python3 - "$ROOT/policies/default.json" "$P/dflt.json" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"][:0] = [
+    {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "paths": ["/secret/**"]},
+    {"names": ["connect"], "action": "SCMP_ACT_ALLOW", "addresses": ["inet:127.0.0.0/8:*"]}]
+json.dump(p, open(sys.argv[2], "w"))
+PYEOF
+		run export-dflt 0 "$CALLGATE" export --listener-path "$S" -o "$T/dflt.runtime.json" "$P/dflt.json"
+		profile_facts "$T/dflt.runtime.json" >"$T/facts"
+		grep -qx "notify=connect,mkdir,mkdirat,socketcall" "$T/facts" &&
+			ok "export: Docker's default with path and address rules: their syscalls (and i386 socketcall) notified, nothing else" ||
+			ko "export: Docker's default" "$T/facts"
+		B=$(bundle runc)
+		python3 - "$B/config.json" "$T/dflt.runtime.json" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = ["sh", "-c", "mkdir /tmp/d2 && echo mkdir-ok; mkdir /secret/d 2>/dev/null || echo mkdir-refused"]
+c["linux"]["seccomp"] = json.load(open(sys.argv[2]))
+json.dump(c, open(sys.argv[1], "w"))
+PYEOF
+		(cd "$B" && timeout 60 runc --root "$T/runc" run cg-export-dflt >"$T/dflt.out" 2>&1)
+		grep -qx mkdir-ok "$T/dflt.out" && grep -qx mkdir-refused "$T/dflt.out" &&
+			ok "runc: loads it, and callgate decides the container's mkdir by path" || ko "runc: Docker's default exported" "$T/dflt.out"
+		runc --root "$T/runc" delete -f cg-export-dflt >/dev/null 2>&1
+	else
+		skip "runc containers (need root, runc, busybox-static and python3)"
+	fi
 fi
 if want crun; then
 	if have_base; then oci_runtime crun; else skip "crun containers (need root, runc, busybox-static and python3)"; fi
@@ -184,6 +218,7 @@ if want podman; then
 			! grep -qx probe "$T/pm-probe.out"; then
 			skip "podman: cannot run a container on this machine ($(grep -v '^$' "$T/pm-probe.err" | tail -n 1))"
 		else
+			rm -rf "$ROOTFS"/tmp/*
 			timeout 60 "${PM[@]}" "${PMRUN[@]}" --name cg-export-podman \
 				--security-opt seccomp="$T/web.runtime.json" --rootfs "$ROOTFS" sh -c "$SCRIPT" >"$T/podman.out" 2>&1
 			# podman names the container by its own id
