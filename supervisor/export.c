@@ -143,6 +143,14 @@ static int export_one(const char *path, const struct export_cmd *o)
 		log_error("%s", msg);
 		return EXIT_EXPORT_FAILED;
 	}
+	/* as check shows them: a typo'd key is silently ignored otherwise */
+	for (size_t i = 0; i < pl.policy->n_warnings; i++) {
+		struct policy_error w = { .pos = pl.policy->warnings[i].pos };
+
+		snprintf(w.msg, sizeof(w.msg), "warning: %s", pl.policy->warnings[i].msg);
+		policy_error_format(path, &w, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+	}
 	r = export_profile(pl.plan,
 			   &(struct export_opts){ .listener_path = o->listener_path,
 						  .listener_metadata = meta },

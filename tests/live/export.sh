@@ -73,6 +73,9 @@ if want refused; then
 	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALOW"}]}\n' >"$T/bad.json"
 	run refused-bad 2 "$CALLGATE" export "$T/bad.json"
 	check "export: an invalid policy, with its position" $? "$T/err" "bad.json:1:[0-9]+: unknown action"
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "path": ["/x"]}]}\n' >"$T/typo.json"
+	run typo 0 "$CALLGATE" export "$T/typo.json"
+	check "export: the policy's warnings, as check prints them (a typo'd key)" $? "$T/err" "typo.json:1:[0-9]+: warning: unknown key \"path\""
 fi
 
 # --- the real runtimes ---------------------------------------------------
