@@ -34,7 +34,10 @@ struct export_outcome export_outcome(const struct plan *plan, enum cg_arch arch,
 	const struct plan_entry *e = plan_entry_of(plan, arch, nr);
 	struct plan_verdict v;
 
-	if (e && (e->flags & (PLAN_ENTRY_PATTERNS | PLAN_ENTRY_MULTIPLEX)))
+	/* runc's ENOSYS stub comes before any rule; the supervisor's
+	 * syscalls are notified whatever their arguments */
+	if (e && e->route != PLAN_ROUTE_ENOSYS &&
+	    (e->flags & (PLAN_ENTRY_PATTERNS | PLAN_ENTRY_MULTIPLEX)))
 		return (struct export_outcome){ .notify = true };
 	v = plan_eval(plan, arch, nr, args);
 	if (v.notify)
@@ -235,7 +238,8 @@ static bool decided_whole(const struct plan *plan, const char *name)
 		if (!plan->arch[a].enabled || (nr = syscall_lookup((enum cg_arch)a, name)) < 0)
 			continue;
 		e = plan_entry_of(plan, (enum cg_arch)a, nr);
-		if (e && (e->flags & (PLAN_ENTRY_PATTERNS | PLAN_ENTRY_MULTIPLEX)))
+		if (e && e->route != PLAN_ROUTE_ENOSYS &&
+		    (e->flags & (PLAN_ENTRY_PATTERNS | PLAN_ENTRY_MULTIPLEX)))
 			return true;
 	}
 	return false;

@@ -68,7 +68,8 @@ struct export_outcome {
  * export_outcome() - what @plan's kernel filter does with syscall @nr
  * (x32: with the bit) of @arch with @args: a syscall the supervisor
  * decides whole (PLAN_ENTRY_PATTERNS, PLAN_ENTRY_MULTIPLEX) is notified
- * whatever its arguments, any other as plan_eval() says.
+ * whatever its arguments unless runc's ENOSYS stub answers it first
+ * (PLAN_ROUTE_ENOSYS), any other as plan_eval() says.
  */
 struct export_outcome export_outcome(const struct plan *plan, enum cg_arch arch, int nr,
 				     const uint64_t args[6]);
