@@ -17,6 +17,7 @@
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
+#include "policy_warn.h"
 
 #define EXIT_CHECK_INVALID 2
 
@@ -97,79 +98,6 @@ static void print_skips(const struct plan *plan, enum plan_skip_reason reason)
 		putchar('\n');
 }
 
-/* "rules 2, 5, 9 and 3 more" ("rule 2" alone): the kept rules of the kinds
- * @ph bypasses; the first of them in *@ret_first. */
-static void bypassed_rules(const struct plan *plan, const struct plan_hatch *ph, char *buf,
-			   size_t size, const struct policy_rule **ret_first)
-{
-	size_t off = 0, shown = 0, total = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < plan->n_rules; i++) {
-		const struct plan_rule *r = &plan->rules[i];
-		int n;
-
-		if (r->hatch || !(hatch_rule_kinds(r->src) & ph->kinds))
-			continue;
-		if (total++ == 0)
-			*ret_first = r->src;
-		if (shown == 8 || off >= size)
-			continue;
-		n = snprintf(buf + off, size - off, "%s%u", shown ? ", " : "rule ", r->index);
-		if (n > 0)
-			off += (size_t)n;
-		shown++;
-	}
-	if (total > shown && off < size)
-		snprintf(buf + off, size - off, " and %zu more", total - shown);
-	if (total > 1 && strlen(buf) + 2 <= size) {
-		/* "rule " -> "rules " */
-		memmove(buf + 5, buf + 4, strlen(buf + 4) + 1);
-		buf[4] = 's';
-	}
-}
-
-/*
- * The escape hatches of the policy's pattern rules (callgate/hatch.h):
- * those left to an allowing default are warnings (errors under --strict),
- * those a rule of the profile decides are notes.  Returns false if
- * --strict failed the policy.
- */
-static bool report_hatches(const char *path, const struct plan *plan, bool strict)
-{
-	bool ok = true;
-
-	for (size_t i = 0; i < plan->n_hatches; i++) {
-		const struct plan_hatch *ph = &plan->hatches[i];
-		const struct policy_rule *first = NULL, *at;
-		char rules[128], kinds[64];
-
-		if (ph->refused)
-			continue;
-		bypassed_rules(plan, ph, rules, sizeof(rules), &first);
-		hatch_kinds_format(ph->kinds, kinds, sizeof(kinds));
-		if (ph->rule >= 0) {
-			at = &plan->policy->rules[ph->rule];
-			fprintf(stderr,
-				"%s:%u:%u: note: escape hatch \"%s\" is left to rule %d; it can "
-				"bypass %s (%s): %s\n",
-				path, at->pos.line, at->pos.column, ph->hatch->name, ph->rule,
-				rules, kinds, ph->hatch->reason);
-			continue;
-		}
-		at = first;
-		fprintf(stderr,
-			"%s:%u:%u: %s: escape hatch \"%s\" bypasses %s (%s): %s; "
-			"\"advisory\": \"deny\" refuses it\n",
-			path, at ? at->pos.line : 0, at ? at->pos.column : 0,
-			strict ? "error" : "warning", ph->hatch->name, rules, kinds,
-			ph->hatch->reason);
-		if (strict)
-			ok = false;
-	}
-	return ok;
-}
-
 /* The summary's lines on escape hatches: how many, and which are refused. */
 static void print_hatches(const struct plan *plan)
 {
@@ -213,16 +141,14 @@ static bool check_one(const char *path, const struct check_opts *o)
 	}
 	p = pl.policy;
 	plan = pl.plan;
-	for (size_t i = 0; i < p->n_warnings; i++) {
-		struct policy_error w = { .pos = p->warnings[i].pos };
-
-		snprintf(w.msg, sizeof(w.msg), "%s: %s", o->strict ? "error" : "warning",
-			 p->warnings[i].msg);
-		policy_error_format(path, &w, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
-		if (o->strict)
-			ok = false;
+	r = policy_warnings_print(stderr, path, p, plan,
+				  POLICY_WARN_NOTES | (o->strict ? POLICY_WARN_STRICT : 0));
+	if (r < 0) {
+		fprintf(stderr, "%s: out of memory\n", path);
+		return false;
 	}
+	if (r > 0 && o->strict)
+		ok = false;
 	if (!plan) {
 		printf("%s: %s: no defaultAction and no syscalls: runs unconfined, as Docker "
 		       "does\n",
@@ -236,22 +162,11 @@ static bool check_one(const char *path, const struct check_opts *o)
 		ok = false;
 	}
 	for (size_t i = 0; i < plan->n_skips; i++) {
-		const struct plan_skip *s = &plan->skips[i];
-		const struct policy_rule *rule = &p->rules[s->rule];
-
-		if (s->reason == PLAN_SKIP_OTHER_ARCH || s->reason == PLAN_SKIP_NOT_ENABLED) {
+		if (plan->skips[i].reason == PLAN_SKIP_UNKNOWN)
+			n_unknown++;
+		else
 			n_elsewhere++;
-			continue;
-		}
-		n_unknown++;
-		fprintf(stderr, "%s:%u:%u: %s: syscall \"%s\" skipped: %s\n", path, rule->pos.line,
-			rule->pos.column, o->strict ? "error" : "warning", s->name,
-			skip_reason_text(s->reason));
-		if (o->strict)
-			ok = false;
 	}
-	if (!report_hatches(path, plan, o->strict))
-		ok = false;
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		if (plan->rules[i].hatch)
 			continue; /* callgate's own, counted with the hatches */
