@@ -30,8 +30,10 @@ static void check_usage(FILE *f)
 	      "summarise what the kernel and the supervisor would decide.\n"
 	      "  --strict        warnings (unknown keys, unknown syscall names, escape\n"
 	      "                  hatches of path and address rules) are errors\n"
-	      "  --caps LIST     capabilities of the target: CAP_A,CAP_B | all | none\n"
-	      "                  (default: what a program started here would hold)\n"
+	      "  --caps LIST     capabilities of the target for includes/excludes:\n"
+	      "                  names (CAP_A,CAP_B) and sets (all, none, host,\n"
+	      "                  docker, podman), their union (default: what a\n"
+	      "                  program started here would hold, within docker)\n"
 	      "  --kernel X.Y    kernel version for minKernel (default: this kernel)\n"
 	      "  --mode MODE     enforce (default), audit or interactive\n"
 	      "Exit status: 0 if every policy is valid, 2 otherwise.\n",
@@ -40,6 +42,7 @@ static void check_usage(FILE *f)
 
 struct check_opts {
 	bool strict;
+	bool caps_given; /* --caps, else host_caps_default() */
 	struct plan_host host;
 	enum plan_mode mode;
 };
@@ -128,7 +131,7 @@ static bool check_one(const char *path, const struct check_opts *o)
 	struct policy_error e = { 0 };
 	const struct policy *p;
 	const struct plan *plan;
-	char msg[1024], ferr[256] = "";
+	char msg[1024], ferr[256] = "", caps[HOST_CAPS_TEXT_MAX];
 	size_t n_unknown = 0, n_elsewhere = 0, n_kept = 0, n_redundant = 0;
 	bool ok = true, pattern_rules = false;
 	int r;
@@ -181,6 +184,9 @@ static bool check_one(const char *path, const struct check_opts *o)
 		printf(" (%u)", plan->default_data);
 	printf(", mode %s, kernel %u.%u\n", plan_mode_to_string(o->mode), o->host.kernel_major,
 	       o->host.kernel_minor);
+	host_format_caps(o->host.caps, caps, sizeof(caps));
+	printf("  capabilities for includes/excludes: %s (%s)\n", caps,
+	       o->caps_given ? "--caps" : "the default: this host's, within Docker's default set");
 	printf("  rules: %zu, %zu apply here, %zu excluded by includes/excludes, %zu same as the "
 	       "default\n",
 	       p->n_rules, n_kept, plan->n_excluded, n_redundant);
@@ -242,7 +248,10 @@ int cmd_check(int argc, char **argv)
 		log_error("Failed to inspect this host: %s", strerror(-r));
 		return EXIT_CHECK_INVALID;
 	}
-	if (caps && host_parse_caps(caps, &o.host.caps, bad, sizeof(bad)) < 0) {
+	o.caps_given = caps != NULL;
+	if (!caps)
+		o.host.caps = host_caps_default(o.host.caps);
+	else if (host_parse_caps_on(caps, o.host.caps, &o.host.caps, bad, sizeof(bad)) < 0) {
 		log_error("Unknown capability '%s' in --caps", bad);
 		return EXIT_CHECK_INVALID;
 	}
