@@ -145,7 +145,8 @@ static bool check_one(const char *path, const struct check_opts *o)
 	p = pl.policy;
 	plan = pl.plan;
 	r = policy_warnings_print(stderr, path, p, plan,
-				  POLICY_WARN_NOTES | (o->strict ? POLICY_WARN_STRICT : 0));
+				  POLICY_WARN_NOTES | POLICY_WARN_HATCHES |
+					  (o->strict ? POLICY_WARN_STRICT : 0));
 	if (r < 0) {
 		fprintf(stderr, "%s: out of memory\n", path);
 		return false;

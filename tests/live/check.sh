@@ -221,6 +221,12 @@ if want warnings; then
 	run run-typo 0 "$CALLGATE" run -p "$W/typo.json" -o /dev/null -- sh -c 'echo ran'
 	check "run: the same warning, and the command still runs" $? "$T/err" "^$want_w$"
 	check "run: ... and ran" 0 "$T/out" "^ran$"
+	# the open escape hatches of path rules: one line, not one per hatch
+	printf '{"defaultAction": "SCMP_ACT_ALLOW",\n "syscalls": [\n  {"names": ["openat"], "action": "SCMP_ACT_ERRNO", "paths": ["/etc/shadow"]}]}\n' >"$W/hatch.json"
+	run run-hatch 0 "$CALLGATE" run -p "$W/hatch.json" -o /dev/null -- true
+	check "run: the open escape hatches in one warning" $? "$T/err" \
+		"^$W/hatch.json:3:3: warning: [0-9]+ escape hatches \(.* and [0-9]+ more\) can bypass the path and address rules; \`callgate check $W/hatch.json\` names each"
+	[ "$(grep -c "escape hatch" "$T/err")" = 1 ] && ok "run: ... on one line" || ko "run: hatches on one line" "$T/err"
 	run run-clean 0 "$CALLGATE" run -p none -o /dev/null -- true
 	[ $? -eq 0 ] && ! [ -s "$T/err" ] && ok "run: no warning for a clean policy" || ko "run: no warning for a clean policy" "$T/err"
 	if [ -x "$AGENT" ]; then
