@@ -398,10 +398,13 @@ static const struct plan_rule *overridden_by(const struct plan *plan, size_t sel
 static int lint_overridden(const struct plan *plan, size_t self, struct lint *l)
 {
 	const struct policy_rule *r = plan->rules[self].src;
-	bool done[64] = { 0 };
+	bool *done = calloc(r->n_names ? r->n_names : 1, sizeof(*done));
+	int res = 0;
 
+	if (!done)
+		return -ENOMEM;
 	/* one message per overriding rule, naming the syscalls it takes */
-	for (size_t k = 0; k < r->n_names && k < ARRAY_SIZE(done); k++) {
+	for (size_t k = 0; k < r->n_names && res == 0; k++) {
 		const struct plan_rule *d = NULL;
 		struct names n = { 0 };
 		bool later = false;
@@ -412,7 +415,7 @@ static int lint_overridden(const struct plan *plan, size_t self, struct lint *l)
 		if (!d)
 			continue;
 		names_add(&n, r->names[k]);
-		for (size_t j = k + 1; j < r->n_names && j < ARRAY_SIZE(done); j++) {
+		for (size_t j = k + 1; j < r->n_names; j++) {
 			bool later_j = false;
 
 			if (done[j] || listed_before(r, j) || !name_here(plan, r->names[j]))
@@ -423,17 +426,17 @@ static int lint_overridden(const struct plan *plan, size_t self, struct lint *l)
 				done[j] = true;
 			}
 		}
-		if (add(l, r->pos, LINT_WARNING, LINT_DEAD,
-			later ? "rule %u never decides %s: rule %u (line %u) decides every call "
-				"of %s before it, with no condition"
-			      : "rule %u never decides %s: rule %u (line %u), later but with no "
-				"condition, decides every call of %s (libseccomp lets an "
-				"unconditional rule override the conditional ones)",
-			plan->rules[self].index, names_text(&n), d->index, d->src->pos.line,
-			n.total > 1 ? "them" : "it") < 0)
-			return -ENOMEM;
+		res = add(l, r->pos, LINT_WARNING, LINT_DEAD,
+			  later ? "rule %u never decides %s: rule %u (line %u) decides every call "
+				  "of %s before it, with no condition"
+				: "rule %u never decides %s: rule %u (line %u), later but with no "
+				  "condition, decides every call of %s (libseccomp lets an "
+				  "unconditional rule override the conditional ones)",
+			  plan->rules[self].index, names_text(&n), d->index, d->src->pos.line,
+			  n.total > 1 ? "them" : "it");
 	}
-	return 0;
+	free(done);
+	return res;
 }
 
 /* ---- conditions ------------------------------------------------------- */
