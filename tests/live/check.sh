@@ -257,11 +257,12 @@ fi
 # --- the capabilities includes/excludes are resolved with --------------------
 if want caps; then
 	run caps-default 0 "$CALLGATE" check "$ROOT/policies/default.json"
+	st=$?
 	if [ "$(id -u)" -eq 0 ]; then
-		check "check: the default as root is Docker's set" $? "$T/out" \
+		check "check: the default as root is Docker's set" $st "$T/out" \
 			"^  capabilities for includes/excludes: docker \(the default: this host's, within Docker's default set\)$"
 	else
-		check "check: the default for a user is what it holds" $? "$T/out" \
+		check "check: the default for a user is what it holds" $st "$T/out" \
 			"^  capabilities for includes/excludes: [a-z_A-Z,]+ \(the default"
 	fi
 	run caps-docker 0 "$CALLGATE" check --caps docker,sys_admin "$ROOT/policies/default.json"
