@@ -350,6 +350,10 @@ int record_format_features_json(const struct record_features *f, char *buf, size
 	put_json_str(&o, f->policy);
 	key(&o, "libseccomp");
 	put_json_str(&o, f->libseccomp);
+	if (f->caps) {
+		key(&o, "caps");
+		put_json_str(&o, f->caps);
+	}
 	put_lit(&o, ",\"features\":{\"wait_killable_recv\":");
 	put_json_bool(&o, f->wait_killable_recv);
 	key(&o, "addfd_send");

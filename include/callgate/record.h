@@ -164,6 +164,8 @@ struct record_features {
 	bool sync_wake_up;	 /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6) */
 	bool libseccomp_prefix;	 /* syscalls decided by callgate's BPF prefix */
 	const char *libseccomp;	 /* libseccomp version, "2.5.4" */
+	const char *caps;	 /* includes/excludes resolved with, as --caps reads
+				  * them (host_format_caps()); NULL: not said */
 };
 
 /* As record_format_json(), for the features record:
