@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 NAME=jsonl
+AGENT=${AGENT:-$ROOT/build/callgate-agent}
 cg() { "$CALLGATE" run "$@"; }
 
 # getpgid refused and logged, getppid allowed and logged: soak N makes N
@@ -103,6 +104,27 @@ elif what == "procs":
                 seen[key] = r
             elif "event" not in r and (r["pid"], r["exe"]) not in seen:
                 bad.append("pid %s (%s) named before its process record" % (r["pid"], r["exe"]))
+elif what == "serve":
+    # ARGS: how many daemons: one run id each, in order; process records
+    # carry the container id, as the decisions that follow them do
+    ids = []
+    for r in recs:
+        if not re.fullmatch(r"[0-9a-f]{32}", r.get("run", "")):
+            bad.append("record without a run id: %r" % r)
+        elif not ids or ids[-1] != r["run"]:
+            ids.append(r["run"])
+    if len(ids) != int(args[0]) or len(set(ids)) != len(ids):
+        bad.append("run ids %s, expected %s daemons one after the other" % (ids, args[0]))
+    procs = {}
+    for r in recs:
+        if r.get("event") == "process":
+            if not r.get("container"):
+                bad.append("process record without its container: %r" % r)
+            procs[(r["run"], r["pid"], r["exe"])] = r
+        elif "event" not in r:
+            p = procs.get((r["run"], r["pid"], r["exe"]))
+            if not p or p["container"] != r.get("container"):
+                bad.append("decision without its process record: %r" % r)
 elif what == "proc":
     # ARGS: EXE CMDLINE_JSON UID GID PARENT_EXE: the one process record of
     # EXE run with CMDLINE, and the process that started it
@@ -201,6 +223,29 @@ if want would-kill; then
 		{ cat "$T/out" "$T/x32.log" >>"$T/why"; ko "audit: x32 call under an x86_64-only profile" "$T/why"; }
 	run kill-enforce 159 cg -p "$T/abi64.json" -o /dev/null -- "$PROGS/abi" x32 "$T/d32e"
 	status_ok "enforce: the same call killed (SIGSYS), as before" $?
+fi
+
+# 6. serve: one run id per daemon, -o appends (a restart keeps the log),
+#    process records with the container id
+if want serve; then
+	mkdir -p "$T/pol"
+	echo '{"defaultAction": "SCMP_ACT_ALLOW"}' >"$T/pol/default.json"
+	cat >"$T/pol/nomkdir.json" <<EOF
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "paths": ["$T/no*"]}
+]}
+EOF
+	for i in 1 2; do
+		"$CALLGATE" serve --socket "$T/s.sock" --policy-dir "$T/pol" -o "$T/serve.log" 2>"$T/serve.err" &
+		sv=$!
+		wait_for_socket "$T/s.sock" || break
+		"$AGENT" --socket "$T/s.sock" --policy-dir "$T/pol" -p nomkdir -- mkdir "$T/no$i" >"$T/out" 2>&1
+		kill -TERM "$sv"
+		wait "$sv"
+	done
+	logcheck serve "$T/serve.log" 2 && [ "$(grep -c '"decision":"deny"' "$T/serve.log")" -eq 2 ] &&
+		ok "serve: -o appends, a run id per daemon, process records with the container id" ||
+		{ cat "$T/serve.log" >>"$T/why"; ko "serve: run ids and process records" "$T/why"; }
 fi
 
 finish "$NAME"
