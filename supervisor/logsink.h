@@ -73,6 +73,10 @@ int log_sink_features(struct log_sink *s, const struct record_features *f);
 int log_sink_process(struct log_sink *s, const struct record_process *p);
 int log_sink_end(struct log_sink *s, const struct record_end *e);
 
+/* Add a lifecycle record of serve (served, ended, refused, reload):
+ * JSON logs only, as the start record.  Returns 0 or -errno. */
+int log_sink_event(struct log_sink *s, const struct record_event *e);
+
 /* Write out what is buffered.  Returns 0 or -errno. */
 int log_sink_flush(struct log_sink *s);
 

@@ -169,7 +169,7 @@ if want help; then
 	check "callgate --version" $? "$T/out" '^callgate [0-9]+\.[0-9]+\.[0-9]+ \(libseccomp [0-9.]+\)$'
 	run help 0 "$CALLGATE" help
 	check "callgate help: every command" $? "$T/out" 'callgate help \[COMMAND\]'
-	for c in run serve check ctl; do
+	for c in run serve check ctl export; do
 		run "help-$c" 0 "$CALLGATE" help "$c" && cp "$T/out" "$T/help1" &&
 			run "$c-help" 0 "$CALLGATE" "$c" --help && cmp -s "$T/out" "$T/help1"
 		st=$?

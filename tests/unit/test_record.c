@@ -462,6 +462,7 @@ START_TEST(json_run_id)
 	struct record_features f = { .kernel = "6.18", .mode = "audit", .run = RUN };
 	struct record_process p = { .pid = 1, .run = RUN };
 	struct record_end e = { .run = RUN };
+	struct record_event ev = { .kind = RECORD_EVENT_SERVED, .run = RUN };
 	char buf[4096];
 	cJSON *j;
 
@@ -477,6 +478,8 @@ START_TEST(json_run_id)
 	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"process\","));
 	ck_assert_int_gt(record_format_end_json(&e, buf, sizeof(buf)), 0);
 	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"end\","));
+	ck_assert_int_gt(record_format_event_json(&ev, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"served\""));
 
 	/* none: no key (the text log and old callers) */
 	r.run = NULL;
@@ -610,7 +613,7 @@ START_TEST(json_end)
 		"{\"time\":\"2026-11-22T09:30:00.000000Z\",\"run\":\"" RUN "\",\"event\":\"end\","
 		"\"status\":137,\"signal\":9,\"duration\":12.034005,\"notified\":99,"
 		"\"records\":{\"allow\":1,\"deny\":2,\"would-deny\":3,\"kill\":4,"
-		"\"emulated\":5,\"ask\":6,\"would-kill\":7},\"lost\":8}\n";
+		"\"emulated\":5,\"ask\":6,\"gone\":7,\"would-kill\":8},\"lost\":9}\n";
 	struct record_end e = {
 		.time_usec = 1795339800000000,
 		.run = RUN,
@@ -618,13 +621,13 @@ START_TEST(json_end)
 		.signal = 9,
 		.duration_usec = 12034005,
 		.notified = 99,
-		.records = { 1, 2, 3, 4, 5, 6, 7 },
-		.lost = 8,
+		.records = { 1, 2, 3, 4, 5, 6, 7, 8 },
+		.lost = 9,
 	};
 	char buf[1024];
 	cJSON *j;
 
-	ck_assert_int_eq(RECORD_DECISION_MAX, 7);
+	ck_assert_int_eq(RECORD_DECISION_MAX, 8);
 	ck_assert_int_eq(record_format_end_json(&e, buf, sizeof(buf)), (int)strlen(want));
 	ck_assert_str_eq(buf, want);
 
@@ -1165,9 +1168,13 @@ END_TEST
 START_TEST(decision_names)
 {
 	static const char *const names[RECORD_DECISION_MAX] = {
-		[RECORD_ALLOW] = "allow",	    [RECORD_DENY] = "deny",
-		[RECORD_WOULD_DENY] = "would-deny", [RECORD_KILL] = "kill",
-		[RECORD_EMULATED] = "emulated",	    [RECORD_ASK] = "ask",
+		[RECORD_ALLOW] = "allow",
+		[RECORD_DENY] = "deny",
+		[RECORD_WOULD_DENY] = "would-deny",
+		[RECORD_KILL] = "kill",
+		[RECORD_EMULATED] = "emulated",
+		[RECORD_ASK] = "ask",
+		[RECORD_GONE] = "gone",
 		[RECORD_WOULD_KILL] = "would-kill",
 	};
 
