@@ -125,7 +125,8 @@ UNIT_LINK_test_interact = $(LIBSUP) $(LIBAGENT) $(LIBSYS)
 UNIT_LINK_test_policy_load = $(LIBSYS)
 UNIT_LINK_test_execpath = $(LIBSYS)
 UNIT_LINK_test_emulate = $(LIBSUP) $(LIBAGENT) $(LIBSYS)
-$(B)/tests/test_interact $(B)/tests/test_emulate: UNIT_LIBS = $(EV_LIBS)
+UNIT_LINK_test_logsink = $(LIBSUP) $(LIBSYS)
+$(B)/tests/test_interact $(B)/tests/test_emulate $(B)/tests/test_logsink: UNIT_LIBS = $(EV_LIBS)
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)

@@ -483,6 +483,14 @@ static int build_arch_main(const struct plan *plan, enum cg_arch arch, struct bp
 	rc = new_arch_ctx(arch, def, &ctx, err, err_size);
 	if (rc < 0)
 		return rc;
+	/* audit kills nothing: a call of an ABI the profile does not list
+	 * goes to the supervisor, which logs it as would-kill */
+	if (plan->mode == PLAN_MODE_AUDIT) {
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_NOTIFY);
+		if (rc < 0)
+			return fail(err, err_size, rc, "seccomp_attr_set(BADARCH): %s",
+				    strerror(-rc));
+	}
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct plan_rule *r = &plan->rules[i];
 

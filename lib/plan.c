@@ -706,8 +706,11 @@ static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch,
 	const struct plan_rule *unconditional = NULL;
 
 	if (arch < 0 || arch >= CG_ARCH_MAX || !plan->arch[arch].enabled) {
-		/* libseccomp's default bad-architecture action */
-		v = (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD, .rule = -1 };
+		/* libseccomp's default bad-architecture action; audit kills
+		 * nothing: notified (agent/filter.c), logged as would-kill */
+		v = (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD,
+					   .rule = -1,
+					   .notify = plan->mode == PLAN_MODE_AUDIT };
 		return v;
 	}
 	a = &plan->arch[arch];

@@ -211,6 +211,17 @@ static void put_json_time(struct out *o, int64_t usec)
 	put_c(o, '"');
 }
 
+/* {"time":"...","run":"..." : the head of every kind of record */
+static void put_json_head(struct out *o, int64_t usec, const char *run)
+{
+	put_lit(o, "{\"time\":");
+	put_json_time(o, usec);
+	if (run) {
+		key(o, "run");
+		put_json_str(o, run);
+	}
+}
+
 static const char *provenance_name(enum record_provenance p)
 {
 	switch (p) {
@@ -221,14 +232,45 @@ static const char *provenance_name(enum record_provenance p)
 	return NULL;
 }
 
+/* "serve": the container the record is about */
+static void put_json_container(struct out *o, const char *container, int64_t pid)
+{
+	if (!container)
+		return;
+	key(o, "container");
+	put_json_str(o, container);
+	key(o, "container_pid");
+	put_i64(o, pid);
+}
+
+/* A JSON string of the @n bytes at @s, which may lack a NUL at the end. */
+static void put_json_strn(struct out *o, const char *s, size_t n)
+{
+	char tmp[RECORD_CMDLINE_MAX + 1];
+
+	if (n > RECORD_CMDLINE_MAX)
+		n = RECORD_CMDLINE_MAX;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	put_json_str(o, tmp);
+}
+
+/* -1: unknown */
+static void put_json_id(struct out *o, int64_t v)
+{
+	if (v < 0)
+		put_lit(o, "null");
+	else
+		put_i64(o, v);
+}
+
 int record_format_json(const struct record *r, char *buf, size_t size)
 {
 	struct out o = { .buf = buf, .size = size };
 	const char *prov = provenance_name(r->provenance);
 	size_t n_paths = r->n_paths < RECORD_PATHS_MAX ? r->n_paths : RECORD_PATHS_MAX;
 
-	put_lit(&o, "{\"time\":");
-	put_json_time(&o, r->time_usec);
+	put_json_head(&o, r->time_usec, r->run);
 	key(&o, "pid");
 	/* 0: its thread group could not be read (never guessed) */
 	if (r->pid > 0)
@@ -284,12 +326,7 @@ int record_format_json(const struct record *r, char *buf, size_t size)
 	}
 	key(&o, "mode");
 	put_json_str(&o, r->mode);
-	if (r->container) {
-		key(&o, "container");
-		put_json_str(&o, r->container);
-		key(&o, "container_pid");
-		put_i64(&o, r->container_pid);
-	}
+	put_json_container(&o, r->container, r->container_pid);
 	if (r->action) {
 		key(&o, "action");
 		put_json_str(&o, r->action);
@@ -339,8 +376,7 @@ int record_format_features_json(const struct record_features *f, char *buf, size
 {
 	struct out o = { .buf = buf, .size = size };
 
-	put_lit(&o, "{\"time\":");
-	put_json_time(&o, f->time_usec);
+	put_json_head(&o, f->time_usec, f->run);
 	put_lit(&o, ",\"event\":\"start\"");
 	key(&o, "kernel");
 	put_json_str(&o, f->kernel);
@@ -363,6 +399,94 @@ int record_format_features_json(const struct record_features *f, char *buf, size
 	key(&o, "libseccomp_prefix");
 	put_json_bool(&o, f->libseccomp_prefix);
 	put_lit(&o, "}}\n");
+	return finish(&o);
+}
+
+int record_format_process_json(const struct record_process *p, char *buf, size_t size)
+{
+	struct out o = { .buf = buf, .size = size };
+
+	put_json_head(&o, p->time_usec, p->run);
+	put_lit(&o, ",\"event\":\"process\"");
+	key(&o, "pid");
+	put_i64(&o, p->pid);
+	key(&o, "ppid");
+	put_json_id(&o, p->ppid);
+	key(&o, "uid");
+	put_json_id(&o, p->uid);
+	key(&o, "euid");
+	put_json_id(&o, p->euid);
+	key(&o, "gid");
+	put_json_id(&o, p->gid);
+	key(&o, "egid");
+	put_json_id(&o, p->egid);
+	key(&o, "comm");
+	put_json_str(&o, p->comm);
+	key(&o, "exe");
+	put_json_str(&o, p->exe);
+	key(&o, "cmdline");
+	if (!p->cmdline) {
+		put_lit(&o, "null");
+	} else {
+		size_t len =
+			p->cmdline_len < RECORD_CMDLINE_MAX ? p->cmdline_len : RECORD_CMDLINE_MAX;
+
+		put_c(&o, '[');
+		for (size_t i = 0; i < len && !o.full;) {
+			const char *arg = p->cmdline + i;
+			const char *nul = memchr(arg, '\0', len - i);
+			size_t n = nul ? (size_t)(nul - arg) : len - i;
+
+			if (i)
+				put_c(&o, ',');
+			put_json_strn(&o, arg, n);
+			i += n + 1;
+		}
+		put_c(&o, ']');
+	}
+	if (p->cmdline_cut)
+		put_lit(&o, ",\"cmdline_cut\":true");
+	put_json_container(&o, p->container, p->container_pid);
+	put_lit(&o, "}\n");
+	return finish(&o);
+}
+
+int record_format_end_json(const struct record_end *e, char *buf, size_t size)
+{
+	struct out o = { .buf = buf, .size = size };
+	int64_t d = e->duration_usec > 0 ? e->duration_usec : 0;
+	char frac[7];
+
+	put_json_head(&o, e->time_usec, e->run);
+	put_lit(&o, ",\"event\":\"end\"");
+	key(&o, "status");
+	put_i64(&o, e->status);
+	if (e->signal > 0) {
+		key(&o, "signal");
+		put_i64(&o, e->signal);
+	}
+	key(&o, "duration");
+	put_i64(&o, d / 1000000);
+	frac[0] = '.';
+	put2(frac + 1, (unsigned)(d % 1000000 / 10000));
+	put2(frac + 3, (unsigned)(d / 100 % 100));
+	put2(frac + 5, (unsigned)(d % 100));
+	put(&o, frac, sizeof(frac));
+	key(&o, "notified");
+	put_u64(&o, e->notified);
+	put_lit(&o, ",\"records\":{");
+	for (int i = 0; i < RECORD_DECISION_MAX; i++) {
+		if (i)
+			put_c(&o, ',');
+		put_c(&o, '"');
+		put_str(&o, record_decision_to_string((enum record_decision)i));
+		put_lit(&o, "\":");
+		put_u64(&o, e->records[i]);
+	}
+	put_c(&o, '}');
+	key(&o, "lost");
+	put_u64(&o, e->lost);
+	put_lit(&o, "}\n");
 	return finish(&o);
 }
 
@@ -461,6 +585,7 @@ static void put_result(struct out *o, const struct record *r)
 		return;
 	case RECORD_ALLOW: put_lit(o, "? allow"); return;
 	case RECORD_KILL: put_lit(o, "? kill"); return;
+	case RECORD_WOULD_KILL: put_lit(o, "? would-kill"); return;
 	case RECORD_ASK: put_lit(o, "? ask"); return;
 	case RECORD_GONE: put_lit(o, "? gone"); return;
 	case RECORD_EMULATED:
@@ -539,6 +664,7 @@ const char *record_decision_to_string(enum record_decision d)
 		[RECORD_EMULATED] = "emulated",
 		[RECORD_ASK] = "ask",
 		[RECORD_GONE] = "gone",
+		[RECORD_WOULD_KILL] = "would-kill",
 	};
 
 	if ((int)d < 0 || d >= RECORD_DECISION_MAX)
@@ -703,9 +829,7 @@ int record_format_event_json(const struct record_event *e, char *buf, size_t siz
 	struct out o = { .buf = buf, .size = size };
 	const char *kind = record_event_kind_to_string(e->kind);
 
-	/* (a run id, once records carry one, goes right after "event") */
-	put_lit(&o, "{\"time\":");
-	put_json_time(&o, e->time_usec);
+	put_json_head(&o, e->time_usec, e->run);
 	key(&o, "event");
 	put_json_str(&o, kind ? kind : "?");
 	if (e->container) {

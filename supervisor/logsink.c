@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,9 +12,56 @@
 #include "log.h"
 #include "logsink.h"
 
+/* 128 bits from the kernel's random pool, in hex: never the same twice */
+static void new_run_id(char run[RECORD_RUN_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t bits[RECORD_RUN_LEN / 2];
+	size_t got = 0;
+
+	while (got < sizeof(bits)) {
+		ssize_t n = getrandom(bits + got, sizeof(bits) - got, 0);
+
+		if (n > 0) {
+			got += (size_t)n;
+		} else if (n < 0 && errno != EINTR) {
+			/* before 3.17: the pool through its file */
+			int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+			n = fd >= 0 ? read(fd, bits + got, sizeof(bits) - got) : -1;
+			if (fd >= 0)
+				close(fd);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+	}
+	if (got < sizeof(bits)) {
+		/* no randomness at all: the time and our pid, unique enough */
+		struct timespec ts;
+		uint64_t v[2];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		v[1] = (uint64_t)getpid();
+		memcpy(bits, v, sizeof(bits));
+	}
+	for (size_t i = 0; i < sizeof(bits); i++) {
+		run[2 * i] = hex[bits[i] >> 4];
+		run[2 * i + 1] = hex[bits[i] & 0xf];
+	}
+	run[RECORD_RUN_LEN] = '\0';
+}
+
 int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 {
+	return log_sink_open_file(s, path, format, true);
+}
+
+int log_sink_open_file(struct log_sink *s, const char *path, enum log_format format, bool append)
+{
 	*s = (struct log_sink){ .fd = -1, .format = format };
+	new_run_id(s->run);
 	pthread_mutex_init(&s->lock, NULL);
 	s->buf = malloc(LOG_SINK_BUFFER);
 	if (!s->buf)
@@ -23,7 +71,11 @@ int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 	} else if (strcmp(path, "-") == 0) {
 		s->fd = STDOUT_FILENO;
 	} else {
-		s->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+		/* O_APPEND either way: two writers never overwrite each other */
+		s->fd = open(path,
+			     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY |
+				     (append ? 0 : O_TRUNC),
+			     0600);
 		if (s->fd < 0) {
 			int r = -errno;
 
@@ -91,9 +143,9 @@ int log_sink_flush(struct log_sink *s)
 }
 
 /* Format with @fmt into the free tail of the buffer, flushing once if the
- * record does not fit. */
+ * record does not fit; a call record (@decision >= 0) counted. */
 static int append_locked(struct log_sink *s, int (*fmt)(const void *, char *, size_t),
-			 const void *arg)
+			 const void *arg, int decision)
 {
 	int n;
 
@@ -106,6 +158,8 @@ static int append_locked(struct log_sink *s, int (*fmt)(const void *, char *, si
 		if (n >= 0) {
 			s->len += (size_t)n;
 			s->records++;
+			if (decision >= 0 && decision < RECORD_DECISION_MAX)
+				s->decisions[decision]++;
 			return 0;
 		}
 		if (attempt == 0 && flush_locked(s) < 0)
@@ -115,19 +169,25 @@ static int append_locked(struct log_sink *s, int (*fmt)(const void *, char *, si
 	return -ENOSPC;
 }
 
-static int append(struct log_sink *s, int (*fmt)(const void *, char *, size_t), const void *arg)
+static int append_call(struct log_sink *s, int (*fmt)(const void *, char *, size_t),
+		       const void *arg, int decision)
 {
 	int r;
 
 	pthread_mutex_lock(&s->lock);
-	r = append_locked(s, fmt, arg);
+	r = append_locked(s, fmt, arg, decision);
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
 
-static int fmt_record(const void *r, char *buf, size_t size)
+static int append(struct log_sink *s, int (*fmt)(const void *, char *, size_t), const void *arg)
 {
-	return record_format_json(r, buf, size);
+	return append_call(s, fmt, arg, -1);
+}
+
+static int fmt_record(const void *arg, char *buf, size_t size)
+{
+	return record_format_json(arg, buf, size);
 }
 
 struct text_arg {
@@ -169,19 +229,63 @@ int log_sink_record(struct log_sink *s, const struct record *r)
 
 	if (!sysfmt_filter_match(&s->view.filter, r->arch, r->nr))
 		return 0;
-	if (s->format != LOG_FORMAT_TEXT)
-		return append(s, fmt_record, r);
+	if (s->format != LOG_FORMAT_TEXT) {
+		/* the run id is the sink's: a copy of the record carries it */
+		struct record with_run = *r;
+
+		with_run.run = s->run;
+		return append_call(s, fmt_record, &with_run, (int)r->decision);
+	}
 	if (t.opts.timestamps == RECORD_TS_TIME || t.opts.timestamps == RECORD_TS_PRECISE)
 		t.opts.utc_offset = utc_offset(r->time_usec);
-	return append(s, fmt_record_text, &t);
+	return append_call(s, fmt_record_text, &t, (int)r->decision);
 }
 
 int log_sink_features(struct log_sink *s, const struct record_features *f)
 {
+	struct record_features with_run = *f;
+
 	/* The text log is for people: the start line is JSON only. */
 	if (s->format == LOG_FORMAT_TEXT)
 		return 0;
-	return append(s, fmt_features, f);
+	with_run.run = s->run;
+	return append(s, fmt_features, &with_run);
+}
+
+static int fmt_process(const void *p, char *buf, size_t size)
+{
+	return record_format_process_json(p, buf, size);
+}
+
+int log_sink_process(struct log_sink *s, const struct record_process *p)
+{
+	struct record_process with_run = *p;
+
+	if (s->format == LOG_FORMAT_TEXT)
+		return 0;
+	with_run.run = s->run;
+	return append(s, fmt_process, &with_run);
+}
+
+static int fmt_end(const void *e, char *buf, size_t size)
+{
+	return record_format_end_json(e, buf, size);
+}
+
+int log_sink_end(struct log_sink *s, const struct record_end *e)
+{
+	struct record_end end = *e;
+	int r;
+
+	if (s->format == LOG_FORMAT_TEXT)
+		return 0;
+	end.run = s->run;
+	pthread_mutex_lock(&s->lock);
+	memcpy(end.records, s->decisions, sizeof(end.records));
+	end.lost = s->lost;
+	r = append_locked(s, fmt_end, &end, -1);
+	pthread_mutex_unlock(&s->lock);
+	return r;
 }
 
 void log_sink_close(struct log_sink *s)
@@ -206,8 +310,11 @@ static int fmt_event(const void *e, char *buf, size_t size)
 
 int log_sink_event(struct log_sink *s, const struct record_event *e)
 {
+	struct record_event with_run = *e;
+
 	/* as the start record: the daemon says these on stderr too */
 	if (s->format == LOG_FORMAT_TEXT)
 		return 0;
-	return append(s, fmt_event, e);
+	with_run.run = s->run;
+	return append(s, fmt_event, &with_run);
 }

@@ -34,25 +34,31 @@ struct log_view {
 };
 
 struct log_sink {
-	int fd;	    /* -1: closed */
-	int own_fd; /* private: opened by us, closed by log_sink_close() */
+	char run[RECORD_RUN_LEN + 1]; /* ro: the run id on every JSON record */
+	int fd;			      /* -1: closed */
+	int own_fd;		      /* private: opened by us, closed by log_sink_close() */
 	enum log_format format;
-	struct log_view view; /* ro: log_sink_set_view() */
-	char *buf;	      /* private */
-	size_t len;	      /* private */
-	uint64_t records;     /* ro: records accepted */
-	uint64_t lost;	      /* ro: records that could not be written */
-	int err;	      /* ro: first write error (positive errno), 0: none */
-	ev_prepare flush;     /* private: log_sink_flush_on() */
+	struct log_view view;			 /* ro: log_sink_set_view() */
+	char *buf;				 /* private */
+	size_t len;				 /* private */
+	uint64_t records;			 /* ro: records accepted */
+	uint64_t lost;				 /* ro: records that could not be written */
+	uint64_t decisions[RECORD_DECISION_MAX]; /* ro: call records accepted, per decision */
+	int err;	  /* ro: first write error (positive errno), 0: none */
+	ev_prepare flush; /* private: log_sink_flush_on() */
 	struct ev_loop *loop;
 	pthread_mutex_t lock; /* private: every session thread writes here */
 };
 
 /*
  * log_sink_open() - log to @path (appended, created 0600), to stdout for
- * "-", or to stderr for NULL.  Returns 0 or -errno.
+ * "-", or to stderr for NULL, with a new random run id.  Returns 0 or
+ * -errno.
  */
 int log_sink_open(struct log_sink *s, const char *path, enum log_format format);
+
+/* log_sink_open(), with @path emptied first unless @append. */
+int log_sink_open_file(struct log_sink *s, const char *path, enum log_format format, bool append);
 
 /* What the log shows (@v copied); before the first record. */
 void log_sink_set_view(struct log_sink *s, const struct log_view *v);
@@ -61,6 +67,11 @@ void log_sink_set_view(struct log_sink *s, const struct log_view *v);
  * A record of a syscall outside the view's filter is left out (0). */
 int log_sink_record(struct log_sink *s, const struct record *r);
 int log_sink_features(struct log_sink *s, const struct record_features *f);
+
+/* A process's record (JSON only), and the end record (JSON only: its
+ * run, records and lost are the sink's, the rest is @e's). */
+int log_sink_process(struct log_sink *s, const struct record_process *p);
+int log_sink_end(struct log_sink *s, const struct record_end *e);
 
 /* Add a lifecycle record of serve (served, ended, refused, reload):
  * JSON logs only, as the start record.  Returns 0 or -errno. */

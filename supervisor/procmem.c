@@ -153,7 +153,32 @@ int proc_dir_open(pid_t tid)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The numbers after "@name:\t" in @buf, as many as @v has room for. */
+static void status_numbers(const char *buf, const char *name, int64_t *v, size_t n)
+{
+	const char *p = strstr(buf, name);
+	char *end;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = -1;
+	if (!p)
+		return;
+	p += strlen(name);
+	for (size_t i = 0; i < n; i++, p = end) {
+		long long x = strtoll(p, &end, 10);
+
+		if (end == p)
+			return;
+		v[i] = x;
+	}
+}
+
 pid_t proc_describe(int dir, char *comm, size_t size)
+{
+	return proc_describe_ids(dir, comm, size, NULL);
+}
+
+pid_t proc_describe_ids(int dir, char *comm, size_t size, struct proc_ids *ids)
 {
 	char buf[1024];
 	const char *end;
@@ -171,7 +196,43 @@ pid_t proc_describe(int dir, char *comm, size_t size)
 		len = size - 1;
 	memcpy(comm, buf + 6, len);
 	comm[len] = '\0';
+	if (ids) {
+		int64_t v[2];
+
+		status_numbers(buf, "\nPPid:", v, 1);
+		ids->ppid = (pid_t)v[0];
+		status_numbers(buf, "\nUid:", v, 2);
+		ids->uid = v[0];
+		ids->euid = v[1];
+		status_numbers(buf, "\nGid:", v, 2);
+		ids->gid = v[0];
+		ids->egid = v[1];
+	}
 	return status_tgid(buf);
+}
+
+ssize_t proc_cmdline(int dir, char *buf, size_t size, bool *cut)
+{
+	_cleanup_close_ int fd = openat(dir, "cmdline", O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	char more;
+
+	*cut = false;
+	if (fd < 0)
+		return -errno;
+	while (len < size) {
+		ssize_t n = read(fd, buf + len, size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return (ssize_t)len;
+		len += (size_t)n;
+	}
+	*cut = read(fd, &more, 1) == 1;
+	return (ssize_t)len;
 }
 
 ssize_t proc_exe(int dir, char *buf, size_t size)

@@ -44,6 +44,19 @@ int proc_dir_open(pid_t tid);
  * into @comm, with one read of its status.  -errno on failure. */
 pid_t proc_describe(int dir, char *comm, size_t size);
 
+/* Who a process is, as its status says: real and effective ids. */
+struct proc_ids {
+	pid_t ppid;		      /* -1: unknown */
+	int64_t uid, euid, gid, egid; /* -1: unknown */
+};
+
+/* proc_describe(), and @ids from the same read. */
+pid_t proc_describe_ids(int dir, char *comm, size_t size, struct proc_ids *ids);
+
+/* The first @size bytes of the cmdline of the thread of @dir: the length
+ * (its arguments each ended by a NUL), *@cut when there is more; -errno. */
+ssize_t proc_cmdline(int dir, char *buf, size_t size, bool *cut);
+
 /* The exe link of the thread of @dir into @buf: the length or -errno. */
 ssize_t proc_exe(int dir, char *buf, size_t size);
 

@@ -53,6 +53,7 @@ struct run_opts {
 	const char *policy;
 	enum plan_mode mode;
 	const char *log_path;
+	bool append; /* --append: -o adds to the file */
 	enum log_format log_format;
 	bool log_format_set;
 	struct log_view view; /* -t, -y, -e trace= */
@@ -84,14 +85,15 @@ struct run_state {
 	struct launch launch;
 	struct log_sink log;
 	bool child_done;
-	int child_status; /* as from waitpid */
+	int child_status;   /* as from waitpid */
+	int64_t start_usec; /* CLOCK_MONOTONIC: the end record's duration */
 };
 
 static void run_usage(FILE *f)
 {
 	fputs("Usage: callgate run [-p POLICY] [-m enforce|audit|interactive] [-o LOG|-]\n"
-	      "                    [--log-format json|text] [--summary] [--ask-default "
-	      "allow|deny]\n"
+	      "                    [--append] [--log-format json|text] [--summary]\n"
+	      "                    [--ask-default allow|deny]\n"
 	      "                    [--ask-timeout SEC] [--control PATH] [--save PROFILE]\n"
 	      "                    [--record PROFILE]\n"
 	      "                    [--caps LIST] [--no-emulate] [--on-exit enosys|kill]\n"
@@ -112,8 +114,10 @@ static void run_help(void)
 	      "  -m, --mode MODE         enforce (default): decisions applied; audit: nothing\n"
 	      "                          denied, would-deny logged; interactive: denials\n"
 	      "                          and SCMP_ACT_NOTIFY rules wait for an operator\n"
-	      "  -o, --output LOG        the decision log, JSON Lines ('-': stdout); without\n"
-	      "                          it strace-like text goes to stderr\n"
+	      "  -o, --output LOG        the decision log, JSON Lines ('-': stdout), emptied\n"
+	      "                          first; without it strace-like text goes to stderr\n"
+	      "  --append                -o adds to LOG instead of emptying it (the run id\n"
+	      "                          on each record tells runs apart)\n"
 	      "  --log-format FORMAT     json or text, whatever the destination\n"
 	      "  --summary               a per-syscall table of notified calls at exit\n"
 	      "  --ask-default ANSWER    allow or deny (default): the answer to questions\n"
@@ -261,6 +265,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "append", no_argument, NULL, 'a' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "summary", no_argument, NULL, 'S' },
 		{ "ask-default", required_argument, NULL, 'A' },
@@ -297,6 +302,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			}
 			break;
 		case 'o': o->log_path = optarg; break;
+		case 'a': o->append = true; break;
 		case 'F':
 			o->log_format_set = true;
 			if (opt_log_format(optarg, &o->log_format) < 0)
@@ -331,6 +337,10 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		log_error("--ask-timeout, --control and --save are for -m interactive");
 		return -EINVAL;
 	}
+	if (o->append && !o->log_path) {
+		log_error("--append is for -o LOG");
+		return -EINVAL;
+	}
 	if (optind >= argc) {
 		log_error("No command given");
 		run_usage(stderr);
@@ -350,6 +360,33 @@ static int exit_status_of(int status)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return EXIT_OWN;
+}
+
+static int64_t monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The end record (JSON log), then the log closed. */
+static void close_log(struct run_state *st, int status)
+{
+	struct timespec ts;
+	struct record_end e = {
+		.status = status,
+		.duration_usec = monotonic_usec() - st->start_usec,
+		.notified = atomic_load(&st->session.notifications),
+	};
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	e.time_usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	if (st->child_done && WIFSIGNALED(st->child_status) &&
+	    status == 128 + WTERMSIG(st->child_status))
+		e.signal = WTERMSIG(st->child_status);
+	log_sink_end(&st->log, &e);
+	log_sink_close(&st->log);
 }
 
 static bool has_cap_sys_admin(void)
@@ -603,7 +640,8 @@ int cmd_run(int argc, char **argv)
 		log_error("Out of memory");
 		goto out;
 	}
-	r = log_sink_open(&st.log, o.log_path, o.log_format);
+	st.start_usec = monotonic_usec();
+	r = log_sink_open_file(&st.log, o.log_path, o.log_format, o.append);
 	if (r < 0) {
 		log_error("Failed to open the log '%s': %s", o.log_path, strerror(-r));
 		goto out;
@@ -615,7 +653,7 @@ int cmd_run(int argc, char **argv)
 	 * target does, or an early exit goes unseen. */
 	if (!ev_default_loop(EVFLAG_AUTO)) {
 		log_error("Failed to start the event loop");
-		log_sink_close(&st.log);
+		close_log(&st, status);
 		goto out;
 	}
 
@@ -675,7 +713,7 @@ int cmd_run(int argc, char **argv)
 			log_error("Cannot start '%s': failed to %s: %s", o.argv[0],
 				  launch_stage_to_string(stage), strerror(-r));
 		}
-		log_sink_close(&st.log);
+		close_log(&st, status);
 		goto out;
 	}
 	if (o.kill_on_exit) {
@@ -686,7 +724,7 @@ int cmd_run(int argc, char **argv)
 				  strerror(-r));
 			kill(st.launch.pid, SIGKILL);
 			launch_done(&st.launch);
-			log_sink_close(&st.log);
+			close_log(&st, status);
 			goto out;
 		}
 	}
@@ -701,7 +739,7 @@ int cmd_run(int argc, char **argv)
 		status = status ? status : EXIT_OWN;
 	if (o.record && write_recorded(&st.recording, o.record) < 0)
 		status = status ? status : EXIT_OWN;
-	log_sink_close(&st.log);
+	close_log(&st, status);
 	if (st.log.err)
 		status = status ? status : EXIT_OWN;
 out:

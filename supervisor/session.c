@@ -142,6 +142,15 @@ static void describe(struct session *s, struct call *c)
 	rec->container = s->container;
 	rec->container_pid = s->container_pid;
 	who_describe(&s->who, (pid_t)c->req->pid, rec);
+	if (s->log && who_new_process(&s->who)) {
+		/* before the first record that names it */
+		struct record_process p = *who_new_process(&s->who);
+
+		p.time_usec = rec->time_usec;
+		p.container = s->container;
+		p.container_pid = s->container_pid;
+		log_sink_process(s->log, &p);
+	}
 	if (s->log && s->log->view.decode_fds)
 		decode_fds(c->req, c->name, &s->args, rec); /* -y */
 	c->described = true;
@@ -200,6 +209,22 @@ static bool demultiplex(struct session *s, struct call *c)
 	return true;
 }
 
+/*
+ * An ABI the profile does not list: the filter kills its calls, and
+ * notifies them in audit mode only (agent/filter.c), where such a call is
+ * logged as would-kill and let through: audit never breaks the program.
+ */
+static void foreign_abi(struct session *s, struct call *c)
+{
+	bool audit = s->plan->mode == PLAN_MODE_AUDIT;
+
+	c->d = (struct decision){ .response = audit ? DECISION_CONTINUE : DECISION_KILL_THREAD,
+				  .logged = audit ? RECORD_WOULD_KILL : RECORD_KILL,
+				  .action = "SCMP_ACT_KILL_THREAD",
+				  .log = true,
+				  .reason = "an ABI the profile does not list" };
+}
+
 static bool classify(struct session *s, struct call *c)
 {
 	if (arch_of(&c->req->data, &c->arch) < 0) {
@@ -209,6 +234,10 @@ static bool classify(struct session *s, struct call *c)
 		return false;
 	}
 	c->name = syscall_name(c->arch, c->req->data.nr);
+	if (!s->plan->arch[c->arch].enabled) {
+		foreign_abi(s, c);
+		return false;
+	}
 	c->entry = plan_entry_of(s->plan, c->arch, c->req->data.nr);
 	if (c->entry && (c->entry->flags & PLAN_ENTRY_MULTIPLEX))
 		return demultiplex(s, c);

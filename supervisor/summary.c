@@ -38,7 +38,8 @@ void summary_count(struct summary *s, enum cg_arch arch, int nr, const struct de
 		i = s->limit[arch]; /* the "other" bucket */
 	row = &s->rows[arch][i];
 	row->calls++;
-	if (d->logged == RECORD_WOULD_DENY)
+	/* audit's would-kill (a foreign ABI) is a would-be refusal too */
+	if (d->logged == RECORD_WOULD_DENY || d->logged == RECORD_WOULD_KILL)
 		row->would_deny++;
 	else if (d->response == DECISION_CONTINUE || d->response == DECISION_DONE)
 		row->allowed++;

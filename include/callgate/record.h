@@ -22,7 +22,9 @@ enum record_decision {
 	RECORD_KILL,
 	RECORD_EMULATED,
 	RECORD_ASK,
-	RECORD_GONE, /* closes an ask whose caller went away unanswered */
+	RECORD_GONE,	   /* closes an ask whose caller went away unanswered */
+	RECORD_WOULD_KILL, /* audit: a call the filter would have killed (an ABI
+			    * the profile does not list), let through */
 	RECORD_DECISION_MAX,
 	RECORD_DECISION_INVALID = -EINVAL,
 };
@@ -42,8 +44,13 @@ enum record_provenance {
 #define RECORD_RULE_DEFAULT (-1)
 
 /* Everything borrowed: the record only points at the caller's strings. */
+/* The run id: 128 random bits as 32 lower-case hex digits, the same on
+ * every record of one run (run) or of one daemon (serve). */
+#define RECORD_RUN_LEN 32
+
 struct record {
 	int64_t time_usec; /* CLOCK_REALTIME, microseconds */
+	const char *run;   /* the run id (set by the log sink), NULL: omit */
 	int pid;	   /* thread group id; 0: unknown (null in JSON) */
 	int tid;	   /* thread id */
 	const char *comm;  /* NULL: unknown */
@@ -109,7 +116,7 @@ void record_copy(struct record_store *dst, const struct record *src);
 
 /*
  * record_format_json() - @r as one JSON object and a newline, into @buf.
- * Fields: time, pid, tid, comm, exe, arch, syscall, nr, args (six "0x..."
+ * Fields: time, run (when set), pid, tid, comm, exe, arch, syscall, nr, args (six "0x..."
  * strings), text (the call as the text line shows it, without the
  * timestamps), decision, errno (name; on deny and would-deny), rule (number or
  * "default"), comment, mode, and when set: container and container_pid
@@ -156,6 +163,7 @@ int record_format_text_opts(const struct record *r, const struct record_text_opt
 /* The first record of a log: what callgate found about the kernel. */
 struct record_features {
 	int64_t time_usec;
+	const char *run;    /* NULL: omit */
 	const char *kernel; /* uname release */
 	const char *mode;
 	const char *policy;	 /* the policy file */
@@ -171,6 +179,56 @@ struct record_features {
 /* As record_format_json(), for the features record:
  * {"time":..., "event":"start", "kernel":..., "features":{...}, ...} */
 int record_format_features_json(const struct record_features *f, char *buf, size_t size);
+
+/* cmdline kept of a process: the first bytes of /proc/PID/cmdline */
+#define RECORD_CMDLINE_MAX 4096
+
+/* A process, the first time a record names it (and again once it runs
+ * another executable). */
+struct record_process {
+	int64_t time_usec;
+	const char *run; /* NULL: omit */
+	int pid, ppid;
+	int64_t uid, euid, gid, egid; /* real and effective, from its status; -1: unknown */
+	const char *comm;	      /* NULL: unknown */
+	const char *exe;	      /* NULL: unknown */
+	const char *cmdline;	      /* its arguments, each ended by a NUL; NULL: unknown */
+	size_t cmdline_len;	      /* bytes, NULs included */
+	bool cmdline_cut;	      /* longer than what was read */
+	const char *container;	      /* serve, as in struct record; NULL: omit */
+	int64_t container_pid;
+};
+
+/*
+ * record_format_process_json() - @p as
+ * {"time":...,"run":...,"event":"process","pid":...,"ppid":...,"uid":...,
+ *  "euid":...,"gid":...,"egid":...,"comm":...,"exe":...,"cmdline":[...]}
+ * (and "cmdline_cut":true when cut, container and container_pid when set).
+ * An argument cut short by the end of cmdline_len is kept as far as it
+ * goes.  Returns as record_format_json().
+ */
+int record_format_process_json(const struct record_process *p, char *buf, size_t size);
+
+/* The last record of a run. */
+struct record_end {
+	int64_t time_usec;
+	const char *run;       /* NULL: omit */
+	int status;	       /* callgate's exit status */
+	int signal;	       /* the signal that killed the command (status 128+N), 0: none */
+	int64_t duration_usec; /* from the start of the run */
+	uint64_t notified;     /* calls the supervisor decided */
+	uint64_t records[RECORD_DECISION_MAX]; /* call records written, per decision */
+	uint64_t lost;			       /* records that could not be written */
+};
+
+/*
+ * record_format_end_json() - @e as
+ * {"time":...,"run":...,"event":"end","status":N,"signal":N,
+ *  "duration":1.234567,"notified":N,"records":{"allow":N,...},"lost":N}
+ * ("signal" only when set; "records" has every decision, zeros too).
+ * Returns as record_format_json().
+ */
+int record_format_end_json(const struct record_end *e, char *buf, size_t size);
 
 const char *record_decision_to_string(enum record_decision d);
 
@@ -211,6 +269,7 @@ struct record_event_policy {
 /* Everything borrowed; a NULL string or a 0 pid leaves its field out. */
 struct record_event {
 	int64_t time_usec;
+	const char *run; /* the run id (set by the log sink), NULL: omit */
 	enum record_event_kind kind;
 	const char *container; /* the id the runtime gave (with container_pid) */
 	int64_t container_pid; /* its pid as the runtime reported it */
@@ -233,7 +292,7 @@ struct record_event {
 
 /*
  * record_format_event_json() - @e as one JSON object and a newline:
- *   {"time":...,"event":"served","container":"c1","container_pid":42,
+ *   {"time":...,"run":...,"event":"served","container":"c1","container_pid":42,
  *    "policy":"web","mode":"enforce","peer_pid":7,"peer_uid":0}
  *   {"time":...,"event":"ended",...,"notifications":9,"vanished":0,
  *    "decisions":{"allow":3,"deny":6,...}}  (every decision but gone named,

@@ -58,7 +58,7 @@ if want json; then
 	cmp -s "$T/out" "$T/plain.out" && ok "json -y: the same results" || ko "json -y: results" "$T/out"
 	python3 - "$T/j.log" "$D" "$PORT" >"$T/py" 2>&1 <<'PYEOF'
 import json, sys
-recs = [json.loads(l) for l in open(sys.argv[1])][1:]
+recs = [r for r in map(json.loads, open(sys.argv[1])) if "event" not in r]  # decisions only
 d, port = sys.argv[2], sys.argv[3]
 by = {}
 for r in recs:

@@ -453,6 +453,202 @@ START_TEST(json_features)
 }
 END_TEST
 
+#define RUN "0123456789abcdef0123456789abcdef"
+
+/* The run id: second on every kind of record, left out when NULL. */
+START_TEST(json_run_id)
+{
+	struct record r = openat_deny;
+	struct record_features f = { .kernel = "6.18", .mode = "audit", .run = RUN };
+	struct record_process p = { .pid = 1, .run = RUN };
+	struct record_end e = { .run = RUN };
+	struct record_event ev = { .kind = RECORD_EVENT_SERVED, .run = RUN };
+	char buf[4096];
+	cJSON *j;
+
+	r.run = RUN;
+	j = json_of(&r, "run id");
+	ck_assert_str_eq(j->child->next->string, "run");
+	ck_assert_str_eq(str_of(j, "run"), RUN);
+	cJSON_Delete(j);
+
+	ck_assert_int_gt(record_format_features_json(&f, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"start\","));
+	ck_assert_int_gt(record_format_process_json(&p, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"process\","));
+	ck_assert_int_gt(record_format_end_json(&e, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"end\","));
+	ck_assert_int_gt(record_format_event_json(&ev, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "Z\",\"run\":\"" RUN "\",\"event\":\"served\""));
+
+	/* none: no key (the text log and old callers) */
+	r.run = NULL;
+	ck_assert_int_gt(record_format_json(&r, buf, sizeof(buf)), 0);
+	ck_assert_ptr_null(strstr(buf, "\"run\""));
+}
+END_TEST
+
+/* audit: a call of an ABI the profile does not list */
+START_TEST(json_would_kill)
+{
+	struct record r = {
+		.pid = 7,
+		.tid = 7,
+		.arch = CG_ARCH_X32,
+		.syscall = "mkdir",
+		.nr = 0x40000053,
+		.decision = RECORD_WOULD_KILL,
+		.rule = RECORD_RULE_DEFAULT,
+		.mode = "audit",
+		.action = "SCMP_ACT_KILL_THREAD",
+		.reason = "an ABI the profile does not list",
+	};
+	char buf[1024];
+	cJSON *j = json_of(&r, "would-kill");
+
+	ck_assert_str_eq(str_of(j, "decision"), "would-kill");
+	ck_assert_str_eq(str_of(j, "arch"), "x32");
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "errno"));
+	ck_assert_str_eq(str_of(j, "action"), "SCMP_ACT_KILL_THREAD");
+	cJSON_Delete(j);
+	ck_assert_int_gt(record_format_text(&r, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[pid 7 x32] mkdir(NULL, 000) = ? would-kill (rule default; an ABI "
+			      "the profile does not list)\n");
+}
+END_TEST
+
+static cJSON *process_of(const struct record_process *p, const char *name)
+{
+	static char buf[16384];
+	int n = record_format_process_json(p, buf, sizeof(buf));
+	cJSON *j;
+
+	ck_assert_msg(n > 0 && (size_t)n == strlen(buf) && buf[n - 1] == '\n', "%s: %d", name, n);
+	ck_assert_msg(valid_utf8(buf), "%s: not UTF-8: %s", name, buf);
+	for (int i = 0; i < n - 1; i++)
+		ck_assert_msg((unsigned char)buf[i] >= 0x20, "%s: raw control byte at %d", name, i);
+	j = cJSON_ParseWithOpts(buf, NULL, true);
+	ck_assert_msg(j != NULL, "%s: does not parse: %s", name, buf);
+	return j;
+}
+
+START_TEST(json_process)
+{
+	static const char *const keys[] = { "time", "event", "pid",  "ppid", "uid",	"euid",
+					    "gid",  "egid",  "comm", "exe",  "cmdline", NULL };
+	static const char *const keys_serve[] = { "time",      "event",		"pid",
+						  "ppid",      "uid",		"euid",
+						  "gid",       "egid",		"comm",
+						  "exe",       "cmdline",	"cmdline_cut",
+						  "container", "container_pid", NULL };
+	/* arguments as the kernel keeps them: each ended by a NUL, one
+	 * empty, and hostile bytes that must come out escaped */
+	static const char cmdline[] = "sh\0-c\0echo \"a\\b\"\n\x01\xff\0\0last";
+	struct record_process p = {
+		.time_usec = 1795339800000000,
+		.pid = 4711,
+		.ppid = 1,
+		.uid = 1000,
+		.euid = 0,
+		.gid = 100,
+		.egid = 100,
+		.comm = "sh",
+		.exe = "/usr/bin/dash",
+		.cmdline = cmdline,
+		.cmdline_len = sizeof(cmdline), /* with the last NUL */
+	};
+	static const char *const args[] = { "sh", "-c", "echo \"a\\b\"\n\x01\xc3\xbf", "", "last" };
+	cJSON *j = process_of(&p, "process");
+	const cJSON *a = cJSON_GetObjectItem(j, "cmdline");
+
+	check_keys(j, keys, "process");
+	ck_assert_str_eq(str_of(j, "event"), "process");
+	ck_assert_int_eq(num_of(j, "pid"), 4711);
+	ck_assert_int_eq(num_of(j, "ppid"), 1);
+	ck_assert_int_eq(num_of(j, "uid"), 1000);
+	ck_assert_int_eq(num_of(j, "euid"), 0);
+	ck_assert_int_eq(num_of(j, "gid"), 100);
+	ck_assert_int_eq(num_of(j, "egid"), 100);
+	ck_assert_str_eq(str_of(j, "exe"), "/usr/bin/dash");
+	ck_assert_int_eq(cJSON_GetArraySize(a), (int)N(args));
+	for (size_t i = 0; i < N(args); i++)
+		ck_assert_str_eq(cJSON_GetArrayItem(a, (int)i)->valuestring, args[i]);
+	cJSON_Delete(j);
+
+	/* cut short in its last argument, which is kept as far as it goes;
+	 * ids unknown; in serve */
+	p.cmdline_len = sizeof(cmdline) - 3; /* "la" */
+	p.cmdline_cut = true;
+	p.uid = p.euid = p.gid = p.egid = -1;
+	p.ppid = -1;
+	p.container = "c1";
+	p.container_pid = 42;
+	j = process_of(&p, "process cut");
+	a = cJSON_GetObjectItem(j, "cmdline");
+	check_keys(j, keys_serve, "process cut");
+	ck_assert_int_eq(cJSON_GetArraySize(a), (int)N(args));
+	ck_assert_str_eq(cJSON_GetArrayItem(a, 4)->valuestring, "la");
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "cmdline_cut")));
+	ck_assert(is_null(j, "uid") && is_null(j, "euid") && is_null(j, "gid") &&
+		  is_null(j, "egid") && is_null(j, "ppid"));
+	ck_assert_str_eq(str_of(j, "container"), "c1");
+	ck_assert_int_eq(num_of(j, "container_pid"), 42);
+	cJSON_Delete(j);
+
+	/* nothing read: null; empty: [] (a zombie's cmdline) */
+	p = (struct record_process){ .pid = 3 };
+	j = process_of(&p, "process unknown");
+	ck_assert(is_null(j, "cmdline") && is_null(j, "comm") && is_null(j, "exe"));
+	cJSON_Delete(j);
+	p.cmdline = "";
+	j = process_of(&p, "process empty");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cmdline")), 0);
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(json_end)
+{
+	static const char want[] =
+		"{\"time\":\"2026-11-22T09:30:00.000000Z\",\"run\":\"" RUN "\",\"event\":\"end\","
+		"\"status\":137,\"signal\":9,\"duration\":12.034005,\"notified\":99,"
+		"\"records\":{\"allow\":1,\"deny\":2,\"would-deny\":3,\"kill\":4,"
+		"\"emulated\":5,\"ask\":6,\"gone\":7,\"would-kill\":8},\"lost\":9}\n";
+	struct record_end e = {
+		.time_usec = 1795339800000000,
+		.run = RUN,
+		.status = 137,
+		.signal = 9,
+		.duration_usec = 12034005,
+		.notified = 99,
+		.records = { 1, 2, 3, 4, 5, 6, 7, 8 },
+		.lost = 9,
+	};
+	char buf[1024];
+	cJSON *j;
+
+	ck_assert_int_eq(RECORD_DECISION_MAX, 8);
+	ck_assert_int_eq(record_format_end_json(&e, buf, sizeof(buf)), (int)strlen(want));
+	ck_assert_str_eq(buf, want);
+
+	/* no signal: no key; durations below a second and none */
+	e = (struct record_end){ .status = 3, .duration_usec = 999 };
+	ck_assert_int_gt(record_format_end_json(&e, buf, sizeof(buf)), 0);
+	j = cJSON_Parse(buf);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "signal"));
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "run"));
+	ck_assert_int_eq(num_of(j, "status"), 3);
+	ck_assert_ptr_nonnull(strstr(buf, "\"duration\":0.000999,"));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "records")),
+			 RECORD_DECISION_MAX);
+	cJSON_Delete(j);
+	e.duration_usec = -5; /* a clock that went back: 0 */
+	ck_assert_int_gt(record_format_end_json(&e, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\"duration\":0.000000,"));
+}
+END_TEST
+
 /* ---- text -------------------------------------------------------------------- */
 
 START_TEST(text_lines)
@@ -814,6 +1010,16 @@ static int fmt_features(const void *p, char *buf, size_t size)
 	return record_format_features_json(p, buf, size);
 }
 
+static int fmt_process(const void *p, char *buf, size_t size)
+{
+	return record_format_process_json(p, buf, size);
+}
+
+static int fmt_end(const void *p, char *buf, size_t size)
+{
+	return record_format_end_json(p, buf, size);
+}
+
 static int fmt_time(const void *p, char *buf, size_t size)
 {
 	return record_time_format(*(const int64_t *)p, buf, size);
@@ -870,6 +1076,16 @@ START_TEST(enospc_at_every_size)
 		.policy = "p\n",
 		.libseccomp = "2.5.4",
 	};
+	const struct record_process proc = {
+		.run = RUN,
+		.pid = 9,
+		.comm = "a\"b",
+		.cmdline = "x\0\xff\n\0",
+		.cmdline_len = 5,
+		.cmdline_cut = true,
+		.container = "c",
+	};
+	const struct record_end end = { .run = RUN, .status = 130, .signal = 2 };
 	const int64_t t = 951782400123456;
 
 	hostile.comm = "\"\\\n\x01\xff\xf0\x9f\x98\x80";
@@ -883,6 +1099,8 @@ START_TEST(enospc_at_every_size)
 	check_sizes(fmt_text, &decoded, "text decoded");
 	check_sizes(fmt_json, &decoded, "json decoded");
 	check_sizes(fmt_features, &f, "features");
+	check_sizes(fmt_process, &proc, "process");
+	check_sizes(fmt_end, &end, "end");
 	check_sizes(fmt_time, &t, "time");
 }
 END_TEST
@@ -957,6 +1175,7 @@ START_TEST(decision_names)
 		[RECORD_EMULATED] = "emulated",
 		[RECORD_ASK] = "ask",
 		[RECORD_GONE] = "gone",
+		[RECORD_WOULD_KILL] = "would-kill",
 	};
 
 	for (int d = 0; d < RECORD_DECISION_MAX; d++)
@@ -1067,6 +1286,10 @@ int main(void)
 	tcase_add_test(tc, json_two_paths);
 	tcase_add_test(tc, json_hostile_strings);
 	tcase_add_test(tc, json_features);
+	tcase_add_test(tc, json_run_id);
+	tcase_add_test(tc, json_would_kill);
+	tcase_add_test(tc, json_process);
+	tcase_add_test(tc, json_end);
 	tcase_add_test(tc, text_lines);
 	tcase_add_test(tc, text_decoded);
 	tcase_add_test(tc, copy_keeps_decoding);

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The decision log's file: run ids, -o emptied or appended to, the end
+ * record's counts; and the set of processes already described. */
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../supervisor/logsink.h"
+#include "../../supervisor/procseen.h"
+#include "testutil.h"
+
+static char path[] = "/tmp/callgate-test-logsink-XXXXXX";
+
+static void setup(void)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "old\n", 4), 4);
+	close(fd);
+}
+
+static void teardown(void)
+{
+	unlink(path);
+	strcpy(path, "/tmp/callgate-test-logsink-XXXXXX");
+}
+
+/* The lines of the log, parsed; *@n of them. */
+static cJSON **lines(int *n)
+{
+	static cJSON *l[64];
+	char buf[8192];
+	FILE *f = fopen(path, "re");
+
+	*n = 0;
+	ck_assert_ptr_nonnull(f);
+	while (fgets(buf, sizeof(buf), f) && *n < 64) {
+		l[*n] = cJSON_Parse(buf);
+		ck_assert_msg(l[*n] != NULL, "line %d is not JSON: %s", *n, buf);
+		(*n)++;
+	}
+	fclose(f);
+	return l;
+}
+
+static const char *str(const cJSON *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void one_run(bool append, enum record_decision *d, size_t n_d, char run[RECORD_RUN_LEN + 1])
+{
+	struct log_sink s;
+	struct record_features f = { .kernel = "6.18", .mode = "enforce" };
+	struct record_process p = { .pid = 9, .comm = "x" };
+	struct record_end e = { .status = 3 };
+
+	ck_assert_int_eq(log_sink_open_file(&s, path, LOG_FORMAT_JSON, append), 0);
+	ck_assert_int_eq((int)strlen(s.run), RECORD_RUN_LEN);
+	ck_assert_int_eq((int)strspn(s.run, "0123456789abcdef"), RECORD_RUN_LEN);
+	strcpy(run, s.run);
+	ck_assert_int_eq(log_sink_features(&s, &f), 0);
+	ck_assert_int_eq(log_sink_process(&s, &p), 0);
+	for (size_t i = 0; i < n_d; i++) {
+		struct record r = { .pid = 9, .tid = 9, .syscall = "getpid", .mode = "enforce" };
+
+		r.decision = d[i];
+		ck_assert_int_eq(log_sink_record(&s, &r), 0);
+	}
+	ck_assert_int_eq(log_sink_end(&s, &e), 0);
+	log_sink_close(&s);
+}
+
+START_TEST(truncate_append_and_count)
+{
+	enum record_decision d1[] = { RECORD_DENY, RECORD_DENY, RECORD_WOULD_KILL };
+	enum record_decision d2[] = { RECORD_ALLOW };
+	char run1[RECORD_RUN_LEN + 1], run2[RECORD_RUN_LEN + 1];
+	cJSON **l;
+	const cJSON *c;
+	int n;
+
+	/* emptied: "old" is gone */
+	one_run(false, d1, 3, run1);
+	l = lines(&n);
+	ck_assert_int_eq(n, 6);
+	for (int i = 0; i < n; i++)
+		ck_assert_str_eq(str(l[i], "run"), run1);
+	ck_assert_str_eq(str(l[0], "event"), "start");
+	ck_assert_str_eq(str(l[1], "event"), "process");
+	ck_assert_str_eq(str(l[5], "event"), "end");
+	c = cJSON_GetObjectItem(l[5], "records");
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "deny")->valueint, 2);
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "would-kill")->valueint, 1);
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "allow")->valueint, 0);
+	ck_assert_int_eq(cJSON_GetObjectItem(l[5], "status")->valueint, 3);
+	for (int i = 0; i < n; i++)
+		cJSON_Delete(l[i]);
+
+	/* appended: both runs, told apart, counted apart */
+	one_run(true, d2, 1, run2);
+	ck_assert_str_ne(run1, run2);
+	l = lines(&n);
+	ck_assert_int_eq(n, 10);
+	ck_assert_str_eq(str(l[5], "run"), run1);
+	for (int i = 6; i < n; i++)
+		ck_assert_str_eq(str(l[i], "run"), run2);
+	c = cJSON_GetObjectItem(l[9], "records");
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "deny")->valueint, 0);
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "allow")->valueint, 1);
+	for (int i = 0; i < n; i++)
+		cJSON_Delete(l[i]);
+}
+END_TEST
+
+/* The text log is for people: no start, process or end lines. */
+START_TEST(text_has_decisions_only)
+{
+	struct log_sink s;
+	struct record r = { .pid = 9, .tid = 9, .syscall = "getpid", .decision = RECORD_DENY };
+	struct record_process p = { .pid = 9 };
+	struct record_end e = { 0 };
+	char buf[256];
+	FILE *f;
+
+	ck_assert_int_eq(log_sink_open_file(&s, path, LOG_FORMAT_TEXT, false), 0);
+	log_sink_process(&s, &p);
+	log_sink_record(&s, &r);
+	log_sink_end(&s, &e);
+	log_sink_close(&s);
+	f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	ck_assert_msg(strncmp(buf, "[pid 9] getpid() = ", 19) == 0, "%s", buf);
+	ck_assert_ptr_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+}
+END_TEST
+
+START_TEST(seen_once_per_executable)
+{
+	struct proc_seen s = { 0 };
+
+	ck_assert(!proc_seen_note(&s, 0, "/bin/sh"));
+	ck_assert(proc_seen_note(&s, 10, "/bin/sh"));
+	ck_assert(!proc_seen_note(&s, 10, "/bin/sh"));
+	ck_assert(proc_seen_note(&s, 10, "/bin/cat")); /* execve */
+	ck_assert(!proc_seen_note(&s, 10, "/bin/cat"));
+	ck_assert(proc_seen_note(&s, 11, NULL));
+	ck_assert(!proc_seen_note(&s, 11, NULL));
+	/* many, through the set's growth: each news once, and remembered */
+	for (pid_t p = 100; p < 20100; p++)
+		ck_assert_msg(proc_seen_note(&s, p, "/bin/x"), "pid %d", (int)p);
+	for (pid_t p = 100; p < 20100; p++)
+		ck_assert_msg(!proc_seen_note(&s, p, "/bin/x"), "pid %d again", (int)p);
+	ck_assert(!proc_seen_note(&s, 10, "/bin/cat"));
+	ck_assert_int_eq((int)s.used, 20002);
+	proc_seen_done(&s);
+	ck_assert_ptr_null(s.slots);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("logsink");
+	TCase *tc = tcase_create("logsink");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, truncate_append_and_count);
+	tcase_add_test(tc, text_has_decisions_only);
+	tcase_add_test(tc, seen_once_per_executable);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
