@@ -213,6 +213,11 @@ static bool check_one(const char *path, const struct check_opts *o)
 	}
 	p = pl.policy;
 	plan = pl.plan;
+	if (policy_runc_refusal(p, &e) < 0) {
+		policy_error_format(path, &e, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		return false;
+	}
 	for (size_t i = 0; i < p->n_warnings; i++) {
 		struct policy_error w = { .pos = p->warnings[i].pos };
 
