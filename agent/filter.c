@@ -234,8 +234,16 @@ static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t n
 	const char *name;
 
 	*value = default_filter_value(plan);
-	if (nr < 0)
-		return true;
+	if (nr < 0) {
+		/* runc's stub compares unsigned: negative numbers are above */
+		if (a->enosys_above_last)
+			*value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS
+								 : SECCOMP_RET_USER_NOTIF;
+		/* else, without x32, libseccomp's x86_64 program applies its
+		 * bad-architecture action to numbers with bit 31 set */
+		return a->enosys_above_last || arch != CG_ARCH_X86_64 ||
+		       plan->arch[CG_ARCH_X32].enabled;
+	}
 	if (nr < a->nr_limit && (a->entries[nr].flags & PLAN_ENTRY_MULTIPLEX)) {
 		*value = SECCOMP_RET_USER_NOTIF; /* i386 socketcall: decoded there */
 		return true;

@@ -753,8 +753,14 @@ static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch,
 		nr &= ~(int)CG_X32_SYSCALL_BIT;
 	}
 	if (nr < 0 || nr >= a->nr_limit) {
-		if (nr > a->last_nr && a->enosys_above_last)
+		/* runc's stub compares unsigned: negative numbers are above */
+		if ((nr < 0 || nr > a->last_nr) && a->enosys_above_last)
 			goto enosys;
+		/* without x32, libseccomp's x86_64 program kills numbers
+		 * with bit 31 set (with x32, its x32 part takes them) */
+		if (nr < 0 && arch == CG_ARCH_X86_64 && !plan->arch[CG_ARCH_X32].enabled)
+			return (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD,
+						      .rule = -1 };
 		return v;
 	}
 	e = &a->entries[nr];

@@ -413,6 +413,9 @@ START_TEST(enosys_stub_skips_i386_multiplexed_calls)
 	ck_assert_int_eq(eval(plan, CG_ARCH_I386, "socket", 0, 0).action, POLICY_ACT_ALLOW);
 	ck_assert_int_eq(eval(plan, CG_ARCH_I386, "ipc", 0, 0).action, POLICY_ACT_ALLOW);
 	ck_assert_int_eq(eval(plan, CG_ARCH_X86_64, "semget", 0, 0).action, POLICY_ACT_ALLOW);
+	/* the stub compares unsigned: negative numbers are above */
+	v = plan_eval(plan, CG_ARCH_X86_64, -1, (uint64_t[6]){ 0 });
+	ck_assert_msg(v.rule == -2 && v.data == ENOSYS, "x86_64 -1: rule %d", v.rule);
 	plan_free(plan);
 	policy_free(p);
 
@@ -423,6 +426,9 @@ START_TEST(enosys_stub_skips_i386_multiplexed_calls)
 	plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	ck_assert(!plan->arch[CG_ARCH_X86_64].enosys_above_last);
 	ck_assert_int_eq(plan_eval(plan, CG_ARCH_X86_64, 1000, (uint64_t[6]){ 0 }).rule, -1);
+	/* without the stub nor x32, libseccomp kills numbers with bit 31 */
+	ck_assert_int_eq(plan_eval(plan, CG_ARCH_X86_64, INT32_MIN, (uint64_t[6]){ 0 }).action,
+			 POLICY_ACT_KILL_THREAD);
 	plan_free(plan);
 	policy_free(p);
 }
