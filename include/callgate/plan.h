@@ -102,8 +102,8 @@ struct plan_arch {
 	bool enabled;
 	int nr_limit;		    /* size of entries[] */
 	struct plan_entry *entries; /* indexed by number (x32: without the bit) */
-	int last_nr; /* newest syscall runc counts (i386: not the socket and IPC calls); -1 none */
-	bool enosys_above_last; /* numbers above last_nr get ENOSYS */
+	int last_nr;		    /* newest syscall runc's stub counts; -1 none */
+	bool enosys_above_last;	    /* numbers above last_nr get ENOSYS */
 };
 
 enum plan_skip_reason {
