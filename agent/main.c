@@ -32,6 +32,7 @@
 #include "launch.h"
 #include "log.h"
 #include "policy_load.h"
+#include "policy_warn.h"
 #include "protect.h"
 #include "unixsock.h"
 
@@ -174,6 +175,7 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return EXIT_OWN;
 	}
+	policy_warnings_print(stderr, path, pl.policy, pl.plan, 0);
 	r = filter_build(pl.plan, &prog, err, sizeof(err));
 	if (r < 0) {
 		log_error("Failed to build the filter for '%s': %s", path, err);

@@ -32,25 +32,71 @@ static int cap_parse(const char *s, size_t len)
 	return c < 0 ? -EINVAL : c;
 }
 
-int host_parse_caps(const char *s, uint64_t *ret, char *bad, size_t bad_size)
-{
-	uint64_t mask = 0;
+/* Docker's default capabilities (moby's oci/caps.DefaultCapabilities), and
+ * Podman's (containers.conf default_capabilities since Podman 4.0: Docker's
+ * without AUDIT_WRITE, MKNOD and NET_RAW). */
+#define CAPBIT(c) (1ull << (c))
 
-	if (strcmp(s, "all") == 0) {
-		*ret = host_caps_all();
-		return 0;
-	}
-	if (strcmp(s, "none") == 0 || *s == '\0') {
+static const uint64_t caps_podman =
+	CAPBIT(0) /* CHOWN */ | CAPBIT(1) /* DAC_OVERRIDE */ | CAPBIT(3) /* FOWNER */ |
+	CAPBIT(4) /* FSETID */ | CAPBIT(5) /* KILL */ | CAPBIT(6) /* SETGID */ |
+	CAPBIT(7) /* SETUID */ | CAPBIT(8) /* SETPCAP */ | CAPBIT(10) /* NET_BIND_SERVICE */ |
+	CAPBIT(18) /* SYS_CHROOT */ | CAPBIT(31) /* SETFCAP */;
+static const uint64_t caps_docker = caps_podman | CAPBIT(13) /* NET_RAW */ |
+				    CAPBIT(27) /* MKNOD */ | CAPBIT(29) /* AUDIT_WRITE */;
+
+uint64_t host_caps_docker(void)
+{
+	return caps_docker;
+}
+
+uint64_t host_caps_podman(void)
+{
+	return caps_podman;
+}
+
+/* The named sets of --caps. */
+static const struct {
+	const char *name;
+	uint64_t (*mask)(void);
+} cap_sets[] = {
+	{ "all", host_caps_all },
+	{ "docker", host_caps_docker },
+	{ "podman", host_caps_podman },
+};
+
+static int set_parse(const char *s, size_t len, uint64_t *ret)
+{
+	if (len == 4 && strncmp(s, "none", 4) == 0) {
 		*ret = 0;
 		return 0;
 	}
+	for (size_t i = 0; i < sizeof(cap_sets) / sizeof(cap_sets[0]); i++)
+		if (strlen(cap_sets[i].name) == len && strncmp(s, cap_sets[i].name, len) == 0) {
+			*ret = cap_sets[i].mask();
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* host_parse_caps(), and "host" for *@host where @host is not NULL */
+static int parse_caps(const char *s, const uint64_t *host, uint64_t *ret, char *bad,
+		      size_t bad_size)
+{
+	uint64_t mask = 0;
+
 	for (const char *p = s;; p++) {
 		const char *end = strchrnul(p, ',');
 		size_t len = (size_t)(end - p);
+		uint64_t set;
 		int c;
 
 		/* "a,,b" and a trailing ',' are tolerated, as strtok() did */
-		if (len) {
+		if (len && set_parse(p, len, &set) == 0) {
+			mask |= set;
+		} else if (host && len == 4 && strncmp(p, "host", 4) == 0) {
+			mask |= *host;
+		} else if (len) {
 			c = cap_parse(p, len);
 			if (c < 0) {
 				if (bad_size)
@@ -65,6 +111,54 @@ int host_parse_caps(const char *s, uint64_t *ret, char *bad, size_t bad_size)
 	}
 	*ret = mask;
 	return 0;
+}
+
+int host_parse_caps(const char *s, uint64_t *ret, char *bad, size_t bad_size)
+{
+	return parse_caps(s, NULL, ret, bad, bad_size);
+}
+
+int host_parse_caps_on(const char *s, uint64_t host, uint64_t *ret, char *bad, size_t bad_size)
+{
+	return parse_caps(s, &host, ret, bad, bad_size);
+}
+
+uint64_t host_caps_default(uint64_t host)
+{
+	return host & caps_docker;
+}
+
+int host_format_caps(uint64_t caps, char *buf, size_t size)
+{
+	uint64_t rest = caps & host_caps_all();
+	size_t off = 0;
+	int n;
+
+	if (size == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	if (rest == 0) {
+		n = snprintf(buf, size, "none");
+		return n < (int)size ? n : -ENOSPC;
+	}
+	for (size_t i = 0; i < sizeof(cap_sets) / sizeof(cap_sets[0]); i++) {
+		uint64_t set = cap_sets[i].mask();
+
+		if ((rest & set) != set)
+			continue;
+		off = (size_t)snprintf(buf, size, "%s", cap_sets[i].name);
+		rest &= ~set;
+		break;
+	}
+	for (int c = 0; c <= CG_CAP_LAST && off < size; c++) {
+		if (!(rest & (1ull << c)))
+			continue;
+		n = snprintf(buf + off, size - off, "%s%s", off ? "," : "", cap_name(c));
+		if (n < 0)
+			return -ENOSPC;
+		off += (size_t)n;
+	}
+	return off < size ? (int)off : -ENOSPC;
 }
 
 /* A decimal number without sign or blanks, at most UINT_MAX. */

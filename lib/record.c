@@ -350,6 +350,10 @@ int record_format_features_json(const struct record_features *f, char *buf, size
 	put_json_str(&o, f->policy);
 	key(&o, "libseccomp");
 	put_json_str(&o, f->libseccomp);
+	if (f->caps) {
+		key(&o, "caps");
+		put_json_str(&o, f->caps);
+	}
 	put_lit(&o, ",\"features\":{\"wait_killable_recv\":");
 	put_json_bool(&o, f->wait_killable_recv);
 	key(&o, "addfd_send");
@@ -458,6 +462,7 @@ static void put_result(struct out *o, const struct record *r)
 	case RECORD_ALLOW: put_lit(o, "? allow"); return;
 	case RECORD_KILL: put_lit(o, "? kill"); return;
 	case RECORD_ASK: put_lit(o, "? ask"); return;
+	case RECORD_GONE: put_lit(o, "? gone"); return;
 	case RECORD_EMULATED:
 		/* Only -4095..-1 are errors (the kernel's IS_ERR_VALUE range). */
 		if (r->ret < 0 && r->ret >= -4095) {
@@ -527,9 +532,13 @@ int record_format_text(const struct record *r, char *buf, size_t size)
 const char *record_decision_to_string(enum record_decision d)
 {
 	static const char *const names[RECORD_DECISION_MAX] = {
-		[RECORD_ALLOW] = "allow",	    [RECORD_DENY] = "deny",
-		[RECORD_WOULD_DENY] = "would-deny", [RECORD_KILL] = "kill",
-		[RECORD_EMULATED] = "emulated",	    [RECORD_ASK] = "ask",
+		[RECORD_ALLOW] = "allow",
+		[RECORD_DENY] = "deny",
+		[RECORD_WOULD_DENY] = "would-deny",
+		[RECORD_KILL] = "kill",
+		[RECORD_EMULATED] = "emulated",
+		[RECORD_ASK] = "ask",
+		[RECORD_GONE] = "gone",
 	};
 
 	if ((int)d < 0 || d >= RECORD_DECISION_MAX)
@@ -649,4 +658,161 @@ void record_copy(struct record_store *dst, const struct record *src)
 		r->fd_paths[i] = copy_str(dst->fd_paths[i], sizeof(dst->fd_paths[i]),
 					  i < r->n_fds ? src->fd_paths[i] : NULL);
 	r->container = copy_str(dst->container, sizeof(dst->container), src->container);
+}
+
+/* ---- serve's lifecycle records ----------------------------------------------- */
+
+const char *record_event_kind_to_string(enum record_event_kind k)
+{
+	static const char *const names[RECORD_EVENT_MAX] = {
+		[RECORD_EVENT_SERVED] = "served",
+		[RECORD_EVENT_ENDED] = "ended",
+		[RECORD_EVENT_REFUSED] = "refused",
+		[RECORD_EVENT_RELOAD] = "reload",
+	};
+
+	if ((int)k < 0 || k >= RECORD_EVENT_MAX)
+		return NULL;
+	return names[k];
+}
+
+static void put_event_policies(struct out *o, const struct record_event *e)
+{
+	key(o, "policies");
+	put_c(o, '[');
+	for (size_t i = 0; i < e->n_policies; i++) {
+		const struct record_event_policy *p = &e->policies[i];
+
+		if (i)
+			put_c(o, ',');
+		put_lit(o, "{\"policy\":");
+		put_json_str(o, p->name);
+		key(o, "change");
+		put_json_str(o, p->change);
+		if (p->error) {
+			key(o, "error");
+			put_json_str(o, p->error);
+		}
+		put_c(o, '}');
+	}
+	put_c(o, ']');
+}
+
+int record_format_event_json(const struct record_event *e, char *buf, size_t size)
+{
+	struct out o = { .buf = buf, .size = size };
+	const char *kind = record_event_kind_to_string(e->kind);
+
+	/* (a run id, once records carry one, goes right after "event") */
+	put_lit(&o, "{\"time\":");
+	put_json_time(&o, e->time_usec);
+	key(&o, "event");
+	put_json_str(&o, kind ? kind : "?");
+	if (e->container) {
+		key(&o, "container");
+		put_json_str(&o, e->container);
+		key(&o, "container_pid");
+		put_i64(&o, e->container_pid);
+	}
+	if (e->policy) {
+		key(&o, "policy");
+		put_json_str(&o, e->policy);
+	}
+	if (e->mode) {
+		key(&o, "mode");
+		put_json_str(&o, e->mode);
+	}
+	if (e->peer_pid) {
+		key(&o, "peer_pid");
+		put_i64(&o, e->peer_pid);
+		key(&o, "peer_uid");
+		put_u64(&o, e->peer_uid);
+	}
+	if (e->reason) {
+		key(&o, "reason");
+		put_json_str(&o, e->reason);
+	}
+	if (e->effect) {
+		key(&o, "effect");
+		put_json_str(&o, e->effect);
+	}
+	if (e->kind == RECORD_EVENT_ENDED) {
+		key(&o, "notifications");
+		put_u64(&o, e->notifications);
+		key(&o, "vanished");
+		put_u64(&o, e->vanished);
+		key(&o, "decisions");
+		/* (a question's end, gone, is logged by itself, not counted) */
+		for (int d = 0; d < RECORD_DECISION_MAX; d++) {
+			if (d == RECORD_GONE)
+				continue;
+			put_c(&o, d ? ',' : '{');
+			put_json_str(&o, record_decision_to_string((enum record_decision)d));
+			put_c(&o, ':');
+			put_u64(&o, e->decisions[d]);
+		}
+		put_c(&o, '}');
+	}
+	if (e->kind == RECORD_EVENT_RELOAD) {
+		key(&o, "targets");
+		put_u64(&o, e->targets);
+		put_event_policies(&o, e);
+	}
+	put_lit(&o, "}\n");
+	return finish(&o);
+}
+
+/* Docker's and containerd's ids: 64 hexadecimal digits. */
+static bool long_hex_id(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return false;
+	return n == 64;
+}
+
+#define CONTAINER_SHOWN_MAX 64
+
+int record_format_container_prefix(const char *container, char *buf, size_t size)
+{
+	struct out o = { .buf = buf, .size = size };
+	char id[CONTAINER_SHOWN_MAX + 1];
+	size_t n = strnlen(container, CONTAINER_SHOWN_MAX);
+
+	if (long_hex_id(container))
+		n = 12;
+	memcpy(id, container, n);
+	id[n] = '\0';
+	put_c(&o, '[');
+	put_escaped(&o, id, "[]");
+	put_lit(&o, "] ");
+	return finish(&o);
+}
+
+int record_format_text_container(const struct record *r, const struct record_text_opts *t,
+				 char *buf, size_t size)
+{
+	int n = 0, m;
+
+	if (r->container && *r->container) {
+		n = record_format_container_prefix(r->container, buf, size);
+		if (n < 0)
+			return n;
+	}
+	m = record_format_text_opts(r, t, buf + n, size - (size_t)n);
+	if (m < 0) {
+		if (size)
+			buf[0] = '\0';
+		return m;
+	}
+	return n + m;
+}
+
+enum record_provenance record_settled_provenance(enum record_provenance p, bool continued)
+{
+	if (p == RECORD_PROV_ADVISORY && !continued)
+		return RECORD_PROV_EMULATED;
+	return p;
 }

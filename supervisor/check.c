@@ -17,6 +17,7 @@
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
+#include "policy_warn.h"
 
 #define EXIT_CHECK_INVALID 2
 
@@ -29,8 +30,10 @@ static void check_usage(FILE *f)
 	      "summarise what the kernel and the supervisor would decide.\n"
 	      "  --strict        warnings (unknown keys, unknown syscall names, escape\n"
 	      "                  hatches of path and address rules) are errors\n"
-	      "  --caps LIST     capabilities of the target: CAP_A,CAP_B | all | none\n"
-	      "                  (default: what a program started here would hold)\n"
+	      "  --caps LIST     capabilities of the target for includes/excludes:\n"
+	      "                  names (CAP_A,CAP_B) and sets (all, none, host,\n"
+	      "                  docker, podman), their union (default: what a\n"
+	      "                  program started here would hold, within docker)\n"
 	      "  --kernel X.Y    kernel version for minKernel (default: this kernel)\n"
 	      "  --mode MODE     enforce (default), audit or interactive\n"
 	      "Exit status: 0 if every policy is valid, 2 otherwise.\n",
@@ -39,6 +42,7 @@ static void check_usage(FILE *f)
 
 struct check_opts {
 	bool strict;
+	bool caps_given; /* --caps, else host_caps_default() */
 	struct plan_host host;
 	enum plan_mode mode;
 };
@@ -97,79 +101,6 @@ static void print_skips(const struct plan *plan, enum plan_skip_reason reason)
 		putchar('\n');
 }
 
-/* "rules 2, 5, 9 and 3 more" ("rule 2" alone): the kept rules of the kinds
- * @ph bypasses; the first of them in *@ret_first. */
-static void bypassed_rules(const struct plan *plan, const struct plan_hatch *ph, char *buf,
-			   size_t size, const struct policy_rule **ret_first)
-{
-	size_t off = 0, shown = 0, total = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < plan->n_rules; i++) {
-		const struct plan_rule *r = &plan->rules[i];
-		int n;
-
-		if (r->hatch || !(hatch_rule_kinds(r->src) & ph->kinds))
-			continue;
-		if (total++ == 0)
-			*ret_first = r->src;
-		if (shown == 8 || off >= size)
-			continue;
-		n = snprintf(buf + off, size - off, "%s%u", shown ? ", " : "rule ", r->index);
-		if (n > 0)
-			off += (size_t)n;
-		shown++;
-	}
-	if (total > shown && off < size)
-		snprintf(buf + off, size - off, " and %zu more", total - shown);
-	if (total > 1 && strlen(buf) + 2 <= size) {
-		/* "rule " -> "rules " */
-		memmove(buf + 5, buf + 4, strlen(buf + 4) + 1);
-		buf[4] = 's';
-	}
-}
-
-/*
- * The escape hatches of the policy's pattern rules (callgate/hatch.h):
- * those left to an allowing default are warnings (errors under --strict),
- * those a rule of the profile decides are notes.  Returns false if
- * --strict failed the policy.
- */
-static bool report_hatches(const char *path, const struct plan *plan, bool strict)
-{
-	bool ok = true;
-
-	for (size_t i = 0; i < plan->n_hatches; i++) {
-		const struct plan_hatch *ph = &plan->hatches[i];
-		const struct policy_rule *first = NULL, *at;
-		char rules[128], kinds[64];
-
-		if (ph->refused)
-			continue;
-		bypassed_rules(plan, ph, rules, sizeof(rules), &first);
-		hatch_kinds_format(ph->kinds, kinds, sizeof(kinds));
-		if (ph->rule >= 0) {
-			at = &plan->policy->rules[ph->rule];
-			fprintf(stderr,
-				"%s:%u:%u: note: escape hatch \"%s\" is left to rule %d; it can "
-				"bypass %s (%s): %s\n",
-				path, at->pos.line, at->pos.column, ph->hatch->name, ph->rule,
-				rules, kinds, ph->hatch->reason);
-			continue;
-		}
-		at = first;
-		fprintf(stderr,
-			"%s:%u:%u: %s: escape hatch \"%s\" bypasses %s (%s): %s; "
-			"\"advisory\": \"deny\" refuses it\n",
-			path, at ? at->pos.line : 0, at ? at->pos.column : 0,
-			strict ? "error" : "warning", ph->hatch->name, rules, kinds,
-			ph->hatch->reason);
-		if (strict)
-			ok = false;
-	}
-	return ok;
-}
-
 /* The summary's lines on escape hatches: how many, and which are refused. */
 static void print_hatches(const struct plan *plan)
 {
@@ -200,7 +131,7 @@ static bool check_one(const char *path, const struct check_opts *o)
 	struct policy_error e = { 0 };
 	const struct policy *p;
 	const struct plan *plan;
-	char msg[1024], ferr[256] = "";
+	char msg[1024], ferr[256] = "", caps[HOST_CAPS_TEXT_MAX];
 	size_t n_unknown = 0, n_elsewhere = 0, n_kept = 0, n_redundant = 0;
 	bool ok = true, pattern_rules = false;
 	int r;
@@ -218,16 +149,15 @@ static bool check_one(const char *path, const struct check_opts *o)
 		fprintf(stderr, "%s\n", msg);
 		return false;
 	}
-	for (size_t i = 0; i < p->n_warnings; i++) {
-		struct policy_error w = { .pos = p->warnings[i].pos };
-
-		snprintf(w.msg, sizeof(w.msg), "%s: %s", o->strict ? "error" : "warning",
-			 p->warnings[i].msg);
-		policy_error_format(path, &w, msg, sizeof(msg));
-		fprintf(stderr, "%s\n", msg);
-		if (o->strict)
-			ok = false;
+	r = policy_warnings_print(stderr, path, p, plan,
+				  POLICY_WARN_NOTES | POLICY_WARN_HATCHES |
+					  (o->strict ? POLICY_WARN_STRICT : 0));
+	if (r < 0) {
+		fprintf(stderr, "%s: out of memory\n", path);
+		return false;
 	}
+	if (r > 0 && o->strict)
+		ok = false;
 	if (!plan) {
 		printf("%s: %s: no defaultAction and no syscalls: runs unconfined, as Docker "
 		       "does\n",
@@ -241,22 +171,11 @@ static bool check_one(const char *path, const struct check_opts *o)
 		ok = false;
 	}
 	for (size_t i = 0; i < plan->n_skips; i++) {
-		const struct plan_skip *s = &plan->skips[i];
-		const struct policy_rule *rule = &p->rules[s->rule];
-
-		if (s->reason == PLAN_SKIP_OTHER_ARCH || s->reason == PLAN_SKIP_NOT_ENABLED) {
+		if (plan->skips[i].reason == PLAN_SKIP_UNKNOWN)
+			n_unknown++;
+		else
 			n_elsewhere++;
-			continue;
-		}
-		n_unknown++;
-		fprintf(stderr, "%s:%u:%u: %s: syscall \"%s\" skipped: %s\n", path, rule->pos.line,
-			rule->pos.column, o->strict ? "error" : "warning", s->name,
-			skip_reason_text(s->reason));
-		if (o->strict)
-			ok = false;
 	}
-	if (!report_hatches(path, plan, o->strict))
-		ok = false;
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		if (plan->rules[i].hatch)
 			continue; /* callgate's own, counted with the hatches */
@@ -271,6 +190,9 @@ static bool check_one(const char *path, const struct check_opts *o)
 		printf(" (%u)", plan->default_data);
 	printf(", mode %s, kernel %u.%u\n", plan_mode_to_string(o->mode), o->host.kernel_major,
 	       o->host.kernel_minor);
+	host_format_caps(o->host.caps, caps, sizeof(caps));
+	printf("  capabilities for includes/excludes: %s (%s)\n", caps,
+	       o->caps_given ? "--caps" : "the default: this host's, within Docker's default set");
 	printf("  rules: %zu, %zu apply here, %zu excluded by includes/excludes, %zu same as the "
 	       "default\n",
 	       p->n_rules, n_kept, plan->n_excluded, n_redundant);
@@ -332,7 +254,10 @@ int cmd_check(int argc, char **argv)
 		log_error("Failed to inspect this host: %s", strerror(-r));
 		return EXIT_CHECK_INVALID;
 	}
-	if (caps && host_parse_caps(caps, &o.host.caps, bad, sizeof(bad)) < 0) {
+	o.caps_given = caps != NULL;
+	if (!caps)
+		o.host.caps = host_caps_default(o.host.caps);
+	else if (host_parse_caps_on(caps, o.host.caps, &o.host.caps, bad, sizeof(bad)) < 0) {
 		log_error("Unknown capability '%s' in --caps", bad);
 		return EXIT_CHECK_INVALID;
 	}

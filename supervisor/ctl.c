@@ -442,12 +442,10 @@ int ctl_socket_dir(char *buf, size_t size)
 int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact *ix,
 		     const char *path, char *err, size_t err_size)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	bool made = false;
-	mode_t old;
 	int r;
 
-	*c = (struct ctl_server){ .loop = loop, .ix = ix, .fd = -1 };
+	*c = (struct ctl_server){ .loop = loop, .ix = ix, .fd = -1, .claim = { .fd = -1 } };
 	r = ctl_proc_read(getpid(), &c->self, NULL);
 	if (r < 0) {
 		snprintf(err, err_size, "cannot read /proc/self/stat: %s", strerror(-r));
@@ -470,28 +468,22 @@ int ctl_server_start(struct ctl_server *c, struct ev_loop *loop, struct interact
 		    (int)sizeof(c->path))
 			return -ENAMETOOLONG;
 	}
-	if (strlen(c->path) >= sizeof(sa.sun_path)) {
-		snprintf(err, err_size, "%s: path too long for a socket", c->path);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sa.sun_path, c->path, strlen(c->path) + 1);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		snprintf(err, err_size, "socket: %s", strerror(errno));
-		return -errno;
-	}
-	unlink(c->path); /* a stale socket of an earlier run with our pid */
-	old = umask(0177);
-	r = bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
-	umask(old);
-	if (r == 0 && (chmod(c->path, 0600) < 0 || listen(c->fd, 16) < 0))
-		r = -errno;
+	/* a stale socket (of an earlier run with our pid, say) is replaced,
+	 * a live one never: another run or serve answers there */
+	r = unix_listen_claim(c->path, 0600, (uid_t)-1, (gid_t)-1, 16, &c->claim);
 	if (r < 0) {
-		snprintf(err, err_size, "%s: %s", c->path, strerror(-r));
-		close(c->fd);
-		c->fd = -1;
+		snprintf(err, err_size, "%s: %s", c->path,
+			 r == -EADDRINUSE     ? "another callgate (or some other program) listens "
+						"there"
+			 : r == -EEXIST	      ? "a file that is not a socket is there"
+			 : r == -ENAMETOOLONG ? "path too long for a socket"
+					      : strerror(-r));
+		if (made)
+			rmdir(c->dir);
+		c->dir[0] = '\0';
 		return r;
 	}
+	c->fd = c->claim.fd;
 	if (!made)
 		c->dir[0] = '\0'; /* not ours to remove */
 	ev_io_init(&c->io, on_accept, c->fd, EV_READ);
@@ -508,9 +500,8 @@ void ctl_server_stop(struct ctl_server *c)
 	ev_io_stop(c->loop, &c->io);
 	while (c->conns)
 		conn_close(c->conns);
-	close(c->fd);
+	unix_claim_release(&c->claim, c->path); /* only if still ours */
 	c->fd = -1;
-	unlink(c->path);
 	if (c->dir[0])
 		rmdir(c->dir); /* only if empty: other runs may use it */
 }

@@ -18,6 +18,11 @@
  *                              deny-always rules (interact_profile(); the
  *                              client writes it)
  *
+ * The socket is never taken over from a live listener (another run or
+ * serve: ctl_server_start() fails with -EADDRINUSE), a stale one is
+ * replaced, and ctl_server_stop() removes it only if it is still the one
+ * this server bound (unixsock.h).
+ *
  * Security: the socket is created 0600 in a directory of its own (0700,
  * owned by the supervisor's user), peers are identified with SO_PEERCRED
  * and SO_PEERPIDFD: one of another user (other than root) is refused, and
@@ -34,6 +39,7 @@
 
 #include "ctlpeer.h"
 #include "interact.h"
+#include "unixsock.h"
 
 /* Connections at once, and what one may have queued unread. */
 #define CTL_CONNS_MAX 32
@@ -46,7 +52,8 @@ struct ctl_server {
 	ev_io io; /* private: first */
 	struct ev_loop *loop;
 	struct interact *ix;
-	int fd;
+	int fd;			 /* ro: claim.fd */
+	struct unix_claim claim; /* private: the socket file, removed at stop if still ours */
 	char path[PATH_MAX];
 	char dir[PATH_MAX]; /* made by us: removed at stop; "" if not */
 	struct ctl_conn *conns;

@@ -44,6 +44,12 @@ static int decode_msg_name(const struct seccomp_notif *req, uint64_t *ptr, uint6
 	return 0;
 }
 
+/* Whether the first path argument of @name is a symlink's target. */
+static bool target_is_text(const char *name)
+{
+	return strcmp(name, "symlink") == 0 || strcmp(name, "symlinkat") == 0;
+}
+
 /* Whether a NULL path argument of @name means the dirfd itself. */
 static bool null_is_empty(const char *name, const uint64_t *args)
 {
@@ -78,7 +84,10 @@ int decode_args(const struct seccomp_notif *req, const char *name, struct args_c
 				      s->raw[i], s->paths[i], sizeof(s->paths[i]));
 		if (l < 0)
 			return (int)l;
-		ptrs->paths[ptrs->n_paths++] = s->paths[i];
+		/* a symlink's target is text stored in the link, not a path
+		 * the call reaches: shown, never matched (callgate-policy(5)) */
+		if (!(i == 0 && target_is_text(name)))
+			ptrs->paths[ptrs->n_paths++] = s->paths[i];
 		/* shown as given (a NULL pointer: as resolved) */
 		rec->raw_paths[rec->n_paths] = args[idx[i]] ? s->raw[i] : NULL;
 		rec->paths[rec->n_paths] = s->paths[i];

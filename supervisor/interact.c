@@ -148,7 +148,18 @@ static void log_question(struct interact *ix, struct question *q, enum record_de
 	r.err = err;
 	r.reason = reason;
 	r.action = NULL;
+	/* the same refusal carries the same provenance as the policy's */
+	if (d != RECORD_ASK && d != RECORD_GONE)
+		r.provenance = record_settled_provenance(r.provenance, d == RECORD_ALLOW);
 	log_sink_record(ix->log, &r);
+}
+
+/* @q's caller went away unanswered: its ask record closed, with @why. */
+static void gone(struct interact *ix, struct question *q, const char *why)
+{
+	ix->vanished++;
+	log_question(ix, q, RECORD_GONE, 0, why);
+	emit(ix, INTERACT_GONE, q, NULL);
 }
 
 int interact_question_new(const struct plan *plan, int listener, const struct seccomp_notif *req,
@@ -251,8 +262,7 @@ void interact_forget(struct interact *ix, int listener)
 		if (q->listener != listener)
 			continue;
 		unlink_question(ix, q);
-		ix->vanished++;
-		emit(ix, INTERACT_GONE, q, NULL);
+		gone(ix, q, "its target is no longer served");
 		interact_question_free(q);
 	}
 	/* the policy to save goes with that target's plan: keep a copy */
@@ -368,8 +378,8 @@ static void settle(struct interact *ix, struct question *q, const struct answer 
 		log_error("Failed to answer the question of pid %d: %s", (int)rec->pid,
 			  strerror(-r));
 	if (r == -ENOENT) {
-		ix->vanished++;
-		emit(ix, INTERACT_GONE, q, NULL);
+		gone(ix, q, "the caller went away before the answer");
+		log_sink_flush(ix->log);
 		interact_question_free(q);
 		return;
 	}
@@ -444,8 +454,8 @@ static void on_tick(struct ev_loop *loop, ev_timer *t, int revents)
 		if (notif_id_valid(q->listener, q->notif) < 0) {
 			if (++q->stale >= STALE_CHECKS) {
 				unlink_question(ix, q);
-				ix->vanished++;
-				emit(ix, INTERACT_GONE, q, NULL);
+				gone(ix, q, "the caller went away while it waited");
+				log_sink_flush(ix->log);
 				interact_question_free(q);
 			}
 			continue;

@@ -139,7 +139,8 @@ static int fmt_record_text(const void *arg, char *buf, size_t size)
 {
 	const struct text_arg *t = arg;
 
-	return record_format_text_opts(t->r, &t->opts, buf, size);
+	/* serve: "[ID] " first (record_format_container_prefix()) */
+	return record_format_text_container(t->r, &t->opts, buf, size);
 }
 
 void log_sink_set_view(struct log_sink *s, const struct log_view *v)
@@ -196,4 +197,17 @@ void log_sink_close(struct log_sink *s)
 		close(s->fd);
 	s->fd = -1;
 	pthread_mutex_destroy(&s->lock);
+}
+
+static int fmt_event(const void *e, char *buf, size_t size)
+{
+	return record_format_event_json(e, buf, size);
+}
+
+int log_sink_event(struct log_sink *s, const struct record_event *e)
+{
+	/* as the start record: the daemon says these on stderr too */
+	if (s->format == LOG_FORMAT_TEXT)
+		return 0;
+	return append(s, fmt_event, e);
 }

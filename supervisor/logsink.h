@@ -62,6 +62,10 @@ void log_sink_set_view(struct log_sink *s, const struct log_view *v);
 int log_sink_record(struct log_sink *s, const struct record *r);
 int log_sink_features(struct log_sink *s, const struct record_features *f);
 
+/* Add a lifecycle record of serve (served, ended, refused, reload):
+ * JSON logs only, as the start record.  Returns 0 or -errno. */
+int log_sink_event(struct log_sink *s, const struct record_event *e);
+
 /* Write out what is buffered.  Returns 0 or -errno. */
 int log_sink_flush(struct log_sink *s);
 

@@ -7,6 +7,7 @@
 #include "callgate/macro.h"
 #include "check.h"
 #include "ctlclient.h"
+#include "export.h"
 #include "log.h"
 #include "protect.h"
 #include "run.h"
@@ -28,6 +29,7 @@ static void usage(FILE *f)
 	      "       callgate ctl [--control PATH] COMMAND         (callgate ctl --help)\n"
 	      "       callgate serve --socket PATH [OPTIONS]        (callgate serve --help)\n"
 	      "       callgate check [OPTIONS] POLICY...            (callgate check --help)\n"
+	      "       callgate export [OPTIONS] POLICY              (callgate export --help)\n"
 	      "       callgate help [COMMAND] | --version\n",
 	      f);
 }
@@ -44,10 +46,14 @@ static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv); /* argv[0] is the command's name */
 } commands[] = {
+	/* one command a line */
+	/* clang-format off */
 	{ "run", cmd_run },
 	{ "serve", cmd_serve },
 	{ "ctl", cmd_ctl },
 	{ "check", cmd_check },
+	{ "export", cmd_export },
+	/* clang-format on */
 };
 
 int main(int argc, char **argv)
@@ -94,7 +100,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 			if (strcmp(argv[2], commands[i].name) == 0)
 				return commands[i].fn(2, help_argv);
-		log_error("No help for '%s': not a command (run, serve, ctl, check)", argv[2]);
+		log_error("No help for '%s': not a command (run, serve, ctl, check, export)",
+			  argv[2]);
 		usage(stderr);
 		return EXIT_OWN_FAILURE;
 	}

@@ -44,11 +44,28 @@ static void peer_free(struct peer *p)
 	free(p);
 }
 
+/* @st: what the peer sent, when it parsed (NULL: not) */
+static void refuse_parsed(struct peer *p, const char *why, const struct ocistate *st)
+{
+	bool sent = p->len || p->n_fds;
+
+	/* one that connects and sends nothing may be a probe (another
+	 * serve's, finding this socket live): nothing was handed over */
+	if (sent)
+		log_error("Refused the peer pid %d uid %u: %s", (int)p->cred.pid,
+			  (unsigned)p->cred.uid, why);
+	else
+		log_info("Refused the peer pid %d uid %u: %s", (int)p->cred.pid,
+			 (unsigned)p->cred.uid, why);
+	if (p->ps->refused)
+		p->ps->refused(p->ps->userdata, &p->cred, why, st, sent,
+			       p->n_fds + (p->extra_fds ? 1 : 0));
+	peer_free(p);
+}
+
 static void refuse(struct peer *p, const char *why)
 {
-	log_error("Refused the peer pid %d uid %u: %s", (int)p->cred.pid, (unsigned)p->cred.uid,
-		  why);
-	peer_free(p);
+	refuse_parsed(p, why, NULL);
 }
 
 static bool is_seccomp_listener(int fd)
@@ -78,19 +95,19 @@ static void peer_done(struct peer *p)
 	if (st.n_fds != p->n_fds || p->extra_fds) {
 		snprintf(why, sizeof(why), "the message names %zu fds, %zu%s came with it",
 			 st.n_fds, p->n_fds, p->extra_fds ? " or more" : "");
+		refuse_parsed(p, why, &st);
 		ocistate_done(&st);
-		refuse(p, why);
 		return;
 	}
 	if (st.seccomp_fd_index < 0) {
+		refuse_parsed(p, "no seccompFd among the fds", &st);
 		ocistate_done(&st);
-		refuse(p, "no seccompFd among the fds");
 		return;
 	}
 	listener = p->fds[st.seccomp_fd_index];
 	if (!is_seccomp_listener(listener)) {
+		refuse_parsed(p, "the seccompFd is not a seccomp listener", &st);
 		ocistate_done(&st);
-		refuse(p, "the seccompFd is not a seccomp listener");
 		return;
 	}
 	p->fds[st.seccomp_fd_index] = -1; /* handed over */

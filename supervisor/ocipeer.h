@@ -11,6 +11,7 @@
 #define CALLGATE_SUPERVISOR_OCIPEER_H
 
 #include <ev.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "callgate/ocistate.h"
@@ -22,6 +23,13 @@
 typedef void (*ocipeers_handed_cb)(void *userdata, int listener, const struct ocistate *st,
 				   const struct ucred *cred);
 
+/* A peer refused (@why), before anything was handed over: @st, what it
+ * sent if that parsed (NULL if not); @sent: it sent something; @n_fds:
+ * how many fds came with it, closed now (a runtime's listener among them
+ * leaves its target's notified calls failing with ENOSYS). */
+typedef void (*ocipeers_refused_cb)(void *userdata, const struct ucred *cred, const char *why,
+				    const struct ocistate *st, bool sent, size_t n_fds);
+
 struct peer;
 
 struct ocipeers {
@@ -30,6 +38,7 @@ struct ocipeers {
 	int fd;		/* borrowed: the listening socket */
 	double timeout; /* seconds a peer has to send its message */
 	ocipeers_handed_cb handed;
+	ocipeers_refused_cb refused; /* NULL: none; set after ocipeers_start() */
 	void *userdata;
 	struct peer *peers; /* private */
 	unsigned n_peers;   /* ro */

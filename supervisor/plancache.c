@@ -7,6 +7,7 @@
 
 #include "plancache.h"
 #include "policy_load.h"
+#include "policy_warn.h"
 
 void plan_cache_unref(struct plan_cache *c, struct served_plan *sp)
 {
@@ -50,6 +51,9 @@ struct served_plan *plan_cache_get(struct plan_cache *c, const char *name, enum 
 		policy_error_format(path, &pe, err, err_size);
 		return NULL;
 	}
+	/* each file as it is loaded (at start, on first use, after a
+	 * reload), as check prints its warnings */
+	policy_warnings_print(stderr, path, pl.policy, pl.plan, 0);
 	sp = calloc(1, sizeof(*sp));
 	if (!sp) {
 		policy_load_done(&pl);

@@ -30,6 +30,7 @@
 #include "opts.h"
 #include "ctl.h"
 #include "policy_load.h"
+#include "policy_warn.h"
 #include "prompt.h"
 #include "term.h"
 #include "callgate/policy_write.h"
@@ -58,6 +59,7 @@ struct run_opts {
 	bool summary;
 	enum decision_ask ask;
 	const char *caps;
+	uint64_t caps_used; /* what includes/excludes were resolved with */
 	bool no_emulate;
 	double ask_timeout;
 	const char *control;
@@ -121,8 +123,10 @@ static void run_help(void)
 	      "  --control PATH          interactive: the control socket for callgate ctl\n"
 	      "  --save PROFILE          interactive: write the answered profile at the end\n"
 	      "  --record PROFILE        every call notified, a replayable profile written\n"
-	      "  --caps LIST             capabilities for includes/excludes: CAP_A,CAP_B,\n"
-	      "                          all or none (default: this process's)\n"
+	      "  --caps LIST             capabilities for includes/excludes: names\n"
+	      "                          (CAP_A,CAP_B) and sets (all, none, host,\n"
+	      "                          docker, podman), their union (default: this\n"
+	      "                          process's, within docker)\n"
 	      "  --no-emulate            diagnostics: decide on the copy and continue\n"
 	      "  --on-exit WHAT          if callgate dies first: enosys (default, the\n"
 	      "                          kernel's answer) or kill (a watchdog kills the\n"
@@ -229,7 +233,7 @@ static void write_features(struct run_state *st, const struct run_opts *o, bool 
 {
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
-	char version[32];
+	char version[32], caps[HOST_CAPS_TEXT_MAX];
 	struct timespec ts;
 	struct record_features f = {
 		.mode = plan_mode_to_string(o->mode),
@@ -239,11 +243,14 @@ static void write_features(struct run_state *st, const struct run_opts *o, bool 
 		.sync_wake_up = notif_set_sync_wake_up(st->launch.listener) == 0,
 		.libseccomp_prefix = prefix,
 		.libseccomp = version,
+		.caps = caps,
 	};
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	f.time_usec = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	snprintf(version, sizeof(version), "%u.%u.%u", v->major, v->minor, v->micro);
+	if (host_format_caps(o->caps_used, caps, sizeof(caps)) < 0)
+		f.caps = NULL;
 	f.kernel = uname(&u) == 0 ? u.release : "unknown";
 	log_sink_features(&st->log, &f);
 }
@@ -552,10 +559,14 @@ int cmd_run(int argc, char **argv)
 		log_error("Failed to inspect this host: %s", strerror(-r));
 		goto out;
 	}
-	if (o.caps && host_parse_caps(o.caps, &host.caps, err, sizeof(err)) < 0) {
+	/* as a container Docker started from here: see host_caps_default() */
+	if (!o.caps)
+		host.caps = host_caps_default(host.caps);
+	else if (host_parse_caps_on(o.caps, host.caps, &host.caps, err, sizeof(err)) < 0) {
 		log_error("Unknown capability '%s' in --caps", err);
 		goto out;
 	}
+	o.caps_used = host.caps;
 	r = policy_load_plan(o.policy, &host, o.mode, POLICY_LOAD_NONE, &pl, &pe);
 	if (r < 0) {
 		policy_error_format(o.policy, &pe, err, sizeof(err));
@@ -564,6 +575,8 @@ int cmd_run(int argc, char **argv)
 	}
 	policy = pl.policy;
 	plan = pl.plan;
+	/* what check would say about it, before the command runs */
+	policy_warnings_print(stderr, o.policy, policy, plan, 0);
 	if (o.record) {
 		if (recording_init(&st.recording) < 0) {
 			log_error("Out of memory");

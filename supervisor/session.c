@@ -606,6 +606,7 @@ struct carry {
 	struct seccomp_notif req; /* as decided (socketcall: demultiplexed) */
 	struct args_copy args;
 	size_t n_paths;
+	unsigned char path_idx[2]; /* the args.paths[] that ptrs.paths[] were */
 	bool has_addr;
 	struct record_store store; /* the call as asked */
 	char reason[96];
@@ -680,6 +681,9 @@ static struct carry *carry_new(struct session *s, const struct call *c)
 	k->req = *c->req;
 	k->args = s->args;
 	k->n_paths = c->ptrs.n_paths;
+	/* not always the first ones: a symlink's target is never matched */
+	for (size_t i = 0; i < k->n_paths && i < 2; i++)
+		k->path_idx[i] = c->ptrs.paths[i] == s->args.paths[1];
 	k->has_addr = c->ptrs.addr != NULL;
 	record_copy(&k->store, &c->rec);
 	return k;
@@ -710,7 +714,7 @@ static void carry_one(struct session *s, struct carry *k)
 	s->args = k->args;
 	c.ptrs.n_paths = k->n_paths;
 	for (size_t i = 0; i < k->n_paths && i < 2; i++)
-		c.ptrs.paths[i] = s->args.paths[i];
+		c.ptrs.paths[i] = s->args.paths[k->path_idx[i]];
 	c.ptrs.addr = k->has_addr ? &s->args.addr : NULL;
 	/* what the question showed (bind: its address, not compared) */
 	for (size_t i = 0; i < shown->n_paths && i < 2; i++)
@@ -872,10 +876,23 @@ static void answer(struct session *s, struct call *c)
 static void note(struct session *s, struct call *c)
 {
 	const struct record *rec = &c->rec;
-	const char *paths[RECORD_PATHS_MAX];
+	const char *paths[2 * RECORD_PATHS_MAX];
+	char real[RECORD_PATHS_MAX][PATH_MAX];
 	size_t n = rec->n_paths < RECORD_PATHS_MAX ? rec->n_paths : RECORD_PATHS_MAX;
+	enum sysargs_emulation emu = c->name ? sysargs_emulation(c->name) : SYSARGS_EMU_NONE;
+	int idx[2], dirfd[2];
+	bool differs = false;
 
-	memcpy(paths, rec->paths, n * sizeof(paths[0]));
+	/* as given (the record may show where they led, once emulated) */
+	if (c->decoded && n && c->name) {
+		int k = sysargs_paths(c->name, idx, dirfd);
+
+		n = k < RECORD_PATHS_MAX ? (size_t)k : RECORD_PATHS_MAX;
+		for (size_t i = 0; i < n; i++)
+			paths[i] = s->args.paths[i];
+	} else {
+		memcpy(paths, rec->paths, n * sizeof(paths[0]));
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!utf8_valid(paths[i]))
 			n = 0; /* a profile is JSON text: not expressible */
@@ -884,24 +901,34 @@ static void note(struct session *s, struct call *c)
 	if (s->args.empty_path)
 		n = 0;
 	/* a path is decided on as given, and then, emulated, on where it
-	 * leads: both must be allowed */
-	if (n == 1 &&
-	    (sysargs_emulation(c->name) == SYSARGS_EMU_OPEN ||
-	     sysargs_emulation(c->name) == SYSARGS_EMU_PATH) &&
-	    proc_real_path((pid_t)c->req->pid, paths[0], true, s->args.raw[1],
-			   sizeof(s->args.raw[1])) > 0 &&
-	    strcmp(s->args.raw[1], paths[0]) != 0)
-		paths[n++] = s->args.raw[1];
+	 * leads: both must be allowed (recorder_add(): the given ones, then
+	 * where each leads; of two (rename, link), the entries themselves) */
+	for (size_t i = 0; (emu == SYSARGS_EMU_OPEN || emu == SYSARGS_EMU_PATH) && i < n; i++) {
+		paths[n + i] = paths[i];
+		if (proc_real_path((pid_t)c->req->pid, paths[i], n == 1, real[i], sizeof(real[i])) >
+			    0 &&
+		    strcmp(real[i], paths[i]) != 0 && utf8_valid(real[i])) {
+			paths[n + i] = real[i];
+			differs = true;
+		}
+	}
 	recording_add(s->recording, c->arch, c->req->data.nr, (const uint64_t *)c->req->data.args,
-		      paths, n, rec->addr);
+		      paths, differs ? 2 * n : n, rec->addr);
 }
 
 static void record(struct session *s, struct call *c)
 {
+	enum record_decision d;
+
 	if (c->gone) {
 		atomic_fetch_add(&s->vanished, 1);
 		return;
 	}
+	/* per notification, how it was decided, for serve's "ended" record
+	 * (an operator's allow carried out was counted when asked) */
+	d = c->asked ? RECORD_ASK : c->later ? RECORD_EMULATED : c->d.logged;
+	if ((unsigned)d < RECORD_DECISION_MAX && !c->operator_allow)
+		atomic_fetch_add(&s->decided[d], 1);
 	if (s->recording && !c->asked &&
 	    (c->answered || c->d.response == DECISION_CONTINUE || c->d.response == DECISION_DONE ||
 	     c->d.logged == RECORD_EMULATED))
@@ -916,8 +943,8 @@ static void record(struct session *s, struct call *c)
 		c->rec.action = c->d.action;
 		c->rec.reason = c->d.reason;
 		/* a refusal is final: the kernel never reads the memory again */
-		if (c->rec.provenance == RECORD_PROV_ADVISORY && c->d.response != DECISION_CONTINUE)
-			c->rec.provenance = RECORD_PROV_EMULATED;
+		c->rec.provenance = record_settled_provenance(c->rec.provenance,
+							      c->d.response == DECISION_CONTINUE);
 		log_sink_record(s->log, &c->rec);
 	}
 	if (s->summary)

@@ -78,6 +78,8 @@ struct session {
 	atomic_uint_least64_t notifications; /* received */
 	atomic_uint_least64_t vanished;	     /* gone before the answer */
 	atomic_uint_least64_t emulated;	     /* carried out by the supervisor */
+	/* answered, per decision (enum record_decision; a question: ask) */
+	atomic_uint_least64_t decided[RECORD_DECISION_MAX];
 
 	/* private */
 	struct ev_loop *loop;

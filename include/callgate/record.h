@@ -22,6 +22,7 @@ enum record_decision {
 	RECORD_KILL,
 	RECORD_EMULATED,
 	RECORD_ASK,
+	RECORD_GONE, /* closes an ask whose caller went away unanswered */
 	RECORD_DECISION_MAX,
 	RECORD_DECISION_INVALID = -EINVAL,
 };
@@ -163,6 +164,8 @@ struct record_features {
 	bool sync_wake_up;	 /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6) */
 	bool libseccomp_prefix;	 /* syscalls decided by callgate's BPF prefix */
 	const char *libseccomp;	 /* libseccomp version, "2.5.4" */
+	const char *caps;	 /* includes/excludes resolved with, as --caps reads
+				  * them (host_format_caps()); NULL: not said */
 };
 
 /* As record_format_json(), for the features record:
@@ -172,10 +175,89 @@ int record_format_features_json(const struct record_features *f, char *buf, size
 const char *record_decision_to_string(enum record_decision d);
 
 /*
+ * record_settled_provenance() - the provenance of a call decided on its
+ * decoded arguments (@p: as decoded) once answered: a refusal (deny, kill)
+ * is final, the kernel never reads the memory again, so it is emulated
+ * whoever refused (the policy, an operator); a call continued is advisory.
+ * RECORD_PROV_NONE stays.
+ */
+enum record_provenance record_settled_provenance(enum record_provenance p, bool continued);
+
+/*
  * record_time_format() - @usec as RFC 3339 UTC with microseconds,
  * "2026-11-22T09:30:00.123456Z", into @buf (at least 28 bytes).  Pure
  * arithmetic (no tz database).  Returns the length, or -ENOSPC.
  */
 int record_time_format(int64_t usec, char *buf, size_t size);
+
+/* ---- serve's lifecycle records ------------------------------------------- */
+
+enum record_event_kind {
+	RECORD_EVENT_SERVED,  /* a target's listener accepted */
+	RECORD_EVENT_ENDED,   /* a target's session over */
+	RECORD_EVENT_REFUSED, /* a peer or its listener refused */
+	RECORD_EVENT_RELOAD,  /* SIGHUP: the policies read again */
+	RECORD_EVENT_MAX,
+	RECORD_EVENT_INVALID = -EINVAL,
+};
+
+/* One policy of a reload: what became of it. */
+struct record_event_policy {
+	const char *name;   /* NAME of NAME.json, or "default" */
+	const char *change; /* "added", "changed", "removed", "unchanged", "failed" */
+	const char *error;  /* failed: file:line:column: message; NULL: omit */
+};
+
+/* Everything borrowed; a NULL string or a 0 pid leaves its field out. */
+struct record_event {
+	int64_t time_usec;
+	enum record_event_kind kind;
+	const char *container; /* the id the runtime gave (with container_pid) */
+	int64_t container_pid; /* its pid as the runtime reported it */
+	const char *policy;    /* the policy's NAME, or "default" */
+	const char *mode;      /* "enforce", "audit" */
+	int peer_pid;	       /* the peer that handed it over (with peer_uid) */
+	uint32_t peer_uid;
+	const char *reason; /* refused: why */
+	const char *effect; /* refused: what it means for the target */
+	/* ended: notified calls received, gone before their answer, and how
+	 * many of each decision (an operator's question counts as ask) */
+	uint64_t notifications, vanished;
+	uint64_t decisions[RECORD_DECISION_MAX];
+	/* reload: targets running (they keep the policy they started with),
+	 * and the policies looked at */
+	unsigned targets;
+	const struct record_event_policy *policies;
+	size_t n_policies;
+};
+
+/*
+ * record_format_event_json() - @e as one JSON object and a newline:
+ *   {"time":...,"event":"served","container":"c1","container_pid":42,
+ *    "policy":"web","mode":"enforce","peer_pid":7,"peer_uid":0}
+ *   {"time":...,"event":"ended",...,"notifications":9,"vanished":0,
+ *    "decisions":{"allow":3,"deny":6,...}}  (every decision but gone named,
+ *    0s too)
+ *   {"time":...,"event":"refused",...,"reason":"...","effect":"..."}
+ *   {"time":...,"event":"reload","targets":2,"policies":[{"policy":"web",
+ *    "change":"changed"},{"policy":"bad","change":"failed","error":"..."}]}
+ * Returns the length or -ENOSPC, as record_format_json().
+ */
+int record_format_event_json(const struct record_event *e, char *buf, size_t size);
+
+const char *record_event_kind_to_string(enum record_event_kind k);
+
+/*
+ * record_format_container_prefix() - the prefix of a served target's text
+ * lines, "[ID] " and nothing else: an id of 64 hexadecimal digits (Docker's,
+ * containerd's) cut to its first 12 as `docker ps` shows it, any other
+ * shown whole up to 64 characters, escaped as comm is ("[" and "]" too).
+ * Returns the length or -ENOSPC, as record_format_json().
+ */
+int record_format_container_prefix(const char *container, char *buf, size_t size);
+
+/* record_format_text_opts() after @r->container's prefix, if it has one. */
+int record_format_text_container(const struct record *r, const struct record_text_opts *o,
+				 char *buf, size_t size);
 
 #endif

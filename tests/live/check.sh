@@ -166,13 +166,140 @@ EOF
 	check "a denying default leaves no hatch open" $? "$T/out" "escape hatches: 0 refused .*, 0 open, 0 left"
 fi
 
+# --- dead and costly rules, each at its rule's line and column --------------
+if want lint; then
+	cat >"$T/lint.json" <<'EOF'
+{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "advisory": "deny",
+  "syscalls": [
+    {"names": ["openat", "read"], "action": "SCMP_ACT_ALLOW", "paths": ["/usr/**"]},
+    {"names": ["execve"], "action": "SCMP_ACT_ALLOW", "paths": ["/usr/bin/*"]},
+    {"names": ["getppid"], "action": "SCMP_ACT_ALLOW"},
+    {"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+    {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "paths": ["/srv/**"]},
+    {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_LT"}]}
+  ]
+}
+EOF
+	L=$T/lint.json
+	run lint 0 "$CALLGATE" check "$L"
+	check "check: a rule with dead and costly parts is still valid" $? "$T/out" "^$L: valid"
+	check "costly: \"paths\" on read (every read to the supervisor, never matched)" 0 "$T/err" \
+		"^$L:5:5: warning: \"paths\" of rule 0 never match \"read\": callgate reads no path argument of it, yet sends its calls to the supervisor"
+	check "dead: an allow by path that \"advisory\": \"deny\" refuses" 0 "$T/err" \
+		"^$L:6:5: warning: rule 1 allows \"execve\" by its \"paths\", which callgate decides but leaves to the kernel \(advisory\): \"advisory\": \"deny\" refuses every such call it allows \(EPERM\)"
+	check "dead: a rule after an unconditional one for its syscall" 0 "$T/err" \
+		"^$L:8:5: warning: rule 3 never decides \"getppid\": rule 2 \(line 7\) decides every call of it before it"
+	check "costly: a pattern rule with the default's action" 0 "$T/err" \
+		"^$L:9:5: warning: rule 4 has the default action \(SCMP_ACT_ERRNO\) and no later rule names \"mkdir\""
+	check "dead: a condition that never holds, at its position" 0 "$T/err" \
+		"^$L:11:15: warning: argument 0 SCMP_CMP_LT 0x0 never holds: the rule never matches"
+	run lint-strict 2 "$CALLGATE" check --strict "$L"
+	check "dead and costly rules fail --strict" $? "$T/err" "^$L:5:5: error: \"paths\" of rule 0"
+	# the shipped default and the shared profiles have none
+	: >"$T/lint.miss"
+	for f in "$ROOT/policies/default.json" "$PROFILES"/*.json; do
+		for c in none docker all; do
+			"$CALLGATE" check --caps $c "$f" 2>&1 >/dev/null |
+				grep -E "never (match|decides|holds)|default action|advisory\)|every value" >>"$T/lint.miss"
+		done
+	done
+	[ -s "$T/lint.miss" ] && ko "no dead or costly rules in the shipped and shared profiles" "$T/lint.miss" ||
+		ok "no dead or costly rules in the shipped and shared profiles"
+fi
+
+# --- run, serve and callgate-agent print the policy's warnings as check does --
+if want warnings; then
+	AGENT=${AGENT:-$ROOT/build/callgate-agent}
+	W=$T/wp
+	mkdir -p "$W"
+	# "path" for "paths": the rule denies every mkdir, and says so
+	printf '{"defaultAction": "SCMP_ACT_ALLOW",\n "syscalls": [\n  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "path": ["/nonexistent/**"]}]}\n' >"$W/typo.json"
+	cp "$W/typo.json" "$W/default.json"
+	want_w="$W/typo.json:3:63: warning: unknown key \"path\" in a syscalls entry, ignored"
+	run check-typo 0 "$CALLGATE" check "$W/typo.json"
+	check "check: the typo'd key" $? "$T/err" "^$want_w$"
+	run run-typo 0 "$CALLGATE" run -p "$W/typo.json" -o /dev/null -- sh -c 'echo ran'
+	check "run: the same warning, and the command still runs" $? "$T/err" "^$want_w$"
+	check "run: ... and ran" 0 "$T/out" "^ran$"
+	# the open escape hatches of path rules: one line, not one per hatch
+	printf '{"defaultAction": "SCMP_ACT_ALLOW",\n "syscalls": [\n  {"names": ["openat"], "action": "SCMP_ACT_ERRNO", "paths": ["/etc/shadow"]}]}\n' >"$W/hatch.json"
+	run run-hatch 0 "$CALLGATE" run -p "$W/hatch.json" -o /dev/null -- true
+	check "run: the open escape hatches in one warning" $? "$T/err" \
+		"^$W/hatch.json:3:3: warning: [0-9]+ escape hatches \(.* and [0-9]+ more\) can bypass the path and address rules; \`callgate check $W/hatch.json\` names each"
+	[ "$(grep -c "escape hatch" "$T/err")" = 1 ] && ok "run: ... on one line" || ko "run: hatches on one line" "$T/err"
+	run run-clean 0 "$CALLGATE" run -p none -o /dev/null -- true
+	[ $? -eq 0 ] && ! [ -s "$T/err" ] && ok "run: no warning for a clean policy" || ko "run: no warning for a clean policy" "$T/err"
+	if [ -x "$AGENT" ]; then
+		"$CALLGATE" serve --socket "$T/w.sock" --policy-dir "$W" -o /dev/null 2>"$T/w.err" &
+		wsv=$!
+		wait_for_socket "$T/w.sock"
+		wait_for_line "$T/w.err" "warning: unknown key"
+		check "serve: the default policy's warning at start, with its file" 0 "$T/w.err" \
+			"^$W/default.json:3:63: warning: unknown key \"path\" in a syscalls entry, ignored$"
+		run agent-typo 1 "$AGENT" --socket "$T/w.sock" --policy-dir "$W" -p typo -- mkdir "$T/wdir"
+		check "callgate-agent: the same warning" $? "$T/err" "^$want_w$"
+		wait_for_line "$T/w.err" "^$W/typo.json:3:63: warning"
+		check "serve: the warning of each policy it loads" 0 "$T/w.err" "^$want_w$"
+		n=$(grep -c "^$want_w$" "$T/w.err")
+		kill -HUP "$wsv"
+		wait_for_line "$T/w.err" "will be read again"
+		run agent-typo2 1 "$AGENT" --socket "$T/w.sock" --policy-dir "$W" -p typo -- mkdir "$T/wdir"
+		poll_until 30 has_line "$T/w.err" "^$W/typo.json:3:63: warning" $((n + 1))
+		[ "$(grep -c "^$want_w$" "$T/w.err")" -gt "$n" ] && ok "serve: again when it reads the policy again (SIGHUP)" ||
+			ko "serve: again after SIGHUP" "$T/w.err"
+		kill "$wsv"
+		wait "$wsv" 2>/dev/null
+	else
+		skip "serve and callgate-agent warnings (no callgate-agent at $AGENT)"
+	fi
+fi
+
+# --- the capabilities includes/excludes are resolved with --------------------
+if want caps; then
+	run caps-default 0 "$CALLGATE" check "$ROOT/policies/default.json"
+	st=$?
+	if [ "$(id -u)" -eq 0 ]; then
+		check "check: the default as root is Docker's set" $st "$T/out" \
+			"^  capabilities for includes/excludes: docker \(the default: this host's, within Docker's default set\)$"
+	else
+		check "check: the default for a user is what it holds" $st "$T/out" \
+			"^  capabilities for includes/excludes: [a-z_A-Z,]+ \(the default"
+	fi
+	run caps-docker 0 "$CALLGATE" check --caps docker,sys_admin "$ROOT/policies/default.json"
+	check "check --caps docker,sys_admin: named in the summary" $? "$T/out" \
+		"^  capabilities for includes/excludes: docker,CAP_SYS_ADMIN \(--caps\)$"
+	run caps-podman 0 "$CALLGATE" check --caps podman "$ROOT/policies/default.json"
+	check "check --caps podman" $? "$T/out" "^  capabilities for includes/excludes: podman \(--caps\)$"
+	run caps-bad 2 "$CALLGATE" check --caps dockerr "$ROOT/policies/default.json"
+	check "--caps with an unknown set: an error" $? "$T/err" "Unknown capability 'dockerr'"
+	if command -v unshare >/dev/null; then
+		run caps-unshare-docker 1 "$CALLGATE" run --caps docker -o "$T/caps.log" -- unshare -m true
+		check "run --caps docker: unshare -m refused (EPERM) under Docker's default" $? "$T/err" "Operation not permitted"
+		check "the first record names the capabilities" 0 "$T/caps.log" '^\{"time":.*"event":"start".*"caps":"docker"'
+		if [ "$(id -u)" -eq 0 ]; then
+			run caps-unshare-dflt 1 "$CALLGATE" run -o /dev/null -- unshare -m true
+			check "run as root, no --caps: Docker's set, unshare -m refused" $? "$T/err" "Operation not permitted"
+			run caps-unshare-host 0 "$CALLGATE" run --caps host -o "$T/caps.log" -- unshare -m true
+			status_ok "run --caps host as root: the host's CAP_SYS_ADMIN includes the mount rules" $?
+			check "... and the first record says which" 0 "$T/caps.log" '"caps":"[^"]*CAP_SYS_ADMIN'
+		else
+			skip "run --caps host: unshare -m allowed (needs root)"
+		fi
+	else
+		skip "run --caps docker: unshare (util-linux) missing"
+	fi
+fi
+
 # --- help and version -----------------------------------------------------
 if want help; then
 	run version 0 "$CALLGATE" --version
 	check "callgate --version" $? "$T/out" '^callgate [0-9]+\.[0-9]+\.[0-9]+ \(libseccomp [0-9.]+\)$'
 	run help 0 "$CALLGATE" help
 	check "callgate help: every command" $? "$T/out" 'callgate help \[COMMAND\]'
-	for c in run serve check ctl; do
+	for c in run serve check ctl export; do
 		run "help-$c" 0 "$CALLGATE" help "$c" && cp "$T/out" "$T/help1" &&
 			run "$c-help" 0 "$CALLGATE" "$c" --help && cmp -s "$T/out" "$T/help1"
 		st=$?

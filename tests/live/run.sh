@@ -25,6 +25,9 @@ for part in check run_cmd paths interactive terminal record serve install reliab
 	bash "$here/$part.sh" | tee "$out" || status=1
 	tally "$out"
 done
+# callgate export, its profiles run by the real runtimes against serve
+bash "$here/export.sh" | tee "$out" || status=1
+tally "$out"
 # The path of kernels before 6.11 (RECV cannot tell that no task is left:
 # each session's thread polls first), taken on any kernel.
 CALLGATE_TEST_RECV_POLL=1 LIVE_NAME=run_cmd-recv-poll bash "$here/run_cmd.sh" | tee "$out" || status=1

@@ -39,6 +39,141 @@ wait_for_socket "$S"
 [ -S "$S" ] && [ "$(stat -c %a "$S")" = 600 ] && ok "serve: listening, the socket is 0600" || ko "serve: listening" "$T/serve.err"
 
 agent() { "$AGENT" --socket "$S" --policy-dir "$P" "$@"; }
+# has_rec FILE EXPR: some JSON record r of FILE makes the Python expression
+# EXPR true (a line still being written is skipped)
+has_rec() {
+	python3 - "$1" "$2" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if eval(sys.argv[2], {"r": r}):
+        sys.exit(0)
+sys.exit(1)
+PYEOF
+}
+
+# rec_get FILE EXPR KEY: KEY of the first JSON record r of FILE for which
+# EXPR holds; 1 if none
+rec_get() {
+	python3 - "$1" "$2" "$3" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if eval(sys.argv[2], {"r": r}):
+        print(r.get(sys.argv[3], ""))
+        sys.exit(0)
+sys.exit(1)
+PYEOF
+}
+
+# the first record of serve's log: the kernel features, as run's
+if want features; then
+	wait_for_file "$T/serve.log"
+	head -n 1 "$T/serve.log" >"$T/first.rec"
+	has_rec "$T/first.rec" 'r["event"] == "start" and r["mode"] == "enforce" and r["policy"].endswith("/default.json") and set(r["features"]) >= {"wait_killable_recv", "addfd_send", "sync_wake_up"} and r["kernel"] and r["libseccomp"]' &&
+		ok "serve: the first record of the log gives the kernel features" || ko "serve: features record first" "$T/first.rec"
+fi
+
+# a second serve on the socket (or control socket) of a live one is refused
+# and leaves it alone; a stale socket file is taken over
+if want takeover; then
+	"$CALLGATE" serve --socket "$S" --policy-dir "$P" -o "$T/second.log" 2>"$T/second.err"
+	st=$?
+	[ "$st" = 125 ] && grep -q "Cannot listen on $S: another callgate serve (or some other program) listens there" "$T/second.err" &&
+		[ ! -e "$T/second.log" ] &&
+		ok "serve: a second serve on a live one's socket is refused (status 125), its log not even opened" ||
+		ko "serve: second serve on a live socket (status $st)" "$T/second.err"
+	[ -S "$S" ] && ok "serve: ... and the first one's socket is still there" || ko "serve: the first socket is gone"
+	run after-second 1 agent -p nomkdir -- mkdir "$D/after-second"
+	check "serve: ... and the first one still serves" $? "$T/err" "Permission denied"
+	# its --control on the live socket: refused, its own socket removed
+	"$CALLGATE" serve --socket "$T/third.sock" --policy-dir "$P" --control "$S" -o "$T/third.log" 2>"$T/third.err"
+	st=$?
+	[ "$st" = 125 ] && grep -q "No control socket: $S: another callgate (or some other program) listens there" "$T/third.err" &&
+		[ -S "$S" ] && [ ! -e "$T/third.sock" ] &&
+		ok "serve: --control on a live socket is refused (status 125); the live one stays, its own socket is removed" ||
+		ko "serve: --control on a live socket (status $st)" "$T/third.err"
+	# run's --control too
+	"$CALLGATE" run -p "$P/default.json" -m interactive --control "$S" -- true >"$T/run-ctl.out" 2>"$T/run-ctl.err" </dev/null
+	grep -q "$S: another callgate (or some other program) listens there" "$T/run-ctl.err" && [ -S "$S" ] &&
+		ok "run: --control on a live socket is not taken over" || ko "run: --control on a live socket" "$T/run-ctl.err"
+	run after-run 1 agent -p nomkdir -- mkdir "$D/after-run"
+	check "serve: ... and serve still serves on it" $? "$T/err" "Permission denied"
+
+	# a stale socket file (its daemon killed) is taken over
+	S4=$T/stale.sock
+	python3 -c "import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])" "$S4"
+	[ -S "$S4" ] || ko "stale socket made"
+	"$CALLGATE" serve --socket "$S4" --policy-dir "$P" -o "$T/stale.log" 2>"$T/stale.err" &
+	sv4=$!
+	took_over() { grep -q "Serving on $S4" "$T/stale.err"; }
+	wait_for "serve to take the stale socket over" 30 took_over
+	"$AGENT" --socket "$S4" --policy-dir "$P" -p nomkdir -- mkdir "$D/stale" 2>"$T/stale-agent.err"
+	[ $? = 1 ] && grep -q "Permission denied" "$T/stale-agent.err" &&
+		ok "serve: a stale socket file is taken over and served" || ko "serve: stale socket" "$T/stale.err"
+	# a socket file that another serve replaced is not its to remove
+	mv "$S4" "$T/stale-moved.sock"
+	python3 -c "import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])" "$S4"
+	kill -TERM "$sv4"
+	wait "$sv4"
+	[ -S "$S4" ] && [ -S "$T/stale-moved.sock" ] &&
+		ok "serve: at exit, a socket file it did not bind is left alone" || ko "serve: removed a socket not its own" "$T/stale.err"
+	# three started at once on one path: one serves, two are refused
+	S6=$T/race.sock
+	pids=
+	for i in 1 2 3; do
+		"$CALLGATE" serve --socket "$S6" --policy-dir "$P" -o "$T/race$i.log" 2>"$T/race$i.err" &
+		pids="$pids $!"
+	done
+	race_settled() { [ "$(cat "$T"/race?.err | grep -c "Cannot listen on $S6")" -ge 2 ] && [ "$(cat "$T"/race?.err | grep -c "Serving on $S6")" -ge 1 ]; }
+	poll_until 30 race_settled
+	served=$(cat "$T"/race?.err | grep -c "Serving on $S6")
+	refused=$(cat "$T"/race?.err | grep -c "Cannot listen on $S6: another callgate serve")
+	"$AGENT" --socket "$S6" --policy-dir "$P" -p nomkdir -- mkdir "$D/race" 2>"$T/race-agent.err"
+	[ "$served" = 1 ] && [ "$refused" = 2 ] && grep -q "Permission denied" "$T/race-agent.err" &&
+		ok "serve: three started at once on one socket: one serves, two are refused" ||
+		ko "serve: three at once ($served serve, $refused refused)" "$T/race-agent.err"
+	kill -TERM $pids 2>/dev/null
+	wait $pids 2>/dev/null
+	[ ! -e "$S6" ] && ok "serve: ... and the one that served removes its socket at exit" || ko "serve: race socket left"
+
+	# a file that is not a socket
+	touch "$T/plain"
+	"$CALLGATE" serve --socket "$T/plain" --policy-dir "$P" -o "$T/plain.log" 2>"$T/plain.err"
+	st=$?
+	[ "$st" = 125 ] && grep -q "a file that is not a socket is there" "$T/plain.err" && [ -f "$T/plain" ] &&
+		ok "serve: a file that is not a socket is refused (status 125) and kept" || ko "serve: non-socket file (status $st)" "$T/plain.err"
+fi
+
+# lifecycle records: served, ended with counts, refused (and why)
+if want lifecycle; then
+	agent -p okdir -- sh -c "mkdir '$D/ok/life' && mkdir '$D/life-no'" >"$T/life.out" 2>&1
+	life_denied() { lpid=$(rec_get "$T/serve.log" 'r.get("decision") == "deny" and r.get("path") == "'"$D/life-no"'"' container_pid) && [ -n "$lpid" ]; }
+	lpid=
+	wait_for "the denial of the target" 30 life_denied
+	life_served() { has_rec "$T/serve.log" 'r.get("event") == "served" and r["container"] == "agent-'"$lpid"'" and r["container_pid"] == '"$lpid"' and r["policy"] == "okdir" and r["mode"] == "enforce" and r["peer_pid"] > 0 and r["peer_uid"] == 0'; }
+	life_ended() { has_rec "$T/serve.log" 'r.get("event") == "ended" and r["container"] == "agent-'"$lpid"'" and r["policy"] == "okdir" and r["decisions"]["deny"] == 1 and r["decisions"]["emulated"] == 1 and r["notifications"] >= 2 and set(r["decisions"]) >= {"allow", "deny", "would-deny", "kill", "emulated", "ask"} and "gone" not in r["decisions"]'; }
+	[ -n "$lpid" ] && poll_until 30 life_served && ok "serve: a \"served\" record (container, pid, policy, mode, peer)" ||
+		ko "serve: served record (pid '$lpid')" "$T/serve.log"
+	[ -n "$lpid" ] && poll_until 30 life_ended && ok "serve: an \"ended\" record with counts per decision" ||
+		ko "serve: ended record" "$T/serve.log"
+	# a policy serve does not have: refused, its calls fail with ENOSYS
+	mkdir -p "$T/agent-only"
+	cp "$P/okdir.json" "$T/agent-only/only-agent.json" # mkdir notified
+	"$AGENT" --socket "$S" --policy-dir "$T/agent-only" -p only-agent -- mkdir "$D/unserved" 2>"$T/unserved.err"
+	grep -q "Function not implemented" "$T/unserved.err" && ok "serve: a refused listener's calls fail with ENOSYS" ||
+		ko "serve: refused listener" "$T/unserved.err"
+	life_refused() { has_rec "$T/serve.log" 'r.get("event") == "refused" and r.get("container", "").startswith("agent-") and r["container_pid"] > 0 and "only-agent" in r["reason"] and r["effect"] == "its notified calls fail with ENOSYS" and r["peer_pid"] > 0'; }
+	poll_until 30 life_refused && ok "serve: a \"refused\" record says why and what it means (unknown policy)" ||
+		ko "serve: refused record" "$T/serve.log"
+fi
+
 # ended N: the daemon has noticed the end of N targets in all
 ended() { has_line "$T/serve.err" "Target .* ended" "$1"; }
 n_ended() { grep -c "Target .* ended" "$T/serve.err"; }
@@ -160,6 +295,16 @@ if want sighup; then
 	check "serve: after SIGHUP new targets get the policy as it is now (EPERM)" $? "$T/err" "Operation not permitted"
 	grep -q "keep the policy they started with" "$T/serve.err" && ok "serve: the log says running targets keep theirs" ||
 		ko "serve: reload logged" "$T/serve.err"
+	reload_rec() { has_rec "$T/serve.log" 'r.get("event") == "reload" and {"policy": "nomkdir", "change": "changed"} in r["policies"] and {"policy": "default", "change": "unchanged"} in r["policies"]'; }
+	poll_until 30 reload_rec && ok "serve: a \"reload\" record says which policies changed" || ko "serve: reload record" "$T/serve.log"
+	echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [' >"$P/broken.json"
+	rm "$P/hup.json"
+	n=$(grep -c "will be read again" "$T/serve.err")
+	kill -HUP "$sv"
+	wait_for "the daemon to read its policies again" 30 reloaded $((n + 1))
+	reload_fail() { has_rec "$T/serve.log" 'r.get("event") == "reload" and any(p["policy"] == "broken" and p["change"] == "failed" and "broken.json:" in p["error"] for p in r["policies"]) and {"policy": "hup", "change": "removed"} in r["policies"]'; }
+	poll_until 30 reload_fail && ok "serve: ... and which failed (with the error) or were removed" || ko "serve: reload record of a broken policy" "$T/serve.log"
+	rm "$P/broken.json"
 fi
 
 # the real runc (and crun where it is installed), with listenerPath
@@ -238,6 +383,7 @@ fi
 # --control: SCMP_ACT_NOTIFY calls of the targets asked through callgate ctl
 cat >"$P/ask.json" <<EOF
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "paths": ["$D/prov-denied"]},
  {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY", "comment": "ask the operator"}
 ]}
 EOF
@@ -261,8 +407,53 @@ if want control; then
 	grep -q "^asked-allowed$" "$T/ask.out" && ok "serve --control: allowed by the operator" || ko "serve --control: allowed" "$T/ask.out"
 	grep -q "self-ctl=1" "$T/ask.out" && grep -q "supervised process" "$T/ask.err" &&
 		ok "serve --control: a served target cannot answer questions" || ko "serve --control: a target is refused" "$T/ask.err"
+
+	# an operator's deny: the same provenance as the policy's denials
+	"$AGENT" --socket "$S2" --policy-dir "$P" -p ask -- mkdir "$D/prov-denied" 2>/dev/null
+	"$AGENT" --socket "$S2" --policy-dir "$P" -p ask -- mkdir "$D/prov-asked" >/dev/null 2>"$T/prov.err" &
+	ag=$!
+	asked_about() { "$CALLGATE" ctl --control "$C2" list >"$T/list-$1" 2>/dev/null && grep -F "$D/$1" "$T/list-$1" >"$T/q-$1"; }
+	wait_for "the question about prov-asked" 30 asked_about prov-asked
+	id=$(sed -nE '1s/^\{"id":([0-9]+),.*/\1/p' "$T/q-prov-asked")
+	"$CALLGATE" ctl --control "$C2" deny "$id" >/dev/null
+	wait "$ag"
+	denied_by_ctl() { has_rec "$T/serve2.log" 'r.get("decision") == "deny" and r.get("path") == "'"$D/prov-asked"'" and r.get("reason") == "ctl: deny" and r.get("provenance") == "emulated"'; }
+	denied_by_policy() { has_rec "$T/serve2.log" 'r.get("decision") == "deny" and r.get("path") == "'"$D/prov-denied"'" and r.get("rule") == 0 and r.get("provenance") == "emulated"'; }
+	grep -q "Operation not permitted" "$T/prov.err" && poll_until 30 denied_by_ctl && denied_by_policy &&
+		ok "serve --control: a refusal by the operator is logged \"emulated\", as the policy's are" ||
+		ko "serve --control: provenance of an operator's deny" "$T/serve2.log"
+
+	# the caller of a pending question killed: its question closed in the log
+	# (its shell stays, so the target is still served when the question's
+	# caller is found gone)
+	"$AGENT" --socket "$S2" --policy-dir "$P" -p ask -- sh -c "mkdir '$D/gone-q'; $(await_code "$T/gone-go")" >/dev/null 2>&1 &
+	ag=$!
+	wait_for "the question about gone-q" 30 asked_about gone-q
+	qpid=$(sed -nE '1s/.*"pid":([0-9]+),.*/\1/p' "$T/q-gone-q")
+	kill -KILL "$qpid"
+	gone_rec() { has_rec "$T/serve2.log" 'r.get("decision") == "gone" and r.get("path") == "'"$D/gone-q"'" and r["pid"] == '"${qpid:-0}"' and r["container"].startswith("agent-") and "went away" in r["reason"]'; }
+	poll_until 30 gone_rec && ok "serve --control: a question whose caller was killed gets a closing \"gone\" record" ||
+		ko "serve --control: closing record (pid '$qpid')" "$T/serve2.log"
+	touch "$T/gone-go"
+	wait "$ag"
 	kill -TERM "$sv2"
 	wait "$sv2"
+fi
+
+# --log-format text: each line of a target starts with its container id
+if want text-log; then
+	S5=$T/serve5.sock
+	"$CALLGATE" serve --socket "$S5" --policy-dir "$P" --log-format text -o "$T/serve5.log" 2>"$T/serve5.err" &
+	sv5=$!
+	wait_for_socket "$S5"
+	"$AGENT" --socket "$S5" --policy-dir "$P" -p okdir -- mkdir "$D/text-no" 2>/dev/null
+	text_line() { grep -Eq '^\[agent-[0-9]+\] \[pid [0-9]+<mkdir>\] mkdir\("'"$D/text-no"'", 0777\) = -1 EPERM \(rule 1, emulated\)$' "$T/serve5.log"; }
+	poll_until 30 text_line && ok "serve --log-format text: a target's lines start with [its container id]" ||
+		ko "serve: container id in text lines" "$T/serve5.log"
+	kill -TERM "$sv5"
+	wait "$sv5"
+	! grep -q '"event"' "$T/serve5.log" && ok "serve --log-format text: lifecycle records are JSON only" ||
+		ko "serve: text log has JSON records" "$T/serve5.log"
 fi
 
 # --control: a target's process that left its parent (double fork, setsid,

@@ -950,9 +950,13 @@ END_TEST
 START_TEST(decision_names)
 {
 	static const char *const names[RECORD_DECISION_MAX] = {
-		[RECORD_ALLOW] = "allow",	    [RECORD_DENY] = "deny",
-		[RECORD_WOULD_DENY] = "would-deny", [RECORD_KILL] = "kill",
-		[RECORD_EMULATED] = "emulated",	    [RECORD_ASK] = "ask",
+		[RECORD_ALLOW] = "allow",
+		[RECORD_DENY] = "deny",
+		[RECORD_WOULD_DENY] = "would-deny",
+		[RECORD_KILL] = "kill",
+		[RECORD_EMULATED] = "emulated",
+		[RECORD_ASK] = "ask",
+		[RECORD_GONE] = "gone",
 	};
 
 	for (int d = 0; d < RECORD_DECISION_MAX; d++)

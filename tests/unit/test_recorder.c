@@ -14,6 +14,7 @@
 
 #include "callgate/addrmatch.h"
 #include "callgate/macro.h"
+#include "callgate/pathmatch.h"
 #include "callgate/pattern.h"
 #include "callgate/policy_write.h"
 #include "callgate/recorder.h"
@@ -443,7 +444,7 @@ START_TEST(socket_families_are_separate_eq_rules)
 		ck_assert_int_eq(rule->action, POLICY_ACT_ALLOW);
 	}
 	ck_assert_str_eq(rule_for(p, "socket", 1)->comment,
-			 "observed on x86_64: socket with family (arg0) 2, 2 calls");
+			 "observed on x86_64: socket with family (arg0) 2");
 	ck_assert(!names_has(plain_rule(p, "x86_64"), "socket"));
 	policy_free(p);
 	recorder_free(r);
@@ -465,7 +466,7 @@ START_TEST(value_cap)
 	p = policy_of(r);
 	ck_assert_uint_eq(rules_for(p, "personality"), RECORDER_VALUES_MAX);
 	ck_assert_str_eq(rule_for(p, "personality", 1)->comment,
-			 "observed on x86_64: personality with persona (arg0) 0x8, 2 calls");
+			 "observed on x86_64: personality with persona (arg0) 0x8");
 	policy_free(p);
 
 	record(r, &(struct obs){ X64, "personality", { 0xffffffff } });
@@ -473,8 +474,9 @@ START_TEST(value_cap)
 	ck_assert_uint_eq(rules_for(p, "personality"), 1);
 	plain = rule_for(p, "personality", 0);
 	ck_assert_uint_eq(plain->n_args, 0);
-	ck_assert_str_eq(plain->comment, "observed on x86_64: 1 syscall, 33 calls; no restriction "
-					 "for personality (more than 16 distinct arg0 values)");
+	ck_assert_str_eq(plain->comment,
+			 "observed on x86_64: allowed without a condition; no "
+			 "restriction for personality (more than 16 distinct arg0 values)");
 	policy_free(p);
 	recorder_free(r);
 }
@@ -497,7 +499,7 @@ START_TEST(clone_flags_and_narrow_abis)
 	ck_assert_uint_eq(rule_for(p, "clone", 1)->args[0].value, 0x1200011);
 	ck_assert_uint_eq(rule_for(p, "clone", 2)->args[0].value, 0x1200011);
 	ck_assert_str_eq(rule_for(p, "clone", 2)->comment,
-			 "observed on i386: clone with flags (arg0) 0x1200011, 1 call");
+			 "observed on i386: clone with flags (arg0) 0x1200011");
 	ck_assert_uint_eq(rule_for(p, "clone3", 0)->n_args, 0);
 	policy_free(p);
 	recorder_free(r);
@@ -611,7 +613,7 @@ START_TEST(two_paths_in_one_rule)
 	ck_assert_uint_eq(rule->n_paths, 3);
 	ck_assert_str_eq(rule->paths[0], "/srv/a");
 	ck_assert_str_eq(rule->paths[2], "/srv/c");
-	ck_assert_str_eq(rule->comment, "observed on x86_64: rename on 3 paths, 2 calls");
+	ck_assert_str_eq(rule->comment, "observed on x86_64: rename on these paths");
 	policy_free(p);
 	recorder_free(r);
 }
@@ -644,7 +646,7 @@ START_TEST(addresses)
 		ck_assert_str_eq(rule->addresses[i], want[i]);
 		ck_assert_int_eq(addr_pattern_check(rule->addresses[i], NULL, 0), 0);
 	}
-	ck_assert_str_eq(rule->comment, "observed on x86_64: connect to 5 addresses, 6 calls");
+	ck_assert_str_eq(rule->comment, "observed on x86_64: connect to these addresses");
 
 	/* sendto: one address, and a rule for "no address" */
 	ck_assert_uint_eq(rules_for(p, "sendto"), 2);
@@ -654,7 +656,7 @@ START_TEST(addresses)
 	ck_assert_uint_eq(rule->args[0].value, 0);
 	ck_assert_int_eq(rule->args[0].op, POLICY_OP_EQ);
 	ck_assert_str_eq(rule->comment,
-			 "observed on x86_64: sendto without an address (arg4 == 0), 1 call");
+			 "observed on x86_64: sendto without an address (arg4 == 0)");
 
 	/* bind was unnamed: no restriction */
 	ck_assert(names_has(plain_rule(p, "x86_64"), "bind"));
@@ -697,10 +699,11 @@ START_TEST(address_limits)
 	p = policy_of(r);
 	ck_assert_uint_eq(rules_for(p, "connect"), 0);
 	ck_assert(names_has(plain_rule(p, "x86_64"), "connect"));
-	ck_assert_str_eq(plain_rule(p, "x86_64")->comment,
-			 "observed on x86_64: 3 syscalls, 67 calls; no restriction for bind (an "
-			 "address no pattern can match), connect (more than 64 distinct "
-			 "addresses), sendto (an address no pattern can match)");
+	ck_assert_str_eq(
+		plain_rule(p, "x86_64")->comment,
+		"observed on x86_64: allowed without a condition; no restriction for bind (an "
+		"address no pattern can match), connect (more than 64 distinct "
+		"addresses), sendto (an address no pattern can match)");
 	policy_free(p);
 	recorder_free(r);
 }
@@ -726,13 +729,13 @@ START_TEST(i386_rules_are_their_own)
 	ck_assert_uint_eq(plain->n_names, 2);
 	ck_assert_str_eq(plain->names[0], "read");
 	ck_assert_str_eq(plain->names[1], "socketcall");
-	ck_assert_str_eq(plain->comment, "observed on i386: 2 syscalls, 2 calls");
+	ck_assert_str_eq(plain->comment, "observed on i386: allowed without a condition");
 	/* includes.arches names the host's architecture, never an ABI */
 	for (size_t i = 0; i < p->n_rules; i++)
 		ck_assert_ptr_null(p->rules[i].includes);
 	ck_assert(!names_has(plain_rule(p, "x86_64"), "read"));
 	ck_assert_str_eq(rule_for(p, "socket", 0)->comment,
-			 "observed on i386: socket with family (arg0) 1, 1 call");
+			 "observed on i386: socket with family (arg0) 1");
 	for (size_t i = 0; i < ARRAY_SIZE(obs); i++)
 		if (strcmp(obs[i].name, "socket") != 0)
 			expect(plan, &obs[i], true, "i386");
@@ -774,8 +777,9 @@ START_TEST(unknown_numbers_and_bad_input)
 	ck_assert_uint_eq(recorder_unknown(r, I386), 0);
 	p = policy_of(r);
 	ck_assert_uint_eq(p->n_rules, 1);
-	ck_assert_str_eq(p->rules[0].comment, "observed on x86_64: 1 syscall, 1 call; 2 calls of "
-					      "numbers without a name not allowed");
+	ck_assert_str_eq(p->rules[0].comment,
+			 "observed on x86_64: allowed without a condition; calls of "
+			 "numbers without a name seen, not allowed");
 	ck_assert_uint_eq(p->n_architectures, 2);
 	ck_assert_str_eq(p->architectures[1], "SCMP_ARCH_X32");
 	policy_free(p);
@@ -801,6 +805,301 @@ START_TEST(unknown_numbers_and_bad_input)
 }
 END_TEST
 
+/* ---- per-run names ------------------------------------------------------ */
+
+struct name_case {
+	const char *name;
+	bool transient; /* created and removed in the same run */
+	const char *want;
+};
+
+/* Real names, from the programs that made them. */
+static const struct name_case name_cases[] = {
+	/* gcc's make_temp_file(): mkstemps("ccXXXXXX", suffix) */
+	{ "ccAbC123.s", true, "cc??????.s" },
+	{ "ccq0Hx1w.res", true, "cc??????.res" },
+	{ "ccYQ4pTb.cdtor.c", true, "cc??????.cdtor.c" },
+	{ "ccxbC123.o", true, "cc??????.o" },
+	{ "ccabcdef.s", true, "cc??????.s" }, /* one class, but gcc's shape */
+	{ "ccAbC123.s", false, "????????.s" },
+	{ "ccabcdef.s", false, "ccabcdef.s" },
+	/* git: "tmp_obj_XXXXXX" for objects, "tXXXXXX" for the symlink test */
+	{ "tmp_obj_XyZ123", true, "tmp_obj_??????" },
+	{ "tmp_obj_8yGFzn", true, "tmp_obj_??????" },
+	{ "tmp_obj_zniixq", true, "tmp_obj_zniixq" }, /* one class: a word */
+	{ "tR50EBF", true, "???????" },
+	/* Python's tempfile: "tmp" and 8 of [a-z0-9_], and the bare 8 of
+	 * gettempdir()'s probe */
+	{ "tmpab_cd12e", true, "tmp????????" },
+	{ "tmpabcdefgh", false, "tmp????????" },
+	{ "tmpk3j_9xq2.json", true, "tmp????????.json" },
+	{ "d19q58i7", true, "????????" },
+	{ "abcdefgh", true, "????????" },
+	{ "abcdefgh", false, "abcdefgh" },
+	/* importlib's "x.pyc.<id>", a pid */
+	{ "test_x.cpython-311.pyc.140234567890123", true, "test_x.cpython-311.pyc.*" },
+	{ "run.123456", false, "run.*" },
+	/* mktemp(1): "tmp.XXXXXXXXXX" */
+	{ "tmp.Qx3vLk9PzA", false, "tmp.??????????" },
+	/* stable names */
+	{ "index.lock", true, "index.lock" },
+	{ "config.lock", true, "config.lock" },
+	{ "COMMIT_EDITMSG", false, "COMMIT_EDITMSG" },
+	{ "ORIG_HEAD", false, "ORIG_HEAD" },
+	{ "maintenance.lock", true, "maintenance.lock" },
+	{ "__pycache__", false, "__pycache__" },
+	{ "test_things.cpython-311.pyc", false, "test_things.cpython-311.pyc" },
+	{ "python311", false, "python311" },
+	{ "x86_64-linux-gnu", false, "x86_64-linux-gnu" },
+	{ "libc6", false, "libc6" },
+	{ "Makefile", false, "Makefile" },
+	{ "main.o", false, "main.o" },
+	{ "prog", false, "prog" },
+	{ "12345", false, "12345" },
+	/* glob characters stay literal */
+	{ "a*b?[c]", false, "a[*]b[?][[]c]" },
+	{ "x*AbC123", true, "x[*]??????" },
+};
+
+/* Whether @pat has a '?' or '*' outside a "[...]" class. */
+static int has_glob_char(const char *pat)
+{
+	for (const char *c = pat; *c; c++) {
+		if (*c == '[')
+			c += strcspn(c, "]");
+		else if (*c == '?' || *c == '*')
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(per_run_names)
+{
+	const struct name_case *c = &name_cases[_i];
+	char buf[256], pat[300], path[300];
+	int r = recorder_name_pattern(c->name, strlen(c->name), c->transient, buf, sizeof(buf));
+
+	ck_assert_msg(r >= 0, "%s: %d", c->name, r);
+	ck_assert_msg(strcmp(buf, c->want) == 0, "%s (%s): \"%s\", want \"%s\"", c->name,
+		      c->transient ? "made and removed" : "made", buf, c->want);
+	ck_assert_int_eq(r, has_glob_char(c->want));
+	/* the pattern matches the name it came from */
+	snprintf(pat, sizeof(pat), "/d/%s", buf);
+	snprintf(path, sizeof(path), "/d/%s", c->name);
+	ck_assert_msg(path_glob_match(pat, path), "%s: %s", c->name, pat);
+}
+END_TEST
+
+START_TEST(name_pattern_bounds)
+{
+	char buf[8];
+
+	ck_assert_int_eq(recorder_name_pattern("ccAbC123.s", 10, true, buf, sizeof(buf)), -ENOBUFS);
+	ck_assert_int_eq(recorder_name_pattern("ccAbC123.s", 10, true, buf, 0), -ENOBUFS);
+	ck_assert_int_eq(recorder_name_pattern("", 0, true, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+/* What `git init; git add; git commit` did in .git, and gcc in /tmp. */
+static const struct obs git_and_gcc[] = {
+	{ X64, "mkdir", { 0 }, { "/w/repo/.git" } },
+	{ X64, "mkdir", { 0 }, { "/w/repo/.git/objects" } },
+	{ X64, "mkdir", { 0 }, { "/w/repo/.git/objects/ce" } },
+	{ X64, "openat", { 0, 0, 0102 }, { "/w/repo/.git/tR50EBF" } },
+	{ X64, "unlink", { 0 }, { "/w/repo/.git/tR50EBF" } },
+	{ X64, "symlink", { 0 }, { "/w/repo/testing", "/w/repo/.git/tR50EBF" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/w/repo/.git/objects/ce/tmp_obj_CwYpOS" } },
+	{ X64,
+	  "link",
+	  { 0 },
+	  { "/w/repo/.git/objects/ce/tmp_obj_CwYpOS",
+	    "/w/repo/.git/objects/ce/013625030ba8dba906f756967f9e9ca394464a" } },
+	{ X64, "unlink", { 0 }, { "/w/repo/.git/objects/ce/tmp_obj_CwYpOS" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/w/repo/.git/index.lock" } },
+	{ X64, "rename", { 0 }, { "/w/repo/.git/index.lock", "/w/repo/.git/index" } },
+	{ X64, "openat", { 0, 0, 0 }, { "/w/repo/a.txt" } },
+	{ X64, "openat", { 0, 0, 01102 }, { "/w/repo/out.txt" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccAbC123.s" } },
+	{ X64, "openat", { 0, 0, 0 }, { "/tmp/ccAbC123.s" } },
+	{ X64, "unlink", { 0 }, { "/tmp/ccAbC123.s" } },
+	{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccq0Hx1w.s" } },
+	{ X64, "unlink", { 0 }, { "/tmp/ccq0Hx1w.s" } },
+	{ X64, "openat", { 0, 0, 0 }, { "/tmp/notmine.AbC123" } },
+};
+
+START_TEST(churn_and_per_run_names)
+{
+	struct recorder *r = record_all(git_and_gcc, ARRAY_SIZE(git_and_gcc));
+	struct policy *p = policy_of(r);
+	const struct policy_rule *open = rule_for(p, "openat", 0), *un = rule_for(p, "unlink", 0);
+	const struct policy_rule *sym = rule_for(p, "symlink", 0);
+	struct plan *plan;
+	struct obs o;
+
+	/* .git: created and removed in, its own; /tmp: one component, kept
+	 * exact but for the names the program made */
+	ck_assert_uint_eq(open->n_paths, 5);
+	ck_assert_str_eq(open->paths[0], "/tmp/cc??????.s");
+	ck_assert_str_eq(open->paths[1], "/tmp/notmine.AbC123"); /* not made: exact */
+	ck_assert_str_eq(open->paths[2], "/w/repo/.git/**");
+	ck_assert_str_eq(open->paths[3], "/w/repo/a.txt");
+	ck_assert_str_eq(open->paths[4], "/w/repo/out.txt");
+	ck_assert_uint_eq(un->n_paths, 2);
+	ck_assert_str_eq(un->paths[0], "/tmp/cc??????.s");
+	ck_assert_str_eq(un->paths[1], "/w/repo/.git/**");
+	ck_assert_str_eq(open->comment,
+			 "observed on x86_64: openat on these paths; per-run names of what it "
+			 "created or removed as globs; directories where it created and removed "
+			 "entries as DIR/**");
+	/* the target of a symlink is text: never a path of the rule */
+	ck_assert_uint_eq(sym->n_paths, 1);
+	ck_assert_str_eq(sym->paths[0], "/w/repo/.git/**");
+	/* link and rename: both paths */
+	ck_assert_str_eq(rule_for(p, "link", 0)->paths[0], "/w/repo/.git/**");
+	ck_assert_str_eq(rule_for(p, "rename", 0)->paths[0], "/w/repo/.git/**");
+	ck_assert_uint_eq(rule_for(p, "mkdir", 0)->n_paths, 1);
+
+	/* the next run: other names, other objects */
+	plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	o = (struct obs){ X64, "openat", { 0 }, { "/tmp/ccZZ9q1x.s" } };
+	expect(plan, &o, true, "another run's gcc temporary");
+	o = (struct obs){ X64, "unlink", { 0 }, { "/w/repo/.git/tQ0wE3r" } };
+	expect(plan, &o, true, "another run's git symlink test");
+	o = (struct obs){ X64, "mkdir", { 0 }, { "/w/repo/.git/objects/9f" } };
+	expect(plan, &o, true, "another run's commit object");
+	o = (struct obs){ X64, "symlink", { 0 }, { "/w/repo/.git/tQ0wE3r" } };
+	expect(plan, &o, true, "a symlink in .git, whatever its target");
+	o = (struct obs){ X64,
+			  "link",
+			  { 0 },
+			  { "/w/repo/.git/objects/9f/tmp_obj_Ab12Cd",
+			    "/w/repo/.git/objects/9f/00aa" } };
+	expect(plan, &o, true, "another run's object");
+	/* and nothing it never did */
+	o = (struct obs){ X64, "openat", { 0 }, { "/tmp/other.s" } };
+	expect(plan, &o, false, "a /tmp name of another shape");
+	o = (struct obs){ X64, "openat", { 0 }, { "/tmp/ccAbC123.c" } };
+	expect(plan, &o, false, "another suffix");
+	o = (struct obs){ X64, "openat", { 0 }, { "/w/repo/b.txt" } };
+	expect(plan, &o, false, "a file of the work tree it did not open");
+	o = (struct obs){ X64, "unlink", { 0 }, { "/w/repo/a.txt" } };
+	expect(plan, &o, false, "unlink outside .git");
+	o = (struct obs){ X64, "symlink", { 0 }, { "/w/repo/link" } };
+	expect(plan, &o, false, "a symlink outside .git");
+	o = (struct obs){ X64, "rename", { 0 }, { "/w/repo/.git/index", "/w/repo/a.txt" } };
+	expect(plan, &o, false, "a rename out of .git");
+	o = (struct obs){ X64, "chmod", { 0 }, { "/w/repo/.git/index" } };
+	expect(plan, &o, false, "a syscall it never made");
+	plan_free(plan);
+	policy_free(p);
+	recorder_free(r);
+}
+END_TEST
+
+START_TEST(two_paths_and_where_they_lead)
+{
+	/* rename and link as given, then as they lead; symlink: target, link */
+	static const struct obs obs[] = {
+		{ X64, "rename", { 0 }, { "/srv/x/a", "/srv/x/b" } },
+		{ X64, "renameat2", { 0, 0, 0, 0, 2 }, { "/srv/y/a", "/srv/y/b" } },
+	};
+	const char *four[4] = { "/run/lock/a", "/run/lock/b", "/var/lock/a", "/var/lock/b" };
+	const char *sym[4] = { "target", "/srv/s/l", "/etc/passwd", "/data/s/l" };
+	struct recorder *r = record_all(obs, ARRAY_SIZE(obs));
+	const struct policy_rule *rule;
+	struct policy *p;
+
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "link"), NULL, four, 4, NULL), 0);
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "symlink"), NULL, sym, 4, NULL), 0);
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "symlink"), NULL, sym, 3, NULL), -EINVAL);
+	ck_assert_int_eq(recorder_add(r, X64, tu_nr(X64, "openat"), NULL, four, 3, NULL), -EINVAL);
+	p = policy_of(r);
+	rule = rule_for(p, "link", 0);
+	ck_assert_uint_eq(rule->n_paths, 4);
+	ck_assert_str_eq(rule->paths[0], "/run/lock/a");
+	ck_assert_str_eq(rule->paths[3], "/var/lock/b");
+	rule = rule_for(p, "symlink", 0);
+	ck_assert_uint_eq(rule->n_paths, 2);
+	ck_assert_str_eq(rule->paths[0], "/data/s/l");
+	ck_assert_str_eq(rule->paths[1], "/srv/s/l");
+	/* the exchange neither created nor removed: /srv/y stays exact */
+	rule = rule_for(p, "renameat2", 0);
+	ck_assert_uint_eq(rule->n_paths, 2);
+	/* a rename creates and removes: /srv/x churns */
+	ck_assert_str_eq(rule_for(p, "rename", 0)->paths[0], "/srv/x/**");
+	policy_free(p);
+	recorder_free(r);
+}
+END_TEST
+
+START_TEST(comments_do_not_count)
+{
+	/* the same program twice, the second time with more of everything */
+	static const struct obs once[] = {
+		{ X64, "read" },
+		{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccAbC123.s" } },
+		{ X64, "unlink", { 0 }, { "/tmp/ccAbC123.s" } },
+		{ X64, "socket", { 2 } },
+		{ X64, "connect", { 0 }, { NULL }, "inet:127.0.0.1:80" },
+	};
+	static const struct obs twice[] = {
+		{ X64, "read" },
+		{ X64, "read" },
+		{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccQ9xYz1.s" } },
+		{ X64, "unlink", { 0 }, { "/tmp/ccQ9xYz1.s" } },
+		{ X64, "openat", { 0, 0, 0302 }, { "/tmp/ccR2p0Lm.s" } },
+		{ X64, "unlink", { 0 }, { "/tmp/ccR2p0Lm.s" } },
+		{ X64, "socket", { 2 } },
+		{ X64, "socket", { 2 } },
+		{ X64, "connect", { 0 }, { NULL }, "inet:127.0.0.1:80" },
+		{ X64, "connect", { 0 }, { NULL }, "inet:127.0.0.1:80" },
+	};
+	char *a = text_of(once, ARRAY_SIZE(once)), *b = text_of(twice, ARRAY_SIZE(twice));
+
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_null(strstr(a, " call"));
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(made_limit)
+{
+	/* past RECORDER_MADE_MAX names made (over several syscalls, each
+	 * under its own limit), none is generalised any more: a property of
+	 * the set, not of the order */
+	static const char *const makers[] = { "creat", "mkdir", "mknod", "mkdirat", "mknodat" };
+	struct recorder *r = recorder_new();
+	const struct policy_rule *rule;
+	struct policy *p;
+	char path[64];
+	struct obs o = { X64, "openat", { 0, 0, 0102 }, { "/tmp/tmpab_cd12e" } };
+
+	record(r, &o);
+	for (unsigned i = 0; i <= RECORDER_MADE_MAX; i++) {
+		struct obs m = { X64, makers[i % ARRAY_SIZE(makers)], { 0 }, { path } };
+
+		snprintf(path, sizeof(path), "/tmp/f%05u", i);
+		record(r, &m);
+	}
+	p = policy_of(r);
+	rule = rule_for(p, "openat", 0);
+	ck_assert_uint_eq(rule->n_paths, 1);
+	ck_assert_str_eq(rule->paths[0], "/tmp/tmpab_cd12e");
+	policy_free(p);
+	recorder_free(r);
+
+	/* without them: generalised */
+	r = recorder_new();
+	record(r, &o);
+	p = policy_of(r);
+	ck_assert_str_eq(rule_for(p, "openat", 0)->paths[0], "/tmp/tmp????????");
+	policy_free(p);
+	recorder_free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("recorder");
@@ -818,6 +1117,12 @@ int main(void)
 	tcase_add_test(tc, address_limits);
 	tcase_add_test(tc, i386_rules_are_their_own);
 	tcase_add_test(tc, unknown_numbers_and_bad_input);
+	tcase_add_loop_test(tc, per_run_names, 0, (int)ARRAY_SIZE(name_cases));
+	tcase_add_test(tc, name_pattern_bounds);
+	tcase_add_test(tc, churn_and_per_run_names);
+	tcase_add_test(tc, two_paths_and_where_they_lead);
+	tcase_add_test(tc, comments_do_not_count);
+	tcase_add_test(tc, made_limit);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
