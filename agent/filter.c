@@ -67,15 +67,26 @@ static uint32_t scmp_arch(enum cg_arch arch)
 	}
 }
 
+/* libseccomp's pseudo numbers for the calls socketcall() and ipc()
+ * multiplex (__PNR_socket -101 ... __PNR_shmctl -224). */
+#define LIBSECCOMP_PNR_MUX_FIRST (-101)
+#define LIBSECCOMP_PNR_MUX_LAST	 (-299)
+
 bool filter_libseccomp_lacks(enum cg_arch arch, const char *name, int nr)
 {
-	int native = seccomp_syscall_resolve_name(name);
+	int native = seccomp_syscall_resolve_name(name), nr_arch;
 
 	/* Rules go in by native number (or libseccomp's pseudo number for
 	 * names x86_64 lacks), translated to the other ABIs by name. */
 	if (native == __NR_SCMP_ERROR)
 		return true;
-	return seccomp_syscall_resolve_name_arch(scmp_arch(arch), name) != nr;
+	nr_arch = seccomp_syscall_resolve_name_arch(scmp_arch(arch), name);
+	/* i386's socket and IPC calls: libseccomp knows them by pseudo
+	 * numbers and filters both the direct call and the multiplexer */
+	if (arch == CG_ARCH_I386 && nr_arch <= LIBSECCOMP_PNR_MUX_FIRST &&
+	    nr_arch >= LIBSECCOMP_PNR_MUX_LAST)
+		return false;
+	return nr_arch != nr;
 }
 
 static enum scmp_compare scmp_op(enum policy_op op)
@@ -223,13 +234,23 @@ static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t n
 	const char *name;
 
 	*value = default_filter_value(plan);
-	if (nr < 0)
-		return true;
+	if (nr < 0) {
+		/* runc's stub compares unsigned: negative numbers are above */
+		if (a->enosys_above_last)
+			*value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS
+								 : SECCOMP_RET_USER_NOTIF;
+		/* else, without x32, libseccomp's x86_64 program applies its
+		 * bad-architecture action to numbers with bit 31 set */
+		return a->enosys_above_last || arch != CG_ARCH_X86_64 ||
+		       plan->arch[CG_ARCH_X32].enabled;
+	}
 	if (nr < a->nr_limit && (a->entries[nr].flags & PLAN_ENTRY_MULTIPLEX)) {
 		*value = SECCOMP_RET_USER_NOTIF; /* i386 socketcall: decoded there */
 		return true;
 	}
-	if (nr >= a->nr_limit || a->entries[nr].n_refs == 0) {
+	/* runc's stub, in front of the rules (plan_eval()) */
+	if (nr >= a->nr_limit || a->entries[nr].n_refs == 0 ||
+	    (a->enosys_above_last && nr > a->last_nr)) {
 		if (a->enosys_above_last && nr > a->last_nr)
 			*value = plan->mode == PLAN_MODE_ENFORCE ? SECCOMP_RET_ERRNO | ENOSYS
 								 : SECCOMP_RET_USER_NOTIF;

@@ -216,6 +216,32 @@ static void set_route(const struct plan *plan, const uint32_t *refs, struct plan
 }
 
 /*
+ * Names that libseccomp resolves on i386 to its pseudo numbers for the
+ * calls socketcall() and ipc() multiplex (the direct calls came in Linux
+ * 4.3 and 4.18): runc's ENOSYS stub does not count them when it looks for
+ * the newest syscall a profile names, so their direct numbers get ENOSYS
+ * where nothing newer is named, and libc falls back to the multiplexer.
+ */
+static const char *const i386_multiplexed[] = {
+	"socket",      "bind",	      "connect",    "listen",	  "accept",   "accept4",
+	"getsockname", "getpeername", "socketpair", "sendto",	  "recvfrom", "shutdown",
+	"setsockopt",  "getsockopt",  "sendmsg",    "recvmsg",	  "recvmmsg", "sendmmsg",
+	"semop",       "semget",      "semctl",	    "semtimedop", "msgsnd",   "msgrcv",
+	"msgget",      "msgctl",      "shmat",	    "shmdt",	  "shmget",   "shmctl",
+};
+
+/* Whether @name counts as the newest syscall of @arch for the stub. */
+static bool counts_for_stub(enum cg_arch arch, const char *name)
+{
+	if (arch != CG_ARCH_I386)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(i386_multiplexed); i++)
+		if (strcmp(name, i386_multiplexed[i]) == 0)
+			return false;
+	return true;
+}
+
+/*
  * Fill the entries of @a: count the rules per number, lay the lists out
  * contiguously in plan->refs, then fill them in profile order.
  */
@@ -242,7 +268,7 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 			if (nr < 0)
 				continue;
 			nr &= ~(int)nr_mask;
-			if (nr > a->last_nr)
+			if (nr > a->last_nr && counts_for_stub(arch, src->names[k]))
 				a->last_nr = nr;
 			if (a->entries[nr].n_refs == UINT16_MAX)
 				return -E2BIG;
@@ -251,8 +277,9 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 		}
 	}
 
-	/* runc's stub covers only ABIs for which the profile names syscalls */
-	if (a->last_nr < 0)
+	/* runc's stub covers only ABIs for which the profile names syscalls
+	 * (a newest number of 0, read alone, counts as none) */
+	if (a->last_nr <= 0)
 		a->enosys_above_last = false;
 
 	refs = realloc(*refs_out, (base + total + 1) * sizeof(*refs));
@@ -307,6 +334,14 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 			e->emulation = (uint8_t)sysargs_emulation(syscall_name(
 				(enum cg_arch)arch,
 				nr | (arch == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0)));
+		/* runc's stub comes first: above the newest number it
+		 * counts, ENOSYS whatever the rules say (i386's direct
+		 * socket and IPC calls, see i386_multiplexed) */
+		if (a->enosys_above_last && nr > a->last_nr) {
+			e->route = plan->mode != PLAN_MODE_ENFORCE ? PLAN_ROUTE_SUPERVISOR
+								   : PLAN_ROUTE_ENOSYS;
+			continue;
+		}
 		set_route(plan, refs, e);
 	}
 	return 0;
@@ -721,8 +756,14 @@ static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch,
 		nr &= ~(int)CG_X32_SYSCALL_BIT;
 	}
 	if (nr < 0 || nr >= a->nr_limit) {
-		if (nr > a->last_nr && a->enosys_above_last)
+		/* runc's stub compares unsigned: negative numbers are above */
+		if ((nr < 0 || nr > a->last_nr) && a->enosys_above_last)
 			goto enosys;
+		/* without x32, libseccomp's x86_64 program kills numbers
+		 * with bit 31 set (with x32, its x32 part takes them) */
+		if (nr < 0 && arch == CG_ARCH_X86_64 && !plan->arch[CG_ARCH_X32].enabled)
+			return (struct plan_verdict){ .action = POLICY_ACT_KILL_THREAD,
+						      .rule = -1 };
 		return v;
 	}
 	e = &a->entries[nr];
@@ -731,8 +772,10 @@ static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch,
 		 * where that call has rules, else by its own (below) */
 		*notify = true;
 	}
+	if (a->enosys_above_last && nr > a->last_nr)
+		goto enosys; /* runc's stub, in front of the rules */
 	if (e->n_refs == 0) {
-		if (e->route == PLAN_ROUTE_ENOSYS || (a->enosys_above_last && nr > a->last_nr))
+		if (e->route == PLAN_ROUTE_ENOSYS)
 			goto enosys;
 		return v;
 	}

@@ -146,6 +146,40 @@ bool policy_action_denies(enum policy_action a)
 	}
 }
 
+int policy_runc_refusal(const struct policy *p, struct policy_error *reterr)
+{
+	struct policy_error e = { 0 };
+
+	if (!p->enabled || !p->listener_path)
+		return 0;
+	if (p->default_action == POLICY_ACT_NOTIFY) {
+		e.pos = p->default_action_pos;
+		snprintf(e.msg, sizeof(e.msg),
+			 "runc refuses SCMP_ACT_NOTIFY as the defaultAction (its init could not "
+			 "hand the listener over); notify the calls one by one");
+		goto refused;
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (r->action != POLICY_ACT_NOTIFY)
+			continue;
+		for (size_t k = 0; k < r->n_names; k++)
+			if (strcmp(r->names[k], "write") == 0) {
+				e.pos = r->action_pos.line ? r->action_pos : r->pos;
+				snprintf(e.msg, sizeof(e.msg),
+					 "runc refuses SCMP_ACT_NOTIFY on \"write\" (its init "
+					 "hands the listener over with write)");
+				goto refused;
+			}
+	}
+	return 0;
+refused:
+	if (reterr)
+		*reterr = e;
+	return -EINVAL;
+}
+
 bool policy_arch_known(const char *s)
 {
 	return in_list(s, arch_names, ARRAY_SIZE(arch_names));

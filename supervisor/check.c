@@ -144,6 +144,11 @@ static bool check_one(const char *path, const struct check_opts *o)
 	}
 	p = pl.policy;
 	plan = pl.plan;
+	if (policy_runc_refusal(p, &e) < 0) {
+		policy_error_format(path, &e, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		return false;
+	}
 	r = policy_warnings_print(stderr, path, p, plan,
 				  POLICY_WARN_NOTES | POLICY_WARN_HATCHES |
 					  (o->strict ? POLICY_WARN_STRICT : 0));

@@ -102,7 +102,7 @@ struct plan_arch {
 	bool enabled;
 	int nr_limit;		    /* size of entries[] */
 	struct plan_entry *entries; /* indexed by number (x32: without the bit) */
-	int last_nr;		    /* newest syscall the profile names; -1 none */
+	int last_nr;		    /* newest syscall runc's stub counts; -1 none */
 	bool enosys_above_last;	    /* numbers above last_nr get ENOSYS */
 };
 

@@ -186,6 +186,16 @@ enum policy_op policy_op_from_string(const char *s);
 /* True for actions that deny the call (ERRNO, KILL*, TRAP, TRACE). */
 bool policy_action_denies(enum policy_action a);
 
+/*
+ * policy_runc_refusal() - whether runc refuses @p, which names a
+ * listenerPath (a profile for a runtime), although Docker accepts the file:
+ * runc refuses SCMP_ACT_NOTIFY as the defaultAction and on write, the call
+ * its init hands the listener over with.  callgate itself runs such a
+ * profile (its handover needs no write).  Returns 0, or -EINVAL with the
+ * position and the reason in @reterr (which may be NULL).
+ */
+int policy_runc_refusal(const struct policy *p, struct policy_error *reterr);
+
 /* True if @s is an architecture name runc accepts (SCMP_ARCH_X86_64, ...). */
 bool policy_arch_known(const char *s);
 

@@ -387,6 +387,53 @@ START_TEST(enosys_range_as_runc)
 }
 END_TEST
 
+/*
+ * runc's stub does not count i386's socket and IPC calls, which libseccomp
+ * knows by the multiplexer's pseudo numbers: their direct numbers above
+ * the newest call it counts get ENOSYS, rules or not (libc falls back to
+ * socketcall / ipc); x86_64 counts them.
+ */
+START_TEST(enosys_stub_skips_i386_multiplexed_calls)
+{
+	struct policy *p = tu_parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\","
+		"\"SCMP_ARCH_X86\"],\"syscalls\":[{\"names\":[\"getpid\",\"arch_prctl\","
+		"\"socketcall\",\"ipc\",\"semget\",\"socket\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
+	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	struct plan_verdict v;
+
+	ck_assert_int_eq(plan->arch[CG_ARCH_I386].last_nr, tu_nr(CG_ARCH_I386, "arch_prctl"));
+	ck_assert_int_eq(plan->arch[CG_ARCH_X86_64].last_nr, tu_nr(CG_ARCH_X86_64, "arch_prctl"));
+	v = eval(plan, CG_ARCH_I386, "semget", 0, 0);
+	ck_assert_msg(v.rule == -2 && v.action == POLICY_ACT_ERRNO && v.data == ENOSYS,
+		      "i386 semget: rule %d", v.rule);
+	ck_assert_int_eq(plan->arch[CG_ARCH_I386].entries[tu_nr(CG_ARCH_I386, "semget")].route,
+			 PLAN_ROUTE_ENOSYS);
+	/* socket (359) is below arch_prctl (384): the rule decides */
+	ck_assert_int_eq(eval(plan, CG_ARCH_I386, "socket", 0, 0).action, POLICY_ACT_ALLOW);
+	ck_assert_int_eq(eval(plan, CG_ARCH_I386, "ipc", 0, 0).action, POLICY_ACT_ALLOW);
+	ck_assert_int_eq(eval(plan, CG_ARCH_X86_64, "semget", 0, 0).action, POLICY_ACT_ALLOW);
+	/* the stub compares unsigned: negative numbers are above */
+	v = plan_eval(plan, CG_ARCH_X86_64, -1, (uint64_t[6]){ 0 });
+	ck_assert_msg(v.rule == -2 && v.data == ENOSYS, "x86_64 -1: rule %d", v.rule);
+	plan_free(plan);
+	policy_free(p);
+
+	/* a newest number of 0 (read alone) counts as none, as in runc */
+	p = tu_parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":"
+		     "[\"SCMP_ARCH_X86_64\"],\"syscalls\":[{\"names\":[\"read\"],"
+		     "\"action\":\"SCMP_ACT_ALLOW\"}]}");
+	plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	ck_assert(!plan->arch[CG_ARCH_X86_64].enosys_above_last);
+	ck_assert_int_eq(plan_eval(plan, CG_ARCH_X86_64, 1000, (uint64_t[6]){ 0 }).rule, -1);
+	/* without the stub nor x32, libseccomp kills numbers with bit 31 */
+	ck_assert_int_eq(plan_eval(plan, CG_ARCH_X86_64, INT32_MIN, (uint64_t[6]){ 0 }).action,
+			 POLICY_ACT_KILL_THREAD);
+	plan_free(plan);
+	policy_free(p);
+}
+END_TEST
+
 /* ---- routes: what reaches the supervisor ---------------------------------------- */
 
 START_TEST(routes_per_mode)
@@ -594,6 +641,7 @@ int main(void)
 	tcase_add_test(tc, rules_equal_to_default_are_redundant);
 	tcase_add_test(tc, errno_data_as_runc_gives_it);
 	tcase_add_test(tc, enosys_range_as_runc);
+	tcase_add_test(tc, enosys_stub_skips_i386_multiplexed_calls);
 	tcase_add_test(tc, routes_per_mode);
 	tcase_add_test(tc, pattern_rules_first_match_in_order);
 	tcase_add_test(tc, escape_hatch_refusals_after_the_profiles_rules);

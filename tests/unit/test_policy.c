@@ -2127,6 +2127,46 @@ START_TEST(test_error_format)
 }
 END_TEST
 
+/* What runc refuses of a profile for runtimes (one with listenerPath). */
+START_TEST(test_runc_refusal)
+{
+	static const struct {
+		const char *json;
+		unsigned line, column; /* 0: accepted */
+	} rows[] = {
+		{ "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/s\",\n"
+		  " \"syscalls\": [{\"names\": [\"read\", \"write\"], \"action\": "
+		  "\"SCMP_ACT_NOTIFY\"}]}",
+		  2, 54 },
+		{ "{\"listenerPath\": \"/s\",\n \"defaultAction\": \"SCMP_ACT_NOTIFY\"}", 2, 19 },
+		/* callgate's own use: no listenerPath, callgate hands it over */
+		{ "{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", 0, 0 },
+		{ "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"write\"],"
+		  " \"action\": \"SCMP_ACT_NOTIFY\"}]}",
+		  0, 0 },
+		{ "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/s\", \"syscalls\": "
+		  "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}",
+		  0, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct policy *p = must_parse("runc refusal", rows[i].json, true);
+		struct policy_error e = { 0 };
+		int r = policy_runc_refusal(p, &e);
+
+		if (!rows[i].line) {
+			ck_assert_msg(r == 0, "row %zu: %s", i, e.msg);
+		} else {
+			ck_assert_int_eq(r, -EINVAL);
+			ck_assert_msg(e.pos.line == rows[i].line && e.pos.column == rows[i].column,
+				      "row %zu: %u:%u: %s", i, e.pos.line, e.pos.column, e.msg);
+			ck_assert_ptr_nonnull(strstr(e.msg, "runc refuses"));
+		}
+		policy_free(p);
+	}
+}
+END_TEST
+
 START_TEST(test_name_tables)
 {
 	ck_assert_str_eq(policy_action_to_string(POLICY_ACT_KILL_THREAD), "SCMP_ACT_KILL_THREAD");
@@ -2329,6 +2369,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_positions_on_long_lines);
 	tcase_add_test(tc, test_error_format);
 	tcase_add_test(tc, test_name_tables);
+	tcase_add_test(tc, test_runc_refusal);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("regressions");

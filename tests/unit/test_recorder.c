@@ -737,9 +737,19 @@ START_TEST(i386_rules_are_their_own)
 	ck_assert_str_eq(rule_for(p, "socket", 0)->comment,
 			 "observed on i386: socket with family (arg0) 1");
 	for (size_t i = 0; i < ARRAY_SIZE(obs); i++)
-		expect(plan, &obs[i], true, "i386");
+		if (strcmp(obs[i].name, "socket") != 0)
+			expect(plan, &obs[i], true, "i386");
 	expect(plan, &(struct obs){ I386, "getpid" }, false, "i386 getpid");
-	expect(plan, &(struct obs){ I386, "socket", { 2 } }, false, "i386 AF_INET");
+	/* runc's ENOSYS stub does not count i386's direct socket calls:
+	 * above the newest call it counts (socketcall here) they fail with
+	 * ENOSYS, and libc falls back to socketcall */
+	for (uint64_t family = 1; family <= 2; family++) {
+		struct plan_verdict v = eval(plan, &(struct obs){ I386, "socket", { family } });
+
+		ck_assert_msg(v.action == POLICY_ACT_ERRNO && v.data == ENOSYS && v.rule == -2,
+			      "i386 socket(%llu): %s(%u)", (unsigned long long)family,
+			      policy_action_to_string(v.action), v.data);
+	}
 	/* x32 was not seen: not enabled */
 	ck_assert(!plan->arch[CG_ARCH_X32].enabled);
 	plan_free(plan);
