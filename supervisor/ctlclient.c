@@ -16,6 +16,7 @@
 #include "ctlclient.h"
 #include "log.h"
 #include "unixsock.h"
+#include "wholefile.h"
 
 static void ctl_usage(FILE *f)
 {
@@ -100,28 +101,6 @@ static int find_socket(char *buf, size_t size)
 	}
 	closedir(d);
 	return found == 1 ? 0 : found ? -EEXIST : -ENOENT;
-}
-
-/* @text into @path, whole or not at all. */
-static int write_file(const char *path, const char *text)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	r = fputs(text, f) >= 0 && fflush(f) == 0 ? 0 : -errno;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
 }
 
 int cmd_ctl(int argc, char **argv)
@@ -217,7 +196,7 @@ int cmd_ctl(int argc, char **argv)
 			else if (!watch)
 				fputs(buf, stdout);
 		} else if (profile && cJSON_IsString(profile) && save_to) {
-			int r = write_file(save_to, profile->valuestring);
+			int r = wholefile_write(save_to, profile->valuestring);
 
 			if (r < 0) {
 				log_error("Cannot write %s: %s", save_to, strerror(-r));

@@ -18,6 +18,7 @@
 #include "host.h"
 #include "log.h"
 #include "policy_load.h"
+#include "wholefile.h"
 
 #define EXIT_EXPORT_FAILED 2
 /* callgate(1), SERVE: the socket of the systemd unit */
@@ -68,26 +69,6 @@ static int default_name(const char *path, char *buf, size_t size)
 	memcpy(buf, base, n);
 	buf[n] = '\0';
 	return 0;
-}
-
-/* @text into @path, whole or not at all. */
-static int write_whole(const char *path, const char *text)
-{
-	char tmp[PATH_MAX];
-	FILE *f;
-	int r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "we");
-	r = f && fputs(text, f) >= 0 && fflush(f) == 0 ? 0 : -errno;
-	if (f && fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
 }
 
 /*
@@ -175,7 +156,7 @@ static int export_one(const char *path, const struct export_cmd *o)
 		}
 		return 0;
 	}
-	r = write_whole(o->output, text);
+	r = wholefile_write(o->output, text);
 	if (r < 0) {
 		log_error("Cannot write %s: %s", o->output, strerror(-r));
 		return 125;

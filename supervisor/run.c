@@ -38,6 +38,7 @@
 #include "run.h"
 #include "session.h"
 #include "watchdog.h"
+#include "wholefile.h"
 
 #ifndef CALLGATE_DATADIR
 #define CALLGATE_DATADIR "/usr/local/share/callgate"
@@ -407,26 +408,11 @@ static bool has_cap_sys_admin(void)
 /* @text into @path, whole or not at all; frees @text. */
 static int write_whole(const char *path, char *text)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
-	int r;
+	int r = wholefile_write(path, text);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		free(text);
-		log_error("%s: file name too long", path);
-		return -ENAMETOOLONG;
-	}
-	f = fopen(tmp, "we");
-	r = f && fputs(text, f) >= 0 && fflush(f) == 0 ? 0 : -errno;
-	if (f && fclose(f) != 0 && r == 0)
-		r = -errno;
 	free(text);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
+	if (r < 0)
 		log_error("Cannot write %s: %s", path, strerror(-r));
-	}
 	return r;
 }
 
