@@ -235,6 +235,32 @@ ssize_t proc_cmdline(int dir, char *buf, size_t size, bool *cut)
 	return (ssize_t)len;
 }
 
+uint64_t proc_start_time(int dir)
+{
+	_cleanup_close_ int fd = openat(dir, "stat", O_RDONLY | O_CLOEXEC);
+	char buf[1024], *p;
+	unsigned long long start;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* after the comm, which may hold anything, ")": field 3 (state) on;
+	 * the start time is the 20th of those */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1,
+			 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu",
+			 &start) != 1)
+		return 0;
+	return start;
+}
+
 ssize_t proc_exe(int dir, char *buf, size_t size)
 {
 	ssize_t n = readlinkat(dir, "exe", buf, size - 1);

@@ -57,6 +57,11 @@ pid_t proc_describe_ids(int dir, char *comm, size_t size, struct proc_ids *ids);
  * (its arguments each ended by a NUL), *@cut when there is more; -errno. */
 ssize_t proc_cmdline(int dir, char *buf, size_t size, bool *cut);
 
+/* The start time of the thread of @dir (field 22 of its stat: clock ticks
+ * after boot), which tells a process from a later one given its pid;
+ * 0 when it cannot be read. */
+uint64_t proc_start_time(int dir);
+
 /* The exe link of the thread of @dir into @buf: the length or -errno. */
 ssize_t proc_exe(int dir, char *buf, size_t size);
 

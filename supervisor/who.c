@@ -30,7 +30,7 @@ static void notice(struct who_cache *s, int dir, pid_t tgid, const struct proc_i
 	ssize_t n;
 	bool cut;
 
-	if (!proc_seen_note(&s->seen, tgid, rec->exe))
+	if (!proc_seen_note(&s->seen, tgid, proc_start_time(dir), rec->exe))
 		return;
 	n = proc_cmdline(dir, s->cmdline, sizeof(s->cmdline), &cut);
 	*p = (struct record_process){

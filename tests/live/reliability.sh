@@ -59,6 +59,7 @@ if want deaths; then
 	if [ "$st" -eq 0 ] && supervisor_stat "$T/out" 16 512; then
 		ok "$DEATHS targets SIGKILLed mid-call: served on; $(cat "$T/out")"
 	else
+		echo "    status $st, $(cat "$T/out") (allowed growth: 16 fds, 512 KiB)" >>"$T/err"
 		ko "$DEATHS targets SIGKILLed mid-call" "$T/err"
 	fi
 fi

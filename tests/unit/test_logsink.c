@@ -146,20 +146,24 @@ START_TEST(seen_once_per_executable)
 {
 	struct proc_seen s = { 0 };
 
-	ck_assert(!proc_seen_note(&s, 0, "/bin/sh"));
-	ck_assert(proc_seen_note(&s, 10, "/bin/sh"));
-	ck_assert(!proc_seen_note(&s, 10, "/bin/sh"));
-	ck_assert(proc_seen_note(&s, 10, "/bin/cat")); /* execve */
-	ck_assert(!proc_seen_note(&s, 10, "/bin/cat"));
-	ck_assert(proc_seen_note(&s, 11, NULL));
-	ck_assert(!proc_seen_note(&s, 11, NULL));
-	/* many, through the set's growth: each news once, and remembered */
-	for (pid_t p = 100; p < 20100; p++)
-		ck_assert_msg(proc_seen_note(&s, p, "/bin/x"), "pid %d", (int)p);
-	for (pid_t p = 100; p < 20100; p++)
-		ck_assert_msg(!proc_seen_note(&s, p, "/bin/x"), "pid %d again", (int)p);
-	ck_assert(!proc_seen_note(&s, 10, "/bin/cat"));
-	ck_assert_int_eq((int)s.used, 20002);
+	ck_assert(!proc_seen_note(&s, 0, 1, "/bin/sh"));
+	ck_assert(proc_seen_note(&s, 10, 500, "/bin/sh"));
+	ck_assert(!proc_seen_note(&s, 10, 500, "/bin/sh"));
+	ck_assert(proc_seen_note(&s, 10, 500, "/bin/cat")); /* execve */
+	ck_assert(!proc_seen_note(&s, 10, 500, "/bin/cat"));
+	/* pid 10 given again to a process running the same program */
+	ck_assert(proc_seen_note(&s, 10, 900, "/bin/cat"));
+	ck_assert(!proc_seen_note(&s, 10, 900, "/bin/cat"));
+	ck_assert(proc_seen_note(&s, 11, 500, NULL));
+	ck_assert(!proc_seen_note(&s, 11, 500, NULL));
+	/* as many as there are slots at most: the set stays that size; one
+	 * pushed out is news again, never one missing */
+	for (pid_t p = 100; p < 100 + 4 * PROC_SEEN_SLOTS; p++)
+		ck_assert_msg(proc_seen_note(&s, p, 7, "/bin/x"), "pid %d", (int)p);
+	/* the latest PROC_SEEN_SLOTS consecutive pids fill every slot once */
+	for (pid_t p = 100 + 3 * PROC_SEEN_SLOTS; p < 100 + 4 * PROC_SEEN_SLOTS; p++)
+		ck_assert_msg(!proc_seen_note(&s, p, 7, "/bin/x"), "pid %d again", (int)p);
+	ck_assert(proc_seen_note(&s, 100, 7, "/bin/x")); /* pushed out: news */
 	proc_seen_done(&s);
 	ck_assert_ptr_null(s.slots);
 }
