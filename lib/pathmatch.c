@@ -106,8 +106,7 @@ static bool element_match(const char *p, const char *pend, char c)
 	return *p == c;
 }
 
-/* Pattern component [p, pend) against path component [s, send). */
-static bool component_match(const char *p, const char *pend, const char *s, const char *send)
+bool path_component_match(const char *p, const char *pend, const char *s, const char *send)
 {
 	const char *star = NULL, *star_s = NULL;
 
@@ -163,7 +162,7 @@ bool path_glob_match(const char *pattern, const char *path)
 			star_s = s;
 			continue;
 		}
-		if (!p_done && component_match(p, pend, s, send)) {
+		if (!p_done && path_component_match(p, pend, s, send)) {
 			p = next_component(pend, &pend);
 			s = next_component(send, &send);
 			continue;

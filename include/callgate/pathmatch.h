@@ -35,6 +35,10 @@ int path_normalize(const char *base, const char *path, char *out, size_t size);
 /* Whether normalised absolute @path matches @pattern (no leading '!'). */
 bool path_glob_match(const char *pattern, const char *path);
 
+/* Whether path component [@s, @send) matches pattern component [@p, @pend)
+ * ('*', '?', "[...]"; not "**", which path_glob_match() handles). */
+bool path_component_match(const char *p, const char *pend, const char *s, const char *send);
+
 /*
  * Whether @path matches the rule's pattern list: some positive pattern and
  * no negative ('!') one.  A list with no positive pattern matches nothing.
