@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * decide RULES PATTERNS: the supervisor's decision time for a policy of
- * RULES rules (spread over the syscalls, with integer conditions) and one
- * path rule of PATTERNS patterns, in process: plan_eval() over every
- * x86_64 syscall, and plan_eval_ptrs() for an open whose path matches the
- * last pattern (the slowest) and one that matches none.  Prints one JSON
- * object with nanoseconds per decision.
+ * decide RULES PATTERNS [worst]: the supervisor's decision time for a
+ * policy of RULES rules (spread over the syscalls, with integer
+ * conditions) and one path rule of PATTERNS patterns, in process:
+ * plan_eval() over every x86_64 syscall, and plan_eval_ptrs() for an open
+ * whose path matches the last pattern (the slowest for a linear scan) and
+ * one that matches none.  With "worst", the patterns are made of
+ * wildcards ("/data/" "*N*" "/" "**"), which no trie can skip: every one is tried.
+ * Prints one JSON object with nanoseconds per decision.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +28,7 @@ static double now(void)
 }
 
 /* A policy as text: RULES rules over the syscall table, then the paths. */
-static char *policy_text(int rules, int patterns)
+static char *policy_text(int rules, int patterns, bool worst)
 {
 	size_t cap = 1 << 20, len = 0;
 	char *s = malloc(cap);
@@ -62,7 +65,7 @@ static char *policy_text(int rules, int patterns)
 		PUT("%s{\"names\":[\"openat\"],\"action\":\"SCMP_ACT_ALLOW\",\"paths\":[",
 		    named ? "," : "");
 		for (int i = 0; i < patterns; i++)
-			PUT("%s\"/data/d%d/**\"", i ? "," : "", i);
+			PUT(worst ? "%s\"/data/*%d*/**\"" : "%s\"/data/d%d/**\"", i ? "," : "", i);
 		PUT("]}");
 	}
 	PUT("]}");
@@ -78,10 +81,11 @@ int main(int argc, char **argv)
 	int rules = argc > 1 ? atoi(argv[1]) : 10, patterns = argc > 2 ? atoi(argv[2]) : 0;
 	int limit = syscall_nr_limit(CG_ARCH_X86_64),
 	    openat = syscall_lookup(CG_ARCH_X86_64, "openat");
-	char *text = policy_text(rules, patterns), last[64];
+	bool worst = argc > 3 && strcmp(argv[3], "worst") == 0;
+	char *text = policy_text(rules, patterns, worst), last[64];
 	uint64_t args[6] = { 0 }, sink = 0;
 	struct plan_ptrs hit = { .n_paths = 1 },
-			 miss = { .paths = { "/etc/passwd" }, .n_paths = 1 };
+			 miss = { .paths = { "/data/x/file" }, .n_paths = 1 };
 	long rounds = 2000;
 	int one = syscall_lookup(CG_ARCH_X86_64, "read");
 	double t0, t1, t2, t3, t4, t5;
@@ -113,9 +117,10 @@ int main(int argc, char **argv)
 		sink += (uint64_t)plan_eval(plan, CG_ARCH_X86_64, one, args).action;
 	}
 	t5 = now();
-	printf("{\"rules\":%d,\"patterns\":%d,\"one_call_ns\":%.1f,\"every_syscall_ns\":%.1f,"
+	printf("{\"rules\":%d,\"patterns\":%d,\"worst\":%s,\"one_call_ns\":%.1f,\"every_syscall_"
+	       "ns\":%.1f,"
 	       "\"path_hit_ns\":%.1f,\"path_miss_ns\":%.1f,\"sink\":%llu}\n",
-	       rules, patterns, (t5 - t4) * 1e9 / ((double)rounds * 100),
+	       rules, patterns, worst ? "true" : "false", (t5 - t4) * 1e9 / ((double)rounds * 100),
 	       (t1 - t0) * 1e9 / ((double)rounds * limit), (t2 - t1) * 1e9 / ((double)rounds * 10),
 	       (t3 - t2) * 1e9 / ((double)rounds * 10), (unsigned long long)(sink & 1));
 	plan_free(plan);

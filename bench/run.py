@@ -263,6 +263,25 @@ def decisions():
     results["decision_flatness_1000_vs_10"] = out[2]["one_call_ns"] / out[0]["one_call_ns"]
 
 
+def patterns_flat():
+    say("== 7b. path patterns: 5, 50, 500 in one rule (issue 17: 500 within 2x of 5)")
+    out = {}
+    for worst in (False, True):
+        for patterns in (5, 50, 500):
+            args = [os.path.join(BIN, "decide"), "10", str(patterns)] + (["worst"] if worst else [])
+            runs = [last_json(sh(args).stdout) for _ in range(REPEAT)]
+            key = "%s%d" % ("worst_" if worst else "", patterns)
+            out[key] = {k: median([r[k] for r in runs]) for k in ("path_hit_ns", "path_miss_ns")}
+            say("  %-10s hit last %7.1f ns, miss %7.1f ns" % (key, out[key]["path_hit_ns"], out[key]["path_miss_ns"]))
+    out["ratio_500_vs_5"] = max(out["500"]["path_hit_ns"] / out["5"]["path_hit_ns"],
+                                out["500"]["path_miss_ns"] / out["5"]["path_miss_ns"])
+    out["worst_ratio_500_vs_5"] = max(out["worst_500"]["path_hit_ns"] / out["worst_5"]["path_hit_ns"],
+                                      out["worst_500"]["path_miss_ns"] / out["worst_5"]["path_miss_ns"])
+    say("  500 vs 5 patterns: %.2fx (the worse of hit and miss); all wildcards: %.2fx" %
+        (out["ratio_500_vs_5"], out["worst_ratio_500_vs_5"]))
+    results["patterns_flat"] = out
+
+
 def rss_kib(pid):
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -321,6 +340,7 @@ def main():
     bench_workloads()
     throughput()
     decisions()
+    patterns_flat()
     memory()
     startup()
     out = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench", "results.json"))

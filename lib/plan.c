@@ -5,6 +5,7 @@
 
 #include "callgate/macro.h"
 #include "callgate/pathmatch.h"
+#include "callgate/pathset.h"
 #include "callgate/plan.h"
 #include "callgate/sysargs.h"
 
@@ -150,6 +151,8 @@ void plan_free(struct plan *plan)
 		return;
 	for (int a = 0; a < CG_ARCH_MAX; a++)
 		plan_arch_done(&plan->arch[a]);
+	for (size_t i = 0; plan->rules && i < plan->n_rules; i++)
+		path_set_free(plan->rules[i].paths);
 	free(plan->rules);
 	free(plan->refs);
 	free(plan->skips);
@@ -599,6 +602,11 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 		 * would decide the same without it. */
 		pr->redundant = !pr->notify && pr->action == plan->default_action &&
 				pr->data == plan->default_data;
+		/* decision time flat in the number of patterns */
+		if (src->n_paths && path_set_new(src->paths, src->n_paths, &pr->paths) < 0) {
+			r = -ENOMEM;
+			goto fail;
+		}
 	}
 
 	/* runc's ENOSYS stub: not when the default already is ENOSYS, nor
@@ -695,13 +703,17 @@ struct plan_verdict plan_eval(const struct plan *plan, enum cg_arch arch, int nr
 	return plan_eval_ptrs(plan, arch, nr, args, NULL);
 }
 
-static bool patterns_match(const struct policy_rule *src, const struct plan_ptrs *ptrs)
+static bool patterns_match(const struct plan_rule *r, const struct plan_ptrs *ptrs)
 {
+	const struct policy_rule *src = r->src;
+
 	if (src->n_paths) {
 		if (!ptrs || ptrs->n_paths == 0)
 			return false;
 		for (size_t i = 0; i < ptrs->n_paths; i++)
-			if (!path_patterns_match(src->paths, src->n_paths, ptrs->paths[i]))
+			if (r->paths ? !path_set_match(r->paths, ptrs->paths[i])
+				     : !path_patterns_match(src->paths, src->n_paths,
+							    ptrs->paths[i]))
 				return false;
 	}
 	if (src->n_addresses &&
@@ -785,7 +797,7 @@ static struct plan_verdict eval_ptrs(const struct plan *plan, enum cg_arch arch,
 		for (uint16_t k = 0; k < e->n_refs; k++) {
 			const struct plan_rule *r = &plan->rules[plan->refs[e->first + k]];
 
-			if (plan_rule_matches(r, arch, args) && patterns_match(r->src, ptrs)) {
+			if (plan_rule_matches(r, arch, args) && patterns_match(r, ptrs)) {
 				unconditional = r;
 				break;
 			}

@@ -58,16 +58,19 @@ struct plan_host {
 #define PLAN_FLAG_WAIT_KILLABLE_RECV (1u << 3)
 
 /* One resolved rule as it applies to the syscalls it names. */
+struct path_set;
+
 struct plan_rule {
 	const struct policy_rule *src; /* borrowed from the policy */
 	uint32_t index;		       /* index in the profile's syscalls[] */
 	enum policy_action action;
-	uint16_t data;	/* errno for ERRNO, value for TRACE, else 0 */
-	bool notify;	/* reaches the supervisor instead of the kernel deciding */
-	bool split;	/* an index repeats: each condition is its own rule (OR) */
-	bool redundant; /* same as the default: no filter rule (runc) */
-	bool hatch;	/* callgate's refusal of an escape hatch: src is the plan's,
+	uint16_t data;		/* errno for ERRNO, value for TRACE, else 0 */
+	bool notify;		/* reaches the supervisor instead of the kernel deciding */
+	bool split;		/* an index repeats: each condition is its own rule (OR) */
+	bool redundant;		/* same as the default: no filter rule (runc) */
+	bool hatch;		/* callgate's refusal of an escape hatch: src is the plan's,
 			 * index is PLAN_RULE_HATCH */
+	struct path_set *paths; /* owned: src->paths compiled (callgate/pathset.h), or NULL */
 };
 
 /* plan_rule.index of an escape hatch's refusal; plan_verdict.rule says
