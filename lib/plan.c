@@ -6,6 +6,7 @@
 #include "callgate/macro.h"
 #include "callgate/pathmatch.h"
 #include "callgate/pathset.h"
+#include "callgate/addrset.h"
 #include "callgate/plan.h"
 #include "callgate/sysargs.h"
 
@@ -151,8 +152,10 @@ void plan_free(struct plan *plan)
 		return;
 	for (int a = 0; a < CG_ARCH_MAX; a++)
 		plan_arch_done(&plan->arch[a]);
-	for (size_t i = 0; plan->rules && i < plan->n_rules; i++)
+	for (size_t i = 0; plan->rules && i < plan->n_rules; i++) {
 		path_set_free(plan->rules[i].paths);
+		addr_set_free(plan->rules[i].addrs);
+	}
 	free(plan->rules);
 	free(plan->refs);
 	free(plan->skips);
@@ -603,7 +606,9 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 		pr->redundant = !pr->notify && pr->action == plan->default_action &&
 				pr->data == plan->default_data;
 		/* decision time flat in the number of patterns */
-		if (src->n_paths && path_set_new(src->paths, src->n_paths, &pr->paths) < 0) {
+		if ((src->n_paths && path_set_new(src->paths, src->n_paths, &pr->paths) < 0) ||
+		    (src->addr_patterns &&
+		     addr_set_new(src->addr_patterns, src->n_addresses, &pr->addrs) < 0)) {
 			r = -ENOMEM;
 			goto fail;
 		}
@@ -716,11 +721,15 @@ static bool patterns_match(const struct plan_rule *r, const struct plan_ptrs *pt
 							    ptrs->paths[i]))
 				return false;
 	}
-	if (src->n_addresses &&
-	    (!ptrs || !ptrs->addr ||
-	     !addr_patterns_match(src->addr_patterns, src->addr_patterns ? src->n_addresses : 0,
-				  ptrs->addr)))
-		return false;
+	if (src->n_addresses) {
+		if (!ptrs || !ptrs->addr)
+			return false;
+		if (r->addrs ? !addr_set_match(r->addrs, ptrs->addr)
+			     : !addr_patterns_match(src->addr_patterns,
+						    src->addr_patterns ? src->n_addresses : 0,
+						    ptrs->addr))
+			return false;
+	}
 	return true;
 }
 

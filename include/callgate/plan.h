@@ -59,6 +59,7 @@ struct plan_host {
 
 /* One resolved rule as it applies to the syscalls it names. */
 struct path_set;
+struct addr_set;
 
 struct plan_rule {
 	const struct policy_rule *src; /* borrowed from the policy */
@@ -71,6 +72,7 @@ struct plan_rule {
 	bool hatch;		/* callgate's refusal of an escape hatch: src is the plan's,
 			 * index is PLAN_RULE_HATCH */
 	struct path_set *paths; /* owned: src->paths compiled (callgate/pathset.h), or NULL */
+	struct addr_set *addrs; /* owned: src->addr_patterns compiled (callgate/addrset.h) */
 };
 
 /* plan_rule.index of an escape hatch's refusal; plan_verdict.rule says
