@@ -21,6 +21,8 @@ struct ps_node {
 	uint32_t dstar;		     /* the node a "**" component leads to, or PS_NONE */
 	uint32_t dstar_id;	     /* a "**" node: its number among them, else PS_NONE */
 	uint32_t accept;	     /* PS_POS, PS_NEG: a pattern ends here */
+	uint32_t parent;	     /* build only */
+	bool neg_below;		     /* an exclusion ends here or below */
 };
 
 struct ps_edge {
@@ -119,6 +121,7 @@ static uint32_t child(struct build *b, uint32_t from, const char *p, const char 
 			uint32_t d = new_node(s);
 
 			s->nodes[d].dstar_id = s->n_dstar++;
+			s->nodes[d].parent = from;
 			s->nodes[from].dstar = d;
 		}
 		return s->nodes[from].dstar;
@@ -138,6 +141,7 @@ static uint32_t child(struct build *b, uint32_t from, const char *p, const char 
 		.len = (uint32_t)n,
 		.glob = glob,
 	};
+	s->nodes[s->n_nodes - 1].parent = from;
 	b->hash[i] = ++s->n_edges;
 	return s->edges[s->n_edges - 1].to;
 }
@@ -215,6 +219,12 @@ int path_set_new(char *const *patterns, size_t n, struct path_set **ret)
 			from->lit_n++;
 		}
 	}
+	/* a child is made after its parent */
+	for (uint32_t i = s->n_nodes; i-- > 0;) {
+		s->nodes[i].neg_below |= (s->nodes[i].accept & PS_NEG) != 0;
+		if (i)
+			s->nodes[s->nodes[i].parent].neg_below |= s->nodes[i].neg_below;
+	}
 	s->linear = s->n_dstar > PS_DSTAR_MAX;
 	free(b.hash);
 	*ret = s;
@@ -257,6 +267,8 @@ struct walk {
 	size_t n_cur, n_next, n_dstar;
 	bool overflow;
 	bool excluded; /* an exclusion ending in "**" was reached: it matches */
+	bool included; /* likewise a positive pattern: nodes with no exclusion
+			* below them need not be reached any more */
 };
 
 /* Reach node @id (not a "**" one) for the next component, and the "**"
@@ -282,6 +294,8 @@ static void reach(const struct path_set *s, struct walk *w, uint32_t id)
 		/* a "**" node stays reached to the end */
 		if (s->nodes[d].accept & PS_NEG)
 			w->excluded = true;
+		if (s->nodes[d].accept & PS_POS)
+			w->included = true;
 	}
 }
 
@@ -294,12 +308,17 @@ static void step(const struct path_set *s, struct walk *w, uint32_t id, const ch
 	if (n->lit_n) {
 		uint32_t to = find_literal(s, n, p, (size_t)(e - p));
 
-		if (to != PS_NONE)
+		if (to != PS_NONE && (!w->included || s->nodes[to].neg_below))
 			reach(s, w, to);
 	}
 	for (uint32_t i = n->glob_first; i < n->glob_first + n->glob_n; i++) {
 		const struct ps_edge *x = &s->edges[i];
 
+		/* what the linear scan skips too: positives once one matched */
+		if (w->included && !n->neg_below)
+			break;
+		if (w->included && !s->nodes[x->to].neg_below)
+			continue;
 		if (path_component_match(s->text + x->off, s->text + x->off + x->len, p, e))
 			reach(s, w, x->to);
 	}
@@ -316,7 +335,7 @@ bool path_set_match(const struct path_set *s, const char *path)
 	if (path[0] != '/')
 		return false;
 	w.n_next = w.n_dstar = 0;
-	w.overflow = w.excluded = false;
+	w.overflow = w.excluded = w.included = false;
 	memset(w.seen, 0, (s->n_dstar + 63) / 64 * sizeof(w.seen[0]));
 	reach(s, &w, 0);
 	for (p = next_component(path, &e); *p; p = next_component(e, &e)) {
