@@ -16,7 +16,7 @@
 #define PS_DSTAR_MAX  8192
 
 struct ps_node {
-	uint32_t lit_first, lit_n;   /* edges[], sorted by text */
+	uint32_t lit_first, lit_n;   /* edges[], sorted by text (found by lit_hash) */
 	uint32_t glob_first, glob_n; /* edges[], in pattern order */
 	uint32_t dstar;		     /* the node a "**" component leads to, or PS_NONE */
 	uint32_t dstar_id;	     /* a "**" node: its number among them, else PS_NONE */
@@ -38,6 +38,8 @@ struct path_set {
 	struct ps_node *nodes;
 	struct ps_edge *edges;
 	uint32_t n_nodes, n_edges, n_dstar;
+	uint32_t *lit_hash; /* literal edges by (from, text): edges[] index + 1, 0 empty */
+	size_t lit_mask;
 	bool linear; /* always the fallback */
 };
 
@@ -154,6 +156,7 @@ void path_set_free(struct path_set *s)
 	free(s->patterns);
 	free(s->nodes);
 	free(s->edges);
+	free(s->lit_hash);
 	free(s);
 }
 
@@ -219,6 +222,22 @@ int path_set_new(char *const *patterns, size_t n, struct path_set **ret)
 			from->lit_n++;
 		}
 	}
+	/* the build's table, again, for the literal edges at their sorted places */
+	memset(b.hash, 0, hash_size * sizeof(*b.hash));
+	for (uint32_t i = 0; i < s->n_edges; i++) {
+		const struct ps_edge *x = &s->edges[i];
+		size_t k;
+
+		if (x->glob)
+			continue;
+		for (k = edge_hash(x->from, 0, s->text + x->off, x->len) & b.hash_mask; b.hash[k];
+		     k = (k + 1) & b.hash_mask)
+			;
+		b.hash[k] = i + 1;
+	}
+	s->lit_hash = b.hash;
+	s->lit_mask = b.hash_mask;
+	b.hash = NULL;
 	/* a child is made after its parent */
 	for (uint32_t i = s->n_nodes; i-- > 0;) {
 		s->nodes[i].neg_below |= (s->nodes[i].accept & PS_NEG) != 0;
@@ -240,23 +259,15 @@ bool path_set_is_linear(const struct path_set *s)
 	return s->linear;
 }
 
-/* The literal child of @n named [p, p + len), or PS_NONE. */
-static uint32_t find_literal(const struct path_set *s, const struct ps_node *n, const char *p,
-			     size_t len)
+/* The literal child of node @from named [p, p + len), or PS_NONE. */
+static uint32_t find_literal(const struct path_set *s, uint32_t from, const char *p, size_t len)
 {
-	uint32_t lo = n->lit_first, hi = n->lit_first + n->lit_n;
+	for (size_t k = edge_hash(from, 0, p, len) & s->lit_mask; s->lit_hash[k];
+	     k = (k + 1) & s->lit_mask) {
+		const struct ps_edge *x = &s->edges[s->lit_hash[k] - 1];
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const struct ps_edge *x = &s->edges[mid];
-		int c = text_cmp(s->text + x->off, x->len, p, len);
-
-		if (c == 0)
+		if (x->from == from && x->len == len && memcmp(s->text + x->off, p, len) == 0)
 			return x->to;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
 	}
 	return PS_NONE;
 }
@@ -306,7 +317,7 @@ static void step(const struct path_set *s, struct walk *w, uint32_t id, const ch
 	const struct ps_node *n = &s->nodes[id];
 
 	if (n->lit_n) {
-		uint32_t to = find_literal(s, n, p, (size_t)(e - p));
+		uint32_t to = find_literal(s, id, p, (size_t)(e - p));
 
 		if (to != PS_NONE && (!w->included || s->nodes[to].neg_below))
 			reach(s, w, to);

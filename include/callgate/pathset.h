@@ -4,8 +4,8 @@
  * about the same for 5 patterns as for 500.  Pure.
  *
  * The patterns become a trie over path components: a literal component
- * (no '*', '?', '[') is an edge found by binary search among the node's
- * sorted literal children, any other component a short list of glob edges
+ * (no '*', '?', '[') is an edge found in a hash table keyed on the node and
+ * the name, any other component a short list of glob edges
  * tried with path_component_match(), and a "**" component a node that,
  * once reached, stays reached for every later component (zero or more
  * components).  A path walks the trie once, its components left to right,
