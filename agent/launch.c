@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <linux/futex.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -45,7 +47,13 @@ struct handshake {
 	int stage;
 	int err;
 	int wait_killable;
+	int shared;	    /* the target was started in our memory */
+	_Atomic pid_t ctid; /* the kernel's: 0 once the target left it */
 };
+
+/* The handshake and, past it, the stack of a target started in our memory
+ * (spawn_shared()). */
+#define HS_MAP_SIZE (64 * 1024)
 
 /*
  * End the target before it exec'd.  The policy may deny exit_group and exit
@@ -62,6 +70,31 @@ static TARGET_CODE __attribute__((noreturn)) void die(int status)
 }
 
 /*
+ * execve(2) that returns -errno and leaves errno alone: where the target
+ * shares the launcher's memory (spawn_shared()), errno is the launcher's,
+ * which runs on once the filter is loaded.
+ */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define SHARED_SPAWN 1
+static TARGET_CODE long raw_execve(const char *path, char *const *argv, char *const *envp)
+{
+	long r;
+
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "0"((long)SYS_execve), "D"(path), "S"(argv), "d"(envp)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+#else
+#define SHARED_SPAWN 0
+static TARGET_CODE long raw_execve(const char *path, char *const *argv, char *const *envp)
+{
+	return execve(path, argv, envp) < 0 ? -errno : 0;
+}
+#endif
+
+/*
  * The target's side, between clone and execve.  It shares our fd table:
  * it must not open, close or dup anything but its listener.  After the
  * filter is loaded, only memory stores, execve and _exit.
@@ -74,15 +107,22 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 		.filter = (struct sock_filter *)o->prog->insns,
 	};
 	unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	/* what execve needs, copied: after HS_LOADED the launcher may have
+	 * returned and its launch_opts be gone (shared memory, see
+	 * spawn_shared()) */
+	const char *path = o->path;
+	char *const *argv = o->argv;
+	char *const *envp = o->envp;
 	sigset_t none;
 	long fd;
 
 	/* Start the target with the signal state a shell gives it: what we
 	 * ignore (SIGPIPE) would survive exec.  Raw syscalls, because a
 	 * sanitizer's sigaction() keeps its own fault handlers, which loop
-	 * when the policy denies exit_group (see die()). */
+	 * when the policy denies exit_group (see die()).  The handlers are
+	 * reset before the signals are unblocked: where the memory is the
+	 * supervisor's, none of its handlers may run here. */
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct {
 			void *handler;
@@ -94,6 +134,7 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 	}
+	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	if (o->ctty) {
 		/* in the terminal's foreground, in a group of its own, once
@@ -141,9 +182,9 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 	/* From here on every syscall may be notified. */
 	hs->listener = (int)fd;
 	atomic_store_explicit(&hs->state, HS_LOADED, memory_order_release);
-	execve(o->path, o->argv, o->envp);
+	/* the launcher runs on: errno (its thread's) is not ours to set */
+	hs->err = (int)-raw_execve(path, argv, envp);
 	hs->stage = LAUNCH_STAGE_EXEC;
-	hs->err = errno;
 	atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
 	die(127);
 
@@ -262,11 +303,68 @@ static int wait_handshake(struct handshake *hs, pid_t pid)
 	}
 }
 
+/*
+ * Unmap the handshake, once a target started in our memory has left it
+ * (exec'd or died: the kernel clears ctid and wakes us then).  Until then
+ * it may still run on the stack there, or record a failed exec.
+ */
+static void handshake_release(struct handshake *hs)
+{
+	if (!hs)
+		return;
+	if (hs->shared) {
+		pid_t tid;
+
+		while ((tid = atomic_load(&hs->ctid)) != 0)
+			syscall(SYS_futex, &hs->ctid, FUTEX_WAIT, tid, NULL, NULL, 0);
+	}
+	munmap(hs, HS_MAP_SIZE);
+}
+
 static void handshake_unmap(struct handshake **hs)
 {
-	if (*hs)
-		munmap(*hs, sizeof(**hs));
+	handshake_release(*hs);
 }
+
+#if SHARED_SPAWN
+static int target_entry(void *arg)
+{
+	struct handshake *hs = arg;
+
+	target_main(*(const struct launch_opts *const *)(hs + 1), hs);
+}
+
+/*
+ * Start the target as posix_spawn() does: in our memory, on a stack of
+ * its own, so that nothing is copied (page tables, then a fault for every
+ * page either side writes until the target execs: most of what starting
+ * a short command cost).  All our signals are blocked meanwhile: none of
+ * our handlers may run on its side; it resets them before it unblocks.
+ * Not CLONE_VFORK: its execve may be notified, and we answer it.
+ */
+static pid_t spawn_shared(const struct launch_opts *o, struct handshake *hs)
+{
+	sigset_t all, saved;
+	pid_t pid;
+	int err;
+
+	*(const struct launch_opts **)(hs + 1) = o;
+	hs->shared = 1;
+	atomic_store(&hs->ctid, -1);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	pid = clone(target_entry, (char *)hs + HS_MAP_SIZE,
+		    CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID | SIGCHLD, hs, NULL, NULL,
+		    &hs->ctid);
+	err = errno;
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	if (pid < 0) {
+		hs->shared = 0;
+		errno = err;
+	}
+	return pid;
+}
+#endif
 
 /* Returns @r, after setting *@reterr_stage (if not NULL) to @stage. */
 static int failed(enum launch_stage *reterr_stage, enum launch_stage stage, int r)
@@ -283,15 +381,23 @@ int launch_target(const struct launch_opts *o, struct launch *ret, enum launch_s
 	int state, pidfd, r;
 	pid_t pid, monitor = 0;
 
-	page = mmap(NULL, sizeof(*hs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	page = mmap(NULL, HS_MAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED)
 		return failed(reterr_stage, LAUNCH_STAGE_START, -errno);
 	hs = page;
 	atomic_init(&hs->state, HS_INIT);
 	hs->listener = -1;
 
-	/* fork() with a shared fd table: no new stack, so the raw syscall */
-	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
+#if SHARED_SPAWN
+	if (!o->ctty) {
+		pid = spawn_shared(o, hs);
+		if (pid < 0)
+			return failed(reterr_stage, LAUNCH_STAGE_START, -errno);
+	} else
+#endif
+		/* fork() with a shared fd table: no new stack, so the raw
+		 * syscall; the monitor runs on, apart from us */
+		pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0)
 		return failed(reterr_stage, LAUNCH_STAGE_START, -errno);
 	if (pid == 0) {
@@ -360,8 +466,7 @@ int launch_exec_result(const struct launch *l)
 
 void launch_done(struct launch *l)
 {
-	if (l->handshake)
-		munmap(l->handshake, sizeof(struct handshake));
+	handshake_release(l->handshake);
 	l->handshake = NULL;
 	if (l->pidfd >= 0)
 		close(l->pidfd);

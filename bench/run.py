@@ -6,7 +6,10 @@ Prints a table and writes bench/results.json.  Every figure is a median
 (and p99 where it is a latency) over repeated runs; the ratios compare
 figures of this run only.  BENCH_QUICK=1 makes every run smaller (for a
 smoke test); BENCH_NOTIFS sets the notifications of the memory run
-(default 10 million).
+(default 10 million); BENCH_ONLY=round_trips,startup runs only those
+sections (floor, round_trips, workloads, throughput, decisions, memory,
+startup, and those other benches name); the goals of issue 17 close the
+run, a figure not measured said so.
 """
 import json
 import os
@@ -316,18 +319,109 @@ def memory():
     say("  RSS %d KiB at 10%%, %d KiB at the end, %d KiB at most" % (early, samples[-1], max(samples)))
 
 
+def startup_runs(cmd, n):
+    """Median wall seconds and median minor page faults of n runs of cmd."""
+    walls, faults = [], []
+    for _ in range(n):
+        t = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, ru = os.wait4(p.pid, 0)
+        walls.append(time.monotonic() - t)
+        faults.append(ru.ru_minflt)
+    return median(walls), median(faults)
+
+
 def startup():
+    """callgate run -- true against true, and what the time goes to: each
+    phase is the difference between two commands that stop one step apart
+    (the runs interleaved, so that a loaded machine slows them alike)."""
     say("== 9. start-up: callgate run -- true vs true")
     tr = shutil.which("true")
-    plain = median([timed([tr])[0] for _ in range(20)])
-    cg = median([timed([CALLGATE, "run", "--", tr])[0] for _ in range(20)])
-    none = median([timed([CALLGATE, "run", "-p", "none", "--", tr])[0] for _ in range(20)])
-    check = median([timed([CALLGATE, "check", os.path.join(ROOT, "policies", "default.json")])[0]
-                    for _ in range(20)])
-    results["startup"] = {"true_s": plain, "callgate_run_true_s": cg, "added_s": cg - plain,
-                          "callgate_run_no_policy_true_s": none, "callgate_check_default_s": check}
-    say("  true %.4fs, callgate run -- true %.4fs (+%.1f ms); with no policy %.4fs; "
-        "callgate check of the default policy %.4fs" % (plain, cg, (cg - plain) * 1000, none, check))
+    default = os.path.join(ROOT, "policies", "default.json")
+    steps = [("true", [tr]),
+             # exec of callgate, its libraries linked, nothing done
+             ("callgate_version", [CALLGATE, "--version"]),
+             # + the default policy parsed and compiled, the filter built
+             ("callgate_check_default", [CALLGATE, "check", default]),
+             # + the target launched and supervised, no policy
+             ("callgate_run_no_policy_true", [CALLGATE, "run", "-p", "none", "--", tr]),
+             ("callgate_run_true", [CALLGATE, "run", "--", tr])]
+    n = 20 if QUICK else 200
+    walls = {k: [] for k, _ in steps}
+    faults = {k: [] for k, _ in steps}
+    for _ in range(n // 10):
+        for k, cmd in steps:
+            w, f = startup_runs(cmd, 10)
+            walls[k].append(w)
+            faults[k].append(f)
+    m = {k: median(v) for k, v in walls.items()}
+    pf = {k: median(v) for k, v in faults.items()}
+    phases = {
+        "exec_and_link_s": m["callgate_version"] - m["true"],
+        "policy_and_filter_s": m["callgate_check_default"] - m["callgate_version"],
+        "launch_supervise_teardown_s": m["callgate_run_true"] - m["callgate_check_default"],
+    }
+    results["startup"] = {"true_s": m["true"], "callgate_run_true_s": m["callgate_run_true"],
+                          "added_s": m["callgate_run_true"] - m["true"],
+                          "callgate_run_no_policy_true_s": m["callgate_run_no_policy_true"],
+                          "callgate_check_default_s": m["callgate_check_default"],
+                          "callgate_version_s": m["callgate_version"],
+                          "phases": phases, "page_faults": pf, "runs": n}
+    say("  true %.2f ms, callgate run -- true %.2f ms (+%.2f ms; %d vs %d page faults); "
+        "with no policy %.2f ms" % (m["true"] * 1e3, m["callgate_run_true"] * 1e3,
+                                    (m["callgate_run_true"] - m["true"]) * 1e3,
+                                    pf["callgate_run_true"], pf["true"],
+                                    m["callgate_run_no_policy_true"] * 1e3))
+    for k, v in phases.items():
+        say("    %-30s %6.2f ms" % (k[:-2], v * 1e3))
+
+
+def dig(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def goals():
+    """Every goal of issue 17 against this run's figures: a figure that is
+    not in this run (its bench not run or not merged) is "not measured"."""
+    rt = results.get("round_trips") or {}
+    rows = [("CONTINUE round trip vs floor", dig(rt, "continue", "ratio_to_floor"), "<=", 1.25),
+            ("errno round trip vs floor", dig(rt, "errno", "ratio_to_floor"), "<=", 1.25),
+            ("CONTINUE supervisor CPU vs floor", dig(rt, "continue", "cpu_ratio_to_floor"), "<=", 1.5),
+            ("errno supervisor CPU vs floor", dig(rt, "errno", "cpu_ratio_to_floor"), "<=", 1.5)]
+    emulated = sorted(k for k in rt if k.startswith("emulated_"))
+    for k in emulated or ["emulated_*"]:
+        rows.append(("%s vs floor" % k, dig(rt, k, "ratio_to_floor"), "<=", 3.0))
+    rows += [("patterns: 500 vs 5", dig(results, "patterns_flat", "ratio_500_vs_5"), "<=", 2.0),
+             ("serve: 8x4 vs 1x1 throughput", dig(results, "serve_scaling", "ratio_8x4_vs_1x1"),
+              ">=", 1.6)]
+    added = dig(results, "startup", "added_s")
+    rows.append(("start-up over true (ms)", added * 1e3 if isinstance(added, (int, float)) else None,
+                 "<=", 1.0))
+    out = []
+    say("== goals (issue 17)")
+    say("  %-34s %10s %8s  %s" % ("goal", "measured", "limit", "met"))
+    for goal, val, op, limit in rows:
+        if not isinstance(val, (int, float)):
+            met = None
+        else:
+            met = val <= limit if op == "<=" else val >= limit
+        out.append({"goal": goal, "measured": val, "limit": "%s %g" % (op, limit), "met": met})
+        say("  %-34s %10s %8s  %s" % (goal, "-" if met is None else "%.2f" % val,
+                                       "%s %g" % (op, limit),
+                                       "not measured" if met is None else ("met" if met else "not met")))
+    results["goals"] = out
+
+
+ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]
+
+
+def wanted(section):
+    """BENCH_ONLY=round_trips,startup runs those sections only."""
+    return not ONLY or section in ONLY
 
 
 def main():
@@ -335,14 +429,22 @@ def main():
     say("callgate benchmarks on %s (%s CPUs, kernel %s, virtualised: %s)" % (
         results["machine"].get("cpu_model"), results["machine"]["cpus"], results["machine"]["kernel"],
         results["machine"].get("virtualisation", results["machine"].get("virtualised"))))
-    fl = floor()
-    round_trips(fl)
-    bench_workloads()
-    throughput()
-    decisions()
-    patterns_flat()
-    memory()
-    startup()
+    fl = floor() if wanted("floor") or wanted("round_trips") else None
+    if wanted("round_trips"):
+        round_trips(fl)
+    if wanted("workloads"):
+        bench_workloads()
+    if wanted("throughput"):
+        throughput()
+    if wanted("decisions"):
+        decisions()
+    if wanted("patterns_flat"):
+        patterns_flat()
+    if wanted("memory"):
+        memory()
+    if wanted("startup"):
+        startup()
+    goals()
     out = os.environ.get("BENCH_OUT", os.path.join(ROOT, "bench", "results.json"))
     with open(out, "w") as f:
         json.dump(results, f, indent=2, sort_keys=True)

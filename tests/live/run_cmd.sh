@@ -204,6 +204,14 @@ if want exit-status; then
 	status_ok "death by signal N exits 128+N" $?
 	run sigpipe 141 cg -- sh -c 'kill -PIPE $$'
 	status_ok "the target does not inherit callgate's ignored SIGPIPE" $?
+	# callgate blocks every signal while it starts the target in its
+	# memory (agent/launch.c): the target must not keep that mask (grep
+	# is the target: a shell's own mask changes while it waits)
+	run sigstate 0 cg -- grep -E '^Sig(Blk|Ign):' /proc/self/status
+	check "the target starts with no signal blocked or ignored" $? "$T/out" \
+		'^SigBlk:[[:space:]]*0+$'
+	grep -Eq '^SigIgn:[[:space:]]*0+$' "$T/out"
+	status_ok "... and none ignored" $?
 	run notfound 127 cg -- no-such-command-here
 	check "command not found exits 127" $? "$T/err" "Command not found"
 	run noexec 126 cg -- "$T/file"
