@@ -169,6 +169,50 @@ def round_trips(fl):
     results["round_trips"] = out
 
 
+def emulated_nobody(fl):
+    """The emulated open as an unprivileged caller (nobody): callgate then
+    takes the caller's identity for the call (as root, the bench's own
+    callers are callgate's identity and nothing is switched)."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        say("  emulated_open_nobody   not measured (needs root and setpriv)")
+        return
+    data = os.path.join(TMP, "nobody")
+    os.makedirs(data, exist_ok=True)
+    os.chmod(TMP, 0o755)
+    os.chmod(data, 0o755)
+    with open(os.path.join(data, "f"), "w") as f:
+        f.write("x")
+    os.chmod(os.path.join(data, "f"), 0o644)
+    target = os.path.join(data, "target")
+    shutil.copy(os.path.join(BIN, "target"), target)
+    os.chmod(target, 0o755)
+    pol = policy([{"names": ["openat", "open"], "action": "SCMP_ACT_ALLOW",
+                   "paths": [data + "/**", "/usr/**", "/lib/**", "/lib64/**", "/etc/**"]}])
+    log = os.path.join(TMP, "rt-nobody.jsonl")
+    asn = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    meds, p99s, cpus = [], [], []
+    for _ in range(REPEAT):
+        runs = []
+        for n in (1, N):
+            cmd = [CALLGATE, "run", "-p", pol, "-o", log, "--"] + asn + [target, "open", data + "/f", str(n)]
+            wall, cpu, out, err = timed(cmd)
+            if not out.strip():
+                raise SystemExit("target failed: %s" % err)
+            runs.append((last_json(out.replace("\n}", "}")), cpu))
+        (j1, c1), (jn, cn) = runs
+        meds.append(jn["stats"]["median_ns"])
+        p99s.append(jn["stats"]["p99_ns"])
+        cpus.append(max((cn - jn["target_cpu_s"]) - (c1 - j1["target_cpu_s"]), 0) / (N - 1) * 1e9)
+    base = fl["floor_sync_wake_up"]
+    r = {"median_ns": median(meds), "p99_ns": median(p99s), "cpu_ns_per_call": median(cpus)}
+    r["ratio_to_floor"] = r["median_ns"] / base["median_ns"]
+    r["cpu_ratio_to_floor"] = r["cpu_ns_per_call"] / base["cpu_ns_per_call"]
+    results.setdefault("round_trips", {})["emulated_open_nobody"] = r
+    say("  %-22s median %7.0f ns  p99 %7.0f ns  (%.2fx floor)  supervisor CPU %6.0f ns (%.2fx floor)" %
+        ("emulated_open_nobody", r["median_ns"], r["p99_ns"], r["ratio_to_floor"],
+         r["cpu_ns_per_call"], r["cpu_ratio_to_floor"]))
+
+
 def workloads():
     """A parallel C build, tar of a tree, a python3 test suite."""
     w = os.path.join(TMP, "work")
@@ -432,6 +476,7 @@ def main():
     fl = floor() if wanted("floor") or wanted("round_trips") else None
     if wanted("round_trips"):
         round_trips(fl)
+        emulated_nobody(fl)
     if wanted("workloads"):
         bench_workloads()
     if wanted("throughput"):

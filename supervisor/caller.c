@@ -47,34 +47,131 @@ static int caps_set_effective(uint64_t want)
 	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
 }
 
-/* Whether @tid is in our namespace of kind @ns ("user", "mnt"). */
-/* Our own namespaces, which do not change: read once. */
-static struct stat our_ns[2];
-static bool our_ns_ok[2];
-static pthread_once_t our_ns_once = PTHREAD_ONCE_INIT;
+/* Our own user namespace, which does not change: read once. */
+static struct stat our_userns;
+static bool our_userns_ok;
+static pthread_once_t our_userns_once = PTHREAD_ONCE_INIT;
 
-static void read_our_ns(void)
+static void read_our_userns(void)
 {
-	our_ns_ok[0] = stat("/proc/self/ns/user", &our_ns[0]) == 0;
-	our_ns_ok[1] = stat("/proc/self/ns/mnt", &our_ns[1]) == 0;
+	our_userns_ok = stat("/proc/self/ns/user", &our_userns) == 0;
 }
 
-static bool same_ns(pid_t tid, const char *ns)
+/* Whether @tid is in our user namespace. */
+static bool same_userns(pid_t tid)
 {
-	int i = strcmp(ns, "user") == 0 ? 0 : 1;
 	char path[64];
 	struct stat theirs;
 
-	pthread_once(&our_ns_once, read_our_ns);
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)tid, ns);
-	if (!our_ns_ok[i] || stat(path, &theirs) < 0)
+	pthread_once(&our_userns_once, read_our_userns);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	if (!our_userns_ok || stat(path, &theirs) < 0)
 		return false;
-	return theirs.st_dev == our_ns[i].st_dev && theirs.st_ino == our_ns[i].st_ino;
+	return theirs.st_dev == our_userns.st_dev && theirs.st_ino == our_userns.st_ino;
 }
 
-static bool same_userns(pid_t tid)
+/*
+ * What the calling thread of the supervisor is, read once per thread: the
+ * threads that call these functions never change their own identity (a
+ * thread that takes a caller's is another one, caller_enter()), and the
+ * umask is read from /proc, not by setting it (which would race with
+ * other threads).  Its /proc/thread-self/fd stays open.  Freed with the
+ * thread.
+ */
+#define STATUS_FDS 8
+
+struct self_id {
+	uid_t euid;
+	gid_t egid;
+	uint64_t caps;
+	gid_t groups[CALLER_GROUPS_MAX];
+	int n_groups; /* -1: unknown (never "us") */
+	mode_t umask;
+	bool umask_ok;
+	int procfd;
+	/* its root: a caller whose root is this very directory on this very
+	 * mount (so in our mount namespace too: a mount is in one) resolves
+	 * paths as we do */
+	struct statx root;
+	bool root_ok;
+	/* the callers' /proc/TID/status, kept open: read again with pread */
+	struct status_fd {
+		pid_t tid; /* 0: empty */
+		int fd;
+	} status[STATUS_FDS];
+};
+
+static pthread_key_t self_key;
+static pthread_once_t self_key_once = PTHREAD_ONCE_INIT;
+
+static void self_free(void *p)
 {
-	return same_ns(tid, "user");
+	struct self_id *id = p;
+
+	if (id->procfd >= 0)
+		close(id->procfd);
+	for (int i = 0; i < STATUS_FDS; i++)
+		if (id->status[i].tid)
+			close(id->status[i].fd);
+	free(id);
+}
+
+static void self_key_make(void)
+{
+	if (pthread_key_create(&self_key, self_free) != 0)
+		abort();
+}
+
+#define ROOT_MASK (STATX_INO | STATX_MNT_ID)
+
+static bool root_known(const struct statx *st)
+{
+	return (st->stx_mask & ROOT_MASK) == ROOT_MASK;
+}
+
+static mode_t read_own_umask(bool *ok)
+{
+	char buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+
+	*ok = false;
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nUmask:");
+	if (!p)
+		return 0;
+	*ok = true;
+	return (mode_t)strtoul(p + 7, NULL, 8);
+}
+
+static struct self_id *self_id(void)
+{
+	struct self_id *id;
+
+	pthread_once(&self_key_once, self_key_make);
+	id = pthread_getspecific(self_key);
+	if (id)
+		return id;
+	id = calloc(1, sizeof(*id));
+	if (!id)
+		abort();
+	id->euid = geteuid();
+	id->egid = getegid();
+	id->caps = caps_effective();
+	id->n_groups = getgroups(CALLER_GROUPS_MAX, id->groups);
+	id->umask = read_own_umask(&id->umask_ok);
+	id->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	id->root_ok = statx(AT_FDCWD, "/", 0, ROOT_MASK, &id->root) == 0 && root_known(&id->root);
+	if (pthread_setspecific(self_key, id) != 0)
+		abort();
+	return id;
 }
 
 /* The last number of a "Name:\tA\tB..." line (the innermost namespace). */
@@ -88,22 +185,58 @@ static long last_number(const char *p, long fallback)
 	return v;
 }
 
-static int read_status(pid_t tid, struct caller *c)
+/*
+ * /proc/@tid/status into @buf.  Its fd is kept open (a few per thread) and
+ * read again with pread: an fd of /proc/TID names the task it was opened
+ * on, never one that got the number after it (reads then fail, ESRCH), so
+ * a read that succeeds is of the task that holds the number now, which is
+ * the one that made the call (it held the number when the notification
+ * came, and a number is not given again while its task lives).  A failed
+ * read drops the fd and opens the number again.
+ */
+static ssize_t status_read(pid_t tid, char *buf, size_t size)
 {
-	char path[64], buf[4096];
-	const char *p;
-	unsigned long v[4];
-	int fd;
+	struct status_fd *slot = &self_id()->status[(unsigned)tid % STATUS_FDS];
+	char path[64];
 	ssize_t n;
 
+	if (slot->tid == tid) {
+		n = pread(slot->fd, buf, size, 0);
+		if (n > 0)
+			return n;
+		close(slot->fd);
+		slot->tid = 0;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (slot->tid) {
+		close(slot->fd);
+		slot->tid = 0;
+	}
+	slot->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (slot->fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
+	slot->tid = tid;
+	n = pread(slot->fd, buf, size, 0);
+	if (n <= 0) {
+		int err = n < 0 ? -errno : -ESRCH;
+
+		close(slot->fd);
+		slot->tid = 0;
+		return err;
+	}
+	return n;
+}
+
+static int read_status(pid_t tid, struct caller *c)
+{
+	char buf[4096];
+	const char *p;
+	unsigned long v[4];
+	ssize_t n;
+
+	n = status_read(tid, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return (int)n;
 	buf[n] = '\0';
 	p = strstr(buf, "\nUmask:");
 	c->umask = p ? (mode_t)strtoul(p + 7, NULL, 8) : 022;
@@ -147,8 +280,9 @@ static int read_status(pid_t tid, struct caller *c)
 
 int caller_read(pid_t tid, struct caller *c)
 {
-	char link[64], root[8];
-	ssize_t n;
+	const struct self_id *self = self_id();
+	char link[64];
+	struct statx root;
 	int r;
 
 	c->tid = tid;
@@ -156,14 +290,23 @@ int caller_read(pid_t tid, struct caller *c)
 	r = read_status(tid, c);
 	if (r < 0)
 		return r;
-	c->foreign_userns = !same_userns(tid);
+	/* Capabilities count in our user namespace only; with none, where
+	 * it is does not matter (caps_of() is 0 either way). */
+	c->foreign_userns = c->cap_eff != 0 && !same_userns(tid);
 	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
-	n = readlink(link, root, sizeof(root));
-	if (n < 0)
+	if (statx(AT_FDCWD, link, 0, ROOT_MASK, &root) < 0)
 		return -errno;
-	/* A container's root reads "/" from its own mount namespace: only a
-	 * caller in ours, whose root is ours, sees the files as we do. */
-	c->chrooted = !(n == 1 && root[0] == '/') || !same_ns(tid, "mnt");
+	/* A caller whose root is ours (the same directory of the same
+	 * mount, hence our mount namespace) sees the files as we do; any
+	 * other (a chroot, a container's root, another mount namespace's
+	 * copy of ours) is taken as its own root directory. */
+	c->chrooted = !self->root_ok || !root_known(&root) ||
+		      root.stx_mnt_id != self->root.stx_mnt_id ||
+		      root.stx_ino != self->root.stx_ino ||
+		      root.stx_dev_major != self->root.stx_dev_major ||
+		      root.stx_dev_minor != self->root.stx_dev_minor;
+	if (!c->chrooted)
+		return 0; /* no root to take: ours */
 	c->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->rootfd < 0 ? -errno : 0;
 }
@@ -182,28 +325,16 @@ static uint64_t caps_of(const struct caller *c)
 
 bool caller_is_us(const struct caller *c, bool creates)
 {
-	gid_t groups[CALLER_GROUPS_MAX];
-	int n;
-	mode_t mask;
+	const struct self_id *self = self_id();
 
-	if (c->chrooted || c->foreign_userns || c->fsuid != geteuid() || c->fsgid != getegid())
+	if (c->chrooted || c->foreign_userns || c->fsuid != self->euid || c->fsgid != self->egid)
 		return false;
-	if (caps_effective() != caps_of(c))
+	if (self->caps != caps_of(c) || self->n_groups != c->n_groups)
 		return false;
-	n = getgroups(CALLER_GROUPS_MAX, groups);
-	if (n != c->n_groups)
-		return false;
-	for (int i = 0; i < n; i++)
-		if (groups[i] != c->groups[i])
+	for (int i = 0; i < c->n_groups; i++)
+		if (self->groups[i] != c->groups[i])
 			return false;
-	if (creates) {
-		/* our umask, read without changing it for long */
-		mask = umask(0);
-		umask(mask);
-		if (mask != c->umask)
-			return false;
-	}
-	return true;
+	return !creates || (self->umask_ok && self->umask == c->umask);
 }
 
 /* The identity into this thread, which has a struct fs of its own. */
@@ -277,12 +408,11 @@ int caller_run(const struct caller *c, bool creates, bool own_thread,
 	int r;
 
 	if (!own_thread && caller_is_us(c, creates)) {
-		int procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int procfd = self_id()->procfd;
 
 		if (procfd < 0)
-			return -errno;
+			return -EACCES;
 		fn(arg, procfd);
-		close(procfd);
 		return 0;
 	}
 	r = pthread_create(&t, NULL, thread_main, &j);
@@ -339,6 +469,8 @@ int caller_getfd(pid_t tid, int fd)
 int caller_copy(const struct caller *c, struct caller *copy)
 {
 	*copy = *c;
+	if (c->rootfd < 0)
+		return 0; /* not chrooted: no root to hold */
 	copy->rootfd = fcntl(c->rootfd, F_DUPFD_CLOEXEC, 3);
 	return copy->rootfd < 0 ? -errno : 0;
 }

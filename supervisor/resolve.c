@@ -181,20 +181,29 @@ static bool rewrite_prefix(const char *p, const char *from, const char *to, char
 	return (size_t)snprintf(out, size, "%s%s", to, p + n) < size;
 }
 
+/* Our /proc/PID and /proc/PID/task/TID, as the resolving thread (the
+ * same thread through a resolution) names them: made once per thread. */
+static __thread char our_proc[64], our_task[96];
+
+static void ours_names(void)
+{
+	if (our_proc[0])
+		return;
+	snprintf(our_proc, sizeof(our_proc), "/proc/%d", (int)getpid());
+	snprintf(our_task, sizeof(our_task), "%s/task/%d", our_proc, (int)gettid());
+}
+
 /* /proc/self and /proc/thread-self name whoever resolves them: the
  * caller's, when we resolve for it (as text, and as the directory they
  * led to: our own entry by number). */
 static bool rewrite_self(const struct resolve_ctx *x, const char *p, char *out, size_t size,
 			 bool by_number)
 {
-	char ours[64], our_thread[96];
-
-	snprintf(ours, sizeof(ours), "/proc/%d", (int)getpid());
-	snprintf(our_thread, sizeof(our_thread), "%s/task/%d", ours, (int)gettid());
+	ours_names();
 	return rewrite_prefix(p, "/proc/thread-self", x->target_thread, out, size) ||
 	       rewrite_prefix(p, "/proc/self", x->target_proc, out, size) ||
-	       (by_number && (rewrite_prefix(p, our_thread, x->target_thread, out, size) ||
-			      rewrite_prefix(p, ours, x->target_proc, out, size)));
+	       (by_number && (rewrite_prefix(p, our_task, x->target_thread, out, size) ||
+			      rewrite_prefix(p, our_proc, x->target_proc, out, size)));
 }
 
 /*
@@ -205,10 +214,10 @@ static bool rewrite_self(const struct resolve_ctx *x, const char *p, char *out, 
 static bool names_ours(const struct resolve_ctx *x, int base, const char *path,
 		       const char *dir_real)
 {
-	char ours[64], text[PATH_MAX], from[PATH_MAX];
+	char text[PATH_MAX], from[PATH_MAX];
 
-	snprintf(ours, sizeof(ours), "/proc/%d", (int)getpid());
-	if (!rewrite_prefix(dir_real, ours, "", text, sizeof(text)))
+	ours_names();
+	if (!rewrite_prefix(dir_real, our_proc, "", text, sizeof(text)))
 		return false;
 	if (path[0] == '/')
 		snprintf(from, sizeof(from), "/");
@@ -216,7 +225,7 @@ static bool names_ours(const struct resolve_ctx *x, int base, const char *path,
 		return true; /* cannot tell: fail closed */
 	if (path_normalize(from, path, text, sizeof(text)) < 0)
 		return true;
-	return rewrite_prefix(text, ours, "", from, sizeof(from));
+	return rewrite_prefix(text, our_proc, "", from, sizeof(from));
 }
 
 /* Whether @real (canonical, as this thread sees it) leads back to the

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What callgate remembers of a caller between emulated calls (its
+# /proc/TID/status kept open, its root and user namespace compared rather
+# than read again, the supervisor's own identity read once) must never
+# give a decision other than the kernel's: emustale opens files, changes
+# (one thread's credentials, its user namespace, root, mount namespace,
+# cwd, every thread's credentials), and opens again; its lines bare and
+# under a policy whose path rule makes callgate carry the opens out must
+# be the same, one PASS/FAIL per line.
+. "$(dirname "$0")/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "emustale: needs root (setresuid, unshare, chroot, mount)"
+	finish emustale
+fi
+D=$T/d
+mkdir -p "$D/jail" "$D/mnt" "$D/alt" "$D/sub"
+echo pub >"$D/pub"
+echo secret >"$D/secret"
+echo other >"$D/other"
+echo jail >"$D/jail/jf"
+echo orig >"$D/mnt/f"
+echo alt >"$D/alt/f"
+echo sub >"$D/sub/f"
+chmod 0644 "$D/pub"
+chmod 0600 "$D/secret" "$D/other"
+chown 1:1 "$D/other"
+chmod 0755 "$D" "$D/jail" "$D/mnt" "$D/alt" "$D/sub"
+cat >"$T/p.json" <<EOP
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+ {"names": ["open", "openat"], "action": "SCMP_ACT_ALLOW", "paths": ["$D/**", "/jf"]}
+]}
+EOP
+
+if want stale; then
+	cp "$PROGS/emustale" "$T/emustale"
+	chmod 0755 "$T/emustale"
+	"$T/emustale" "$D" >"$T/bare" 2>"$T/bare.err"
+	"$CALLGATE" run -p "$T/p.json" -o "$T/log" -- "$T/emustale" "$D" >"$T/cg" 2>"$T/cg.err"
+	if [ "$(wc -l <"$T/bare")" -lt 15 ]; then
+		ko "the bare run printed every case" "$T/bare"
+	fi
+	while IFS= read -r line; do
+		name=${line%% *}
+		other=$(grep -m1 -E "^$name( |\$)" "$T/cg")
+		if [ "$line" = "$other" ]; then
+			ok "$name: $line"
+		else
+			echo "bare: $line; callgate: $other" >"$T/diff"
+			ko "$name: callgate's answer is the kernel's" "$T/diff"
+		fi
+	done <"$T/bare"
+	# the opens were carried out by callgate, not continued
+	if grep -q '"decision":"emulated"' "$T/log" 2>/dev/null ||
+		grep -q 'emulated' "$T/log"; then
+		ok "the opens were emulated"
+	else
+		ko "the opens were emulated" "$T/log"
+	fi
+fi
+finish emustale
