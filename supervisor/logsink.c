@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,14 +59,24 @@ int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 	return log_sink_open_file(s, path, format, true);
 }
 
+static void *flusher_main(void *arg);
+
 int log_sink_open_file(struct log_sink *s, const char *path, enum log_format format, bool append)
 {
+	struct stat st;
+	int r;
+
 	*s = (struct log_sink){ .fd = -1, .format = format };
 	new_run_id(s->run);
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->write_lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
 	s->buf = malloc(LOG_SINK_BUFFER);
-	if (!s->buf)
-		return -ENOMEM;
+	s->spare = malloc(LOG_SINK_BUFFER);
+	if (!s->buf || !s->spare) {
+		r = -ENOMEM;
+		goto on_error;
+	}
 	if (!path) {
 		s->fd = STDERR_FILENO;
 	} else if (strcmp(path, "-") == 0) {
@@ -77,15 +88,25 @@ int log_sink_open_file(struct log_sink *s, const char *path, enum log_format for
 				     (append ? 0 : O_TRUNC),
 			     0600);
 		if (s->fd < 0) {
-			int r = -errno;
-
-			free(s->buf);
-			s->buf = NULL;
-			return r;
+			r = -errno;
+			goto on_error;
 		}
 		s->own_fd = 1;
 	}
+	/* a file has no reader waiting for the next line: written in batches
+	 * by a thread of its own (a pipe or a terminal: at each answer) */
+	if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    pthread_create(&s->flusher, NULL, flusher_main, s) == 0)
+		s->batched = true;
 	return 0;
+on_error:
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	free(s->buf);
+	free(s->spare);
+	s->buf = s->spare = NULL;
+	return r;
 }
 
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -104,46 +125,105 @@ void log_sink_flush_on(struct log_sink *s, struct ev_loop *loop)
 	ev_prepare_start(loop, &s->flush);
 }
 
-static int flush_locked(struct log_sink *s)
+/*
+ * Write out what came in so far: the full buffer is swapped for the empty
+ * spare under the lock, and written with only write_lock held (one writer
+ * at a time: batches go out in the order they were filled).
+ */
+static int write_out(struct log_sink *s)
 {
-	size_t off = 0;
+	size_t off = 0, len;
+	char *out;
+	int err;
 
-	if (s->len == 0)
-		return 0;
-	if (s->err) {
-		s->len = 0;
-		return -s->err;
+	pthread_mutex_lock(&s->write_lock);
+	pthread_mutex_lock(&s->lock);
+	out = s->buf;
+	len = s->len;
+	err = s->err;
+	if (len && !err) {
+		s->buf = s->spare;
+		s->spare = out;
 	}
-	while (off < s->len) {
-		ssize_t n = write(s->fd, s->buf + off, s->len - off);
+	s->len = 0;
+	pthread_mutex_unlock(&s->lock);
+	while (!err && off < len) {
+		ssize_t n = write(s->fd, out + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			s->err = n < 0 ? errno : EIO;
+			err = n < 0 ? errno : EIO;
 			log_error("Failed to write the decision log: %s; later records are lost",
-				  strerror(s->err));
-			s->len = 0;
-			return -s->err;
+				  strerror(err));
+			pthread_mutex_lock(&s->lock);
+			s->err = err;
+			pthread_mutex_unlock(&s->lock);
+			break;
 		}
 		off += (size_t)n;
 	}
-	s->len = 0;
-	return 0;
+	pthread_mutex_unlock(&s->write_lock);
+	return err ? -err : 0;
 }
 
 int log_sink_flush(struct log_sink *s)
 {
-	int r;
-
-	pthread_mutex_lock(&s->lock);
-	r = flush_locked(s);
-	pthread_mutex_unlock(&s->lock);
-	return r;
+	if (!s->buf)
+		return s->err ? -s->err : 0;
+	return write_out(s);
 }
 
-/* Format with @fmt into the free tail of the buffer, flushing once if the
- * record does not fit; a call record (@decision >= 0) counted. */
+void log_sink_kick(struct log_sink *s)
+{
+	if (!s->batched)
+		log_sink_flush(s);
+}
+
+/* The flusher of a file log: asleep while nothing came in; once something
+ * did, it waits LOG_SINK_BATCH_MS for more (or for log_sink_close()) and
+ * writes the batch. */
+static void *flusher_main(void *arg)
+{
+	struct log_sink *s = arg;
+	bool stop = false;
+
+	while (!stop) {
+		struct timespec until;
+
+		pthread_mutex_lock(&s->lock);
+		while (s->len == 0 && !s->flusher_stop) {
+			s->flusher_idle = true;
+			pthread_cond_wait(&s->wake, &s->lock);
+		}
+		s->flusher_idle = false;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += LOG_SINK_BATCH_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!s->flusher_stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)
+			;
+		stop = s->flusher_stop;
+		pthread_mutex_unlock(&s->lock);
+		write_out(s);
+	}
+	return NULL;
+}
+
+/* Under lock, after a record came in: wake the flusher if it sleeps. */
+static void came_in_locked(struct log_sink *s)
+{
+	if (s->flusher_idle) {
+		s->flusher_idle = false;
+		pthread_cond_signal(&s->wake);
+	}
+}
+
+/* Format with @fmt into the free tail of the buffer; a call record
+ * (@decision >= 0) counted.  Returns 0, -ENOSPC when it does not fit, or
+ * -errno once the log failed (the record counted lost). */
 static int append_locked(struct log_sink *s, int (*fmt)(const void *, char *, size_t),
 			 const void *arg, int decision)
 {
@@ -153,20 +233,34 @@ static int append_locked(struct log_sink *s, int (*fmt)(const void *, char *, si
 		s->lost++;
 		return s->err ? -s->err : -EBADF;
 	}
-	for (int attempt = 0; attempt < 2; attempt++) {
-		n = fmt(arg, s->buf + s->len, LOG_SINK_BUFFER - s->len);
-		if (n >= 0) {
-			s->len += (size_t)n;
-			s->records++;
-			if (decision >= 0 && decision < RECORD_DECISION_MAX)
-				s->decisions[decision]++;
-			return 0;
-		}
-		if (attempt == 0 && flush_locked(s) < 0)
-			break;
-	}
-	s->lost++;
-	return -ENOSPC;
+	n = fmt(arg, s->buf + s->len, LOG_SINK_BUFFER - s->len);
+	if (n < 0)
+		return -ENOSPC;
+	s->len += (size_t)n;
+	s->records++;
+	if (decision >= 0 && decision < RECORD_DECISION_MAX)
+		s->decisions[decision]++;
+	came_in_locked(s);
+	return 0;
+}
+
+/* append_locked(), with the buffer written out once if it is full (the
+ * write outside the lock): the lock is held on return. */
+static int append_or_write_locked(struct log_sink *s, int (*fmt)(const void *, char *, size_t),
+				  const void *arg, int decision)
+{
+	int r = append_locked(s, fmt, arg, decision);
+
+	if (r != -ENOSPC)
+		return r;
+	pthread_mutex_unlock(&s->lock);
+	r = write_out(s);
+	pthread_mutex_lock(&s->lock);
+	if (r == 0)
+		r = append_locked(s, fmt, arg, decision);
+	if (r == -ENOSPC)
+		s->lost++;
+	return r;
 }
 
 static int append_call(struct log_sink *s, int (*fmt)(const void *, char *, size_t),
@@ -175,7 +269,7 @@ static int append_call(struct log_sink *s, int (*fmt)(const void *, char *, size
 	int r;
 
 	pthread_mutex_lock(&s->lock);
-	r = append_locked(s, fmt, arg, decision);
+	r = append_or_write_locked(s, fmt, arg, decision);
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
@@ -284,6 +378,18 @@ int log_sink_end(struct log_sink *s, const struct record_end *e)
 	memcpy(end.records, s->decisions, sizeof(end.records));
 	end.lost = s->lost;
 	r = append_locked(s, fmt_end, &end, -1);
+	if (r == -ENOSPC) {
+		/* written out first, the counts taken again */
+		pthread_mutex_unlock(&s->lock);
+		r = write_out(s);
+		pthread_mutex_lock(&s->lock);
+		memcpy(end.records, s->decisions, sizeof(end.records));
+		end.lost = s->lost;
+		if (r == 0)
+			r = append_locked(s, fmt_end, &end, -1);
+		if (r == -ENOSPC)
+			s->lost++;
+	}
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
@@ -293,13 +399,24 @@ void log_sink_close(struct log_sink *s)
 	if (s->loop)
 		ev_prepare_stop(s->loop, &s->flush);
 	s->loop = NULL;
+	if (s->batched) {
+		pthread_mutex_lock(&s->lock);
+		s->flusher_stop = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->flusher, NULL);
+		s->batched = false;
+	}
 	if (s->buf)
 		log_sink_flush(s);
 	free(s->buf);
-	s->buf = NULL;
+	free(s->spare);
+	s->buf = s->spare = NULL;
 	if (s->own_fd && s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->write_lock);
 	pthread_mutex_destroy(&s->lock);
 }
 

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The decision log: records formatted into one buffer and written out when
- * the buffer fills and once per event-loop iteration (log_sink_flush()),
- * never per record.  A write error (a closed pipe, a full disk) is
- * reported once and later records are counted as lost, never a crash.
- * Shared by every session's thread, the threads of pending calls and the
- * control loop: each call takes the sink's lock (a record is never torn).
+ * The decision log: records formatted into one buffer and written out in
+ * batches, never per record.  Shared by every session's thread, the
+ * threads of pending calls and the control loop: each call takes the
+ * sink's lock (a record is never torn), for a copy into memory only; the
+ * write(2) happens outside it, from a second buffer swapped in, so a
+ * thread that writes a record never waits for the disk.  A log that is a
+ * regular file is written by a thread of its own (the flusher) at most
+ * LOG_SINK_BATCH_MS after a record came in; a pipe or a terminal, whose
+ * reader may be waiting for the line, when a session has answered a call
+ * (log_sink_kick()).  Every record is written, in the order it came in:
+ * log_sink_flush() and log_sink_close() write all that came in before
+ * them.  A write error (a closed pipe, a full disk) is reported once and
+ * later records are counted as lost, never a crash.
  */
 #ifndef CALLGATE_SUPERVISOR_LOGSINK_H
 #define CALLGATE_SUPERVISOR_LOGSINK_H
@@ -24,6 +31,8 @@ enum log_format {
 };
 
 #define LOG_SINK_BUFFER (1u << 20)
+/* the longest a record waits in memory for the flusher of a file log */
+#define LOG_SINK_BATCH_MS 2
 
 /* What the log shows (callgate run/serve -t, -y, -e trace=): how, never
  * whether a call is allowed. */
@@ -39,7 +48,8 @@ struct log_sink {
 	int own_fd;		      /* private: opened by us, closed by log_sink_close() */
 	enum log_format format;
 	struct log_view view;			 /* ro: log_sink_set_view() */
-	char *buf;				 /* private */
+	char *buf;				 /* private: filled under lock */
+	char *spare;				 /* private: written out under write_lock */
 	size_t len;				 /* private */
 	uint64_t records;			 /* ro: records accepted */
 	uint64_t lost;				 /* ro: records that could not be written */
@@ -47,7 +57,14 @@ struct log_sink {
 	int err;	  /* ro: first write error (positive errno), 0: none */
 	ev_prepare flush; /* private: log_sink_flush_on() */
 	struct ev_loop *loop;
-	pthread_mutex_t lock; /* private: every session thread writes here */
+	pthread_mutex_t lock;	    /* private: every session thread writes here */
+	pthread_mutex_t write_lock; /* private: one writer at a time, in order */
+	/* private: the flusher (file logs only) */
+	bool batched;	   /* a flusher writes: log_sink_kick() leaves it to it */
+	bool flusher_idle; /* asleep with nothing to write: wake it */
+	bool flusher_stop;
+	pthread_cond_t wake; /* under lock */
+	pthread_t flusher;
 };
 
 /*
@@ -79,6 +96,10 @@ int log_sink_event(struct log_sink *s, const struct record_event *e);
 
 /* Write out what is buffered.  Returns 0 or -errno. */
 int log_sink_flush(struct log_sink *s);
+
+/* A session answered a call: its records are to be written soon.  A pipe
+ * or a terminal is flushed now; a file is left to the flusher. */
+void log_sink_kick(struct log_sink *s);
 
 /* Flush before @loop waits, each iteration (records are written in
  * batches, and none waits longer than the loop's next sleep). */

@@ -1076,7 +1076,7 @@ static void *session_main(void *arg)
 		handle(s);
 		/* at least once per notification: nothing waits in the buffer
 		 * while this thread sleeps */
-		log_sink_flush(s->log);
+		log_sink_kick(s->log);
 	}
 	if (!atomic_load(&s->stop)) {
 		s->hup = true;

@@ -3,6 +3,10 @@
  * record's counts; and the set of processes already described. */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -169,6 +173,127 @@ START_TEST(seen_once_per_executable)
 }
 END_TEST
 
+/* Records from several threads at once: every one written, each thread's
+ * in the order it wrote them, without a flush before log_sink_close(). */
+#define WRITERS	   4
+#define PER_WRITER 20000 /* more than a buffer holds: written out midway */
+
+static struct log_sink shared_sink;
+
+static void *writer(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+
+	for (int i = 0; i < PER_WRITER; i++) {
+		struct record r = { .pid = 9,
+				    .tid = 100 + t,
+				    .syscall = "getpid",
+				    .mode = "enforce",
+				    .decision = RECORD_ALLOW };
+
+		r.args[0] = (uint64_t)i;
+		ck_assert_int_eq(log_sink_record(&shared_sink, &r), 0);
+	}
+	return NULL;
+}
+
+START_TEST(every_record_in_order_at_close)
+{
+	pthread_t th[WRITERS];
+	long next[WRITERS] = { 0 };
+	struct record_end e = { .status = 0 };
+	char buf[8192];
+	FILE *f;
+	int ends = 0;
+
+	ck_assert_int_eq(log_sink_open_file(&shared_sink, path, LOG_FORMAT_JSON, false), 0);
+	for (int t = 0; t < WRITERS; t++)
+		ck_assert_int_eq(pthread_create(&th[t], NULL, writer, (void *)(intptr_t)t), 0);
+	for (int t = 0; t < WRITERS; t++)
+		pthread_join(th[t], NULL);
+	ck_assert_int_eq(log_sink_end(&shared_sink, &e), 0);
+	log_sink_close(&shared_sink);
+
+	f = fopen(path, "re");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(buf, sizeof(buf), f)) {
+		cJSON *j = cJSON_Parse(buf);
+		const cJSON *tid, *args;
+		int t;
+
+		ck_assert_msg(j != NULL, "not JSON: %s", buf);
+		ck_assert_int_eq(ends, 0); /* the end record is the last */
+		if (str(j, "event") && strcmp(str(j, "event"), "end") == 0) {
+			ends++;
+			cJSON_Delete(j);
+			continue;
+		}
+		tid = cJSON_GetObjectItem(j, "tid");
+		args = cJSON_GetObjectItem(j, "args");
+		ck_assert(cJSON_IsNumber(tid) && cJSON_IsArray(args));
+		t = tid->valueint - 100;
+		ck_assert(t >= 0 && t < WRITERS);
+		ck_assert_int_eq(strtol(cJSON_GetArrayItem(args, 0)->valuestring, NULL, 16),
+				 next[t]);
+		next[t]++;
+		cJSON_Delete(j);
+	}
+	fclose(f);
+	ck_assert_int_eq(ends, 1);
+	for (int t = 0; t < WRITERS; t++)
+		ck_assert_int_eq(next[t], PER_WRITER);
+}
+END_TEST
+
+/* A file log is written without a flush: a record comes out by itself
+ * (the flusher), while the sink stays open. */
+START_TEST(file_written_without_flush)
+{
+	struct log_sink s;
+	struct record r = { .pid = 9, .tid = 9, .syscall = "getpid", .mode = "enforce" };
+	struct stat st = { 0 };
+
+	ck_assert_int_eq(log_sink_open_file(&s, path, LOG_FORMAT_JSON, false), 0);
+	ck_assert(s.batched);
+	ck_assert_int_eq(log_sink_record(&s, &r), 0);
+	log_sink_kick(&s);
+	/* a liveness bound, not a timing: 20 s for what takes 2 ms */
+	for (int i = 0; i < 20000 && st.st_size == 0; i++) {
+		ck_assert_int_eq(stat(path, &st), 0);
+		if (st.st_size == 0)
+			usleep(1000);
+	}
+	ck_assert_int_gt(st.st_size, 0);
+	log_sink_close(&s);
+}
+END_TEST
+
+/* A pipe's reader may wait for the line: written at the kick. */
+START_TEST(pipe_written_at_kick)
+{
+	struct log_sink s;
+	struct record r = { .pid = 9, .tid = 9, .syscall = "getpid", .mode = "enforce" };
+	int p[2], saved = dup(STDOUT_FILENO);
+	char buf[4096];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_ge(saved, 0);
+	dup2(p[1], STDOUT_FILENO);
+	ck_assert_int_eq(log_sink_open_file(&s, "-", LOG_FORMAT_JSON, true), 0);
+	ck_assert(!s.batched);
+	ck_assert_int_eq(log_sink_record(&s, &r), 0);
+	log_sink_kick(&s);
+	/* there now: a read that would block otherwise */
+	ck_assert_int_gt(fcntl(p[0], F_SETFL, O_NONBLOCK), -1);
+	ck_assert_int_gt(read(p[0], buf, sizeof(buf)), 0);
+	log_sink_close(&s);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("logsink");
@@ -178,6 +303,9 @@ int main(void)
 	tcase_add_test(tc, truncate_append_and_count);
 	tcase_add_test(tc, text_has_decisions_only);
 	tcase_add_test(tc, seen_once_per_executable);
+	tcase_add_test(tc, every_record_in_order_at_close);
+	tcase_add_test(tc, file_written_without_flush);
+	tcase_add_test(tc, pipe_written_at_kick);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
