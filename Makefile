@@ -156,7 +156,7 @@ $(B)/bench/%: bench/%.c bench/stats.h
 	$(CC) $(PROG_CFLAGS) $(CFLAGS) $< -o $@ $(LDFLAGS)
 
 # One run against the kernel's floor: a table, and bench/results.json.
-bench: $(CALLGATE) $(BENCH_BIN)
+bench: $(CALLGATE) $(AGENT) $(BENCH_BIN)
 	BUILD=$(abspath $(B)) python3 bench/run.py
 
 $(B)/progs/%: tests/live/progs/%.c $(wildcard tests/live/progs/*.h)

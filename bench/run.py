@@ -294,6 +294,60 @@ def throughput():
     results["throughput_calls_per_s"] = out
 
 
+def serve_throughput():
+    """callgate serve: every target its own agent and session; all of them at
+    once against one daemon, total calls per second (wall time of the batch,
+    agents' start-up included) for 1 target of 1 thread and 8 targets of 4."""
+    say("== 6b. serve throughput: targets (one agent each) x threads on one daemon")
+    agent = os.path.join(B, "callgate-agent")
+    pdir = os.path.join(TMP, "serve-policies")
+    os.makedirs(pdir, exist_ok=True)
+    shutil.copy(policy([{"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "log": True}], path_rules=0),
+                os.path.join(pdir, "default.json"))
+    sock = os.path.join(TMP, "serve.sock")
+    daemon = subprocess.Popen([CALLGATE, "serve", "--socket", sock, "--policy-dir", pdir,
+                               "-o", os.path.join(TMP, "serve.jsonl")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(1000):
+            if os.path.exists(sock) or daemon.poll() is not None:
+                break
+            time.sleep(0.01)
+        if not os.path.exists(sock):
+            raise SystemExit("callgate serve did not start: %s" % daemon.stderr.read().decode())
+        total = 64000 if QUICK else 320000
+
+        def batch(procs, threads):
+            k = total // (procs * threads)
+            t = time.monotonic()
+            ps = [subprocess.Popen([agent, "--socket", sock, "--policy-dir", pdir, "-p", "default", "--",
+                                    os.path.join(BIN, "multi"), "1", str(threads), str(k)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                  for _ in range(procs)]
+            calls = 0
+            for p in ps:
+                out, err = p.communicate()
+                if p.returncode != 0:
+                    raise SystemExit("agent failed: %s" % err)
+                calls += last_json(out)["calls"]
+            return calls / (time.monotonic() - t)
+
+        runs = {"1x1": [], "8x4": []}
+        for _ in range(REPEAT):
+            # interleaved, so a busy moment of the machine hits both alike
+            for shape in runs:
+                procs, threads = (int(x) for x in shape.split("x"))
+                runs[shape].append(batch(procs, threads))
+    finally:
+        daemon.terminate()
+        daemon.wait()
+    out = {shape: median(v) for shape, v in runs.items()}
+    out["ratio_8x4_vs_1x1"] = out["8x4"] / out["1x1"]
+    results["serve_scaling"] = out
+    say("  1 target x 1 thread %.0f calls/s, 8 targets x 4 threads %.0f calls/s (%.2fx)" %
+        (out["1x1"], out["8x4"], out["ratio_8x4_vs_1x1"]))
+
+
 def decisions():
     say("== 7. decision time vs policy size (in process)")
     out = []
@@ -481,6 +535,8 @@ def main():
         bench_workloads()
     if wanted("throughput"):
         throughput()
+    if wanted("serve_scaling"):
+        serve_throughput()
     if wanted("decisions"):
         decisions()
     if wanted("patterns_flat"):
