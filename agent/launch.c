@@ -28,6 +28,7 @@
 
 enum {
 	HS_INIT,
+	HS_LOADING, /* the target is loading its filter: it cannot wake us after */
 	HS_LOADED,
 	HS_FAILED
 };
@@ -54,6 +55,14 @@ struct handshake {
 /* The handshake and, past it, the stack of a target started in our memory
  * (spawn_shared()). */
 #define HS_MAP_SIZE (64 * 1024)
+
+/* Wake the launcher waiting on the handshake's state (wait_handshake()).
+ * Only before the filter is loaded: any syscall after it may be notified,
+ * and the launcher, which answers, is the one asleep. */
+static TARGET_CODE void handshake_wake(struct handshake *hs)
+{
+	syscall(SYS_futex, &hs->state, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
 
 /*
  * End the target before it exec'd.  The policy may deny exit_group and exit
@@ -158,6 +167,10 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 		flags |= SECCOMP_FILTER_FLAG_LOG;
 	if ((o->plan_flags & PLAN_FLAG_SPEC_ALLOW) || o->spec_allow)
 		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	/* The launcher sleeps until now; it polls for the load itself (we
+	 * cannot wake it once the filter is in). */
+	atomic_store_explicit(&hs->state, HS_LOADING, memory_order_release);
+	handshake_wake(hs);
 	/* A notified call interrupted by a non-fatal signal would otherwise
 	 * be restarted and notified again, forever under a Go runtime's
 	 * preemption signals (5.19). */
@@ -189,8 +202,10 @@ static TARGET_CODE __attribute__((noreturn)) void target_main(const struct launc
 	die(127);
 
 failed:
+	/* no filter was loaded: it may still wake the launcher */
 	hs->err = errno;
 	atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
+	handshake_wake(hs);
 	die(125);
 }
 
@@ -232,6 +247,7 @@ static __attribute__((noreturn)) void monitor_main(const struct launch_opts *o,
 		atomic_store_explicit(&hs->state, HS_FAILED, memory_order_release);
 		hs->stage = LAUNCH_STAGE_SETUP;
 		hs->err = -atomic_load(&hs->fg_ready);
+		handshake_wake(hs);
 		_exit(125);
 	}
 	pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, 0);
@@ -282,24 +298,34 @@ static __attribute__((noreturn)) void monitor_main(const struct launch_opts *o,
 	}
 }
 
-/* Wait (without a syscall on the target's side) until it has loaded its
- * filter or given up; returns the state, or HS_INIT if it died first. */
+/*
+ * Wait until the target has loaded its filter or given up; returns the
+ * state, HS_INIT or HS_LOADING if it died first.  Asleep until it starts
+ * loading the filter (it wakes us then, or when it fails before), then
+ * polled while it loads, as nothing may wake us after (a store, no
+ * syscall, on its side).  The futex's timeout only bounds how late a
+ * target killed before it could wake us is seen.
+ */
 static int wait_handshake(struct handshake *hs, pid_t pid)
 {
-	struct timespec pause = { .tv_nsec = 20 * 1000 };
+	const struct timespec bound = { .tv_nsec = 1000 * 1000 };
+	const struct timespec pause = { .tv_nsec = 20 * 1000 };
 
 	for (;;) {
 		int state = atomic_load_explicit(&hs->state, memory_order_acquire);
 		siginfo_t si = { 0 };
 
-		if (state != HS_INIT)
+		if (state == HS_LOADED || state == HS_FAILED)
 			return state;
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
 		    si.si_pid == pid) {
 			state = atomic_load_explicit(&hs->state, memory_order_acquire);
 			return state;
 		}
-		nanosleep(&pause, NULL);
+		if (state == HS_INIT)
+			syscall(SYS_futex, &hs->state, FUTEX_WAIT, HS_INIT, &bound, NULL, 0);
+		else
+			nanosleep(&pause, NULL);
 	}
 }
 

@@ -371,28 +371,40 @@ int json_doc_parse(const char *buf, size_t len, struct json_doc *ret, struct pol
 		return -EINVAL;
 	}
 
-	r = scan_document(&sc, NULL);
-	if (r < 0) {
-		set_error(reterr, json_pos_of_offset(buf, len, sc.err_off), sc.err);
-		return r;
-	}
-
+	/*
+	 * Our scan checks the text and records where each of cJSON's values
+	 * is.  Once, where the text is good (the scan with the tree accepts
+	 * only what the scan alone accepts); where it is not, the scan alone
+	 * says why, as it did first before: same errors, one pass less.
+	 */
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
 	if (!root) {
-		/* The text is valid JSON, so cJSON ran out of memory or hit one
-		 * of its own limits. */
 		size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
 
+		r = scan_document(&sc, NULL);
+		if (r < 0) {
+			set_error(reterr, json_pos_of_offset(buf, len, sc.err_off), sc.err);
+			return r;
+		}
+		/* The text is valid JSON, so cJSON ran out of memory or hit one
+		 * of its own limits. */
 		set_error(reterr, json_pos_of_offset(buf, len, off),
 			  "cJSON could not parse this value (out of memory?)");
 		return -ENOMEM;
 	}
 
-	sc = (struct scanner){ .s = buf, .len = len };
 	r = scan_document(&sc, root);
 	if (r < 0) {
+		struct scanner alone = { .s = buf, .len = len };
+
 		free(sc.pos);
 		cJSON_Delete(root);
+		int ra = scan_document(&alone, NULL);
+
+		if (ra < 0) {
+			set_error(reterr, json_pos_of_offset(buf, len, alone.err_off), alone.err);
+			return ra;
+		}
 		if (r == -ENOMEM)
 			set_error(reterr, (struct policy_pos){ 0, 0 }, "out of memory");
 		else

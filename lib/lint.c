@@ -200,14 +200,78 @@ static bool name_here(const struct plan *plan, const char *name)
 	return false;
 }
 
+/*
+ * Which rules (indexes in plan->rules) name a syscall: (name, rule) pairs
+ * in strcmp order of the name, then rule order, so that the rules naming a
+ * name are found with one binary search, in order, instead of comparing
+ * it with every name of every rule (for every name of every rule).
+ */
+struct naming {
+	const char *name;
+	size_t rule;
+};
+
+struct names_index {
+	struct naming *v;
+	size_t n;
+};
+
+static int cmp_naming(const void *a, const void *b)
+{
+	const struct naming *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static int names_index_init(const struct plan *plan, struct names_index *ix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n_rules; i++)
+		n += plan->rules[i].src->n_names;
+	ix->v = malloc((n ? n : 1) * sizeof(*ix->v));
+	if (!ix->v)
+		return -ENOMEM;
+	ix->n = 0;
+	for (size_t i = 0; i < plan->n_rules; i++)
+		for (size_t k = 0; k < plan->rules[i].src->n_names; k++)
+			ix->v[ix->n++] = (struct naming){ plan->rules[i].src->names[k], i };
+	qsort(ix->v, ix->n, sizeof(*ix->v), cmp_naming);
+	return 0;
+}
+
+/* The first pair of @name (*@end: past its last), NULL if no rule names it. */
+static const struct naming *naming_rules(const struct names_index *ix, const char *name,
+					 const struct naming **end)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) { /* the first pair not before @name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*end = ix->v + lo;
+	while (*end < ix->v + ix->n && strcmp((*end)->name, name) == 0)
+		(*end)++;
+	return ix->v + lo;
+}
+
 /* Whether a kept rule of the profile naming @name has patterns: then the
  * supervisor decides every call of it, the first matching rule in profile
  * order (plan_eval_ptrs()); else the kernel does, as libseccomp builds it. */
-static bool patterns_decide(const struct plan *plan, const char *name)
+static bool patterns_decide(const struct plan *plan, const struct names_index *ix, const char *name)
 {
-	for (size_t i = 0; i < plan->n_rules; i++)
-		if (!plan->rules[i].hatch && has_patterns(plan->rules[i].src) &&
-		    rule_names(plan->rules[i].src, name))
+	const struct naming *end, *p = naming_rules(ix, name, &end);
+
+	for (; p < end; p++)
+		if (!plan->rules[p->rule].hatch && has_patterns(plan->rules[p->rule].src))
 			return true;
 	return false;
 }
@@ -372,20 +436,24 @@ static int lint_advisory(const struct plan *plan, const struct plan_rule *pr, st
  * of a capability) is the profile's design.  *@ret_later: whether @self
  * comes after it.
  */
-static const struct plan_rule *overridden_by(const struct plan *plan, size_t self, const char *name,
-					     bool *ret_later)
+/* @name is one of rule @self's: the rules that name it, in order, are
+ * those of @ix (the others, @self not among them, would be passed over). */
+static const struct plan_rule *overridden_by(const struct plan *plan, const struct names_index *ix,
+					     size_t self, const char *name, bool *ret_later)
 {
-	bool sup = patterns_decide(plan, name);
+	bool sup = patterns_decide(plan, ix, name);
+	const struct naming *end, *p;
 
 	if (!sup && plan->rules[self].redundant)
 		return NULL; /* counted as the default's already */
-	for (size_t i = 0; i < plan->n_rules; i++) {
+	for (p = naming_rules(ix, name, &end); p < end; p++) {
+		size_t i = p->rule;
 		const struct plan_rule *d = &plan->rules[i];
 
 		if (i == self && (sup || (!d->src->n_args && !has_patterns(d->src))))
 			return NULL; /* reached first, or the overriding rule itself */
-		if (i == self || d->hatch || !rule_names(d->src, name) || d->src->n_args ||
-		    has_patterns(d->src) || (!sup && d->redundant))
+		if (i == self || d->hatch || d->src->n_args || has_patterns(d->src) ||
+		    (!sup && d->redundant))
 			continue;
 		if (has_filters(d->src))
 			return NULL;
@@ -395,7 +463,8 @@ static const struct plan_rule *overridden_by(const struct plan *plan, size_t sel
 	return NULL;
 }
 
-static int lint_overridden(const struct plan *plan, size_t self, struct lint *l)
+static int lint_overridden(const struct plan *plan, const struct names_index *ix, size_t self,
+			   struct lint *l)
 {
 	const struct policy_rule *r = plan->rules[self].src;
 	bool *done = calloc(r->n_names ? r->n_names : 1, sizeof(*done));
@@ -411,7 +480,7 @@ static int lint_overridden(const struct plan *plan, size_t self, struct lint *l)
 
 		if (done[k] || listed_before(r, k) || !name_here(plan, r->names[k]))
 			continue;
-		d = overridden_by(plan, self, r->names[k], &later);
+		d = overridden_by(plan, ix, self, r->names[k], &later);
 		if (!d)
 			continue;
 		names_add(&n, r->names[k]);
@@ -420,7 +489,7 @@ static int lint_overridden(const struct plan *plan, size_t self, struct lint *l)
 
 			if (done[j] || listed_before(r, j) || !name_here(plan, r->names[j]))
 				continue;
-			if (overridden_by(plan, self, r->names[j], &later_j) == d &&
+			if (overridden_by(plan, ix, self, r->names[j], &later_j) == d &&
 			    later_j == later) {
 				names_add(&n, r->names[j]);
 				done[j] = true;
@@ -591,6 +660,10 @@ static int lint_conditions(const struct plan *plan, const struct plan_rule *pr, 
 
 static int lint_rules(const struct plan *plan, struct lint *l)
 {
+	struct names_index ix;
+
+	if (names_index_init(plan, &ix) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct plan_rule *pr = &plan->rules[i];
 		const struct policy_rule *r = pr->src;
@@ -605,12 +678,15 @@ static int lint_rules(const struct plan *plan, struct lint *l)
 		if (res == 0 && has_patterns(r))
 			res = lint_advisory(plan, pr, l);
 		if (res == 0)
-			res = lint_overridden(plan, i, l);
+			res = lint_overridden(plan, &ix, i, l);
 		if (res == 0)
 			res = lint_conditions(plan, pr, l);
-		if (res < 0)
+		if (res < 0) {
+			free(ix.v);
 			return res;
+		}
 	}
+	free(ix.v);
 	return 0;
 }
 

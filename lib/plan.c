@@ -251,12 +251,45 @@ static bool counts_for_stub(enum cg_arch arch, const char *name)
  * Fill the entries of @a: count the rules per number, lay the lists out
  * contiguously in plan->refs, then fill them in profile order.
  */
-static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out, size_t *n_refs_out)
+/*
+ * The number of each name of each rule (in order: rule, then name) on each
+ * ABI of @arches, -1 where it has none: looked up once, not once a pass
+ * (a lookup is a binary search by strcmp; the default profile names 442
+ * calls on three ABIs).  *@ret is [names][CG_ARCH_MAX]; free() it.
+ */
+static int lookup_names(const struct plan *plan, unsigned arches, int **ret)
+{
+	size_t n = 0, j = 0;
+	int *nrs;
+
+	for (size_t i = 0; i < plan->n_rules; i++)
+		n += plan->rules[i].src->n_names;
+	nrs = malloc((n ? n : 1) * CG_ARCH_MAX * sizeof(*nrs));
+	if (!nrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const struct policy_rule *src = plan->rules[i].src;
+
+		for (size_t k = 0; k < src->n_names; k++, j++)
+			for (int a = 0; a < CG_ARCH_MAX; a++)
+				nrs[j * CG_ARCH_MAX + a] =
+					arches & (1u << a)
+						? syscall_lookup((enum cg_arch)a, src->names[k])
+						: -1;
+	}
+	*ret = nrs;
+	return 0;
+}
+
+/* @nrs: from lookup_names() */
+static int build_arch(struct plan *plan, enum cg_arch arch, const int *nrs, uint32_t **refs_out,
+		      size_t *n_refs_out)
 {
 	struct plan_arch *a = &plan->arch[arch];
 	uint32_t nr_mask = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
 	size_t total = 0, base = *n_refs_out;
 	uint32_t *refs;
+	size_t j = 0;
 
 	a->enabled = true;
 	a->last_nr = -1;
@@ -268,8 +301,8 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct policy_rule *src = plan->rules[i].src;
 
-		for (size_t k = 0; k < src->n_names; k++) {
-			int nr = syscall_lookup(arch, src->names[k]);
+		for (size_t k = 0; k < src->n_names; k++, j++) {
+			int nr = nrs[j * CG_ARCH_MAX + arch];
 
 			if (nr < 0)
 				continue;
@@ -301,11 +334,12 @@ static int build_arch(struct plan *plan, enum cg_arch arch, uint32_t **refs_out,
 			a->entries[nr].n_refs = 0; /* refilled below */
 		}
 	}
+	j = 0;
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct policy_rule *src = plan->rules[i].src;
 
-		for (size_t k = 0; k < src->n_names; k++) {
-			int nr = syscall_lookup(arch, src->names[k]);
+		for (size_t k = 0; k < src->n_names; k++, j++) {
+			int nr = nrs[j * CG_ARCH_MAX + arch];
 			struct plan_entry *e;
 
 			if (nr < 0)
@@ -565,6 +599,8 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 {
 	struct plan *plan;
 	unsigned arches;
+	int *nrs = NULL;
+	size_t j;
 	int r = -ENOMEM;
 
 	if (!policy->enabled || mode < 0 || mode >= PLAN_MODE_MAX)
@@ -617,6 +653,9 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 	/* runc's ENOSYS stub: not when the default already is ENOSYS, nor
 	 * when it allows (ALLOW, LOG, TRACE: a tracer handles new calls). */
 	arches = plan_policy_arches(policy);
+	r = lookup_names(plan, arches, &nrs);
+	if (r < 0)
+		goto fail;
 	for (int a = 0; a < CG_ARCH_MAX; a++) {
 		bool allows = policy->default_action == POLICY_ACT_ALLOW ||
 			      policy->default_action == POLICY_ACT_LOG ||
@@ -628,21 +667,21 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 		if (!(arches & (1u << a)))
 			continue;
 		plan->arch[a].enosys_above_last = !allows && !enosys;
-		r = build_arch(plan, (enum cg_arch)a, &plan->refs, &plan->n_refs);
+		r = build_arch(plan, (enum cg_arch)a, nrs, &plan->refs, &plan->n_refs);
 		if (r < 0)
 			goto fail;
 	}
 
 	/* Names that no enabled ABI has. */
+	j = 0;
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const struct policy_rule *src = plan->rules[i].src;
 
-		for (size_t k = 0; k < src->n_names; k++) {
+		for (size_t k = 0; k < src->n_names; k++, j++) {
 			bool found = false;
 
 			for (int a = 0; a < CG_ARCH_MAX && !found; a++)
-				found = plan->arch[a].enabled &&
-					syscall_lookup((enum cg_arch)a, src->names[k]) >= 0;
+				found = plan->arch[a].enabled && nrs[j * CG_ARCH_MAX + a] >= 0;
 			if (!found) {
 				r = add_skip(plan, src->names[k], plan->rules[i].index,
 					     skip_reason(src->names[k]));
@@ -655,9 +694,11 @@ int plan_compile(const struct policy *policy, const struct plan_host *host, enum
 	if (r < 0)
 		goto fail;
 	mark_multiplexer(plan);
+	free(nrs);
 	*ret = plan;
 	return 0;
 fail:
+	free(nrs);
 	plan_free(plan);
 	return r;
 }

@@ -19,19 +19,22 @@
  * without CG_X32_SYSCALL_BIT.
  */
 struct systable_entry {
-	const char *name;
-	int nr;
+	unsigned short name; /* in systable_names */
+	unsigned short nr;
 };
 
 struct systable_arch {
-	const char *const *by_nr; /* [nr_limit], NULL for holes */
+	const unsigned short *by_nr; /* [nr_limit]: in systable_names, 0 for holes */
 	int nr_limit;
 	const struct systable_entry *by_name; /* [count], strcmp order */
 	size_t count;
 };
 
+/* Names are offsets into systable_names, not pointers: nothing in the
+ * tables is relocated at start-up (see tools/gen-systable.py). */
+extern const char systable_names[];
 extern const struct systable_arch systable_arches[CG_ARCH_MAX];
-extern const char *const systable_elsewhere[];
+extern const unsigned short systable_elsewhere[]; /* in systable_names, strcmp order */
 extern const size_t systable_elsewhere_count;
 
 static const char *const arch_names[CG_ARCH_MAX] = {
@@ -56,14 +59,14 @@ static int cmp_entry(const void *key, const void *elem)
 {
 	const struct systable_entry *e = elem;
 
-	return strcmp(key, e->name);
+	return strcmp(key, systable_names + e->name);
 }
 
 static int cmp_name(const void *key, const void *elem)
 {
-	const char *const *name = elem;
+	const unsigned short *name = elem;
 
-	return strcmp(key, *name);
+	return strcmp(key, systable_names + *name);
 }
 
 int syscall_lookup(enum cg_arch arch, const char *name)
@@ -96,9 +99,9 @@ const char *syscall_name(enum cg_arch arch, int nr)
 		nr = (int)((unsigned int)nr & ~CG_X32_SYSCALL_BIT);
 	}
 	t = &systable_arches[arch];
-	if (nr >= t->nr_limit)
+	if (nr >= t->nr_limit || !t->by_nr[nr])
 		return NULL;
-	return t->by_nr[nr];
+	return systable_names + t->by_nr[nr];
 }
 
 int syscall_nr_limit(enum cg_arch arch)

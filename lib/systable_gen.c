@@ -16,2446 +16,2953 @@
 #include "callgate/systable.h"
 
 struct systable_entry {
-	const char *name;
-	int nr;
+	unsigned short name;
+	unsigned short nr;
 };
 
 struct systable_arch {
-	const char *const *by_nr;
+	const unsigned short *by_nr;
 	int nr_limit;
 	const struct systable_entry *by_name;
 	size_t count;
 };
 
+extern const char systable_names[];
 extern const struct systable_arch systable_arches[CG_ARCH_MAX];
-extern const char *const systable_elsewhere[];
+extern const unsigned short systable_elsewhere[];
 extern const size_t systable_elsewhere_count;
 
+const char systable_names[5260] =
+	""
+	"\0_llseek"
+	"\0_newselect"
+	"\0_sysctl"
+	"\0accept"
+	"\0accept4"
+	"\0access"
+	"\0acct"
+	"\0add_key"
+	"\0adjtimex"
+	"\0afs_syscall"
+	"\0alarm"
+	"\0arch_prctl"
+	"\0arm_fadvise64_64"
+	"\0arm_sync_file_range"
+	"\0atomic_barrier"
+	"\0atomic_cmpxchg_32"
+	"\0bdflush"
+	"\0bind"
+	"\0bpf"
+	"\0break"
+	"\0breakpoint"
+	"\0brk"
+	"\0cachectl"
+	"\0cacheflush"
+	"\0cachestat"
+	"\0capget"
+	"\0capset"
+	"\0chdir"
+	"\0chmod"
+	"\0chown"
+	"\0chown32"
+	"\0chroot"
+	"\0clock_adjtime"
+	"\0clock_adjtime64"
+	"\0clock_getres"
+	"\0clock_getres_time64"
+	"\0clock_gettime"
+	"\0clock_gettime64"
+	"\0clock_nanosleep"
+	"\0clock_nanosleep_time64"
+	"\0clock_settime"
+	"\0clock_settime64"
+	"\0clone"
+	"\0clone3"
+	"\0close"
+	"\0close_range"
+	"\0connect"
+	"\0copy_file_range"
+	"\0creat"
+	"\0create_module"
+	"\0delete_module"
+	"\0dup"
+	"\0dup2"
+	"\0dup3"
+	"\0epoll_create"
+	"\0epoll_create1"
+	"\0epoll_ctl"
+	"\0epoll_ctl_old"
+	"\0epoll_pwait"
+	"\0epoll_pwait2"
+	"\0epoll_wait"
+	"\0epoll_wait_old"
+	"\0eventfd"
+	"\0eventfd2"
+	"\0execve"
+	"\0execveat"
+	"\0exit"
+	"\0exit_group"
+	"\0faccessat"
+	"\0faccessat2"
+	"\0fadvise64"
+	"\0fadvise64_64"
+	"\0fallocate"
+	"\0fanotify_init"
+	"\0fanotify_mark"
+	"\0fchdir"
+	"\0fchmod"
+	"\0fchmodat"
+	"\0fchmodat2"
+	"\0fchown"
+	"\0fchown32"
+	"\0fchownat"
+	"\0fcntl"
+	"\0fcntl64"
+	"\0fdatasync"
+	"\0fgetxattr"
+	"\0finit_module"
+	"\0flistxattr"
+	"\0flock"
+	"\0fork"
+	"\0fremovexattr"
+	"\0fsconfig"
+	"\0fsetxattr"
+	"\0fsmount"
+	"\0fsopen"
+	"\0fspick"
+	"\0fstat"
+	"\0fstat64"
+	"\0fstatat64"
+	"\0fstatfs"
+	"\0fstatfs64"
+	"\0fsync"
+	"\0ftime"
+	"\0ftruncate"
+	"\0ftruncate64"
+	"\0futex"
+	"\0futex_requeue"
+	"\0futex_time64"
+	"\0futex_wait"
+	"\0futex_waitv"
+	"\0futex_wake"
+	"\0futimesat"
+	"\0get_kernel_syms"
+	"\0get_mempolicy"
+	"\0get_robust_list"
+	"\0get_thread_area"
+	"\0get_tls"
+	"\0getcpu"
+	"\0getcwd"
+	"\0getdents"
+	"\0getdents64"
+	"\0getegid"
+	"\0getegid32"
+	"\0geteuid"
+	"\0geteuid32"
+	"\0getgid"
+	"\0getgid32"
+	"\0getgroups"
+	"\0getgroups32"
+	"\0getitimer"
+	"\0getpagesize"
+	"\0getpeername"
+	"\0getpgid"
+	"\0getpgrp"
+	"\0getpid"
+	"\0getpmsg"
+	"\0getppid"
+	"\0getpriority"
+	"\0getrandom"
+	"\0getresgid"
+	"\0getresgid32"
+	"\0getresuid"
+	"\0getresuid32"
+	"\0getrlimit"
+	"\0getrusage"
+	"\0getsid"
+	"\0getsockname"
+	"\0getsockopt"
+	"\0gettid"
+	"\0gettimeofday"
+	"\0getuid"
+	"\0getuid32"
+	"\0getxattr"
+	"\0getxattrat"
+	"\0gtty"
+	"\0idle"
+	"\0init_module"
+	"\0inotify_add_watch"
+	"\0inotify_init"
+	"\0inotify_init1"
+	"\0inotify_rm_watch"
+	"\0io_cancel"
+	"\0io_destroy"
+	"\0io_getevents"
+	"\0io_pgetevents"
+	"\0io_pgetevents_time64"
+	"\0io_setup"
+	"\0io_submit"
+	"\0io_uring_enter"
+	"\0io_uring_register"
+	"\0io_uring_setup"
+	"\0ioctl"
+	"\0ioperm"
+	"\0iopl"
+	"\0ioprio_get"
+	"\0ioprio_set"
+	"\0ipc"
+	"\0kcmp"
+	"\0kexec_file_load"
+	"\0kexec_load"
+	"\0keyctl"
+	"\0kill"
+	"\0landlock_add_rule"
+	"\0landlock_create_ruleset"
+	"\0landlock_restrict_self"
+	"\0lchown"
+	"\0lchown32"
+	"\0lgetxattr"
+	"\0link"
+	"\0linkat"
+	"\0listen"
+	"\0listmount"
+	"\0listxattr"
+	"\0listxattrat"
+	"\0llistxattr"
+	"\0lock"
+	"\0lookup_dcookie"
+	"\0lremovexattr"
+	"\0lseek"
+	"\0lsetxattr"
+	"\0lsm_get_self_attr"
+	"\0lsm_list_modules"
+	"\0lsm_set_self_attr"
+	"\0lstat"
+	"\0lstat64"
+	"\0madvise"
+	"\0map_shadow_stack"
+	"\0mbind"
+	"\0membarrier"
+	"\0memfd_create"
+	"\0memfd_secret"
+	"\0migrate_pages"
+	"\0mincore"
+	"\0mkdir"
+	"\0mkdirat"
+	"\0mknod"
+	"\0mknodat"
+	"\0mlock"
+	"\0mlock2"
+	"\0mlockall"
+	"\0mmap"
+	"\0mmap2"
+	"\0modify_ldt"
+	"\0mount"
+	"\0mount_setattr"
+	"\0move_mount"
+	"\0move_pages"
+	"\0mprotect"
+	"\0mpx"
+	"\0mq_getsetattr"
+	"\0mq_notify"
+	"\0mq_open"
+	"\0mq_timedreceive"
+	"\0mq_timedreceive_time64"
+	"\0mq_timedsend"
+	"\0mq_timedsend_time64"
+	"\0mq_unlink"
+	"\0mremap"
+	"\0mseal"
+	"\0msgctl"
+	"\0msgget"
+	"\0msgrcv"
+	"\0msgsnd"
+	"\0msync"
+	"\0multiplexer"
+	"\0munlock"
+	"\0munlockall"
+	"\0munmap"
+	"\0name_to_handle_at"
+	"\0nanosleep"
+	"\0newfstatat"
+	"\0nfsservctl"
+	"\0nice"
+	"\0oldfstat"
+	"\0oldlstat"
+	"\0oldolduname"
+	"\0oldstat"
+	"\0olduname"
+	"\0open"
+	"\0open_by_handle_at"
+	"\0open_tree"
+	"\0openat"
+	"\0openat2"
+	"\0pause"
+	"\0pciconfig_iobase"
+	"\0pciconfig_read"
+	"\0pciconfig_write"
+	"\0perf_event_open"
+	"\0personality"
+	"\0pidfd_getfd"
+	"\0pidfd_open"
+	"\0pidfd_send_signal"
+	"\0pipe"
+	"\0pipe2"
+	"\0pivot_root"
+	"\0pkey_alloc"
+	"\0pkey_free"
+	"\0pkey_mprotect"
+	"\0poll"
+	"\0ppoll"
+	"\0ppoll_time64"
+	"\0prctl"
+	"\0pread64"
+	"\0preadv"
+	"\0preadv2"
+	"\0prlimit64"
+	"\0process_madvise"
+	"\0process_mrelease"
+	"\0process_vm_readv"
+	"\0process_vm_writev"
+	"\0prof"
+	"\0profil"
+	"\0pselect6"
+	"\0pselect6_time64"
+	"\0ptrace"
+	"\0putpmsg"
+	"\0pwrite64"
+	"\0pwritev"
+	"\0pwritev2"
+	"\0query_module"
+	"\0quotactl"
+	"\0quotactl_fd"
+	"\0read"
+	"\0readahead"
+	"\0readdir"
+	"\0readlink"
+	"\0readlinkat"
+	"\0readv"
+	"\0reboot"
+	"\0recv"
+	"\0recvfrom"
+	"\0recvmmsg"
+	"\0recvmmsg_time64"
+	"\0recvmsg"
+	"\0remap_file_pages"
+	"\0removexattr"
+	"\0removexattrat"
+	"\0rename"
+	"\0renameat"
+	"\0renameat2"
+	"\0request_key"
+	"\0restart_syscall"
+	"\0riscv_flush_icache"
+	"\0riscv_hwprobe"
+	"\0rmdir"
+	"\0rseq"
+	"\0rt_sigaction"
+	"\0rt_sigpending"
+	"\0rt_sigprocmask"
+	"\0rt_sigqueueinfo"
+	"\0rt_sigreturn"
+	"\0rt_sigsuspend"
+	"\0rt_sigtimedwait"
+	"\0rt_sigtimedwait_time64"
+	"\0rt_tgsigqueueinfo"
+	"\0rtas"
+	"\0s390_guarded_storage"
+	"\0s390_pci_mmio_read"
+	"\0s390_pci_mmio_write"
+	"\0s390_runtime_instr"
+	"\0s390_sthyi"
+	"\0sched_get_priority_max"
+	"\0sched_get_priority_min"
+	"\0sched_getaffinity"
+	"\0sched_getattr"
+	"\0sched_getparam"
+	"\0sched_getscheduler"
+	"\0sched_rr_get_interval"
+	"\0sched_rr_get_interval_time64"
+	"\0sched_setaffinity"
+	"\0sched_setattr"
+	"\0sched_setparam"
+	"\0sched_setscheduler"
+	"\0sched_yield"
+	"\0seccomp"
+	"\0security"
+	"\0select"
+	"\0semctl"
+	"\0semget"
+	"\0semop"
+	"\0semtimedop"
+	"\0semtimedop_time64"
+	"\0send"
+	"\0sendfile"
+	"\0sendfile64"
+	"\0sendmmsg"
+	"\0sendmsg"
+	"\0sendto"
+	"\0set_mempolicy"
+	"\0set_mempolicy_home_node"
+	"\0set_robust_list"
+	"\0set_thread_area"
+	"\0set_tid_address"
+	"\0set_tls"
+	"\0setdomainname"
+	"\0setfsgid"
+	"\0setfsgid32"
+	"\0setfsuid"
+	"\0setfsuid32"
+	"\0setgid"
+	"\0setgid32"
+	"\0setgroups"
+	"\0setgroups32"
+	"\0sethostname"
+	"\0setitimer"
+	"\0setns"
+	"\0setpgid"
+	"\0setpriority"
+	"\0setregid"
+	"\0setregid32"
+	"\0setresgid"
+	"\0setresgid32"
+	"\0setresuid"
+	"\0setresuid32"
+	"\0setreuid"
+	"\0setreuid32"
+	"\0setrlimit"
+	"\0setsid"
+	"\0setsockopt"
+	"\0settimeofday"
+	"\0setuid"
+	"\0setuid32"
+	"\0setxattr"
+	"\0setxattrat"
+	"\0sgetmask"
+	"\0shmat"
+	"\0shmctl"
+	"\0shmdt"
+	"\0shmget"
+	"\0shutdown"
+	"\0sigaction"
+	"\0sigaltstack"
+	"\0signal"
+	"\0signalfd"
+	"\0signalfd4"
+	"\0sigpending"
+	"\0sigprocmask"
+	"\0sigreturn"
+	"\0sigsuspend"
+	"\0socket"
+	"\0socketcall"
+	"\0socketpair"
+	"\0splice"
+	"\0spu_create"
+	"\0spu_run"
+	"\0ssetmask"
+	"\0stat"
+	"\0stat64"
+	"\0statfs"
+	"\0statfs64"
+	"\0statmount"
+	"\0statx"
+	"\0stime"
+	"\0stty"
+	"\0subpage_prot"
+	"\0swapcontext"
+	"\0swapoff"
+	"\0swapon"
+	"\0switch_endian"
+	"\0symlink"
+	"\0symlinkat"
+	"\0sync"
+	"\0sync_file_range"
+	"\0sync_file_range2"
+	"\0syncfs"
+	"\0sys_debug_setcontext"
+	"\0syscall"
+	"\0sysfs"
+	"\0sysinfo"
+	"\0syslog"
+	"\0sysmips"
+	"\0tee"
+	"\0tgkill"
+	"\0time"
+	"\0timer_create"
+	"\0timer_delete"
+	"\0timer_getoverrun"
+	"\0timer_gettime"
+	"\0timer_gettime64"
+	"\0timer_settime"
+	"\0timer_settime64"
+	"\0timerfd"
+	"\0timerfd_create"
+	"\0timerfd_gettime"
+	"\0timerfd_gettime64"
+	"\0timerfd_settime"
+	"\0timerfd_settime64"
+	"\0times"
+	"\0tkill"
+	"\0truncate"
+	"\0truncate64"
+	"\0tuxcall"
+	"\0ugetrlimit"
+	"\0ulimit"
+	"\0umask"
+	"\0umount"
+	"\0umount2"
+	"\0uname"
+	"\0unlink"
+	"\0unlinkat"
+	"\0unshare"
+	"\0uretprobe"
+	"\0uselib"
+	"\0userfaultfd"
+	"\0usr26"
+	"\0usr32"
+	"\0ustat"
+	"\0utime"
+	"\0utimensat"
+	"\0utimensat_time64"
+	"\0utimes"
+	"\0vfork"
+	"\0vhangup"
+	"\0vm86"
+	"\0vm86old"
+	"\0vmsplice"
+	"\0vserver"
+	"\0wait4"
+	"\0waitid"
+	"\0waitpid"
+	"\0write"
+	"\0writev"
+	;
+
 /* x86_64: 379 syscalls, numbers below 467. */
-static const char *const x86_64_by_nr[467] = {
-	[0] = "read",
-	[1] = "write",
-	[2] = "open",
-	[3] = "close",
-	[4] = "stat",
-	[5] = "fstat",
-	[6] = "lstat",
-	[7] = "poll",
-	[8] = "lseek",
-	[9] = "mmap",
-	[10] = "mprotect",
-	[11] = "munmap",
-	[12] = "brk",
-	[13] = "rt_sigaction",
-	[14] = "rt_sigprocmask",
-	[15] = "rt_sigreturn",
-	[16] = "ioctl",
-	[17] = "pread64",
-	[18] = "pwrite64",
-	[19] = "readv",
-	[20] = "writev",
-	[21] = "access",
-	[22] = "pipe",
-	[23] = "select",
-	[24] = "sched_yield",
-	[25] = "mremap",
-	[26] = "msync",
-	[27] = "mincore",
-	[28] = "madvise",
-	[29] = "shmget",
-	[30] = "shmat",
-	[31] = "shmctl",
-	[32] = "dup",
-	[33] = "dup2",
-	[34] = "pause",
-	[35] = "nanosleep",
-	[36] = "getitimer",
-	[37] = "alarm",
-	[38] = "setitimer",
-	[39] = "getpid",
-	[40] = "sendfile",
-	[41] = "socket",
-	[42] = "connect",
-	[43] = "accept",
-	[44] = "sendto",
-	[45] = "recvfrom",
-	[46] = "sendmsg",
-	[47] = "recvmsg",
-	[48] = "shutdown",
-	[49] = "bind",
-	[50] = "listen",
-	[51] = "getsockname",
-	[52] = "getpeername",
-	[53] = "socketpair",
-	[54] = "setsockopt",
-	[55] = "getsockopt",
-	[56] = "clone",
-	[57] = "fork",
-	[58] = "vfork",
-	[59] = "execve",
-	[60] = "exit",
-	[61] = "wait4",
-	[62] = "kill",
-	[63] = "uname",
-	[64] = "semget",
-	[65] = "semop",
-	[66] = "semctl",
-	[67] = "shmdt",
-	[68] = "msgget",
-	[69] = "msgsnd",
-	[70] = "msgrcv",
-	[71] = "msgctl",
-	[72] = "fcntl",
-	[73] = "flock",
-	[74] = "fsync",
-	[75] = "fdatasync",
-	[76] = "truncate",
-	[77] = "ftruncate",
-	[78] = "getdents",
-	[79] = "getcwd",
-	[80] = "chdir",
-	[81] = "fchdir",
-	[82] = "rename",
-	[83] = "mkdir",
-	[84] = "rmdir",
-	[85] = "creat",
-	[86] = "link",
-	[87] = "unlink",
-	[88] = "symlink",
-	[89] = "readlink",
-	[90] = "chmod",
-	[91] = "fchmod",
-	[92] = "chown",
-	[93] = "fchown",
-	[94] = "lchown",
-	[95] = "umask",
-	[96] = "gettimeofday",
-	[97] = "getrlimit",
-	[98] = "getrusage",
-	[99] = "sysinfo",
-	[100] = "times",
-	[101] = "ptrace",
-	[102] = "getuid",
-	[103] = "syslog",
-	[104] = "getgid",
-	[105] = "setuid",
-	[106] = "setgid",
-	[107] = "geteuid",
-	[108] = "getegid",
-	[109] = "setpgid",
-	[110] = "getppid",
-	[111] = "getpgrp",
-	[112] = "setsid",
-	[113] = "setreuid",
-	[114] = "setregid",
-	[115] = "getgroups",
-	[116] = "setgroups",
-	[117] = "setresuid",
-	[118] = "getresuid",
-	[119] = "setresgid",
-	[120] = "getresgid",
-	[121] = "getpgid",
-	[122] = "setfsuid",
-	[123] = "setfsgid",
-	[124] = "getsid",
-	[125] = "capget",
-	[126] = "capset",
-	[127] = "rt_sigpending",
-	[128] = "rt_sigtimedwait",
-	[129] = "rt_sigqueueinfo",
-	[130] = "rt_sigsuspend",
-	[131] = "sigaltstack",
-	[132] = "utime",
-	[133] = "mknod",
-	[134] = "uselib",
-	[135] = "personality",
-	[136] = "ustat",
-	[137] = "statfs",
-	[138] = "fstatfs",
-	[139] = "sysfs",
-	[140] = "getpriority",
-	[141] = "setpriority",
-	[142] = "sched_setparam",
-	[143] = "sched_getparam",
-	[144] = "sched_setscheduler",
-	[145] = "sched_getscheduler",
-	[146] = "sched_get_priority_max",
-	[147] = "sched_get_priority_min",
-	[148] = "sched_rr_get_interval",
-	[149] = "mlock",
-	[150] = "munlock",
-	[151] = "mlockall",
-	[152] = "munlockall",
-	[153] = "vhangup",
-	[154] = "modify_ldt",
-	[155] = "pivot_root",
-	[156] = "_sysctl",
-	[157] = "prctl",
-	[158] = "arch_prctl",
-	[159] = "adjtimex",
-	[160] = "setrlimit",
-	[161] = "chroot",
-	[162] = "sync",
-	[163] = "acct",
-	[164] = "settimeofday",
-	[165] = "mount",
-	[166] = "umount2",
-	[167] = "swapon",
-	[168] = "swapoff",
-	[169] = "reboot",
-	[170] = "sethostname",
-	[171] = "setdomainname",
-	[172] = "iopl",
-	[173] = "ioperm",
-	[174] = "create_module",
-	[175] = "init_module",
-	[176] = "delete_module",
-	[177] = "get_kernel_syms",
-	[178] = "query_module",
-	[179] = "quotactl",
-	[180] = "nfsservctl",
-	[181] = "getpmsg",
-	[182] = "putpmsg",
-	[183] = "afs_syscall",
-	[184] = "tuxcall",
-	[185] = "security",
-	[186] = "gettid",
-	[187] = "readahead",
-	[188] = "setxattr",
-	[189] = "lsetxattr",
-	[190] = "fsetxattr",
-	[191] = "getxattr",
-	[192] = "lgetxattr",
-	[193] = "fgetxattr",
-	[194] = "listxattr",
-	[195] = "llistxattr",
-	[196] = "flistxattr",
-	[197] = "removexattr",
-	[198] = "lremovexattr",
-	[199] = "fremovexattr",
-	[200] = "tkill",
-	[201] = "time",
-	[202] = "futex",
-	[203] = "sched_setaffinity",
-	[204] = "sched_getaffinity",
-	[205] = "set_thread_area",
-	[206] = "io_setup",
-	[207] = "io_destroy",
-	[208] = "io_getevents",
-	[209] = "io_submit",
-	[210] = "io_cancel",
-	[211] = "get_thread_area",
-	[212] = "lookup_dcookie",
-	[213] = "epoll_create",
-	[214] = "epoll_ctl_old",
-	[215] = "epoll_wait_old",
-	[216] = "remap_file_pages",
-	[217] = "getdents64",
-	[218] = "set_tid_address",
-	[219] = "restart_syscall",
-	[220] = "semtimedop",
-	[221] = "fadvise64",
-	[222] = "timer_create",
-	[223] = "timer_settime",
-	[224] = "timer_gettime",
-	[225] = "timer_getoverrun",
-	[226] = "timer_delete",
-	[227] = "clock_settime",
-	[228] = "clock_gettime",
-	[229] = "clock_getres",
-	[230] = "clock_nanosleep",
-	[231] = "exit_group",
-	[232] = "epoll_wait",
-	[233] = "epoll_ctl",
-	[234] = "tgkill",
-	[235] = "utimes",
-	[236] = "vserver",
-	[237] = "mbind",
-	[238] = "set_mempolicy",
-	[239] = "get_mempolicy",
-	[240] = "mq_open",
-	[241] = "mq_unlink",
-	[242] = "mq_timedsend",
-	[243] = "mq_timedreceive",
-	[244] = "mq_notify",
-	[245] = "mq_getsetattr",
-	[246] = "kexec_load",
-	[247] = "waitid",
-	[248] = "add_key",
-	[249] = "request_key",
-	[250] = "keyctl",
-	[251] = "ioprio_set",
-	[252] = "ioprio_get",
-	[253] = "inotify_init",
-	[254] = "inotify_add_watch",
-	[255] = "inotify_rm_watch",
-	[256] = "migrate_pages",
-	[257] = "openat",
-	[258] = "mkdirat",
-	[259] = "mknodat",
-	[260] = "fchownat",
-	[261] = "futimesat",
-	[262] = "newfstatat",
-	[263] = "unlinkat",
-	[264] = "renameat",
-	[265] = "linkat",
-	[266] = "symlinkat",
-	[267] = "readlinkat",
-	[268] = "fchmodat",
-	[269] = "faccessat",
-	[270] = "pselect6",
-	[271] = "ppoll",
-	[272] = "unshare",
-	[273] = "set_robust_list",
-	[274] = "get_robust_list",
-	[275] = "splice",
-	[276] = "tee",
-	[277] = "sync_file_range",
-	[278] = "vmsplice",
-	[279] = "move_pages",
-	[280] = "utimensat",
-	[281] = "epoll_pwait",
-	[282] = "signalfd",
-	[283] = "timerfd_create",
-	[284] = "eventfd",
-	[285] = "fallocate",
-	[286] = "timerfd_settime",
-	[287] = "timerfd_gettime",
-	[288] = "accept4",
-	[289] = "signalfd4",
-	[290] = "eventfd2",
-	[291] = "epoll_create1",
-	[292] = "dup3",
-	[293] = "pipe2",
-	[294] = "inotify_init1",
-	[295] = "preadv",
-	[296] = "pwritev",
-	[297] = "rt_tgsigqueueinfo",
-	[298] = "perf_event_open",
-	[299] = "recvmmsg",
-	[300] = "fanotify_init",
-	[301] = "fanotify_mark",
-	[302] = "prlimit64",
-	[303] = "name_to_handle_at",
-	[304] = "open_by_handle_at",
-	[305] = "clock_adjtime",
-	[306] = "syncfs",
-	[307] = "sendmmsg",
-	[308] = "setns",
-	[309] = "getcpu",
-	[310] = "process_vm_readv",
-	[311] = "process_vm_writev",
-	[312] = "kcmp",
-	[313] = "finit_module",
-	[314] = "sched_setattr",
-	[315] = "sched_getattr",
-	[316] = "renameat2",
-	[317] = "seccomp",
-	[318] = "getrandom",
-	[319] = "memfd_create",
-	[320] = "kexec_file_load",
-	[321] = "bpf",
-	[322] = "execveat",
-	[323] = "userfaultfd",
-	[324] = "membarrier",
-	[325] = "mlock2",
-	[326] = "copy_file_range",
-	[327] = "preadv2",
-	[328] = "pwritev2",
-	[329] = "pkey_mprotect",
-	[330] = "pkey_alloc",
-	[331] = "pkey_free",
-	[332] = "statx",
-	[333] = "io_pgetevents",
-	[334] = "rseq",
-	[335] = "uretprobe",
-	[424] = "pidfd_send_signal",
-	[425] = "io_uring_setup",
-	[426] = "io_uring_enter",
-	[427] = "io_uring_register",
-	[428] = "open_tree",
-	[429] = "move_mount",
-	[430] = "fsopen",
-	[431] = "fsconfig",
-	[432] = "fsmount",
-	[433] = "fspick",
-	[434] = "pidfd_open",
-	[435] = "clone3",
-	[436] = "close_range",
-	[437] = "openat2",
-	[438] = "pidfd_getfd",
-	[439] = "faccessat2",
-	[440] = "process_madvise",
-	[441] = "epoll_pwait2",
-	[442] = "mount_setattr",
-	[443] = "quotactl_fd",
-	[444] = "landlock_create_ruleset",
-	[445] = "landlock_add_rule",
-	[446] = "landlock_restrict_self",
-	[447] = "memfd_secret",
-	[448] = "process_mrelease",
-	[449] = "futex_waitv",
-	[450] = "set_mempolicy_home_node",
-	[451] = "cachestat",
-	[452] = "fchmodat2",
-	[453] = "map_shadow_stack",
-	[454] = "futex_wake",
-	[455] = "futex_wait",
-	[456] = "futex_requeue",
-	[457] = "statmount",
-	[458] = "listmount",
-	[459] = "lsm_get_self_attr",
-	[460] = "lsm_set_self_attr",
-	[461] = "lsm_list_modules",
-	[462] = "mseal",
-	[463] = "setxattrat",
-	[464] = "getxattrat",
-	[465] = "listxattrat",
-	[466] = "removexattrat",
+static const unsigned short x86_64_by_nr[467] = {
+	[0] = 3107, /* read */
+	[1] = 5247, /* write */
+	[2] = 2636, /* open */
+	[3] = 461, /* close */
+	[4] = 4546, /* stat */
+	[5] = 965, /* fstat */
+	[6] = 2104, /* lstat */
+	[7] = 2864, /* poll */
+	[8] = 2035, /* lseek */
+	[9] = 2258, /* mmap */
+	[10] = 2322, /* mprotect */
+	[11] = 2527, /* munmap */
+	[12] = 205, /* brk */
+	[13] = 3351, /* rt_sigaction */
+	[14] = 3378, /* rt_sigprocmask */
+	[15] = 3409, /* rt_sigreturn */
+	[16] = 1761, /* ioctl */
+	[17] = 2894, /* pread64 */
+	[18] = 3047, /* pwrite64 */
+	[19] = 3150, /* readv */
+	[20] = 5253, /* writev */
+	[21] = 43, /* access */
+	[22] = 2807, /* pipe */
+	[23] = 3846, /* select */
+	[24] = 3817, /* sched_yield */
+	[25] = 2449, /* mremap */
+	[26] = 2490, /* msync */
+	[27] = 2200, /* mincore */
+	[28] = 2118, /* madvise */
+	[29] = 4374, /* shmget */
+	[30] = 4355, /* shmat */
+	[31] = 4361, /* shmctl */
+	[32] = 537, /* dup */
+	[33] = 541, /* dup2 */
+	[34] = 2684, /* pause */
+	[35] = 2552, /* nanosleep */
+	[36] = 1296, /* getitimer */
+	[37] = 84, /* alarm */
+	[38] = 4149, /* setitimer */
+	[39] = 1346, /* getpid */
+	[40] = 3907, /* sendfile */
+	[41] = 4482, /* socket */
+	[42] = 479, /* connect */
+	[43] = 28, /* accept */
+	[44] = 3944, /* sendto */
+	[45] = 3168, /* recvfrom */
+	[46] = 3936, /* sendmsg */
+	[47] = 3202, /* recvmsg */
+	[48] = 4381, /* shutdown */
+	[49] = 179, /* bind */
+	[50] = 1952, /* listen */
+	[51] = 1462, /* getsockname */
+	[52] = 1318, /* getpeername */
+	[53] = 4500, /* socketpair */
+	[54] = 4286, /* setsockopt */
+	[55] = 1474, /* getsockopt */
+	[56] = 448, /* clone */
+	[57] = 906, /* fork */
+	[58] = 5182, /* vfork */
+	[59] = 670, /* execve */
+	[60] = 686, /* exit */
+	[61] = 5226, /* wait4 */
+	[62] = 1844, /* kill */
+	[63] = 5065, /* uname */
+	[64] = 3860, /* semget */
+	[65] = 3867, /* semop */
+	[66] = 3853, /* semctl */
+	[67] = 4368, /* shmdt */
+	[68] = 2469, /* msgget */
+	[69] = 2483, /* msgsnd */
+	[70] = 2476, /* msgrcv */
+	[71] = 2462, /* msgctl */
+	[72] = 842, /* fcntl */
+	[73] = 900, /* flock */
+	[74] = 1007, /* fsync */
+	[75] = 856, /* fdatasync */
+	[76] = 4998, /* truncate */
+	[77] = 1019, /* ftruncate */
+	[78] = 1202, /* getdents */
+	[79] = 1195, /* getcwd */
+	[80] = 253, /* chdir */
+	[81] = 784, /* fchdir */
+	[82] = 3253, /* rename */
+	[83] = 2208, /* mkdir */
+	[84] = 3340, /* rmdir */
+	[85] = 503, /* creat */
+	[86] = 1940, /* link */
+	[87] = 5071, /* unlink */
+	[88] = 4655, /* symlink */
+	[89] = 3130, /* readlink */
+	[90] = 259, /* chmod */
+	[91] = 791, /* fchmod */
+	[92] = 265, /* chown */
+	[93] = 817, /* fchown */
+	[94] = 1914, /* lchown */
+	[95] = 5044, /* umask */
+	[96] = 1492, /* gettimeofday */
+	[97] = 1435, /* getrlimit */
+	[98] = 1445, /* getrusage */
+	[99] = 4753, /* sysinfo */
+	[100] = 4986, /* times */
+	[101] = 3032, /* ptrace */
+	[102] = 1505, /* getuid */
+	[103] = 4761, /* syslog */
+	[104] = 1258, /* getgid */
+	[105] = 4310, /* setuid */
+	[106] = 4099, /* setgid */
+	[107] = 1240, /* geteuid */
+	[108] = 1222, /* getegid */
+	[109] = 4165, /* setpgid */
+	[110] = 1361, /* getppid */
+	[111] = 1338, /* getpgrp */
+	[112] = 4279, /* setsid */
+	[113] = 4249, /* setreuid */
+	[114] = 4185, /* setregid */
+	[115] = 1274, /* getgroups */
+	[116] = 4115, /* setgroups */
+	[117] = 4227, /* setresuid */
+	[118] = 1413, /* getresuid */
+	[119] = 4205, /* setresgid */
+	[120] = 1391, /* getresgid */
+	[121] = 1330, /* getpgid */
+	[122] = 4079, /* setfsuid */
+	[123] = 4059, /* setfsgid */
+	[124] = 1455, /* getsid */
+	[125] = 239, /* capget */
+	[126] = 246, /* capset */
+	[127] = 3364, /* rt_sigpending */
+	[128] = 3436, /* rt_sigtimedwait */
+	[129] = 3393, /* rt_sigqueueinfo */
+	[130] = 3422, /* rt_sigsuspend */
+	[131] = 4400, /* sigaltstack */
+	[132] = 5142, /* utime */
+	[133] = 2222, /* mknod */
+	[134] = 5105, /* uselib */
+	[135] = 2754, /* personality */
+	[136] = 5136, /* ustat */
+	[137] = 4558, /* statfs */
+	[138] = 989, /* fstatfs */
+	[139] = 4747, /* sysfs */
+	[140] = 1369, /* getpriority */
+	[141] = 4173, /* setpriority */
+	[142] = 3783, /* sched_setparam */
+	[143] = 3666, /* sched_getparam */
+	[144] = 3798, /* sched_setscheduler */
+	[145] = 3681, /* sched_getscheduler */
+	[146] = 3588, /* sched_get_priority_max */
+	[147] = 3611, /* sched_get_priority_min */
+	[148] = 3700, /* sched_rr_get_interval */
+	[149] = 2236, /* mlock */
+	[150] = 2508, /* munlock */
+	[151] = 2249, /* mlockall */
+	[152] = 2516, /* munlockall */
+	[153] = 5188, /* vhangup */
+	[154] = 2269, /* modify_ldt */
+	[155] = 2818, /* pivot_root */
+	[156] = 20, /* _sysctl */
+	[157] = 2888, /* prctl */
+	[158] = 90, /* arch_prctl */
+	[159] = 63, /* adjtimex */
+	[160] = 4269, /* setrlimit */
+	[161] = 279, /* chroot */
+	[162] = 4673, /* sync */
+	[163] = 50, /* acct */
+	[164] = 4297, /* settimeofday */
+	[165] = 2280, /* mount */
+	[166] = 5057, /* umount2 */
+	[167] = 4634, /* swapon */
+	[168] = 4626, /* swapoff */
+	[169] = 3156, /* reboot */
+	[170] = 4137, /* sethostname */
+	[171] = 4045, /* setdomainname */
+	[172] = 1774, /* iopl */
+	[173] = 1767, /* ioperm */
+	[174] = 509, /* create_module */
+	[175] = 1551, /* init_module */
+	[176] = 523, /* delete_module */
+	[177] = 1118, /* get_kernel_syms */
+	[178] = 3073, /* query_module */
+	[179] = 3086, /* quotactl */
+	[180] = 2573, /* nfsservctl */
+	[181] = 1353, /* getpmsg */
+	[182] = 3039, /* putpmsg */
+	[183] = 72, /* afs_syscall */
+	[184] = 5018, /* tuxcall */
+	[185] = 3837, /* security */
+	[186] = 1485, /* gettid */
+	[187] = 3112, /* readahead */
+	[188] = 4326, /* setxattr */
+	[189] = 2041, /* lsetxattr */
+	[190] = 933, /* fsetxattr */
+	[191] = 1521, /* getxattr */
+	[192] = 1930, /* lgetxattr */
+	[193] = 866, /* fgetxattr */
+	[194] = 1969, /* listxattr */
+	[195] = 1991, /* llistxattr */
+	[196] = 889, /* flistxattr */
+	[197] = 3227, /* removexattr */
+	[198] = 2022, /* lremovexattr */
+	[199] = 911, /* fremovexattr */
+	[200] = 4992, /* tkill */
+	[201] = 4787, /* time */
+	[202] = 1041, /* futex */
+	[203] = 3751, /* sched_setaffinity */
+	[204] = 3634, /* sched_getaffinity */
+	[205] = 4005, /* set_thread_area */
+	[206] = 1694, /* io_setup */
+	[207] = 1635, /* io_destroy */
+	[208] = 1646, /* io_getevents */
+	[209] = 1703, /* io_submit */
+	[210] = 1625, /* io_cancel */
+	[211] = 1164, /* get_thread_area */
+	[212] = 2007, /* lookup_dcookie */
+	[213] = 551, /* epoll_create */
+	[214] = 588, /* epoll_ctl_old */
+	[215] = 638, /* epoll_wait_old */
+	[216] = 3210, /* remap_file_pages */
+	[217] = 1211, /* getdents64 */
+	[218] = 4021, /* set_tid_address */
+	[219] = 3291, /* restart_syscall */
+	[220] = 3873, /* semtimedop */
+	[221] = 723, /* fadvise64 */
+	[222] = 4792, /* timer_create */
+	[223] = 4865, /* timer_settime */
+	[224] = 4835, /* timer_gettime */
+	[225] = 4818, /* timer_getoverrun */
+	[226] = 4805, /* timer_delete */
+	[227] = 418, /* clock_settime */
+	[228] = 349, /* clock_gettime */
+	[229] = 316, /* clock_getres */
+	[230] = 379, /* clock_nanosleep */
+	[231] = 691, /* exit_group */
+	[232] = 627, /* epoll_wait */
+	[233] = 578, /* epoll_ctl */
+	[234] = 4780, /* tgkill */
+	[235] = 5175, /* utimes */
+	[236] = 5218, /* vserver */
+	[237] = 2143, /* mbind */
+	[238] = 3951, /* set_mempolicy */
+	[239] = 1134, /* get_mempolicy */
+	[240] = 2359, /* mq_open */
+	[241] = 2439, /* mq_unlink */
+	[242] = 2406, /* mq_timedsend */
+	[243] = 2367, /* mq_timedreceive */
+	[244] = 2349, /* mq_notify */
+	[245] = 2335, /* mq_getsetattr */
+	[246] = 1826, /* kexec_load */
+	[247] = 5232, /* waitid */
+	[248] = 55, /* add_key */
+	[249] = 3279, /* request_key */
+	[250] = 1837, /* keyctl */
+	[251] = 1790, /* ioprio_set */
+	[252] = 1779, /* ioprio_get */
+	[253] = 1581, /* inotify_init */
+	[254] = 1563, /* inotify_add_watch */
+	[255] = 1608, /* inotify_rm_watch */
+	[256] = 2186, /* migrate_pages */
+	[257] = 2669, /* openat */
+	[258] = 2214, /* mkdirat */
+	[259] = 2228, /* mknodat */
+	[260] = 833, /* fchownat */
+	[261] = 1108, /* futimesat */
+	[262] = 2562, /* newfstatat */
+	[263] = 5078, /* unlinkat */
+	[264] = 3260, /* renameat */
+	[265] = 1945, /* linkat */
+	[266] = 4663, /* symlinkat */
+	[267] = 3139, /* readlinkat */
+	[268] = 798, /* fchmodat */
+	[269] = 702, /* faccessat */
+	[270] = 3007, /* pselect6 */
+	[271] = 2869, /* ppoll */
+	[272] = 5087, /* unshare */
+	[273] = 3989, /* set_robust_list */
+	[274] = 1148, /* get_robust_list */
+	[275] = 4511, /* splice */
+	[276] = 4776, /* tee */
+	[277] = 4678, /* sync_file_range */
+	[278] = 5209, /* vmsplice */
+	[279] = 2311, /* move_pages */
+	[280] = 5148, /* utimensat */
+	[281] = 602, /* epoll_pwait */
+	[282] = 4419, /* signalfd */
+	[283] = 4903, /* timerfd_create */
+	[284] = 653, /* eventfd */
+	[285] = 746, /* fallocate */
+	[286] = 4952, /* timerfd_settime */
+	[287] = 4918, /* timerfd_gettime */
+	[288] = 35, /* accept4 */
+	[289] = 4428, /* signalfd4 */
+	[290] = 661, /* eventfd2 */
+	[291] = 564, /* epoll_create1 */
+	[292] = 546, /* dup3 */
+	[293] = 2812, /* pipe2 */
+	[294] = 1594, /* inotify_init1 */
+	[295] = 2902, /* preadv */
+	[296] = 3056, /* pwritev */
+	[297] = 3475, /* rt_tgsigqueueinfo */
+	[298] = 2738, /* perf_event_open */
+	[299] = 3177, /* recvmmsg */
+	[300] = 756, /* fanotify_init */
+	[301] = 770, /* fanotify_mark */
+	[302] = 2917, /* prlimit64 */
+	[303] = 2534, /* name_to_handle_at */
+	[304] = 2641, /* open_by_handle_at */
+	[305] = 286, /* clock_adjtime */
+	[306] = 4711, /* syncfs */
+	[307] = 3927, /* sendmmsg */
+	[308] = 4159, /* setns */
+	[309] = 1188, /* getcpu */
+	[310] = 2960, /* process_vm_readv */
+	[311] = 2977, /* process_vm_writev */
+	[312] = 1805, /* kcmp */
+	[313] = 876, /* finit_module */
+	[314] = 3769, /* sched_setattr */
+	[315] = 3652, /* sched_getattr */
+	[316] = 3269, /* renameat2 */
+	[317] = 3829, /* seccomp */
+	[318] = 1381, /* getrandom */
+	[319] = 2160, /* memfd_create */
+	[320] = 1810, /* kexec_file_load */
+	[321] = 184, /* bpf */
+	[322] = 677, /* execveat */
+	[323] = 5112, /* userfaultfd */
+	[324] = 2149, /* membarrier */
+	[325] = 2242, /* mlock2 */
+	[326] = 487, /* copy_file_range */
+	[327] = 2909, /* preadv2 */
+	[328] = 3064, /* pwritev2 */
+	[329] = 2850, /* pkey_mprotect */
+	[330] = 2829, /* pkey_alloc */
+	[331] = 2840, /* pkey_free */
+	[332] = 4584, /* statx */
+	[333] = 1659, /* io_pgetevents */
+	[334] = 3346, /* rseq */
+	[335] = 5095, /* uretprobe */
+	[424] = 2789, /* pidfd_send_signal */
+	[425] = 1746, /* io_uring_setup */
+	[426] = 1713, /* io_uring_enter */
+	[427] = 1728, /* io_uring_register */
+	[428] = 2659, /* open_tree */
+	[429] = 2300, /* move_mount */
+	[430] = 951, /* fsopen */
+	[431] = 924, /* fsconfig */
+	[432] = 943, /* fsmount */
+	[433] = 958, /* fspick */
+	[434] = 2778, /* pidfd_open */
+	[435] = 454, /* clone3 */
+	[436] = 467, /* close_range */
+	[437] = 2676, /* openat2 */
+	[438] = 2766, /* pidfd_getfd */
+	[439] = 712, /* faccessat2 */
+	[440] = 2927, /* process_madvise */
+	[441] = 614, /* epoll_pwait2 */
+	[442] = 2286, /* mount_setattr */
+	[443] = 3095, /* quotactl_fd */
+	[444] = 1867, /* landlock_create_ruleset */
+	[445] = 1849, /* landlock_add_rule */
+	[446] = 1891, /* landlock_restrict_self */
+	[447] = 2173, /* memfd_secret */
+	[448] = 2943, /* process_mrelease */
+	[449] = 1085, /* futex_waitv */
+	[450] = 3965, /* set_mempolicy_home_node */
+	[451] = 229, /* cachestat */
+	[452] = 807, /* fchmodat2 */
+	[453] = 2126, /* map_shadow_stack */
+	[454] = 1097, /* futex_wake */
+	[455] = 1074, /* futex_wait */
+	[456] = 1047, /* futex_requeue */
+	[457] = 4574, /* statmount */
+	[458] = 1959, /* listmount */
+	[459] = 2051, /* lsm_get_self_attr */
+	[460] = 2086, /* lsm_set_self_attr */
+	[461] = 2069, /* lsm_list_modules */
+	[462] = 2456, /* mseal */
+	[463] = 4335, /* setxattrat */
+	[464] = 1530, /* getxattrat */
+	[465] = 1979, /* listxattrat */
+	[466] = 3239, /* removexattrat */
 };
 
 static const struct systable_entry x86_64_by_name[379] = {
-	{ "_sysctl", 156 },
-	{ "accept", 43 },
-	{ "accept4", 288 },
-	{ "access", 21 },
-	{ "acct", 163 },
-	{ "add_key", 248 },
-	{ "adjtimex", 159 },
-	{ "afs_syscall", 183 },
-	{ "alarm", 37 },
-	{ "arch_prctl", 158 },
-	{ "bind", 49 },
-	{ "bpf", 321 },
-	{ "brk", 12 },
-	{ "cachestat", 451 },
-	{ "capget", 125 },
-	{ "capset", 126 },
-	{ "chdir", 80 },
-	{ "chmod", 90 },
-	{ "chown", 92 },
-	{ "chroot", 161 },
-	{ "clock_adjtime", 305 },
-	{ "clock_getres", 229 },
-	{ "clock_gettime", 228 },
-	{ "clock_nanosleep", 230 },
-	{ "clock_settime", 227 },
-	{ "clone", 56 },
-	{ "clone3", 435 },
-	{ "close", 3 },
-	{ "close_range", 436 },
-	{ "connect", 42 },
-	{ "copy_file_range", 326 },
-	{ "creat", 85 },
-	{ "create_module", 174 },
-	{ "delete_module", 176 },
-	{ "dup", 32 },
-	{ "dup2", 33 },
-	{ "dup3", 292 },
-	{ "epoll_create", 213 },
-	{ "epoll_create1", 291 },
-	{ "epoll_ctl", 233 },
-	{ "epoll_ctl_old", 214 },
-	{ "epoll_pwait", 281 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 232 },
-	{ "epoll_wait_old", 215 },
-	{ "eventfd", 284 },
-	{ "eventfd2", 290 },
-	{ "execve", 59 },
-	{ "execveat", 322 },
-	{ "exit", 60 },
-	{ "exit_group", 231 },
-	{ "faccessat", 269 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 221 },
-	{ "fallocate", 285 },
-	{ "fanotify_init", 300 },
-	{ "fanotify_mark", 301 },
-	{ "fchdir", 81 },
-	{ "fchmod", 91 },
-	{ "fchmodat", 268 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 93 },
-	{ "fchownat", 260 },
-	{ "fcntl", 72 },
-	{ "fdatasync", 75 },
-	{ "fgetxattr", 193 },
-	{ "finit_module", 313 },
-	{ "flistxattr", 196 },
-	{ "flock", 73 },
-	{ "fork", 57 },
-	{ "fremovexattr", 199 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 190 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 5 },
-	{ "fstatfs", 138 },
-	{ "fsync", 74 },
-	{ "ftruncate", 77 },
-	{ "futex", 202 },
-	{ "futex_requeue", 456 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 261 },
-	{ "get_kernel_syms", 177 },
-	{ "get_mempolicy", 239 },
-	{ "get_robust_list", 274 },
-	{ "get_thread_area", 211 },
-	{ "getcpu", 309 },
-	{ "getcwd", 79 },
-	{ "getdents", 78 },
-	{ "getdents64", 217 },
-	{ "getegid", 108 },
-	{ "geteuid", 107 },
-	{ "getgid", 104 },
-	{ "getgroups", 115 },
-	{ "getitimer", 36 },
-	{ "getpeername", 52 },
-	{ "getpgid", 121 },
-	{ "getpgrp", 111 },
-	{ "getpid", 39 },
-	{ "getpmsg", 181 },
-	{ "getppid", 110 },
-	{ "getpriority", 140 },
-	{ "getrandom", 318 },
-	{ "getresgid", 120 },
-	{ "getresuid", 118 },
-	{ "getrlimit", 97 },
-	{ "getrusage", 98 },
-	{ "getsid", 124 },
-	{ "getsockname", 51 },
-	{ "getsockopt", 55 },
-	{ "gettid", 186 },
-	{ "gettimeofday", 96 },
-	{ "getuid", 102 },
-	{ "getxattr", 191 },
-	{ "getxattrat", 464 },
-	{ "init_module", 175 },
-	{ "inotify_add_watch", 254 },
-	{ "inotify_init", 253 },
-	{ "inotify_init1", 294 },
-	{ "inotify_rm_watch", 255 },
-	{ "io_cancel", 210 },
-	{ "io_destroy", 207 },
-	{ "io_getevents", 208 },
-	{ "io_pgetevents", 333 },
-	{ "io_setup", 206 },
-	{ "io_submit", 209 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 16 },
-	{ "ioperm", 173 },
-	{ "iopl", 172 },
-	{ "ioprio_get", 252 },
-	{ "ioprio_set", 251 },
-	{ "kcmp", 312 },
-	{ "kexec_file_load", 320 },
-	{ "kexec_load", 246 },
-	{ "keyctl", 250 },
-	{ "kill", 62 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 94 },
-	{ "lgetxattr", 192 },
-	{ "link", 86 },
-	{ "linkat", 265 },
-	{ "listen", 50 },
-	{ "listmount", 458 },
-	{ "listxattr", 194 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 195 },
-	{ "lookup_dcookie", 212 },
-	{ "lremovexattr", 198 },
-	{ "lseek", 8 },
-	{ "lsetxattr", 189 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 6 },
-	{ "madvise", 28 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 237 },
-	{ "membarrier", 324 },
-	{ "memfd_create", 319 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 256 },
-	{ "mincore", 27 },
-	{ "mkdir", 83 },
-	{ "mkdirat", 258 },
-	{ "mknod", 133 },
-	{ "mknodat", 259 },
-	{ "mlock", 149 },
-	{ "mlock2", 325 },
-	{ "mlockall", 151 },
-	{ "mmap", 9 },
-	{ "modify_ldt", 154 },
-	{ "mount", 165 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 279 },
-	{ "mprotect", 10 },
-	{ "mq_getsetattr", 245 },
-	{ "mq_notify", 244 },
-	{ "mq_open", 240 },
-	{ "mq_timedreceive", 243 },
-	{ "mq_timedsend", 242 },
-	{ "mq_unlink", 241 },
-	{ "mremap", 25 },
-	{ "mseal", 462 },
-	{ "msgctl", 71 },
-	{ "msgget", 68 },
-	{ "msgrcv", 70 },
-	{ "msgsnd", 69 },
-	{ "msync", 26 },
-	{ "munlock", 150 },
-	{ "munlockall", 152 },
-	{ "munmap", 11 },
-	{ "name_to_handle_at", 303 },
-	{ "nanosleep", 35 },
-	{ "newfstatat", 262 },
-	{ "nfsservctl", 180 },
-	{ "open", 2 },
-	{ "open_by_handle_at", 304 },
-	{ "open_tree", 428 },
-	{ "openat", 257 },
-	{ "openat2", 437 },
-	{ "pause", 34 },
-	{ "perf_event_open", 298 },
-	{ "personality", 135 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 22 },
-	{ "pipe2", 293 },
-	{ "pivot_root", 155 },
-	{ "pkey_alloc", 330 },
-	{ "pkey_free", 331 },
-	{ "pkey_mprotect", 329 },
-	{ "poll", 7 },
-	{ "ppoll", 271 },
-	{ "prctl", 157 },
-	{ "pread64", 17 },
-	{ "preadv", 295 },
-	{ "preadv2", 327 },
-	{ "prlimit64", 302 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 310 },
-	{ "process_vm_writev", 311 },
-	{ "pselect6", 270 },
-	{ "ptrace", 101 },
-	{ "putpmsg", 182 },
-	{ "pwrite64", 18 },
-	{ "pwritev", 296 },
-	{ "pwritev2", 328 },
-	{ "query_module", 178 },
-	{ "quotactl", 179 },
-	{ "quotactl_fd", 443 },
-	{ "read", 0 },
-	{ "readahead", 187 },
-	{ "readlink", 89 },
-	{ "readlinkat", 267 },
-	{ "readv", 19 },
-	{ "reboot", 169 },
-	{ "recvfrom", 45 },
-	{ "recvmmsg", 299 },
-	{ "recvmsg", 47 },
-	{ "remap_file_pages", 216 },
-	{ "removexattr", 197 },
-	{ "removexattrat", 466 },
-	{ "rename", 82 },
-	{ "renameat", 264 },
-	{ "renameat2", 316 },
-	{ "request_key", 249 },
-	{ "restart_syscall", 219 },
-	{ "rmdir", 84 },
-	{ "rseq", 334 },
-	{ "rt_sigaction", 13 },
-	{ "rt_sigpending", 127 },
-	{ "rt_sigprocmask", 14 },
-	{ "rt_sigqueueinfo", 129 },
-	{ "rt_sigreturn", 15 },
-	{ "rt_sigsuspend", 130 },
-	{ "rt_sigtimedwait", 128 },
-	{ "rt_tgsigqueueinfo", 297 },
-	{ "sched_get_priority_max", 146 },
-	{ "sched_get_priority_min", 147 },
-	{ "sched_getaffinity", 204 },
-	{ "sched_getattr", 315 },
-	{ "sched_getparam", 143 },
-	{ "sched_getscheduler", 145 },
-	{ "sched_rr_get_interval", 148 },
-	{ "sched_setaffinity", 203 },
-	{ "sched_setattr", 314 },
-	{ "sched_setparam", 142 },
-	{ "sched_setscheduler", 144 },
-	{ "sched_yield", 24 },
-	{ "seccomp", 317 },
-	{ "security", 185 },
-	{ "select", 23 },
-	{ "semctl", 66 },
-	{ "semget", 64 },
-	{ "semop", 65 },
-	{ "semtimedop", 220 },
-	{ "sendfile", 40 },
-	{ "sendmmsg", 307 },
-	{ "sendmsg", 46 },
-	{ "sendto", 44 },
-	{ "set_mempolicy", 238 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 273 },
-	{ "set_thread_area", 205 },
-	{ "set_tid_address", 218 },
-	{ "setdomainname", 171 },
-	{ "setfsgid", 123 },
-	{ "setfsuid", 122 },
-	{ "setgid", 106 },
-	{ "setgroups", 116 },
-	{ "sethostname", 170 },
-	{ "setitimer", 38 },
-	{ "setns", 308 },
-	{ "setpgid", 109 },
-	{ "setpriority", 141 },
-	{ "setregid", 114 },
-	{ "setresgid", 119 },
-	{ "setresuid", 117 },
-	{ "setreuid", 113 },
-	{ "setrlimit", 160 },
-	{ "setsid", 112 },
-	{ "setsockopt", 54 },
-	{ "settimeofday", 164 },
-	{ "setuid", 105 },
-	{ "setxattr", 188 },
-	{ "setxattrat", 463 },
-	{ "shmat", 30 },
-	{ "shmctl", 31 },
-	{ "shmdt", 67 },
-	{ "shmget", 29 },
-	{ "shutdown", 48 },
-	{ "sigaltstack", 131 },
-	{ "signalfd", 282 },
-	{ "signalfd4", 289 },
-	{ "socket", 41 },
-	{ "socketpair", 53 },
-	{ "splice", 275 },
-	{ "stat", 4 },
-	{ "statfs", 137 },
-	{ "statmount", 457 },
-	{ "statx", 332 },
-	{ "swapoff", 168 },
-	{ "swapon", 167 },
-	{ "symlink", 88 },
-	{ "symlinkat", 266 },
-	{ "sync", 162 },
-	{ "sync_file_range", 277 },
-	{ "syncfs", 306 },
-	{ "sysfs", 139 },
-	{ "sysinfo", 99 },
-	{ "syslog", 103 },
-	{ "tee", 276 },
-	{ "tgkill", 234 },
-	{ "time", 201 },
-	{ "timer_create", 222 },
-	{ "timer_delete", 226 },
-	{ "timer_getoverrun", 225 },
-	{ "timer_gettime", 224 },
-	{ "timer_settime", 223 },
-	{ "timerfd_create", 283 },
-	{ "timerfd_gettime", 287 },
-	{ "timerfd_settime", 286 },
-	{ "times", 100 },
-	{ "tkill", 200 },
-	{ "truncate", 76 },
-	{ "tuxcall", 184 },
-	{ "umask", 95 },
-	{ "umount2", 166 },
-	{ "uname", 63 },
-	{ "unlink", 87 },
-	{ "unlinkat", 263 },
-	{ "unshare", 272 },
-	{ "uretprobe", 335 },
-	{ "uselib", 134 },
-	{ "userfaultfd", 323 },
-	{ "ustat", 136 },
-	{ "utime", 132 },
-	{ "utimensat", 280 },
-	{ "utimes", 235 },
-	{ "vfork", 58 },
-	{ "vhangup", 153 },
-	{ "vmsplice", 278 },
-	{ "vserver", 236 },
-	{ "wait4", 61 },
-	{ "waitid", 247 },
-	{ "write", 1 },
-	{ "writev", 20 },
+	{ 20, 156 }, /* _sysctl */
+	{ 28, 43 }, /* accept */
+	{ 35, 288 }, /* accept4 */
+	{ 43, 21 }, /* access */
+	{ 50, 163 }, /* acct */
+	{ 55, 248 }, /* add_key */
+	{ 63, 159 }, /* adjtimex */
+	{ 72, 183 }, /* afs_syscall */
+	{ 84, 37 }, /* alarm */
+	{ 90, 158 }, /* arch_prctl */
+	{ 179, 49 }, /* bind */
+	{ 184, 321 }, /* bpf */
+	{ 205, 12 }, /* brk */
+	{ 229, 451 }, /* cachestat */
+	{ 239, 125 }, /* capget */
+	{ 246, 126 }, /* capset */
+	{ 253, 80 }, /* chdir */
+	{ 259, 90 }, /* chmod */
+	{ 265, 92 }, /* chown */
+	{ 279, 161 }, /* chroot */
+	{ 286, 305 }, /* clock_adjtime */
+	{ 316, 229 }, /* clock_getres */
+	{ 349, 228 }, /* clock_gettime */
+	{ 379, 230 }, /* clock_nanosleep */
+	{ 418, 227 }, /* clock_settime */
+	{ 448, 56 }, /* clone */
+	{ 454, 435 }, /* clone3 */
+	{ 461, 3 }, /* close */
+	{ 467, 436 }, /* close_range */
+	{ 479, 42 }, /* connect */
+	{ 487, 326 }, /* copy_file_range */
+	{ 503, 85 }, /* creat */
+	{ 509, 174 }, /* create_module */
+	{ 523, 176 }, /* delete_module */
+	{ 537, 32 }, /* dup */
+	{ 541, 33 }, /* dup2 */
+	{ 546, 292 }, /* dup3 */
+	{ 551, 213 }, /* epoll_create */
+	{ 564, 291 }, /* epoll_create1 */
+	{ 578, 233 }, /* epoll_ctl */
+	{ 588, 214 }, /* epoll_ctl_old */
+	{ 602, 281 }, /* epoll_pwait */
+	{ 614, 441 }, /* epoll_pwait2 */
+	{ 627, 232 }, /* epoll_wait */
+	{ 638, 215 }, /* epoll_wait_old */
+	{ 653, 284 }, /* eventfd */
+	{ 661, 290 }, /* eventfd2 */
+	{ 670, 59 }, /* execve */
+	{ 677, 322 }, /* execveat */
+	{ 686, 60 }, /* exit */
+	{ 691, 231 }, /* exit_group */
+	{ 702, 269 }, /* faccessat */
+	{ 712, 439 }, /* faccessat2 */
+	{ 723, 221 }, /* fadvise64 */
+	{ 746, 285 }, /* fallocate */
+	{ 756, 300 }, /* fanotify_init */
+	{ 770, 301 }, /* fanotify_mark */
+	{ 784, 81 }, /* fchdir */
+	{ 791, 91 }, /* fchmod */
+	{ 798, 268 }, /* fchmodat */
+	{ 807, 452 }, /* fchmodat2 */
+	{ 817, 93 }, /* fchown */
+	{ 833, 260 }, /* fchownat */
+	{ 842, 72 }, /* fcntl */
+	{ 856, 75 }, /* fdatasync */
+	{ 866, 193 }, /* fgetxattr */
+	{ 876, 313 }, /* finit_module */
+	{ 889, 196 }, /* flistxattr */
+	{ 900, 73 }, /* flock */
+	{ 906, 57 }, /* fork */
+	{ 911, 199 }, /* fremovexattr */
+	{ 924, 431 }, /* fsconfig */
+	{ 933, 190 }, /* fsetxattr */
+	{ 943, 432 }, /* fsmount */
+	{ 951, 430 }, /* fsopen */
+	{ 958, 433 }, /* fspick */
+	{ 965, 5 }, /* fstat */
+	{ 989, 138 }, /* fstatfs */
+	{ 1007, 74 }, /* fsync */
+	{ 1019, 77 }, /* ftruncate */
+	{ 1041, 202 }, /* futex */
+	{ 1047, 456 }, /* futex_requeue */
+	{ 1074, 455 }, /* futex_wait */
+	{ 1085, 449 }, /* futex_waitv */
+	{ 1097, 454 }, /* futex_wake */
+	{ 1108, 261 }, /* futimesat */
+	{ 1118, 177 }, /* get_kernel_syms */
+	{ 1134, 239 }, /* get_mempolicy */
+	{ 1148, 274 }, /* get_robust_list */
+	{ 1164, 211 }, /* get_thread_area */
+	{ 1188, 309 }, /* getcpu */
+	{ 1195, 79 }, /* getcwd */
+	{ 1202, 78 }, /* getdents */
+	{ 1211, 217 }, /* getdents64 */
+	{ 1222, 108 }, /* getegid */
+	{ 1240, 107 }, /* geteuid */
+	{ 1258, 104 }, /* getgid */
+	{ 1274, 115 }, /* getgroups */
+	{ 1296, 36 }, /* getitimer */
+	{ 1318, 52 }, /* getpeername */
+	{ 1330, 121 }, /* getpgid */
+	{ 1338, 111 }, /* getpgrp */
+	{ 1346, 39 }, /* getpid */
+	{ 1353, 181 }, /* getpmsg */
+	{ 1361, 110 }, /* getppid */
+	{ 1369, 140 }, /* getpriority */
+	{ 1381, 318 }, /* getrandom */
+	{ 1391, 120 }, /* getresgid */
+	{ 1413, 118 }, /* getresuid */
+	{ 1435, 97 }, /* getrlimit */
+	{ 1445, 98 }, /* getrusage */
+	{ 1455, 124 }, /* getsid */
+	{ 1462, 51 }, /* getsockname */
+	{ 1474, 55 }, /* getsockopt */
+	{ 1485, 186 }, /* gettid */
+	{ 1492, 96 }, /* gettimeofday */
+	{ 1505, 102 }, /* getuid */
+	{ 1521, 191 }, /* getxattr */
+	{ 1530, 464 }, /* getxattrat */
+	{ 1551, 175 }, /* init_module */
+	{ 1563, 254 }, /* inotify_add_watch */
+	{ 1581, 253 }, /* inotify_init */
+	{ 1594, 294 }, /* inotify_init1 */
+	{ 1608, 255 }, /* inotify_rm_watch */
+	{ 1625, 210 }, /* io_cancel */
+	{ 1635, 207 }, /* io_destroy */
+	{ 1646, 208 }, /* io_getevents */
+	{ 1659, 333 }, /* io_pgetevents */
+	{ 1694, 206 }, /* io_setup */
+	{ 1703, 209 }, /* io_submit */
+	{ 1713, 426 }, /* io_uring_enter */
+	{ 1728, 427 }, /* io_uring_register */
+	{ 1746, 425 }, /* io_uring_setup */
+	{ 1761, 16 }, /* ioctl */
+	{ 1767, 173 }, /* ioperm */
+	{ 1774, 172 }, /* iopl */
+	{ 1779, 252 }, /* ioprio_get */
+	{ 1790, 251 }, /* ioprio_set */
+	{ 1805, 312 }, /* kcmp */
+	{ 1810, 320 }, /* kexec_file_load */
+	{ 1826, 246 }, /* kexec_load */
+	{ 1837, 250 }, /* keyctl */
+	{ 1844, 62 }, /* kill */
+	{ 1849, 445 }, /* landlock_add_rule */
+	{ 1867, 444 }, /* landlock_create_ruleset */
+	{ 1891, 446 }, /* landlock_restrict_self */
+	{ 1914, 94 }, /* lchown */
+	{ 1930, 192 }, /* lgetxattr */
+	{ 1940, 86 }, /* link */
+	{ 1945, 265 }, /* linkat */
+	{ 1952, 50 }, /* listen */
+	{ 1959, 458 }, /* listmount */
+	{ 1969, 194 }, /* listxattr */
+	{ 1979, 465 }, /* listxattrat */
+	{ 1991, 195 }, /* llistxattr */
+	{ 2007, 212 }, /* lookup_dcookie */
+	{ 2022, 198 }, /* lremovexattr */
+	{ 2035, 8 }, /* lseek */
+	{ 2041, 189 }, /* lsetxattr */
+	{ 2051, 459 }, /* lsm_get_self_attr */
+	{ 2069, 461 }, /* lsm_list_modules */
+	{ 2086, 460 }, /* lsm_set_self_attr */
+	{ 2104, 6 }, /* lstat */
+	{ 2118, 28 }, /* madvise */
+	{ 2126, 453 }, /* map_shadow_stack */
+	{ 2143, 237 }, /* mbind */
+	{ 2149, 324 }, /* membarrier */
+	{ 2160, 319 }, /* memfd_create */
+	{ 2173, 447 }, /* memfd_secret */
+	{ 2186, 256 }, /* migrate_pages */
+	{ 2200, 27 }, /* mincore */
+	{ 2208, 83 }, /* mkdir */
+	{ 2214, 258 }, /* mkdirat */
+	{ 2222, 133 }, /* mknod */
+	{ 2228, 259 }, /* mknodat */
+	{ 2236, 149 }, /* mlock */
+	{ 2242, 325 }, /* mlock2 */
+	{ 2249, 151 }, /* mlockall */
+	{ 2258, 9 }, /* mmap */
+	{ 2269, 154 }, /* modify_ldt */
+	{ 2280, 165 }, /* mount */
+	{ 2286, 442 }, /* mount_setattr */
+	{ 2300, 429 }, /* move_mount */
+	{ 2311, 279 }, /* move_pages */
+	{ 2322, 10 }, /* mprotect */
+	{ 2335, 245 }, /* mq_getsetattr */
+	{ 2349, 244 }, /* mq_notify */
+	{ 2359, 240 }, /* mq_open */
+	{ 2367, 243 }, /* mq_timedreceive */
+	{ 2406, 242 }, /* mq_timedsend */
+	{ 2439, 241 }, /* mq_unlink */
+	{ 2449, 25 }, /* mremap */
+	{ 2456, 462 }, /* mseal */
+	{ 2462, 71 }, /* msgctl */
+	{ 2469, 68 }, /* msgget */
+	{ 2476, 70 }, /* msgrcv */
+	{ 2483, 69 }, /* msgsnd */
+	{ 2490, 26 }, /* msync */
+	{ 2508, 150 }, /* munlock */
+	{ 2516, 152 }, /* munlockall */
+	{ 2527, 11 }, /* munmap */
+	{ 2534, 303 }, /* name_to_handle_at */
+	{ 2552, 35 }, /* nanosleep */
+	{ 2562, 262 }, /* newfstatat */
+	{ 2573, 180 }, /* nfsservctl */
+	{ 2636, 2 }, /* open */
+	{ 2641, 304 }, /* open_by_handle_at */
+	{ 2659, 428 }, /* open_tree */
+	{ 2669, 257 }, /* openat */
+	{ 2676, 437 }, /* openat2 */
+	{ 2684, 34 }, /* pause */
+	{ 2738, 298 }, /* perf_event_open */
+	{ 2754, 135 }, /* personality */
+	{ 2766, 438 }, /* pidfd_getfd */
+	{ 2778, 434 }, /* pidfd_open */
+	{ 2789, 424 }, /* pidfd_send_signal */
+	{ 2807, 22 }, /* pipe */
+	{ 2812, 293 }, /* pipe2 */
+	{ 2818, 155 }, /* pivot_root */
+	{ 2829, 330 }, /* pkey_alloc */
+	{ 2840, 331 }, /* pkey_free */
+	{ 2850, 329 }, /* pkey_mprotect */
+	{ 2864, 7 }, /* poll */
+	{ 2869, 271 }, /* ppoll */
+	{ 2888, 157 }, /* prctl */
+	{ 2894, 17 }, /* pread64 */
+	{ 2902, 295 }, /* preadv */
+	{ 2909, 327 }, /* preadv2 */
+	{ 2917, 302 }, /* prlimit64 */
+	{ 2927, 440 }, /* process_madvise */
+	{ 2943, 448 }, /* process_mrelease */
+	{ 2960, 310 }, /* process_vm_readv */
+	{ 2977, 311 }, /* process_vm_writev */
+	{ 3007, 270 }, /* pselect6 */
+	{ 3032, 101 }, /* ptrace */
+	{ 3039, 182 }, /* putpmsg */
+	{ 3047, 18 }, /* pwrite64 */
+	{ 3056, 296 }, /* pwritev */
+	{ 3064, 328 }, /* pwritev2 */
+	{ 3073, 178 }, /* query_module */
+	{ 3086, 179 }, /* quotactl */
+	{ 3095, 443 }, /* quotactl_fd */
+	{ 3107, 0 }, /* read */
+	{ 3112, 187 }, /* readahead */
+	{ 3130, 89 }, /* readlink */
+	{ 3139, 267 }, /* readlinkat */
+	{ 3150, 19 }, /* readv */
+	{ 3156, 169 }, /* reboot */
+	{ 3168, 45 }, /* recvfrom */
+	{ 3177, 299 }, /* recvmmsg */
+	{ 3202, 47 }, /* recvmsg */
+	{ 3210, 216 }, /* remap_file_pages */
+	{ 3227, 197 }, /* removexattr */
+	{ 3239, 466 }, /* removexattrat */
+	{ 3253, 82 }, /* rename */
+	{ 3260, 264 }, /* renameat */
+	{ 3269, 316 }, /* renameat2 */
+	{ 3279, 249 }, /* request_key */
+	{ 3291, 219 }, /* restart_syscall */
+	{ 3340, 84 }, /* rmdir */
+	{ 3346, 334 }, /* rseq */
+	{ 3351, 13 }, /* rt_sigaction */
+	{ 3364, 127 }, /* rt_sigpending */
+	{ 3378, 14 }, /* rt_sigprocmask */
+	{ 3393, 129 }, /* rt_sigqueueinfo */
+	{ 3409, 15 }, /* rt_sigreturn */
+	{ 3422, 130 }, /* rt_sigsuspend */
+	{ 3436, 128 }, /* rt_sigtimedwait */
+	{ 3475, 297 }, /* rt_tgsigqueueinfo */
+	{ 3588, 146 }, /* sched_get_priority_max */
+	{ 3611, 147 }, /* sched_get_priority_min */
+	{ 3634, 204 }, /* sched_getaffinity */
+	{ 3652, 315 }, /* sched_getattr */
+	{ 3666, 143 }, /* sched_getparam */
+	{ 3681, 145 }, /* sched_getscheduler */
+	{ 3700, 148 }, /* sched_rr_get_interval */
+	{ 3751, 203 }, /* sched_setaffinity */
+	{ 3769, 314 }, /* sched_setattr */
+	{ 3783, 142 }, /* sched_setparam */
+	{ 3798, 144 }, /* sched_setscheduler */
+	{ 3817, 24 }, /* sched_yield */
+	{ 3829, 317 }, /* seccomp */
+	{ 3837, 185 }, /* security */
+	{ 3846, 23 }, /* select */
+	{ 3853, 66 }, /* semctl */
+	{ 3860, 64 }, /* semget */
+	{ 3867, 65 }, /* semop */
+	{ 3873, 220 }, /* semtimedop */
+	{ 3907, 40 }, /* sendfile */
+	{ 3927, 307 }, /* sendmmsg */
+	{ 3936, 46 }, /* sendmsg */
+	{ 3944, 44 }, /* sendto */
+	{ 3951, 238 }, /* set_mempolicy */
+	{ 3965, 450 }, /* set_mempolicy_home_node */
+	{ 3989, 273 }, /* set_robust_list */
+	{ 4005, 205 }, /* set_thread_area */
+	{ 4021, 218 }, /* set_tid_address */
+	{ 4045, 171 }, /* setdomainname */
+	{ 4059, 123 }, /* setfsgid */
+	{ 4079, 122 }, /* setfsuid */
+	{ 4099, 106 }, /* setgid */
+	{ 4115, 116 }, /* setgroups */
+	{ 4137, 170 }, /* sethostname */
+	{ 4149, 38 }, /* setitimer */
+	{ 4159, 308 }, /* setns */
+	{ 4165, 109 }, /* setpgid */
+	{ 4173, 141 }, /* setpriority */
+	{ 4185, 114 }, /* setregid */
+	{ 4205, 119 }, /* setresgid */
+	{ 4227, 117 }, /* setresuid */
+	{ 4249, 113 }, /* setreuid */
+	{ 4269, 160 }, /* setrlimit */
+	{ 4279, 112 }, /* setsid */
+	{ 4286, 54 }, /* setsockopt */
+	{ 4297, 164 }, /* settimeofday */
+	{ 4310, 105 }, /* setuid */
+	{ 4326, 188 }, /* setxattr */
+	{ 4335, 463 }, /* setxattrat */
+	{ 4355, 30 }, /* shmat */
+	{ 4361, 31 }, /* shmctl */
+	{ 4368, 67 }, /* shmdt */
+	{ 4374, 29 }, /* shmget */
+	{ 4381, 48 }, /* shutdown */
+	{ 4400, 131 }, /* sigaltstack */
+	{ 4419, 282 }, /* signalfd */
+	{ 4428, 289 }, /* signalfd4 */
+	{ 4482, 41 }, /* socket */
+	{ 4500, 53 }, /* socketpair */
+	{ 4511, 275 }, /* splice */
+	{ 4546, 4 }, /* stat */
+	{ 4558, 137 }, /* statfs */
+	{ 4574, 457 }, /* statmount */
+	{ 4584, 332 }, /* statx */
+	{ 4626, 168 }, /* swapoff */
+	{ 4634, 167 }, /* swapon */
+	{ 4655, 88 }, /* symlink */
+	{ 4663, 266 }, /* symlinkat */
+	{ 4673, 162 }, /* sync */
+	{ 4678, 277 }, /* sync_file_range */
+	{ 4711, 306 }, /* syncfs */
+	{ 4747, 139 }, /* sysfs */
+	{ 4753, 99 }, /* sysinfo */
+	{ 4761, 103 }, /* syslog */
+	{ 4776, 276 }, /* tee */
+	{ 4780, 234 }, /* tgkill */
+	{ 4787, 201 }, /* time */
+	{ 4792, 222 }, /* timer_create */
+	{ 4805, 226 }, /* timer_delete */
+	{ 4818, 225 }, /* timer_getoverrun */
+	{ 4835, 224 }, /* timer_gettime */
+	{ 4865, 223 }, /* timer_settime */
+	{ 4903, 283 }, /* timerfd_create */
+	{ 4918, 287 }, /* timerfd_gettime */
+	{ 4952, 286 }, /* timerfd_settime */
+	{ 4986, 100 }, /* times */
+	{ 4992, 200 }, /* tkill */
+	{ 4998, 76 }, /* truncate */
+	{ 5018, 184 }, /* tuxcall */
+	{ 5044, 95 }, /* umask */
+	{ 5057, 166 }, /* umount2 */
+	{ 5065, 63 }, /* uname */
+	{ 5071, 87 }, /* unlink */
+	{ 5078, 263 }, /* unlinkat */
+	{ 5087, 272 }, /* unshare */
+	{ 5095, 335 }, /* uretprobe */
+	{ 5105, 134 }, /* uselib */
+	{ 5112, 323 }, /* userfaultfd */
+	{ 5136, 136 }, /* ustat */
+	{ 5142, 132 }, /* utime */
+	{ 5148, 280 }, /* utimensat */
+	{ 5175, 235 }, /* utimes */
+	{ 5182, 58 }, /* vfork */
+	{ 5188, 153 }, /* vhangup */
+	{ 5209, 278 }, /* vmsplice */
+	{ 5218, 236 }, /* vserver */
+	{ 5226, 61 }, /* wait4 */
+	{ 5232, 247 }, /* waitid */
+	{ 5247, 1 }, /* write */
+	{ 5253, 20 }, /* writev */
 };
 
 /* i386: 456 syscalls, numbers below 467. */
-static const char *const i386_by_nr[467] = {
-	[0] = "restart_syscall",
-	[1] = "exit",
-	[2] = "fork",
-	[3] = "read",
-	[4] = "write",
-	[5] = "open",
-	[6] = "close",
-	[7] = "waitpid",
-	[8] = "creat",
-	[9] = "link",
-	[10] = "unlink",
-	[11] = "execve",
-	[12] = "chdir",
-	[13] = "time",
-	[14] = "mknod",
-	[15] = "chmod",
-	[16] = "lchown",
-	[17] = "break",
-	[18] = "oldstat",
-	[19] = "lseek",
-	[20] = "getpid",
-	[21] = "mount",
-	[22] = "umount",
-	[23] = "setuid",
-	[24] = "getuid",
-	[25] = "stime",
-	[26] = "ptrace",
-	[27] = "alarm",
-	[28] = "oldfstat",
-	[29] = "pause",
-	[30] = "utime",
-	[31] = "stty",
-	[32] = "gtty",
-	[33] = "access",
-	[34] = "nice",
-	[35] = "ftime",
-	[36] = "sync",
-	[37] = "kill",
-	[38] = "rename",
-	[39] = "mkdir",
-	[40] = "rmdir",
-	[41] = "dup",
-	[42] = "pipe",
-	[43] = "times",
-	[44] = "prof",
-	[45] = "brk",
-	[46] = "setgid",
-	[47] = "getgid",
-	[48] = "signal",
-	[49] = "geteuid",
-	[50] = "getegid",
-	[51] = "acct",
-	[52] = "umount2",
-	[53] = "lock",
-	[54] = "ioctl",
-	[55] = "fcntl",
-	[56] = "mpx",
-	[57] = "setpgid",
-	[58] = "ulimit",
-	[59] = "oldolduname",
-	[60] = "umask",
-	[61] = "chroot",
-	[62] = "ustat",
-	[63] = "dup2",
-	[64] = "getppid",
-	[65] = "getpgrp",
-	[66] = "setsid",
-	[67] = "sigaction",
-	[68] = "sgetmask",
-	[69] = "ssetmask",
-	[70] = "setreuid",
-	[71] = "setregid",
-	[72] = "sigsuspend",
-	[73] = "sigpending",
-	[74] = "sethostname",
-	[75] = "setrlimit",
-	[76] = "getrlimit",
-	[77] = "getrusage",
-	[78] = "gettimeofday",
-	[79] = "settimeofday",
-	[80] = "getgroups",
-	[81] = "setgroups",
-	[82] = "select",
-	[83] = "symlink",
-	[84] = "oldlstat",
-	[85] = "readlink",
-	[86] = "uselib",
-	[87] = "swapon",
-	[88] = "reboot",
-	[89] = "readdir",
-	[90] = "mmap",
-	[91] = "munmap",
-	[92] = "truncate",
-	[93] = "ftruncate",
-	[94] = "fchmod",
-	[95] = "fchown",
-	[96] = "getpriority",
-	[97] = "setpriority",
-	[98] = "profil",
-	[99] = "statfs",
-	[100] = "fstatfs",
-	[101] = "ioperm",
-	[102] = "socketcall",
-	[103] = "syslog",
-	[104] = "setitimer",
-	[105] = "getitimer",
-	[106] = "stat",
-	[107] = "lstat",
-	[108] = "fstat",
-	[109] = "olduname",
-	[110] = "iopl",
-	[111] = "vhangup",
-	[112] = "idle",
-	[113] = "vm86old",
-	[114] = "wait4",
-	[115] = "swapoff",
-	[116] = "sysinfo",
-	[117] = "ipc",
-	[118] = "fsync",
-	[119] = "sigreturn",
-	[120] = "clone",
-	[121] = "setdomainname",
-	[122] = "uname",
-	[123] = "modify_ldt",
-	[124] = "adjtimex",
-	[125] = "mprotect",
-	[126] = "sigprocmask",
-	[127] = "create_module",
-	[128] = "init_module",
-	[129] = "delete_module",
-	[130] = "get_kernel_syms",
-	[131] = "quotactl",
-	[132] = "getpgid",
-	[133] = "fchdir",
-	[134] = "bdflush",
-	[135] = "sysfs",
-	[136] = "personality",
-	[137] = "afs_syscall",
-	[138] = "setfsuid",
-	[139] = "setfsgid",
-	[140] = "_llseek",
-	[141] = "getdents",
-	[142] = "_newselect",
-	[143] = "flock",
-	[144] = "msync",
-	[145] = "readv",
-	[146] = "writev",
-	[147] = "getsid",
-	[148] = "fdatasync",
-	[149] = "_sysctl",
-	[150] = "mlock",
-	[151] = "munlock",
-	[152] = "mlockall",
-	[153] = "munlockall",
-	[154] = "sched_setparam",
-	[155] = "sched_getparam",
-	[156] = "sched_setscheduler",
-	[157] = "sched_getscheduler",
-	[158] = "sched_yield",
-	[159] = "sched_get_priority_max",
-	[160] = "sched_get_priority_min",
-	[161] = "sched_rr_get_interval",
-	[162] = "nanosleep",
-	[163] = "mremap",
-	[164] = "setresuid",
-	[165] = "getresuid",
-	[166] = "vm86",
-	[167] = "query_module",
-	[168] = "poll",
-	[169] = "nfsservctl",
-	[170] = "setresgid",
-	[171] = "getresgid",
-	[172] = "prctl",
-	[173] = "rt_sigreturn",
-	[174] = "rt_sigaction",
-	[175] = "rt_sigprocmask",
-	[176] = "rt_sigpending",
-	[177] = "rt_sigtimedwait",
-	[178] = "rt_sigqueueinfo",
-	[179] = "rt_sigsuspend",
-	[180] = "pread64",
-	[181] = "pwrite64",
-	[182] = "chown",
-	[183] = "getcwd",
-	[184] = "capget",
-	[185] = "capset",
-	[186] = "sigaltstack",
-	[187] = "sendfile",
-	[188] = "getpmsg",
-	[189] = "putpmsg",
-	[190] = "vfork",
-	[191] = "ugetrlimit",
-	[192] = "mmap2",
-	[193] = "truncate64",
-	[194] = "ftruncate64",
-	[195] = "stat64",
-	[196] = "lstat64",
-	[197] = "fstat64",
-	[198] = "lchown32",
-	[199] = "getuid32",
-	[200] = "getgid32",
-	[201] = "geteuid32",
-	[202] = "getegid32",
-	[203] = "setreuid32",
-	[204] = "setregid32",
-	[205] = "getgroups32",
-	[206] = "setgroups32",
-	[207] = "fchown32",
-	[208] = "setresuid32",
-	[209] = "getresuid32",
-	[210] = "setresgid32",
-	[211] = "getresgid32",
-	[212] = "chown32",
-	[213] = "setuid32",
-	[214] = "setgid32",
-	[215] = "setfsuid32",
-	[216] = "setfsgid32",
-	[217] = "pivot_root",
-	[218] = "mincore",
-	[219] = "madvise",
-	[220] = "getdents64",
-	[221] = "fcntl64",
-	[224] = "gettid",
-	[225] = "readahead",
-	[226] = "setxattr",
-	[227] = "lsetxattr",
-	[228] = "fsetxattr",
-	[229] = "getxattr",
-	[230] = "lgetxattr",
-	[231] = "fgetxattr",
-	[232] = "listxattr",
-	[233] = "llistxattr",
-	[234] = "flistxattr",
-	[235] = "removexattr",
-	[236] = "lremovexattr",
-	[237] = "fremovexattr",
-	[238] = "tkill",
-	[239] = "sendfile64",
-	[240] = "futex",
-	[241] = "sched_setaffinity",
-	[242] = "sched_getaffinity",
-	[243] = "set_thread_area",
-	[244] = "get_thread_area",
-	[245] = "io_setup",
-	[246] = "io_destroy",
-	[247] = "io_getevents",
-	[248] = "io_submit",
-	[249] = "io_cancel",
-	[250] = "fadvise64",
-	[252] = "exit_group",
-	[253] = "lookup_dcookie",
-	[254] = "epoll_create",
-	[255] = "epoll_ctl",
-	[256] = "epoll_wait",
-	[257] = "remap_file_pages",
-	[258] = "set_tid_address",
-	[259] = "timer_create",
-	[260] = "timer_settime",
-	[261] = "timer_gettime",
-	[262] = "timer_getoverrun",
-	[263] = "timer_delete",
-	[264] = "clock_settime",
-	[265] = "clock_gettime",
-	[266] = "clock_getres",
-	[267] = "clock_nanosleep",
-	[268] = "statfs64",
-	[269] = "fstatfs64",
-	[270] = "tgkill",
-	[271] = "utimes",
-	[272] = "fadvise64_64",
-	[273] = "vserver",
-	[274] = "mbind",
-	[275] = "get_mempolicy",
-	[276] = "set_mempolicy",
-	[277] = "mq_open",
-	[278] = "mq_unlink",
-	[279] = "mq_timedsend",
-	[280] = "mq_timedreceive",
-	[281] = "mq_notify",
-	[282] = "mq_getsetattr",
-	[283] = "kexec_load",
-	[284] = "waitid",
-	[286] = "add_key",
-	[287] = "request_key",
-	[288] = "keyctl",
-	[289] = "ioprio_set",
-	[290] = "ioprio_get",
-	[291] = "inotify_init",
-	[292] = "inotify_add_watch",
-	[293] = "inotify_rm_watch",
-	[294] = "migrate_pages",
-	[295] = "openat",
-	[296] = "mkdirat",
-	[297] = "mknodat",
-	[298] = "fchownat",
-	[299] = "futimesat",
-	[300] = "fstatat64",
-	[301] = "unlinkat",
-	[302] = "renameat",
-	[303] = "linkat",
-	[304] = "symlinkat",
-	[305] = "readlinkat",
-	[306] = "fchmodat",
-	[307] = "faccessat",
-	[308] = "pselect6",
-	[309] = "ppoll",
-	[310] = "unshare",
-	[311] = "set_robust_list",
-	[312] = "get_robust_list",
-	[313] = "splice",
-	[314] = "sync_file_range",
-	[315] = "tee",
-	[316] = "vmsplice",
-	[317] = "move_pages",
-	[318] = "getcpu",
-	[319] = "epoll_pwait",
-	[320] = "utimensat",
-	[321] = "signalfd",
-	[322] = "timerfd_create",
-	[323] = "eventfd",
-	[324] = "fallocate",
-	[325] = "timerfd_settime",
-	[326] = "timerfd_gettime",
-	[327] = "signalfd4",
-	[328] = "eventfd2",
-	[329] = "epoll_create1",
-	[330] = "dup3",
-	[331] = "pipe2",
-	[332] = "inotify_init1",
-	[333] = "preadv",
-	[334] = "pwritev",
-	[335] = "rt_tgsigqueueinfo",
-	[336] = "perf_event_open",
-	[337] = "recvmmsg",
-	[338] = "fanotify_init",
-	[339] = "fanotify_mark",
-	[340] = "prlimit64",
-	[341] = "name_to_handle_at",
-	[342] = "open_by_handle_at",
-	[343] = "clock_adjtime",
-	[344] = "syncfs",
-	[345] = "sendmmsg",
-	[346] = "setns",
-	[347] = "process_vm_readv",
-	[348] = "process_vm_writev",
-	[349] = "kcmp",
-	[350] = "finit_module",
-	[351] = "sched_setattr",
-	[352] = "sched_getattr",
-	[353] = "renameat2",
-	[354] = "seccomp",
-	[355] = "getrandom",
-	[356] = "memfd_create",
-	[357] = "bpf",
-	[358] = "execveat",
-	[359] = "socket",
-	[360] = "socketpair",
-	[361] = "bind",
-	[362] = "connect",
-	[363] = "listen",
-	[364] = "accept4",
-	[365] = "getsockopt",
-	[366] = "setsockopt",
-	[367] = "getsockname",
-	[368] = "getpeername",
-	[369] = "sendto",
-	[370] = "sendmsg",
-	[371] = "recvfrom",
-	[372] = "recvmsg",
-	[373] = "shutdown",
-	[374] = "userfaultfd",
-	[375] = "membarrier",
-	[376] = "mlock2",
-	[377] = "copy_file_range",
-	[378] = "preadv2",
-	[379] = "pwritev2",
-	[380] = "pkey_mprotect",
-	[381] = "pkey_alloc",
-	[382] = "pkey_free",
-	[383] = "statx",
-	[384] = "arch_prctl",
-	[385] = "io_pgetevents",
-	[386] = "rseq",
-	[393] = "semget",
-	[394] = "semctl",
-	[395] = "shmget",
-	[396] = "shmctl",
-	[397] = "shmat",
-	[398] = "shmdt",
-	[399] = "msgget",
-	[400] = "msgsnd",
-	[401] = "msgrcv",
-	[402] = "msgctl",
-	[403] = "clock_gettime64",
-	[404] = "clock_settime64",
-	[405] = "clock_adjtime64",
-	[406] = "clock_getres_time64",
-	[407] = "clock_nanosleep_time64",
-	[408] = "timer_gettime64",
-	[409] = "timer_settime64",
-	[410] = "timerfd_gettime64",
-	[411] = "timerfd_settime64",
-	[412] = "utimensat_time64",
-	[413] = "pselect6_time64",
-	[414] = "ppoll_time64",
-	[416] = "io_pgetevents_time64",
-	[417] = "recvmmsg_time64",
-	[418] = "mq_timedsend_time64",
-	[419] = "mq_timedreceive_time64",
-	[420] = "semtimedop_time64",
-	[421] = "rt_sigtimedwait_time64",
-	[422] = "futex_time64",
-	[423] = "sched_rr_get_interval_time64",
-	[424] = "pidfd_send_signal",
-	[425] = "io_uring_setup",
-	[426] = "io_uring_enter",
-	[427] = "io_uring_register",
-	[428] = "open_tree",
-	[429] = "move_mount",
-	[430] = "fsopen",
-	[431] = "fsconfig",
-	[432] = "fsmount",
-	[433] = "fspick",
-	[434] = "pidfd_open",
-	[435] = "clone3",
-	[436] = "close_range",
-	[437] = "openat2",
-	[438] = "pidfd_getfd",
-	[439] = "faccessat2",
-	[440] = "process_madvise",
-	[441] = "epoll_pwait2",
-	[442] = "mount_setattr",
-	[443] = "quotactl_fd",
-	[444] = "landlock_create_ruleset",
-	[445] = "landlock_add_rule",
-	[446] = "landlock_restrict_self",
-	[447] = "memfd_secret",
-	[448] = "process_mrelease",
-	[449] = "futex_waitv",
-	[450] = "set_mempolicy_home_node",
-	[451] = "cachestat",
-	[452] = "fchmodat2",
-	[453] = "map_shadow_stack",
-	[454] = "futex_wake",
-	[455] = "futex_wait",
-	[456] = "futex_requeue",
-	[457] = "statmount",
-	[458] = "listmount",
-	[459] = "lsm_get_self_attr",
-	[460] = "lsm_set_self_attr",
-	[461] = "lsm_list_modules",
-	[462] = "mseal",
-	[463] = "setxattrat",
-	[464] = "getxattrat",
-	[465] = "listxattrat",
-	[466] = "removexattrat",
+static const unsigned short i386_by_nr[467] = {
+	[0] = 3291, /* restart_syscall */
+	[1] = 686, /* exit */
+	[2] = 906, /* fork */
+	[3] = 3107, /* read */
+	[4] = 5247, /* write */
+	[5] = 2636, /* open */
+	[6] = 461, /* close */
+	[7] = 5239, /* waitpid */
+	[8] = 503, /* creat */
+	[9] = 1940, /* link */
+	[10] = 5071, /* unlink */
+	[11] = 670, /* execve */
+	[12] = 253, /* chdir */
+	[13] = 4787, /* time */
+	[14] = 2222, /* mknod */
+	[15] = 259, /* chmod */
+	[16] = 1914, /* lchown */
+	[17] = 188, /* break */
+	[18] = 2619, /* oldstat */
+	[19] = 2035, /* lseek */
+	[20] = 1346, /* getpid */
+	[21] = 2280, /* mount */
+	[22] = 5050, /* umount */
+	[23] = 4310, /* setuid */
+	[24] = 1505, /* getuid */
+	[25] = 4590, /* stime */
+	[26] = 3032, /* ptrace */
+	[27] = 84, /* alarm */
+	[28] = 2589, /* oldfstat */
+	[29] = 2684, /* pause */
+	[30] = 5142, /* utime */
+	[31] = 4596, /* stty */
+	[32] = 1541, /* gtty */
+	[33] = 43, /* access */
+	[34] = 2584, /* nice */
+	[35] = 1013, /* ftime */
+	[36] = 4673, /* sync */
+	[37] = 1844, /* kill */
+	[38] = 3253, /* rename */
+	[39] = 2208, /* mkdir */
+	[40] = 3340, /* rmdir */
+	[41] = 537, /* dup */
+	[42] = 2807, /* pipe */
+	[43] = 4986, /* times */
+	[44] = 2995, /* prof */
+	[45] = 205, /* brk */
+	[46] = 4099, /* setgid */
+	[47] = 1258, /* getgid */
+	[48] = 4412, /* signal */
+	[49] = 1240, /* geteuid */
+	[50] = 1222, /* getegid */
+	[51] = 50, /* acct */
+	[52] = 5057, /* umount2 */
+	[53] = 2002, /* lock */
+	[54] = 1761, /* ioctl */
+	[55] = 842, /* fcntl */
+	[56] = 2331, /* mpx */
+	[57] = 4165, /* setpgid */
+	[58] = 5037, /* ulimit */
+	[59] = 2607, /* oldolduname */
+	[60] = 5044, /* umask */
+	[61] = 279, /* chroot */
+	[62] = 5136, /* ustat */
+	[63] = 541, /* dup2 */
+	[64] = 1361, /* getppid */
+	[65] = 1338, /* getpgrp */
+	[66] = 4279, /* setsid */
+	[67] = 4390, /* sigaction */
+	[68] = 4346, /* sgetmask */
+	[69] = 4537, /* ssetmask */
+	[70] = 4249, /* setreuid */
+	[71] = 4185, /* setregid */
+	[72] = 4471, /* sigsuspend */
+	[73] = 4438, /* sigpending */
+	[74] = 4137, /* sethostname */
+	[75] = 4269, /* setrlimit */
+	[76] = 1435, /* getrlimit */
+	[77] = 1445, /* getrusage */
+	[78] = 1492, /* gettimeofday */
+	[79] = 4297, /* settimeofday */
+	[80] = 1274, /* getgroups */
+	[81] = 4115, /* setgroups */
+	[82] = 3846, /* select */
+	[83] = 4655, /* symlink */
+	[84] = 2598, /* oldlstat */
+	[85] = 3130, /* readlink */
+	[86] = 5105, /* uselib */
+	[87] = 4634, /* swapon */
+	[88] = 3156, /* reboot */
+	[89] = 3122, /* readdir */
+	[90] = 2258, /* mmap */
+	[91] = 2527, /* munmap */
+	[92] = 4998, /* truncate */
+	[93] = 1019, /* ftruncate */
+	[94] = 791, /* fchmod */
+	[95] = 817, /* fchown */
+	[96] = 1369, /* getpriority */
+	[97] = 4173, /* setpriority */
+	[98] = 3000, /* profil */
+	[99] = 4558, /* statfs */
+	[100] = 989, /* fstatfs */
+	[101] = 1767, /* ioperm */
+	[102] = 4489, /* socketcall */
+	[103] = 4761, /* syslog */
+	[104] = 4149, /* setitimer */
+	[105] = 1296, /* getitimer */
+	[106] = 4546, /* stat */
+	[107] = 2104, /* lstat */
+	[108] = 965, /* fstat */
+	[109] = 2627, /* olduname */
+	[110] = 1774, /* iopl */
+	[111] = 5188, /* vhangup */
+	[112] = 1546, /* idle */
+	[113] = 5201, /* vm86old */
+	[114] = 5226, /* wait4 */
+	[115] = 4626, /* swapoff */
+	[116] = 4753, /* sysinfo */
+	[117] = 1801, /* ipc */
+	[118] = 1007, /* fsync */
+	[119] = 4461, /* sigreturn */
+	[120] = 448, /* clone */
+	[121] = 4045, /* setdomainname */
+	[122] = 5065, /* uname */
+	[123] = 2269, /* modify_ldt */
+	[124] = 63, /* adjtimex */
+	[125] = 2322, /* mprotect */
+	[126] = 4449, /* sigprocmask */
+	[127] = 509, /* create_module */
+	[128] = 1551, /* init_module */
+	[129] = 523, /* delete_module */
+	[130] = 1118, /* get_kernel_syms */
+	[131] = 3086, /* quotactl */
+	[132] = 1330, /* getpgid */
+	[133] = 784, /* fchdir */
+	[134] = 171, /* bdflush */
+	[135] = 4747, /* sysfs */
+	[136] = 2754, /* personality */
+	[137] = 72, /* afs_syscall */
+	[138] = 4079, /* setfsuid */
+	[139] = 4059, /* setfsgid */
+	[140] = 1, /* _llseek */
+	[141] = 1202, /* getdents */
+	[142] = 9, /* _newselect */
+	[143] = 900, /* flock */
+	[144] = 2490, /* msync */
+	[145] = 3150, /* readv */
+	[146] = 5253, /* writev */
+	[147] = 1455, /* getsid */
+	[148] = 856, /* fdatasync */
+	[149] = 20, /* _sysctl */
+	[150] = 2236, /* mlock */
+	[151] = 2508, /* munlock */
+	[152] = 2249, /* mlockall */
+	[153] = 2516, /* munlockall */
+	[154] = 3783, /* sched_setparam */
+	[155] = 3666, /* sched_getparam */
+	[156] = 3798, /* sched_setscheduler */
+	[157] = 3681, /* sched_getscheduler */
+	[158] = 3817, /* sched_yield */
+	[159] = 3588, /* sched_get_priority_max */
+	[160] = 3611, /* sched_get_priority_min */
+	[161] = 3700, /* sched_rr_get_interval */
+	[162] = 2552, /* nanosleep */
+	[163] = 2449, /* mremap */
+	[164] = 4227, /* setresuid */
+	[165] = 1413, /* getresuid */
+	[166] = 5196, /* vm86 */
+	[167] = 3073, /* query_module */
+	[168] = 2864, /* poll */
+	[169] = 2573, /* nfsservctl */
+	[170] = 4205, /* setresgid */
+	[171] = 1391, /* getresgid */
+	[172] = 2888, /* prctl */
+	[173] = 3409, /* rt_sigreturn */
+	[174] = 3351, /* rt_sigaction */
+	[175] = 3378, /* rt_sigprocmask */
+	[176] = 3364, /* rt_sigpending */
+	[177] = 3436, /* rt_sigtimedwait */
+	[178] = 3393, /* rt_sigqueueinfo */
+	[179] = 3422, /* rt_sigsuspend */
+	[180] = 2894, /* pread64 */
+	[181] = 3047, /* pwrite64 */
+	[182] = 265, /* chown */
+	[183] = 1195, /* getcwd */
+	[184] = 239, /* capget */
+	[185] = 246, /* capset */
+	[186] = 4400, /* sigaltstack */
+	[187] = 3907, /* sendfile */
+	[188] = 1353, /* getpmsg */
+	[189] = 3039, /* putpmsg */
+	[190] = 5182, /* vfork */
+	[191] = 5026, /* ugetrlimit */
+	[192] = 2263, /* mmap2 */
+	[193] = 5007, /* truncate64 */
+	[194] = 1029, /* ftruncate64 */
+	[195] = 4551, /* stat64 */
+	[196] = 2110, /* lstat64 */
+	[197] = 971, /* fstat64 */
+	[198] = 1921, /* lchown32 */
+	[199] = 1512, /* getuid32 */
+	[200] = 1265, /* getgid32 */
+	[201] = 1248, /* geteuid32 */
+	[202] = 1230, /* getegid32 */
+	[203] = 4258, /* setreuid32 */
+	[204] = 4194, /* setregid32 */
+	[205] = 1284, /* getgroups32 */
+	[206] = 4125, /* setgroups32 */
+	[207] = 824, /* fchown32 */
+	[208] = 4237, /* setresuid32 */
+	[209] = 1423, /* getresuid32 */
+	[210] = 4215, /* setresgid32 */
+	[211] = 1401, /* getresgid32 */
+	[212] = 271, /* chown32 */
+	[213] = 4317, /* setuid32 */
+	[214] = 4106, /* setgid32 */
+	[215] = 4088, /* setfsuid32 */
+	[216] = 4068, /* setfsgid32 */
+	[217] = 2818, /* pivot_root */
+	[218] = 2200, /* mincore */
+	[219] = 2118, /* madvise */
+	[220] = 1211, /* getdents64 */
+	[221] = 848, /* fcntl64 */
+	[224] = 1485, /* gettid */
+	[225] = 3112, /* readahead */
+	[226] = 4326, /* setxattr */
+	[227] = 2041, /* lsetxattr */
+	[228] = 933, /* fsetxattr */
+	[229] = 1521, /* getxattr */
+	[230] = 1930, /* lgetxattr */
+	[231] = 866, /* fgetxattr */
+	[232] = 1969, /* listxattr */
+	[233] = 1991, /* llistxattr */
+	[234] = 889, /* flistxattr */
+	[235] = 3227, /* removexattr */
+	[236] = 2022, /* lremovexattr */
+	[237] = 911, /* fremovexattr */
+	[238] = 4992, /* tkill */
+	[239] = 3916, /* sendfile64 */
+	[240] = 1041, /* futex */
+	[241] = 3751, /* sched_setaffinity */
+	[242] = 3634, /* sched_getaffinity */
+	[243] = 4005, /* set_thread_area */
+	[244] = 1164, /* get_thread_area */
+	[245] = 1694, /* io_setup */
+	[246] = 1635, /* io_destroy */
+	[247] = 1646, /* io_getevents */
+	[248] = 1703, /* io_submit */
+	[249] = 1625, /* io_cancel */
+	[250] = 723, /* fadvise64 */
+	[252] = 691, /* exit_group */
+	[253] = 2007, /* lookup_dcookie */
+	[254] = 551, /* epoll_create */
+	[255] = 578, /* epoll_ctl */
+	[256] = 627, /* epoll_wait */
+	[257] = 3210, /* remap_file_pages */
+	[258] = 4021, /* set_tid_address */
+	[259] = 4792, /* timer_create */
+	[260] = 4865, /* timer_settime */
+	[261] = 4835, /* timer_gettime */
+	[262] = 4818, /* timer_getoverrun */
+	[263] = 4805, /* timer_delete */
+	[264] = 418, /* clock_settime */
+	[265] = 349, /* clock_gettime */
+	[266] = 316, /* clock_getres */
+	[267] = 379, /* clock_nanosleep */
+	[268] = 4565, /* statfs64 */
+	[269] = 997, /* fstatfs64 */
+	[270] = 4780, /* tgkill */
+	[271] = 5175, /* utimes */
+	[272] = 733, /* fadvise64_64 */
+	[273] = 5218, /* vserver */
+	[274] = 2143, /* mbind */
+	[275] = 1134, /* get_mempolicy */
+	[276] = 3951, /* set_mempolicy */
+	[277] = 2359, /* mq_open */
+	[278] = 2439, /* mq_unlink */
+	[279] = 2406, /* mq_timedsend */
+	[280] = 2367, /* mq_timedreceive */
+	[281] = 2349, /* mq_notify */
+	[282] = 2335, /* mq_getsetattr */
+	[283] = 1826, /* kexec_load */
+	[284] = 5232, /* waitid */
+	[286] = 55, /* add_key */
+	[287] = 3279, /* request_key */
+	[288] = 1837, /* keyctl */
+	[289] = 1790, /* ioprio_set */
+	[290] = 1779, /* ioprio_get */
+	[291] = 1581, /* inotify_init */
+	[292] = 1563, /* inotify_add_watch */
+	[293] = 1608, /* inotify_rm_watch */
+	[294] = 2186, /* migrate_pages */
+	[295] = 2669, /* openat */
+	[296] = 2214, /* mkdirat */
+	[297] = 2228, /* mknodat */
+	[298] = 833, /* fchownat */
+	[299] = 1108, /* futimesat */
+	[300] = 979, /* fstatat64 */
+	[301] = 5078, /* unlinkat */
+	[302] = 3260, /* renameat */
+	[303] = 1945, /* linkat */
+	[304] = 4663, /* symlinkat */
+	[305] = 3139, /* readlinkat */
+	[306] = 798, /* fchmodat */
+	[307] = 702, /* faccessat */
+	[308] = 3007, /* pselect6 */
+	[309] = 2869, /* ppoll */
+	[310] = 5087, /* unshare */
+	[311] = 3989, /* set_robust_list */
+	[312] = 1148, /* get_robust_list */
+	[313] = 4511, /* splice */
+	[314] = 4678, /* sync_file_range */
+	[315] = 4776, /* tee */
+	[316] = 5209, /* vmsplice */
+	[317] = 2311, /* move_pages */
+	[318] = 1188, /* getcpu */
+	[319] = 602, /* epoll_pwait */
+	[320] = 5148, /* utimensat */
+	[321] = 4419, /* signalfd */
+	[322] = 4903, /* timerfd_create */
+	[323] = 653, /* eventfd */
+	[324] = 746, /* fallocate */
+	[325] = 4952, /* timerfd_settime */
+	[326] = 4918, /* timerfd_gettime */
+	[327] = 4428, /* signalfd4 */
+	[328] = 661, /* eventfd2 */
+	[329] = 564, /* epoll_create1 */
+	[330] = 546, /* dup3 */
+	[331] = 2812, /* pipe2 */
+	[332] = 1594, /* inotify_init1 */
+	[333] = 2902, /* preadv */
+	[334] = 3056, /* pwritev */
+	[335] = 3475, /* rt_tgsigqueueinfo */
+	[336] = 2738, /* perf_event_open */
+	[337] = 3177, /* recvmmsg */
+	[338] = 756, /* fanotify_init */
+	[339] = 770, /* fanotify_mark */
+	[340] = 2917, /* prlimit64 */
+	[341] = 2534, /* name_to_handle_at */
+	[342] = 2641, /* open_by_handle_at */
+	[343] = 286, /* clock_adjtime */
+	[344] = 4711, /* syncfs */
+	[345] = 3927, /* sendmmsg */
+	[346] = 4159, /* setns */
+	[347] = 2960, /* process_vm_readv */
+	[348] = 2977, /* process_vm_writev */
+	[349] = 1805, /* kcmp */
+	[350] = 876, /* finit_module */
+	[351] = 3769, /* sched_setattr */
+	[352] = 3652, /* sched_getattr */
+	[353] = 3269, /* renameat2 */
+	[354] = 3829, /* seccomp */
+	[355] = 1381, /* getrandom */
+	[356] = 2160, /* memfd_create */
+	[357] = 184, /* bpf */
+	[358] = 677, /* execveat */
+	[359] = 4482, /* socket */
+	[360] = 4500, /* socketpair */
+	[361] = 179, /* bind */
+	[362] = 479, /* connect */
+	[363] = 1952, /* listen */
+	[364] = 35, /* accept4 */
+	[365] = 1474, /* getsockopt */
+	[366] = 4286, /* setsockopt */
+	[367] = 1462, /* getsockname */
+	[368] = 1318, /* getpeername */
+	[369] = 3944, /* sendto */
+	[370] = 3936, /* sendmsg */
+	[371] = 3168, /* recvfrom */
+	[372] = 3202, /* recvmsg */
+	[373] = 4381, /* shutdown */
+	[374] = 5112, /* userfaultfd */
+	[375] = 2149, /* membarrier */
+	[376] = 2242, /* mlock2 */
+	[377] = 487, /* copy_file_range */
+	[378] = 2909, /* preadv2 */
+	[379] = 3064, /* pwritev2 */
+	[380] = 2850, /* pkey_mprotect */
+	[381] = 2829, /* pkey_alloc */
+	[382] = 2840, /* pkey_free */
+	[383] = 4584, /* statx */
+	[384] = 90, /* arch_prctl */
+	[385] = 1659, /* io_pgetevents */
+	[386] = 3346, /* rseq */
+	[393] = 3860, /* semget */
+	[394] = 3853, /* semctl */
+	[395] = 4374, /* shmget */
+	[396] = 4361, /* shmctl */
+	[397] = 4355, /* shmat */
+	[398] = 4368, /* shmdt */
+	[399] = 2469, /* msgget */
+	[400] = 2483, /* msgsnd */
+	[401] = 2476, /* msgrcv */
+	[402] = 2462, /* msgctl */
+	[403] = 363, /* clock_gettime64 */
+	[404] = 432, /* clock_settime64 */
+	[405] = 300, /* clock_adjtime64 */
+	[406] = 329, /* clock_getres_time64 */
+	[407] = 395, /* clock_nanosleep_time64 */
+	[408] = 4849, /* timer_gettime64 */
+	[409] = 4879, /* timer_settime64 */
+	[410] = 4934, /* timerfd_gettime64 */
+	[411] = 4968, /* timerfd_settime64 */
+	[412] = 5158, /* utimensat_time64 */
+	[413] = 3016, /* pselect6_time64 */
+	[414] = 2875, /* ppoll_time64 */
+	[416] = 1673, /* io_pgetevents_time64 */
+	[417] = 3186, /* recvmmsg_time64 */
+	[418] = 2419, /* mq_timedsend_time64 */
+	[419] = 2383, /* mq_timedreceive_time64 */
+	[420] = 3884, /* semtimedop_time64 */
+	[421] = 3452, /* rt_sigtimedwait_time64 */
+	[422] = 1061, /* futex_time64 */
+	[423] = 3722, /* sched_rr_get_interval_time64 */
+	[424] = 2789, /* pidfd_send_signal */
+	[425] = 1746, /* io_uring_setup */
+	[426] = 1713, /* io_uring_enter */
+	[427] = 1728, /* io_uring_register */
+	[428] = 2659, /* open_tree */
+	[429] = 2300, /* move_mount */
+	[430] = 951, /* fsopen */
+	[431] = 924, /* fsconfig */
+	[432] = 943, /* fsmount */
+	[433] = 958, /* fspick */
+	[434] = 2778, /* pidfd_open */
+	[435] = 454, /* clone3 */
+	[436] = 467, /* close_range */
+	[437] = 2676, /* openat2 */
+	[438] = 2766, /* pidfd_getfd */
+	[439] = 712, /* faccessat2 */
+	[440] = 2927, /* process_madvise */
+	[441] = 614, /* epoll_pwait2 */
+	[442] = 2286, /* mount_setattr */
+	[443] = 3095, /* quotactl_fd */
+	[444] = 1867, /* landlock_create_ruleset */
+	[445] = 1849, /* landlock_add_rule */
+	[446] = 1891, /* landlock_restrict_self */
+	[447] = 2173, /* memfd_secret */
+	[448] = 2943, /* process_mrelease */
+	[449] = 1085, /* futex_waitv */
+	[450] = 3965, /* set_mempolicy_home_node */
+	[451] = 229, /* cachestat */
+	[452] = 807, /* fchmodat2 */
+	[453] = 2126, /* map_shadow_stack */
+	[454] = 1097, /* futex_wake */
+	[455] = 1074, /* futex_wait */
+	[456] = 1047, /* futex_requeue */
+	[457] = 4574, /* statmount */
+	[458] = 1959, /* listmount */
+	[459] = 2051, /* lsm_get_self_attr */
+	[460] = 2086, /* lsm_set_self_attr */
+	[461] = 2069, /* lsm_list_modules */
+	[462] = 2456, /* mseal */
+	[463] = 4335, /* setxattrat */
+	[464] = 1530, /* getxattrat */
+	[465] = 1979, /* listxattrat */
+	[466] = 3239, /* removexattrat */
 };
 
 static const struct systable_entry i386_by_name[456] = {
-	{ "_llseek", 140 },
-	{ "_newselect", 142 },
-	{ "_sysctl", 149 },
-	{ "accept4", 364 },
-	{ "access", 33 },
-	{ "acct", 51 },
-	{ "add_key", 286 },
-	{ "adjtimex", 124 },
-	{ "afs_syscall", 137 },
-	{ "alarm", 27 },
-	{ "arch_prctl", 384 },
-	{ "bdflush", 134 },
-	{ "bind", 361 },
-	{ "bpf", 357 },
-	{ "break", 17 },
-	{ "brk", 45 },
-	{ "cachestat", 451 },
-	{ "capget", 184 },
-	{ "capset", 185 },
-	{ "chdir", 12 },
-	{ "chmod", 15 },
-	{ "chown", 182 },
-	{ "chown32", 212 },
-	{ "chroot", 61 },
-	{ "clock_adjtime", 343 },
-	{ "clock_adjtime64", 405 },
-	{ "clock_getres", 266 },
-	{ "clock_getres_time64", 406 },
-	{ "clock_gettime", 265 },
-	{ "clock_gettime64", 403 },
-	{ "clock_nanosleep", 267 },
-	{ "clock_nanosleep_time64", 407 },
-	{ "clock_settime", 264 },
-	{ "clock_settime64", 404 },
-	{ "clone", 120 },
-	{ "clone3", 435 },
-	{ "close", 6 },
-	{ "close_range", 436 },
-	{ "connect", 362 },
-	{ "copy_file_range", 377 },
-	{ "creat", 8 },
-	{ "create_module", 127 },
-	{ "delete_module", 129 },
-	{ "dup", 41 },
-	{ "dup2", 63 },
-	{ "dup3", 330 },
-	{ "epoll_create", 254 },
-	{ "epoll_create1", 329 },
-	{ "epoll_ctl", 255 },
-	{ "epoll_pwait", 319 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 256 },
-	{ "eventfd", 323 },
-	{ "eventfd2", 328 },
-	{ "execve", 11 },
-	{ "execveat", 358 },
-	{ "exit", 1 },
-	{ "exit_group", 252 },
-	{ "faccessat", 307 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 250 },
-	{ "fadvise64_64", 272 },
-	{ "fallocate", 324 },
-	{ "fanotify_init", 338 },
-	{ "fanotify_mark", 339 },
-	{ "fchdir", 133 },
-	{ "fchmod", 94 },
-	{ "fchmodat", 306 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 95 },
-	{ "fchown32", 207 },
-	{ "fchownat", 298 },
-	{ "fcntl", 55 },
-	{ "fcntl64", 221 },
-	{ "fdatasync", 148 },
-	{ "fgetxattr", 231 },
-	{ "finit_module", 350 },
-	{ "flistxattr", 234 },
-	{ "flock", 143 },
-	{ "fork", 2 },
-	{ "fremovexattr", 237 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 228 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 108 },
-	{ "fstat64", 197 },
-	{ "fstatat64", 300 },
-	{ "fstatfs", 100 },
-	{ "fstatfs64", 269 },
-	{ "fsync", 118 },
-	{ "ftime", 35 },
-	{ "ftruncate", 93 },
-	{ "ftruncate64", 194 },
-	{ "futex", 240 },
-	{ "futex_requeue", 456 },
-	{ "futex_time64", 422 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 299 },
-	{ "get_kernel_syms", 130 },
-	{ "get_mempolicy", 275 },
-	{ "get_robust_list", 312 },
-	{ "get_thread_area", 244 },
-	{ "getcpu", 318 },
-	{ "getcwd", 183 },
-	{ "getdents", 141 },
-	{ "getdents64", 220 },
-	{ "getegid", 50 },
-	{ "getegid32", 202 },
-	{ "geteuid", 49 },
-	{ "geteuid32", 201 },
-	{ "getgid", 47 },
-	{ "getgid32", 200 },
-	{ "getgroups", 80 },
-	{ "getgroups32", 205 },
-	{ "getitimer", 105 },
-	{ "getpeername", 368 },
-	{ "getpgid", 132 },
-	{ "getpgrp", 65 },
-	{ "getpid", 20 },
-	{ "getpmsg", 188 },
-	{ "getppid", 64 },
-	{ "getpriority", 96 },
-	{ "getrandom", 355 },
-	{ "getresgid", 171 },
-	{ "getresgid32", 211 },
-	{ "getresuid", 165 },
-	{ "getresuid32", 209 },
-	{ "getrlimit", 76 },
-	{ "getrusage", 77 },
-	{ "getsid", 147 },
-	{ "getsockname", 367 },
-	{ "getsockopt", 365 },
-	{ "gettid", 224 },
-	{ "gettimeofday", 78 },
-	{ "getuid", 24 },
-	{ "getuid32", 199 },
-	{ "getxattr", 229 },
-	{ "getxattrat", 464 },
-	{ "gtty", 32 },
-	{ "idle", 112 },
-	{ "init_module", 128 },
-	{ "inotify_add_watch", 292 },
-	{ "inotify_init", 291 },
-	{ "inotify_init1", 332 },
-	{ "inotify_rm_watch", 293 },
-	{ "io_cancel", 249 },
-	{ "io_destroy", 246 },
-	{ "io_getevents", 247 },
-	{ "io_pgetevents", 385 },
-	{ "io_pgetevents_time64", 416 },
-	{ "io_setup", 245 },
-	{ "io_submit", 248 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 54 },
-	{ "ioperm", 101 },
-	{ "iopl", 110 },
-	{ "ioprio_get", 290 },
-	{ "ioprio_set", 289 },
-	{ "ipc", 117 },
-	{ "kcmp", 349 },
-	{ "kexec_load", 283 },
-	{ "keyctl", 288 },
-	{ "kill", 37 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 16 },
-	{ "lchown32", 198 },
-	{ "lgetxattr", 230 },
-	{ "link", 9 },
-	{ "linkat", 303 },
-	{ "listen", 363 },
-	{ "listmount", 458 },
-	{ "listxattr", 232 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 233 },
-	{ "lock", 53 },
-	{ "lookup_dcookie", 253 },
-	{ "lremovexattr", 236 },
-	{ "lseek", 19 },
-	{ "lsetxattr", 227 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 107 },
-	{ "lstat64", 196 },
-	{ "madvise", 219 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 274 },
-	{ "membarrier", 375 },
-	{ "memfd_create", 356 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 294 },
-	{ "mincore", 218 },
-	{ "mkdir", 39 },
-	{ "mkdirat", 296 },
-	{ "mknod", 14 },
-	{ "mknodat", 297 },
-	{ "mlock", 150 },
-	{ "mlock2", 376 },
-	{ "mlockall", 152 },
-	{ "mmap", 90 },
-	{ "mmap2", 192 },
-	{ "modify_ldt", 123 },
-	{ "mount", 21 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 317 },
-	{ "mprotect", 125 },
-	{ "mpx", 56 },
-	{ "mq_getsetattr", 282 },
-	{ "mq_notify", 281 },
-	{ "mq_open", 277 },
-	{ "mq_timedreceive", 280 },
-	{ "mq_timedreceive_time64", 419 },
-	{ "mq_timedsend", 279 },
-	{ "mq_timedsend_time64", 418 },
-	{ "mq_unlink", 278 },
-	{ "mremap", 163 },
-	{ "mseal", 462 },
-	{ "msgctl", 402 },
-	{ "msgget", 399 },
-	{ "msgrcv", 401 },
-	{ "msgsnd", 400 },
-	{ "msync", 144 },
-	{ "munlock", 151 },
-	{ "munlockall", 153 },
-	{ "munmap", 91 },
-	{ "name_to_handle_at", 341 },
-	{ "nanosleep", 162 },
-	{ "nfsservctl", 169 },
-	{ "nice", 34 },
-	{ "oldfstat", 28 },
-	{ "oldlstat", 84 },
-	{ "oldolduname", 59 },
-	{ "oldstat", 18 },
-	{ "olduname", 109 },
-	{ "open", 5 },
-	{ "open_by_handle_at", 342 },
-	{ "open_tree", 428 },
-	{ "openat", 295 },
-	{ "openat2", 437 },
-	{ "pause", 29 },
-	{ "perf_event_open", 336 },
-	{ "personality", 136 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 42 },
-	{ "pipe2", 331 },
-	{ "pivot_root", 217 },
-	{ "pkey_alloc", 381 },
-	{ "pkey_free", 382 },
-	{ "pkey_mprotect", 380 },
-	{ "poll", 168 },
-	{ "ppoll", 309 },
-	{ "ppoll_time64", 414 },
-	{ "prctl", 172 },
-	{ "pread64", 180 },
-	{ "preadv", 333 },
-	{ "preadv2", 378 },
-	{ "prlimit64", 340 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 347 },
-	{ "process_vm_writev", 348 },
-	{ "prof", 44 },
-	{ "profil", 98 },
-	{ "pselect6", 308 },
-	{ "pselect6_time64", 413 },
-	{ "ptrace", 26 },
-	{ "putpmsg", 189 },
-	{ "pwrite64", 181 },
-	{ "pwritev", 334 },
-	{ "pwritev2", 379 },
-	{ "query_module", 167 },
-	{ "quotactl", 131 },
-	{ "quotactl_fd", 443 },
-	{ "read", 3 },
-	{ "readahead", 225 },
-	{ "readdir", 89 },
-	{ "readlink", 85 },
-	{ "readlinkat", 305 },
-	{ "readv", 145 },
-	{ "reboot", 88 },
-	{ "recvfrom", 371 },
-	{ "recvmmsg", 337 },
-	{ "recvmmsg_time64", 417 },
-	{ "recvmsg", 372 },
-	{ "remap_file_pages", 257 },
-	{ "removexattr", 235 },
-	{ "removexattrat", 466 },
-	{ "rename", 38 },
-	{ "renameat", 302 },
-	{ "renameat2", 353 },
-	{ "request_key", 287 },
-	{ "restart_syscall", 0 },
-	{ "rmdir", 40 },
-	{ "rseq", 386 },
-	{ "rt_sigaction", 174 },
-	{ "rt_sigpending", 176 },
-	{ "rt_sigprocmask", 175 },
-	{ "rt_sigqueueinfo", 178 },
-	{ "rt_sigreturn", 173 },
-	{ "rt_sigsuspend", 179 },
-	{ "rt_sigtimedwait", 177 },
-	{ "rt_sigtimedwait_time64", 421 },
-	{ "rt_tgsigqueueinfo", 335 },
-	{ "sched_get_priority_max", 159 },
-	{ "sched_get_priority_min", 160 },
-	{ "sched_getaffinity", 242 },
-	{ "sched_getattr", 352 },
-	{ "sched_getparam", 155 },
-	{ "sched_getscheduler", 157 },
-	{ "sched_rr_get_interval", 161 },
-	{ "sched_rr_get_interval_time64", 423 },
-	{ "sched_setaffinity", 241 },
-	{ "sched_setattr", 351 },
-	{ "sched_setparam", 154 },
-	{ "sched_setscheduler", 156 },
-	{ "sched_yield", 158 },
-	{ "seccomp", 354 },
-	{ "select", 82 },
-	{ "semctl", 394 },
-	{ "semget", 393 },
-	{ "semtimedop_time64", 420 },
-	{ "sendfile", 187 },
-	{ "sendfile64", 239 },
-	{ "sendmmsg", 345 },
-	{ "sendmsg", 370 },
-	{ "sendto", 369 },
-	{ "set_mempolicy", 276 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 311 },
-	{ "set_thread_area", 243 },
-	{ "set_tid_address", 258 },
-	{ "setdomainname", 121 },
-	{ "setfsgid", 139 },
-	{ "setfsgid32", 216 },
-	{ "setfsuid", 138 },
-	{ "setfsuid32", 215 },
-	{ "setgid", 46 },
-	{ "setgid32", 214 },
-	{ "setgroups", 81 },
-	{ "setgroups32", 206 },
-	{ "sethostname", 74 },
-	{ "setitimer", 104 },
-	{ "setns", 346 },
-	{ "setpgid", 57 },
-	{ "setpriority", 97 },
-	{ "setregid", 71 },
-	{ "setregid32", 204 },
-	{ "setresgid", 170 },
-	{ "setresgid32", 210 },
-	{ "setresuid", 164 },
-	{ "setresuid32", 208 },
-	{ "setreuid", 70 },
-	{ "setreuid32", 203 },
-	{ "setrlimit", 75 },
-	{ "setsid", 66 },
-	{ "setsockopt", 366 },
-	{ "settimeofday", 79 },
-	{ "setuid", 23 },
-	{ "setuid32", 213 },
-	{ "setxattr", 226 },
-	{ "setxattrat", 463 },
-	{ "sgetmask", 68 },
-	{ "shmat", 397 },
-	{ "shmctl", 396 },
-	{ "shmdt", 398 },
-	{ "shmget", 395 },
-	{ "shutdown", 373 },
-	{ "sigaction", 67 },
-	{ "sigaltstack", 186 },
-	{ "signal", 48 },
-	{ "signalfd", 321 },
-	{ "signalfd4", 327 },
-	{ "sigpending", 73 },
-	{ "sigprocmask", 126 },
-	{ "sigreturn", 119 },
-	{ "sigsuspend", 72 },
-	{ "socket", 359 },
-	{ "socketcall", 102 },
-	{ "socketpair", 360 },
-	{ "splice", 313 },
-	{ "ssetmask", 69 },
-	{ "stat", 106 },
-	{ "stat64", 195 },
-	{ "statfs", 99 },
-	{ "statfs64", 268 },
-	{ "statmount", 457 },
-	{ "statx", 383 },
-	{ "stime", 25 },
-	{ "stty", 31 },
-	{ "swapoff", 115 },
-	{ "swapon", 87 },
-	{ "symlink", 83 },
-	{ "symlinkat", 304 },
-	{ "sync", 36 },
-	{ "sync_file_range", 314 },
-	{ "syncfs", 344 },
-	{ "sysfs", 135 },
-	{ "sysinfo", 116 },
-	{ "syslog", 103 },
-	{ "tee", 315 },
-	{ "tgkill", 270 },
-	{ "time", 13 },
-	{ "timer_create", 259 },
-	{ "timer_delete", 263 },
-	{ "timer_getoverrun", 262 },
-	{ "timer_gettime", 261 },
-	{ "timer_gettime64", 408 },
-	{ "timer_settime", 260 },
-	{ "timer_settime64", 409 },
-	{ "timerfd_create", 322 },
-	{ "timerfd_gettime", 326 },
-	{ "timerfd_gettime64", 410 },
-	{ "timerfd_settime", 325 },
-	{ "timerfd_settime64", 411 },
-	{ "times", 43 },
-	{ "tkill", 238 },
-	{ "truncate", 92 },
-	{ "truncate64", 193 },
-	{ "ugetrlimit", 191 },
-	{ "ulimit", 58 },
-	{ "umask", 60 },
-	{ "umount", 22 },
-	{ "umount2", 52 },
-	{ "uname", 122 },
-	{ "unlink", 10 },
-	{ "unlinkat", 301 },
-	{ "unshare", 310 },
-	{ "uselib", 86 },
-	{ "userfaultfd", 374 },
-	{ "ustat", 62 },
-	{ "utime", 30 },
-	{ "utimensat", 320 },
-	{ "utimensat_time64", 412 },
-	{ "utimes", 271 },
-	{ "vfork", 190 },
-	{ "vhangup", 111 },
-	{ "vm86", 166 },
-	{ "vm86old", 113 },
-	{ "vmsplice", 316 },
-	{ "vserver", 273 },
-	{ "wait4", 114 },
-	{ "waitid", 284 },
-	{ "waitpid", 7 },
-	{ "write", 4 },
-	{ "writev", 146 },
+	{ 1, 140 }, /* _llseek */
+	{ 9, 142 }, /* _newselect */
+	{ 20, 149 }, /* _sysctl */
+	{ 35, 364 }, /* accept4 */
+	{ 43, 33 }, /* access */
+	{ 50, 51 }, /* acct */
+	{ 55, 286 }, /* add_key */
+	{ 63, 124 }, /* adjtimex */
+	{ 72, 137 }, /* afs_syscall */
+	{ 84, 27 }, /* alarm */
+	{ 90, 384 }, /* arch_prctl */
+	{ 171, 134 }, /* bdflush */
+	{ 179, 361 }, /* bind */
+	{ 184, 357 }, /* bpf */
+	{ 188, 17 }, /* break */
+	{ 205, 45 }, /* brk */
+	{ 229, 451 }, /* cachestat */
+	{ 239, 184 }, /* capget */
+	{ 246, 185 }, /* capset */
+	{ 253, 12 }, /* chdir */
+	{ 259, 15 }, /* chmod */
+	{ 265, 182 }, /* chown */
+	{ 271, 212 }, /* chown32 */
+	{ 279, 61 }, /* chroot */
+	{ 286, 343 }, /* clock_adjtime */
+	{ 300, 405 }, /* clock_adjtime64 */
+	{ 316, 266 }, /* clock_getres */
+	{ 329, 406 }, /* clock_getres_time64 */
+	{ 349, 265 }, /* clock_gettime */
+	{ 363, 403 }, /* clock_gettime64 */
+	{ 379, 267 }, /* clock_nanosleep */
+	{ 395, 407 }, /* clock_nanosleep_time64 */
+	{ 418, 264 }, /* clock_settime */
+	{ 432, 404 }, /* clock_settime64 */
+	{ 448, 120 }, /* clone */
+	{ 454, 435 }, /* clone3 */
+	{ 461, 6 }, /* close */
+	{ 467, 436 }, /* close_range */
+	{ 479, 362 }, /* connect */
+	{ 487, 377 }, /* copy_file_range */
+	{ 503, 8 }, /* creat */
+	{ 509, 127 }, /* create_module */
+	{ 523, 129 }, /* delete_module */
+	{ 537, 41 }, /* dup */
+	{ 541, 63 }, /* dup2 */
+	{ 546, 330 }, /* dup3 */
+	{ 551, 254 }, /* epoll_create */
+	{ 564, 329 }, /* epoll_create1 */
+	{ 578, 255 }, /* epoll_ctl */
+	{ 602, 319 }, /* epoll_pwait */
+	{ 614, 441 }, /* epoll_pwait2 */
+	{ 627, 256 }, /* epoll_wait */
+	{ 653, 323 }, /* eventfd */
+	{ 661, 328 }, /* eventfd2 */
+	{ 670, 11 }, /* execve */
+	{ 677, 358 }, /* execveat */
+	{ 686, 1 }, /* exit */
+	{ 691, 252 }, /* exit_group */
+	{ 702, 307 }, /* faccessat */
+	{ 712, 439 }, /* faccessat2 */
+	{ 723, 250 }, /* fadvise64 */
+	{ 733, 272 }, /* fadvise64_64 */
+	{ 746, 324 }, /* fallocate */
+	{ 756, 338 }, /* fanotify_init */
+	{ 770, 339 }, /* fanotify_mark */
+	{ 784, 133 }, /* fchdir */
+	{ 791, 94 }, /* fchmod */
+	{ 798, 306 }, /* fchmodat */
+	{ 807, 452 }, /* fchmodat2 */
+	{ 817, 95 }, /* fchown */
+	{ 824, 207 }, /* fchown32 */
+	{ 833, 298 }, /* fchownat */
+	{ 842, 55 }, /* fcntl */
+	{ 848, 221 }, /* fcntl64 */
+	{ 856, 148 }, /* fdatasync */
+	{ 866, 231 }, /* fgetxattr */
+	{ 876, 350 }, /* finit_module */
+	{ 889, 234 }, /* flistxattr */
+	{ 900, 143 }, /* flock */
+	{ 906, 2 }, /* fork */
+	{ 911, 237 }, /* fremovexattr */
+	{ 924, 431 }, /* fsconfig */
+	{ 933, 228 }, /* fsetxattr */
+	{ 943, 432 }, /* fsmount */
+	{ 951, 430 }, /* fsopen */
+	{ 958, 433 }, /* fspick */
+	{ 965, 108 }, /* fstat */
+	{ 971, 197 }, /* fstat64 */
+	{ 979, 300 }, /* fstatat64 */
+	{ 989, 100 }, /* fstatfs */
+	{ 997, 269 }, /* fstatfs64 */
+	{ 1007, 118 }, /* fsync */
+	{ 1013, 35 }, /* ftime */
+	{ 1019, 93 }, /* ftruncate */
+	{ 1029, 194 }, /* ftruncate64 */
+	{ 1041, 240 }, /* futex */
+	{ 1047, 456 }, /* futex_requeue */
+	{ 1061, 422 }, /* futex_time64 */
+	{ 1074, 455 }, /* futex_wait */
+	{ 1085, 449 }, /* futex_waitv */
+	{ 1097, 454 }, /* futex_wake */
+	{ 1108, 299 }, /* futimesat */
+	{ 1118, 130 }, /* get_kernel_syms */
+	{ 1134, 275 }, /* get_mempolicy */
+	{ 1148, 312 }, /* get_robust_list */
+	{ 1164, 244 }, /* get_thread_area */
+	{ 1188, 318 }, /* getcpu */
+	{ 1195, 183 }, /* getcwd */
+	{ 1202, 141 }, /* getdents */
+	{ 1211, 220 }, /* getdents64 */
+	{ 1222, 50 }, /* getegid */
+	{ 1230, 202 }, /* getegid32 */
+	{ 1240, 49 }, /* geteuid */
+	{ 1248, 201 }, /* geteuid32 */
+	{ 1258, 47 }, /* getgid */
+	{ 1265, 200 }, /* getgid32 */
+	{ 1274, 80 }, /* getgroups */
+	{ 1284, 205 }, /* getgroups32 */
+	{ 1296, 105 }, /* getitimer */
+	{ 1318, 368 }, /* getpeername */
+	{ 1330, 132 }, /* getpgid */
+	{ 1338, 65 }, /* getpgrp */
+	{ 1346, 20 }, /* getpid */
+	{ 1353, 188 }, /* getpmsg */
+	{ 1361, 64 }, /* getppid */
+	{ 1369, 96 }, /* getpriority */
+	{ 1381, 355 }, /* getrandom */
+	{ 1391, 171 }, /* getresgid */
+	{ 1401, 211 }, /* getresgid32 */
+	{ 1413, 165 }, /* getresuid */
+	{ 1423, 209 }, /* getresuid32 */
+	{ 1435, 76 }, /* getrlimit */
+	{ 1445, 77 }, /* getrusage */
+	{ 1455, 147 }, /* getsid */
+	{ 1462, 367 }, /* getsockname */
+	{ 1474, 365 }, /* getsockopt */
+	{ 1485, 224 }, /* gettid */
+	{ 1492, 78 }, /* gettimeofday */
+	{ 1505, 24 }, /* getuid */
+	{ 1512, 199 }, /* getuid32 */
+	{ 1521, 229 }, /* getxattr */
+	{ 1530, 464 }, /* getxattrat */
+	{ 1541, 32 }, /* gtty */
+	{ 1546, 112 }, /* idle */
+	{ 1551, 128 }, /* init_module */
+	{ 1563, 292 }, /* inotify_add_watch */
+	{ 1581, 291 }, /* inotify_init */
+	{ 1594, 332 }, /* inotify_init1 */
+	{ 1608, 293 }, /* inotify_rm_watch */
+	{ 1625, 249 }, /* io_cancel */
+	{ 1635, 246 }, /* io_destroy */
+	{ 1646, 247 }, /* io_getevents */
+	{ 1659, 385 }, /* io_pgetevents */
+	{ 1673, 416 }, /* io_pgetevents_time64 */
+	{ 1694, 245 }, /* io_setup */
+	{ 1703, 248 }, /* io_submit */
+	{ 1713, 426 }, /* io_uring_enter */
+	{ 1728, 427 }, /* io_uring_register */
+	{ 1746, 425 }, /* io_uring_setup */
+	{ 1761, 54 }, /* ioctl */
+	{ 1767, 101 }, /* ioperm */
+	{ 1774, 110 }, /* iopl */
+	{ 1779, 290 }, /* ioprio_get */
+	{ 1790, 289 }, /* ioprio_set */
+	{ 1801, 117 }, /* ipc */
+	{ 1805, 349 }, /* kcmp */
+	{ 1826, 283 }, /* kexec_load */
+	{ 1837, 288 }, /* keyctl */
+	{ 1844, 37 }, /* kill */
+	{ 1849, 445 }, /* landlock_add_rule */
+	{ 1867, 444 }, /* landlock_create_ruleset */
+	{ 1891, 446 }, /* landlock_restrict_self */
+	{ 1914, 16 }, /* lchown */
+	{ 1921, 198 }, /* lchown32 */
+	{ 1930, 230 }, /* lgetxattr */
+	{ 1940, 9 }, /* link */
+	{ 1945, 303 }, /* linkat */
+	{ 1952, 363 }, /* listen */
+	{ 1959, 458 }, /* listmount */
+	{ 1969, 232 }, /* listxattr */
+	{ 1979, 465 }, /* listxattrat */
+	{ 1991, 233 }, /* llistxattr */
+	{ 2002, 53 }, /* lock */
+	{ 2007, 253 }, /* lookup_dcookie */
+	{ 2022, 236 }, /* lremovexattr */
+	{ 2035, 19 }, /* lseek */
+	{ 2041, 227 }, /* lsetxattr */
+	{ 2051, 459 }, /* lsm_get_self_attr */
+	{ 2069, 461 }, /* lsm_list_modules */
+	{ 2086, 460 }, /* lsm_set_self_attr */
+	{ 2104, 107 }, /* lstat */
+	{ 2110, 196 }, /* lstat64 */
+	{ 2118, 219 }, /* madvise */
+	{ 2126, 453 }, /* map_shadow_stack */
+	{ 2143, 274 }, /* mbind */
+	{ 2149, 375 }, /* membarrier */
+	{ 2160, 356 }, /* memfd_create */
+	{ 2173, 447 }, /* memfd_secret */
+	{ 2186, 294 }, /* migrate_pages */
+	{ 2200, 218 }, /* mincore */
+	{ 2208, 39 }, /* mkdir */
+	{ 2214, 296 }, /* mkdirat */
+	{ 2222, 14 }, /* mknod */
+	{ 2228, 297 }, /* mknodat */
+	{ 2236, 150 }, /* mlock */
+	{ 2242, 376 }, /* mlock2 */
+	{ 2249, 152 }, /* mlockall */
+	{ 2258, 90 }, /* mmap */
+	{ 2263, 192 }, /* mmap2 */
+	{ 2269, 123 }, /* modify_ldt */
+	{ 2280, 21 }, /* mount */
+	{ 2286, 442 }, /* mount_setattr */
+	{ 2300, 429 }, /* move_mount */
+	{ 2311, 317 }, /* move_pages */
+	{ 2322, 125 }, /* mprotect */
+	{ 2331, 56 }, /* mpx */
+	{ 2335, 282 }, /* mq_getsetattr */
+	{ 2349, 281 }, /* mq_notify */
+	{ 2359, 277 }, /* mq_open */
+	{ 2367, 280 }, /* mq_timedreceive */
+	{ 2383, 419 }, /* mq_timedreceive_time64 */
+	{ 2406, 279 }, /* mq_timedsend */
+	{ 2419, 418 }, /* mq_timedsend_time64 */
+	{ 2439, 278 }, /* mq_unlink */
+	{ 2449, 163 }, /* mremap */
+	{ 2456, 462 }, /* mseal */
+	{ 2462, 402 }, /* msgctl */
+	{ 2469, 399 }, /* msgget */
+	{ 2476, 401 }, /* msgrcv */
+	{ 2483, 400 }, /* msgsnd */
+	{ 2490, 144 }, /* msync */
+	{ 2508, 151 }, /* munlock */
+	{ 2516, 153 }, /* munlockall */
+	{ 2527, 91 }, /* munmap */
+	{ 2534, 341 }, /* name_to_handle_at */
+	{ 2552, 162 }, /* nanosleep */
+	{ 2573, 169 }, /* nfsservctl */
+	{ 2584, 34 }, /* nice */
+	{ 2589, 28 }, /* oldfstat */
+	{ 2598, 84 }, /* oldlstat */
+	{ 2607, 59 }, /* oldolduname */
+	{ 2619, 18 }, /* oldstat */
+	{ 2627, 109 }, /* olduname */
+	{ 2636, 5 }, /* open */
+	{ 2641, 342 }, /* open_by_handle_at */
+	{ 2659, 428 }, /* open_tree */
+	{ 2669, 295 }, /* openat */
+	{ 2676, 437 }, /* openat2 */
+	{ 2684, 29 }, /* pause */
+	{ 2738, 336 }, /* perf_event_open */
+	{ 2754, 136 }, /* personality */
+	{ 2766, 438 }, /* pidfd_getfd */
+	{ 2778, 434 }, /* pidfd_open */
+	{ 2789, 424 }, /* pidfd_send_signal */
+	{ 2807, 42 }, /* pipe */
+	{ 2812, 331 }, /* pipe2 */
+	{ 2818, 217 }, /* pivot_root */
+	{ 2829, 381 }, /* pkey_alloc */
+	{ 2840, 382 }, /* pkey_free */
+	{ 2850, 380 }, /* pkey_mprotect */
+	{ 2864, 168 }, /* poll */
+	{ 2869, 309 }, /* ppoll */
+	{ 2875, 414 }, /* ppoll_time64 */
+	{ 2888, 172 }, /* prctl */
+	{ 2894, 180 }, /* pread64 */
+	{ 2902, 333 }, /* preadv */
+	{ 2909, 378 }, /* preadv2 */
+	{ 2917, 340 }, /* prlimit64 */
+	{ 2927, 440 }, /* process_madvise */
+	{ 2943, 448 }, /* process_mrelease */
+	{ 2960, 347 }, /* process_vm_readv */
+	{ 2977, 348 }, /* process_vm_writev */
+	{ 2995, 44 }, /* prof */
+	{ 3000, 98 }, /* profil */
+	{ 3007, 308 }, /* pselect6 */
+	{ 3016, 413 }, /* pselect6_time64 */
+	{ 3032, 26 }, /* ptrace */
+	{ 3039, 189 }, /* putpmsg */
+	{ 3047, 181 }, /* pwrite64 */
+	{ 3056, 334 }, /* pwritev */
+	{ 3064, 379 }, /* pwritev2 */
+	{ 3073, 167 }, /* query_module */
+	{ 3086, 131 }, /* quotactl */
+	{ 3095, 443 }, /* quotactl_fd */
+	{ 3107, 3 }, /* read */
+	{ 3112, 225 }, /* readahead */
+	{ 3122, 89 }, /* readdir */
+	{ 3130, 85 }, /* readlink */
+	{ 3139, 305 }, /* readlinkat */
+	{ 3150, 145 }, /* readv */
+	{ 3156, 88 }, /* reboot */
+	{ 3168, 371 }, /* recvfrom */
+	{ 3177, 337 }, /* recvmmsg */
+	{ 3186, 417 }, /* recvmmsg_time64 */
+	{ 3202, 372 }, /* recvmsg */
+	{ 3210, 257 }, /* remap_file_pages */
+	{ 3227, 235 }, /* removexattr */
+	{ 3239, 466 }, /* removexattrat */
+	{ 3253, 38 }, /* rename */
+	{ 3260, 302 }, /* renameat */
+	{ 3269, 353 }, /* renameat2 */
+	{ 3279, 287 }, /* request_key */
+	{ 3291, 0 }, /* restart_syscall */
+	{ 3340, 40 }, /* rmdir */
+	{ 3346, 386 }, /* rseq */
+	{ 3351, 174 }, /* rt_sigaction */
+	{ 3364, 176 }, /* rt_sigpending */
+	{ 3378, 175 }, /* rt_sigprocmask */
+	{ 3393, 178 }, /* rt_sigqueueinfo */
+	{ 3409, 173 }, /* rt_sigreturn */
+	{ 3422, 179 }, /* rt_sigsuspend */
+	{ 3436, 177 }, /* rt_sigtimedwait */
+	{ 3452, 421 }, /* rt_sigtimedwait_time64 */
+	{ 3475, 335 }, /* rt_tgsigqueueinfo */
+	{ 3588, 159 }, /* sched_get_priority_max */
+	{ 3611, 160 }, /* sched_get_priority_min */
+	{ 3634, 242 }, /* sched_getaffinity */
+	{ 3652, 352 }, /* sched_getattr */
+	{ 3666, 155 }, /* sched_getparam */
+	{ 3681, 157 }, /* sched_getscheduler */
+	{ 3700, 161 }, /* sched_rr_get_interval */
+	{ 3722, 423 }, /* sched_rr_get_interval_time64 */
+	{ 3751, 241 }, /* sched_setaffinity */
+	{ 3769, 351 }, /* sched_setattr */
+	{ 3783, 154 }, /* sched_setparam */
+	{ 3798, 156 }, /* sched_setscheduler */
+	{ 3817, 158 }, /* sched_yield */
+	{ 3829, 354 }, /* seccomp */
+	{ 3846, 82 }, /* select */
+	{ 3853, 394 }, /* semctl */
+	{ 3860, 393 }, /* semget */
+	{ 3884, 420 }, /* semtimedop_time64 */
+	{ 3907, 187 }, /* sendfile */
+	{ 3916, 239 }, /* sendfile64 */
+	{ 3927, 345 }, /* sendmmsg */
+	{ 3936, 370 }, /* sendmsg */
+	{ 3944, 369 }, /* sendto */
+	{ 3951, 276 }, /* set_mempolicy */
+	{ 3965, 450 }, /* set_mempolicy_home_node */
+	{ 3989, 311 }, /* set_robust_list */
+	{ 4005, 243 }, /* set_thread_area */
+	{ 4021, 258 }, /* set_tid_address */
+	{ 4045, 121 }, /* setdomainname */
+	{ 4059, 139 }, /* setfsgid */
+	{ 4068, 216 }, /* setfsgid32 */
+	{ 4079, 138 }, /* setfsuid */
+	{ 4088, 215 }, /* setfsuid32 */
+	{ 4099, 46 }, /* setgid */
+	{ 4106, 214 }, /* setgid32 */
+	{ 4115, 81 }, /* setgroups */
+	{ 4125, 206 }, /* setgroups32 */
+	{ 4137, 74 }, /* sethostname */
+	{ 4149, 104 }, /* setitimer */
+	{ 4159, 346 }, /* setns */
+	{ 4165, 57 }, /* setpgid */
+	{ 4173, 97 }, /* setpriority */
+	{ 4185, 71 }, /* setregid */
+	{ 4194, 204 }, /* setregid32 */
+	{ 4205, 170 }, /* setresgid */
+	{ 4215, 210 }, /* setresgid32 */
+	{ 4227, 164 }, /* setresuid */
+	{ 4237, 208 }, /* setresuid32 */
+	{ 4249, 70 }, /* setreuid */
+	{ 4258, 203 }, /* setreuid32 */
+	{ 4269, 75 }, /* setrlimit */
+	{ 4279, 66 }, /* setsid */
+	{ 4286, 366 }, /* setsockopt */
+	{ 4297, 79 }, /* settimeofday */
+	{ 4310, 23 }, /* setuid */
+	{ 4317, 213 }, /* setuid32 */
+	{ 4326, 226 }, /* setxattr */
+	{ 4335, 463 }, /* setxattrat */
+	{ 4346, 68 }, /* sgetmask */
+	{ 4355, 397 }, /* shmat */
+	{ 4361, 396 }, /* shmctl */
+	{ 4368, 398 }, /* shmdt */
+	{ 4374, 395 }, /* shmget */
+	{ 4381, 373 }, /* shutdown */
+	{ 4390, 67 }, /* sigaction */
+	{ 4400, 186 }, /* sigaltstack */
+	{ 4412, 48 }, /* signal */
+	{ 4419, 321 }, /* signalfd */
+	{ 4428, 327 }, /* signalfd4 */
+	{ 4438, 73 }, /* sigpending */
+	{ 4449, 126 }, /* sigprocmask */
+	{ 4461, 119 }, /* sigreturn */
+	{ 4471, 72 }, /* sigsuspend */
+	{ 4482, 359 }, /* socket */
+	{ 4489, 102 }, /* socketcall */
+	{ 4500, 360 }, /* socketpair */
+	{ 4511, 313 }, /* splice */
+	{ 4537, 69 }, /* ssetmask */
+	{ 4546, 106 }, /* stat */
+	{ 4551, 195 }, /* stat64 */
+	{ 4558, 99 }, /* statfs */
+	{ 4565, 268 }, /* statfs64 */
+	{ 4574, 457 }, /* statmount */
+	{ 4584, 383 }, /* statx */
+	{ 4590, 25 }, /* stime */
+	{ 4596, 31 }, /* stty */
+	{ 4626, 115 }, /* swapoff */
+	{ 4634, 87 }, /* swapon */
+	{ 4655, 83 }, /* symlink */
+	{ 4663, 304 }, /* symlinkat */
+	{ 4673, 36 }, /* sync */
+	{ 4678, 314 }, /* sync_file_range */
+	{ 4711, 344 }, /* syncfs */
+	{ 4747, 135 }, /* sysfs */
+	{ 4753, 116 }, /* sysinfo */
+	{ 4761, 103 }, /* syslog */
+	{ 4776, 315 }, /* tee */
+	{ 4780, 270 }, /* tgkill */
+	{ 4787, 13 }, /* time */
+	{ 4792, 259 }, /* timer_create */
+	{ 4805, 263 }, /* timer_delete */
+	{ 4818, 262 }, /* timer_getoverrun */
+	{ 4835, 261 }, /* timer_gettime */
+	{ 4849, 408 }, /* timer_gettime64 */
+	{ 4865, 260 }, /* timer_settime */
+	{ 4879, 409 }, /* timer_settime64 */
+	{ 4903, 322 }, /* timerfd_create */
+	{ 4918, 326 }, /* timerfd_gettime */
+	{ 4934, 410 }, /* timerfd_gettime64 */
+	{ 4952, 325 }, /* timerfd_settime */
+	{ 4968, 411 }, /* timerfd_settime64 */
+	{ 4986, 43 }, /* times */
+	{ 4992, 238 }, /* tkill */
+	{ 4998, 92 }, /* truncate */
+	{ 5007, 193 }, /* truncate64 */
+	{ 5026, 191 }, /* ugetrlimit */
+	{ 5037, 58 }, /* ulimit */
+	{ 5044, 60 }, /* umask */
+	{ 5050, 22 }, /* umount */
+	{ 5057, 52 }, /* umount2 */
+	{ 5065, 122 }, /* uname */
+	{ 5071, 10 }, /* unlink */
+	{ 5078, 301 }, /* unlinkat */
+	{ 5087, 310 }, /* unshare */
+	{ 5105, 86 }, /* uselib */
+	{ 5112, 374 }, /* userfaultfd */
+	{ 5136, 62 }, /* ustat */
+	{ 5142, 30 }, /* utime */
+	{ 5148, 320 }, /* utimensat */
+	{ 5158, 412 }, /* utimensat_time64 */
+	{ 5175, 271 }, /* utimes */
+	{ 5182, 190 }, /* vfork */
+	{ 5188, 111 }, /* vhangup */
+	{ 5196, 166 }, /* vm86 */
+	{ 5201, 113 }, /* vm86old */
+	{ 5209, 316 }, /* vmsplice */
+	{ 5218, 273 }, /* vserver */
+	{ 5226, 114 }, /* wait4 */
+	{ 5232, 284 }, /* waitid */
+	{ 5239, 7 }, /* waitpid */
+	{ 5247, 4 }, /* write */
+	{ 5253, 146 }, /* writev */
 };
 
 /* x32: 368 syscalls, numbers below 548. */
-static const char *const x32_by_nr[548] = {
-	[0] = "read",
-	[1] = "write",
-	[2] = "open",
-	[3] = "close",
-	[4] = "stat",
-	[5] = "fstat",
-	[6] = "lstat",
-	[7] = "poll",
-	[8] = "lseek",
-	[9] = "mmap",
-	[10] = "mprotect",
-	[11] = "munmap",
-	[12] = "brk",
-	[14] = "rt_sigprocmask",
-	[17] = "pread64",
-	[18] = "pwrite64",
-	[21] = "access",
-	[22] = "pipe",
-	[23] = "select",
-	[24] = "sched_yield",
-	[25] = "mremap",
-	[26] = "msync",
-	[27] = "mincore",
-	[28] = "madvise",
-	[29] = "shmget",
-	[30] = "shmat",
-	[31] = "shmctl",
-	[32] = "dup",
-	[33] = "dup2",
-	[34] = "pause",
-	[35] = "nanosleep",
-	[36] = "getitimer",
-	[37] = "alarm",
-	[38] = "setitimer",
-	[39] = "getpid",
-	[40] = "sendfile",
-	[41] = "socket",
-	[42] = "connect",
-	[43] = "accept",
-	[44] = "sendto",
-	[48] = "shutdown",
-	[49] = "bind",
-	[50] = "listen",
-	[51] = "getsockname",
-	[52] = "getpeername",
-	[53] = "socketpair",
-	[56] = "clone",
-	[57] = "fork",
-	[58] = "vfork",
-	[60] = "exit",
-	[61] = "wait4",
-	[62] = "kill",
-	[63] = "uname",
-	[64] = "semget",
-	[65] = "semop",
-	[66] = "semctl",
-	[67] = "shmdt",
-	[68] = "msgget",
-	[69] = "msgsnd",
-	[70] = "msgrcv",
-	[71] = "msgctl",
-	[72] = "fcntl",
-	[73] = "flock",
-	[74] = "fsync",
-	[75] = "fdatasync",
-	[76] = "truncate",
-	[77] = "ftruncate",
-	[78] = "getdents",
-	[79] = "getcwd",
-	[80] = "chdir",
-	[81] = "fchdir",
-	[82] = "rename",
-	[83] = "mkdir",
-	[84] = "rmdir",
-	[85] = "creat",
-	[86] = "link",
-	[87] = "unlink",
-	[88] = "symlink",
-	[89] = "readlink",
-	[90] = "chmod",
-	[91] = "fchmod",
-	[92] = "chown",
-	[93] = "fchown",
-	[94] = "lchown",
-	[95] = "umask",
-	[96] = "gettimeofday",
-	[97] = "getrlimit",
-	[98] = "getrusage",
-	[99] = "sysinfo",
-	[100] = "times",
-	[102] = "getuid",
-	[103] = "syslog",
-	[104] = "getgid",
-	[105] = "setuid",
-	[106] = "setgid",
-	[107] = "geteuid",
-	[108] = "getegid",
-	[109] = "setpgid",
-	[110] = "getppid",
-	[111] = "getpgrp",
-	[112] = "setsid",
-	[113] = "setreuid",
-	[114] = "setregid",
-	[115] = "getgroups",
-	[116] = "setgroups",
-	[117] = "setresuid",
-	[118] = "getresuid",
-	[119] = "setresgid",
-	[120] = "getresgid",
-	[121] = "getpgid",
-	[122] = "setfsuid",
-	[123] = "setfsgid",
-	[124] = "getsid",
-	[125] = "capget",
-	[126] = "capset",
-	[130] = "rt_sigsuspend",
-	[132] = "utime",
-	[133] = "mknod",
-	[135] = "personality",
-	[136] = "ustat",
-	[137] = "statfs",
-	[138] = "fstatfs",
-	[139] = "sysfs",
-	[140] = "getpriority",
-	[141] = "setpriority",
-	[142] = "sched_setparam",
-	[143] = "sched_getparam",
-	[144] = "sched_setscheduler",
-	[145] = "sched_getscheduler",
-	[146] = "sched_get_priority_max",
-	[147] = "sched_get_priority_min",
-	[148] = "sched_rr_get_interval",
-	[149] = "mlock",
-	[150] = "munlock",
-	[151] = "mlockall",
-	[152] = "munlockall",
-	[153] = "vhangup",
-	[154] = "modify_ldt",
-	[155] = "pivot_root",
-	[157] = "prctl",
-	[158] = "arch_prctl",
-	[159] = "adjtimex",
-	[160] = "setrlimit",
-	[161] = "chroot",
-	[162] = "sync",
-	[163] = "acct",
-	[164] = "settimeofday",
-	[165] = "mount",
-	[166] = "umount2",
-	[167] = "swapon",
-	[168] = "swapoff",
-	[169] = "reboot",
-	[170] = "sethostname",
-	[171] = "setdomainname",
-	[172] = "iopl",
-	[173] = "ioperm",
-	[175] = "init_module",
-	[176] = "delete_module",
-	[179] = "quotactl",
-	[181] = "getpmsg",
-	[182] = "putpmsg",
-	[183] = "afs_syscall",
-	[184] = "tuxcall",
-	[185] = "security",
-	[186] = "gettid",
-	[187] = "readahead",
-	[188] = "setxattr",
-	[189] = "lsetxattr",
-	[190] = "fsetxattr",
-	[191] = "getxattr",
-	[192] = "lgetxattr",
-	[193] = "fgetxattr",
-	[194] = "listxattr",
-	[195] = "llistxattr",
-	[196] = "flistxattr",
-	[197] = "removexattr",
-	[198] = "lremovexattr",
-	[199] = "fremovexattr",
-	[200] = "tkill",
-	[201] = "time",
-	[202] = "futex",
-	[203] = "sched_setaffinity",
-	[204] = "sched_getaffinity",
-	[207] = "io_destroy",
-	[208] = "io_getevents",
-	[210] = "io_cancel",
-	[212] = "lookup_dcookie",
-	[213] = "epoll_create",
-	[216] = "remap_file_pages",
-	[217] = "getdents64",
-	[218] = "set_tid_address",
-	[219] = "restart_syscall",
-	[220] = "semtimedop",
-	[221] = "fadvise64",
-	[223] = "timer_settime",
-	[224] = "timer_gettime",
-	[225] = "timer_getoverrun",
-	[226] = "timer_delete",
-	[227] = "clock_settime",
-	[228] = "clock_gettime",
-	[229] = "clock_getres",
-	[230] = "clock_nanosleep",
-	[231] = "exit_group",
-	[232] = "epoll_wait",
-	[233] = "epoll_ctl",
-	[234] = "tgkill",
-	[235] = "utimes",
-	[237] = "mbind",
-	[238] = "set_mempolicy",
-	[239] = "get_mempolicy",
-	[240] = "mq_open",
-	[241] = "mq_unlink",
-	[242] = "mq_timedsend",
-	[243] = "mq_timedreceive",
-	[245] = "mq_getsetattr",
-	[248] = "add_key",
-	[249] = "request_key",
-	[250] = "keyctl",
-	[251] = "ioprio_set",
-	[252] = "ioprio_get",
-	[253] = "inotify_init",
-	[254] = "inotify_add_watch",
-	[255] = "inotify_rm_watch",
-	[256] = "migrate_pages",
-	[257] = "openat",
-	[258] = "mkdirat",
-	[259] = "mknodat",
-	[260] = "fchownat",
-	[261] = "futimesat",
-	[262] = "newfstatat",
-	[263] = "unlinkat",
-	[264] = "renameat",
-	[265] = "linkat",
-	[266] = "symlinkat",
-	[267] = "readlinkat",
-	[268] = "fchmodat",
-	[269] = "faccessat",
-	[270] = "pselect6",
-	[271] = "ppoll",
-	[272] = "unshare",
-	[275] = "splice",
-	[276] = "tee",
-	[277] = "sync_file_range",
-	[280] = "utimensat",
-	[281] = "epoll_pwait",
-	[282] = "signalfd",
-	[283] = "timerfd_create",
-	[284] = "eventfd",
-	[285] = "fallocate",
-	[286] = "timerfd_settime",
-	[287] = "timerfd_gettime",
-	[288] = "accept4",
-	[289] = "signalfd4",
-	[290] = "eventfd2",
-	[291] = "epoll_create1",
-	[292] = "dup3",
-	[293] = "pipe2",
-	[294] = "inotify_init1",
-	[298] = "perf_event_open",
-	[300] = "fanotify_init",
-	[301] = "fanotify_mark",
-	[302] = "prlimit64",
-	[303] = "name_to_handle_at",
-	[304] = "open_by_handle_at",
-	[305] = "clock_adjtime",
-	[306] = "syncfs",
-	[308] = "setns",
-	[309] = "getcpu",
-	[312] = "kcmp",
-	[313] = "finit_module",
-	[314] = "sched_setattr",
-	[315] = "sched_getattr",
-	[316] = "renameat2",
-	[317] = "seccomp",
-	[318] = "getrandom",
-	[319] = "memfd_create",
-	[320] = "kexec_file_load",
-	[321] = "bpf",
-	[323] = "userfaultfd",
-	[324] = "membarrier",
-	[325] = "mlock2",
-	[326] = "copy_file_range",
-	[329] = "pkey_mprotect",
-	[330] = "pkey_alloc",
-	[331] = "pkey_free",
-	[332] = "statx",
-	[333] = "io_pgetevents",
-	[334] = "rseq",
-	[335] = "uretprobe",
-	[424] = "pidfd_send_signal",
-	[425] = "io_uring_setup",
-	[426] = "io_uring_enter",
-	[427] = "io_uring_register",
-	[428] = "open_tree",
-	[429] = "move_mount",
-	[430] = "fsopen",
-	[431] = "fsconfig",
-	[432] = "fsmount",
-	[433] = "fspick",
-	[434] = "pidfd_open",
-	[435] = "clone3",
-	[436] = "close_range",
-	[437] = "openat2",
-	[438] = "pidfd_getfd",
-	[439] = "faccessat2",
-	[440] = "process_madvise",
-	[441] = "epoll_pwait2",
-	[442] = "mount_setattr",
-	[443] = "quotactl_fd",
-	[444] = "landlock_create_ruleset",
-	[445] = "landlock_add_rule",
-	[446] = "landlock_restrict_self",
-	[447] = "memfd_secret",
-	[448] = "process_mrelease",
-	[449] = "futex_waitv",
-	[450] = "set_mempolicy_home_node",
-	[451] = "cachestat",
-	[452] = "fchmodat2",
-	[453] = "map_shadow_stack",
-	[454] = "futex_wake",
-	[455] = "futex_wait",
-	[456] = "futex_requeue",
-	[457] = "statmount",
-	[458] = "listmount",
-	[459] = "lsm_get_self_attr",
-	[460] = "lsm_set_self_attr",
-	[461] = "lsm_list_modules",
-	[462] = "mseal",
-	[463] = "setxattrat",
-	[464] = "getxattrat",
-	[465] = "listxattrat",
-	[466] = "removexattrat",
-	[512] = "rt_sigaction",
-	[513] = "rt_sigreturn",
-	[514] = "ioctl",
-	[515] = "readv",
-	[516] = "writev",
-	[517] = "recvfrom",
-	[518] = "sendmsg",
-	[519] = "recvmsg",
-	[520] = "execve",
-	[521] = "ptrace",
-	[522] = "rt_sigpending",
-	[523] = "rt_sigtimedwait",
-	[524] = "rt_sigqueueinfo",
-	[525] = "sigaltstack",
-	[526] = "timer_create",
-	[527] = "mq_notify",
-	[528] = "kexec_load",
-	[529] = "waitid",
-	[530] = "set_robust_list",
-	[531] = "get_robust_list",
-	[532] = "vmsplice",
-	[533] = "move_pages",
-	[534] = "preadv",
-	[535] = "pwritev",
-	[536] = "rt_tgsigqueueinfo",
-	[537] = "recvmmsg",
-	[538] = "sendmmsg",
-	[539] = "process_vm_readv",
-	[540] = "process_vm_writev",
-	[541] = "setsockopt",
-	[542] = "getsockopt",
-	[543] = "io_setup",
-	[544] = "io_submit",
-	[545] = "execveat",
-	[546] = "preadv2",
-	[547] = "pwritev2",
+static const unsigned short x32_by_nr[548] = {
+	[0] = 3107, /* read */
+	[1] = 5247, /* write */
+	[2] = 2636, /* open */
+	[3] = 461, /* close */
+	[4] = 4546, /* stat */
+	[5] = 965, /* fstat */
+	[6] = 2104, /* lstat */
+	[7] = 2864, /* poll */
+	[8] = 2035, /* lseek */
+	[9] = 2258, /* mmap */
+	[10] = 2322, /* mprotect */
+	[11] = 2527, /* munmap */
+	[12] = 205, /* brk */
+	[14] = 3378, /* rt_sigprocmask */
+	[17] = 2894, /* pread64 */
+	[18] = 3047, /* pwrite64 */
+	[21] = 43, /* access */
+	[22] = 2807, /* pipe */
+	[23] = 3846, /* select */
+	[24] = 3817, /* sched_yield */
+	[25] = 2449, /* mremap */
+	[26] = 2490, /* msync */
+	[27] = 2200, /* mincore */
+	[28] = 2118, /* madvise */
+	[29] = 4374, /* shmget */
+	[30] = 4355, /* shmat */
+	[31] = 4361, /* shmctl */
+	[32] = 537, /* dup */
+	[33] = 541, /* dup2 */
+	[34] = 2684, /* pause */
+	[35] = 2552, /* nanosleep */
+	[36] = 1296, /* getitimer */
+	[37] = 84, /* alarm */
+	[38] = 4149, /* setitimer */
+	[39] = 1346, /* getpid */
+	[40] = 3907, /* sendfile */
+	[41] = 4482, /* socket */
+	[42] = 479, /* connect */
+	[43] = 28, /* accept */
+	[44] = 3944, /* sendto */
+	[48] = 4381, /* shutdown */
+	[49] = 179, /* bind */
+	[50] = 1952, /* listen */
+	[51] = 1462, /* getsockname */
+	[52] = 1318, /* getpeername */
+	[53] = 4500, /* socketpair */
+	[56] = 448, /* clone */
+	[57] = 906, /* fork */
+	[58] = 5182, /* vfork */
+	[60] = 686, /* exit */
+	[61] = 5226, /* wait4 */
+	[62] = 1844, /* kill */
+	[63] = 5065, /* uname */
+	[64] = 3860, /* semget */
+	[65] = 3867, /* semop */
+	[66] = 3853, /* semctl */
+	[67] = 4368, /* shmdt */
+	[68] = 2469, /* msgget */
+	[69] = 2483, /* msgsnd */
+	[70] = 2476, /* msgrcv */
+	[71] = 2462, /* msgctl */
+	[72] = 842, /* fcntl */
+	[73] = 900, /* flock */
+	[74] = 1007, /* fsync */
+	[75] = 856, /* fdatasync */
+	[76] = 4998, /* truncate */
+	[77] = 1019, /* ftruncate */
+	[78] = 1202, /* getdents */
+	[79] = 1195, /* getcwd */
+	[80] = 253, /* chdir */
+	[81] = 784, /* fchdir */
+	[82] = 3253, /* rename */
+	[83] = 2208, /* mkdir */
+	[84] = 3340, /* rmdir */
+	[85] = 503, /* creat */
+	[86] = 1940, /* link */
+	[87] = 5071, /* unlink */
+	[88] = 4655, /* symlink */
+	[89] = 3130, /* readlink */
+	[90] = 259, /* chmod */
+	[91] = 791, /* fchmod */
+	[92] = 265, /* chown */
+	[93] = 817, /* fchown */
+	[94] = 1914, /* lchown */
+	[95] = 5044, /* umask */
+	[96] = 1492, /* gettimeofday */
+	[97] = 1435, /* getrlimit */
+	[98] = 1445, /* getrusage */
+	[99] = 4753, /* sysinfo */
+	[100] = 4986, /* times */
+	[102] = 1505, /* getuid */
+	[103] = 4761, /* syslog */
+	[104] = 1258, /* getgid */
+	[105] = 4310, /* setuid */
+	[106] = 4099, /* setgid */
+	[107] = 1240, /* geteuid */
+	[108] = 1222, /* getegid */
+	[109] = 4165, /* setpgid */
+	[110] = 1361, /* getppid */
+	[111] = 1338, /* getpgrp */
+	[112] = 4279, /* setsid */
+	[113] = 4249, /* setreuid */
+	[114] = 4185, /* setregid */
+	[115] = 1274, /* getgroups */
+	[116] = 4115, /* setgroups */
+	[117] = 4227, /* setresuid */
+	[118] = 1413, /* getresuid */
+	[119] = 4205, /* setresgid */
+	[120] = 1391, /* getresgid */
+	[121] = 1330, /* getpgid */
+	[122] = 4079, /* setfsuid */
+	[123] = 4059, /* setfsgid */
+	[124] = 1455, /* getsid */
+	[125] = 239, /* capget */
+	[126] = 246, /* capset */
+	[130] = 3422, /* rt_sigsuspend */
+	[132] = 5142, /* utime */
+	[133] = 2222, /* mknod */
+	[135] = 2754, /* personality */
+	[136] = 5136, /* ustat */
+	[137] = 4558, /* statfs */
+	[138] = 989, /* fstatfs */
+	[139] = 4747, /* sysfs */
+	[140] = 1369, /* getpriority */
+	[141] = 4173, /* setpriority */
+	[142] = 3783, /* sched_setparam */
+	[143] = 3666, /* sched_getparam */
+	[144] = 3798, /* sched_setscheduler */
+	[145] = 3681, /* sched_getscheduler */
+	[146] = 3588, /* sched_get_priority_max */
+	[147] = 3611, /* sched_get_priority_min */
+	[148] = 3700, /* sched_rr_get_interval */
+	[149] = 2236, /* mlock */
+	[150] = 2508, /* munlock */
+	[151] = 2249, /* mlockall */
+	[152] = 2516, /* munlockall */
+	[153] = 5188, /* vhangup */
+	[154] = 2269, /* modify_ldt */
+	[155] = 2818, /* pivot_root */
+	[157] = 2888, /* prctl */
+	[158] = 90, /* arch_prctl */
+	[159] = 63, /* adjtimex */
+	[160] = 4269, /* setrlimit */
+	[161] = 279, /* chroot */
+	[162] = 4673, /* sync */
+	[163] = 50, /* acct */
+	[164] = 4297, /* settimeofday */
+	[165] = 2280, /* mount */
+	[166] = 5057, /* umount2 */
+	[167] = 4634, /* swapon */
+	[168] = 4626, /* swapoff */
+	[169] = 3156, /* reboot */
+	[170] = 4137, /* sethostname */
+	[171] = 4045, /* setdomainname */
+	[172] = 1774, /* iopl */
+	[173] = 1767, /* ioperm */
+	[175] = 1551, /* init_module */
+	[176] = 523, /* delete_module */
+	[179] = 3086, /* quotactl */
+	[181] = 1353, /* getpmsg */
+	[182] = 3039, /* putpmsg */
+	[183] = 72, /* afs_syscall */
+	[184] = 5018, /* tuxcall */
+	[185] = 3837, /* security */
+	[186] = 1485, /* gettid */
+	[187] = 3112, /* readahead */
+	[188] = 4326, /* setxattr */
+	[189] = 2041, /* lsetxattr */
+	[190] = 933, /* fsetxattr */
+	[191] = 1521, /* getxattr */
+	[192] = 1930, /* lgetxattr */
+	[193] = 866, /* fgetxattr */
+	[194] = 1969, /* listxattr */
+	[195] = 1991, /* llistxattr */
+	[196] = 889, /* flistxattr */
+	[197] = 3227, /* removexattr */
+	[198] = 2022, /* lremovexattr */
+	[199] = 911, /* fremovexattr */
+	[200] = 4992, /* tkill */
+	[201] = 4787, /* time */
+	[202] = 1041, /* futex */
+	[203] = 3751, /* sched_setaffinity */
+	[204] = 3634, /* sched_getaffinity */
+	[207] = 1635, /* io_destroy */
+	[208] = 1646, /* io_getevents */
+	[210] = 1625, /* io_cancel */
+	[212] = 2007, /* lookup_dcookie */
+	[213] = 551, /* epoll_create */
+	[216] = 3210, /* remap_file_pages */
+	[217] = 1211, /* getdents64 */
+	[218] = 4021, /* set_tid_address */
+	[219] = 3291, /* restart_syscall */
+	[220] = 3873, /* semtimedop */
+	[221] = 723, /* fadvise64 */
+	[223] = 4865, /* timer_settime */
+	[224] = 4835, /* timer_gettime */
+	[225] = 4818, /* timer_getoverrun */
+	[226] = 4805, /* timer_delete */
+	[227] = 418, /* clock_settime */
+	[228] = 349, /* clock_gettime */
+	[229] = 316, /* clock_getres */
+	[230] = 379, /* clock_nanosleep */
+	[231] = 691, /* exit_group */
+	[232] = 627, /* epoll_wait */
+	[233] = 578, /* epoll_ctl */
+	[234] = 4780, /* tgkill */
+	[235] = 5175, /* utimes */
+	[237] = 2143, /* mbind */
+	[238] = 3951, /* set_mempolicy */
+	[239] = 1134, /* get_mempolicy */
+	[240] = 2359, /* mq_open */
+	[241] = 2439, /* mq_unlink */
+	[242] = 2406, /* mq_timedsend */
+	[243] = 2367, /* mq_timedreceive */
+	[245] = 2335, /* mq_getsetattr */
+	[248] = 55, /* add_key */
+	[249] = 3279, /* request_key */
+	[250] = 1837, /* keyctl */
+	[251] = 1790, /* ioprio_set */
+	[252] = 1779, /* ioprio_get */
+	[253] = 1581, /* inotify_init */
+	[254] = 1563, /* inotify_add_watch */
+	[255] = 1608, /* inotify_rm_watch */
+	[256] = 2186, /* migrate_pages */
+	[257] = 2669, /* openat */
+	[258] = 2214, /* mkdirat */
+	[259] = 2228, /* mknodat */
+	[260] = 833, /* fchownat */
+	[261] = 1108, /* futimesat */
+	[262] = 2562, /* newfstatat */
+	[263] = 5078, /* unlinkat */
+	[264] = 3260, /* renameat */
+	[265] = 1945, /* linkat */
+	[266] = 4663, /* symlinkat */
+	[267] = 3139, /* readlinkat */
+	[268] = 798, /* fchmodat */
+	[269] = 702, /* faccessat */
+	[270] = 3007, /* pselect6 */
+	[271] = 2869, /* ppoll */
+	[272] = 5087, /* unshare */
+	[275] = 4511, /* splice */
+	[276] = 4776, /* tee */
+	[277] = 4678, /* sync_file_range */
+	[280] = 5148, /* utimensat */
+	[281] = 602, /* epoll_pwait */
+	[282] = 4419, /* signalfd */
+	[283] = 4903, /* timerfd_create */
+	[284] = 653, /* eventfd */
+	[285] = 746, /* fallocate */
+	[286] = 4952, /* timerfd_settime */
+	[287] = 4918, /* timerfd_gettime */
+	[288] = 35, /* accept4 */
+	[289] = 4428, /* signalfd4 */
+	[290] = 661, /* eventfd2 */
+	[291] = 564, /* epoll_create1 */
+	[292] = 546, /* dup3 */
+	[293] = 2812, /* pipe2 */
+	[294] = 1594, /* inotify_init1 */
+	[298] = 2738, /* perf_event_open */
+	[300] = 756, /* fanotify_init */
+	[301] = 770, /* fanotify_mark */
+	[302] = 2917, /* prlimit64 */
+	[303] = 2534, /* name_to_handle_at */
+	[304] = 2641, /* open_by_handle_at */
+	[305] = 286, /* clock_adjtime */
+	[306] = 4711, /* syncfs */
+	[308] = 4159, /* setns */
+	[309] = 1188, /* getcpu */
+	[312] = 1805, /* kcmp */
+	[313] = 876, /* finit_module */
+	[314] = 3769, /* sched_setattr */
+	[315] = 3652, /* sched_getattr */
+	[316] = 3269, /* renameat2 */
+	[317] = 3829, /* seccomp */
+	[318] = 1381, /* getrandom */
+	[319] = 2160, /* memfd_create */
+	[320] = 1810, /* kexec_file_load */
+	[321] = 184, /* bpf */
+	[323] = 5112, /* userfaultfd */
+	[324] = 2149, /* membarrier */
+	[325] = 2242, /* mlock2 */
+	[326] = 487, /* copy_file_range */
+	[329] = 2850, /* pkey_mprotect */
+	[330] = 2829, /* pkey_alloc */
+	[331] = 2840, /* pkey_free */
+	[332] = 4584, /* statx */
+	[333] = 1659, /* io_pgetevents */
+	[334] = 3346, /* rseq */
+	[335] = 5095, /* uretprobe */
+	[424] = 2789, /* pidfd_send_signal */
+	[425] = 1746, /* io_uring_setup */
+	[426] = 1713, /* io_uring_enter */
+	[427] = 1728, /* io_uring_register */
+	[428] = 2659, /* open_tree */
+	[429] = 2300, /* move_mount */
+	[430] = 951, /* fsopen */
+	[431] = 924, /* fsconfig */
+	[432] = 943, /* fsmount */
+	[433] = 958, /* fspick */
+	[434] = 2778, /* pidfd_open */
+	[435] = 454, /* clone3 */
+	[436] = 467, /* close_range */
+	[437] = 2676, /* openat2 */
+	[438] = 2766, /* pidfd_getfd */
+	[439] = 712, /* faccessat2 */
+	[440] = 2927, /* process_madvise */
+	[441] = 614, /* epoll_pwait2 */
+	[442] = 2286, /* mount_setattr */
+	[443] = 3095, /* quotactl_fd */
+	[444] = 1867, /* landlock_create_ruleset */
+	[445] = 1849, /* landlock_add_rule */
+	[446] = 1891, /* landlock_restrict_self */
+	[447] = 2173, /* memfd_secret */
+	[448] = 2943, /* process_mrelease */
+	[449] = 1085, /* futex_waitv */
+	[450] = 3965, /* set_mempolicy_home_node */
+	[451] = 229, /* cachestat */
+	[452] = 807, /* fchmodat2 */
+	[453] = 2126, /* map_shadow_stack */
+	[454] = 1097, /* futex_wake */
+	[455] = 1074, /* futex_wait */
+	[456] = 1047, /* futex_requeue */
+	[457] = 4574, /* statmount */
+	[458] = 1959, /* listmount */
+	[459] = 2051, /* lsm_get_self_attr */
+	[460] = 2086, /* lsm_set_self_attr */
+	[461] = 2069, /* lsm_list_modules */
+	[462] = 2456, /* mseal */
+	[463] = 4335, /* setxattrat */
+	[464] = 1530, /* getxattrat */
+	[465] = 1979, /* listxattrat */
+	[466] = 3239, /* removexattrat */
+	[512] = 3351, /* rt_sigaction */
+	[513] = 3409, /* rt_sigreturn */
+	[514] = 1761, /* ioctl */
+	[515] = 3150, /* readv */
+	[516] = 5253, /* writev */
+	[517] = 3168, /* recvfrom */
+	[518] = 3936, /* sendmsg */
+	[519] = 3202, /* recvmsg */
+	[520] = 670, /* execve */
+	[521] = 3032, /* ptrace */
+	[522] = 3364, /* rt_sigpending */
+	[523] = 3436, /* rt_sigtimedwait */
+	[524] = 3393, /* rt_sigqueueinfo */
+	[525] = 4400, /* sigaltstack */
+	[526] = 4792, /* timer_create */
+	[527] = 2349, /* mq_notify */
+	[528] = 1826, /* kexec_load */
+	[529] = 5232, /* waitid */
+	[530] = 3989, /* set_robust_list */
+	[531] = 1148, /* get_robust_list */
+	[532] = 5209, /* vmsplice */
+	[533] = 2311, /* move_pages */
+	[534] = 2902, /* preadv */
+	[535] = 3056, /* pwritev */
+	[536] = 3475, /* rt_tgsigqueueinfo */
+	[537] = 3177, /* recvmmsg */
+	[538] = 3927, /* sendmmsg */
+	[539] = 2960, /* process_vm_readv */
+	[540] = 2977, /* process_vm_writev */
+	[541] = 4286, /* setsockopt */
+	[542] = 1474, /* getsockopt */
+	[543] = 1694, /* io_setup */
+	[544] = 1703, /* io_submit */
+	[545] = 677, /* execveat */
+	[546] = 2909, /* preadv2 */
+	[547] = 3064, /* pwritev2 */
 };
 
 static const struct systable_entry x32_by_name[368] = {
-	{ "accept", 43 },
-	{ "accept4", 288 },
-	{ "access", 21 },
-	{ "acct", 163 },
-	{ "add_key", 248 },
-	{ "adjtimex", 159 },
-	{ "afs_syscall", 183 },
-	{ "alarm", 37 },
-	{ "arch_prctl", 158 },
-	{ "bind", 49 },
-	{ "bpf", 321 },
-	{ "brk", 12 },
-	{ "cachestat", 451 },
-	{ "capget", 125 },
-	{ "capset", 126 },
-	{ "chdir", 80 },
-	{ "chmod", 90 },
-	{ "chown", 92 },
-	{ "chroot", 161 },
-	{ "clock_adjtime", 305 },
-	{ "clock_getres", 229 },
-	{ "clock_gettime", 228 },
-	{ "clock_nanosleep", 230 },
-	{ "clock_settime", 227 },
-	{ "clone", 56 },
-	{ "clone3", 435 },
-	{ "close", 3 },
-	{ "close_range", 436 },
-	{ "connect", 42 },
-	{ "copy_file_range", 326 },
-	{ "creat", 85 },
-	{ "delete_module", 176 },
-	{ "dup", 32 },
-	{ "dup2", 33 },
-	{ "dup3", 292 },
-	{ "epoll_create", 213 },
-	{ "epoll_create1", 291 },
-	{ "epoll_ctl", 233 },
-	{ "epoll_pwait", 281 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 232 },
-	{ "eventfd", 284 },
-	{ "eventfd2", 290 },
-	{ "execve", 520 },
-	{ "execveat", 545 },
-	{ "exit", 60 },
-	{ "exit_group", 231 },
-	{ "faccessat", 269 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 221 },
-	{ "fallocate", 285 },
-	{ "fanotify_init", 300 },
-	{ "fanotify_mark", 301 },
-	{ "fchdir", 81 },
-	{ "fchmod", 91 },
-	{ "fchmodat", 268 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 93 },
-	{ "fchownat", 260 },
-	{ "fcntl", 72 },
-	{ "fdatasync", 75 },
-	{ "fgetxattr", 193 },
-	{ "finit_module", 313 },
-	{ "flistxattr", 196 },
-	{ "flock", 73 },
-	{ "fork", 57 },
-	{ "fremovexattr", 199 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 190 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 5 },
-	{ "fstatfs", 138 },
-	{ "fsync", 74 },
-	{ "ftruncate", 77 },
-	{ "futex", 202 },
-	{ "futex_requeue", 456 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 261 },
-	{ "get_mempolicy", 239 },
-	{ "get_robust_list", 531 },
-	{ "getcpu", 309 },
-	{ "getcwd", 79 },
-	{ "getdents", 78 },
-	{ "getdents64", 217 },
-	{ "getegid", 108 },
-	{ "geteuid", 107 },
-	{ "getgid", 104 },
-	{ "getgroups", 115 },
-	{ "getitimer", 36 },
-	{ "getpeername", 52 },
-	{ "getpgid", 121 },
-	{ "getpgrp", 111 },
-	{ "getpid", 39 },
-	{ "getpmsg", 181 },
-	{ "getppid", 110 },
-	{ "getpriority", 140 },
-	{ "getrandom", 318 },
-	{ "getresgid", 120 },
-	{ "getresuid", 118 },
-	{ "getrlimit", 97 },
-	{ "getrusage", 98 },
-	{ "getsid", 124 },
-	{ "getsockname", 51 },
-	{ "getsockopt", 542 },
-	{ "gettid", 186 },
-	{ "gettimeofday", 96 },
-	{ "getuid", 102 },
-	{ "getxattr", 191 },
-	{ "getxattrat", 464 },
-	{ "init_module", 175 },
-	{ "inotify_add_watch", 254 },
-	{ "inotify_init", 253 },
-	{ "inotify_init1", 294 },
-	{ "inotify_rm_watch", 255 },
-	{ "io_cancel", 210 },
-	{ "io_destroy", 207 },
-	{ "io_getevents", 208 },
-	{ "io_pgetevents", 333 },
-	{ "io_setup", 543 },
-	{ "io_submit", 544 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 514 },
-	{ "ioperm", 173 },
-	{ "iopl", 172 },
-	{ "ioprio_get", 252 },
-	{ "ioprio_set", 251 },
-	{ "kcmp", 312 },
-	{ "kexec_file_load", 320 },
-	{ "kexec_load", 528 },
-	{ "keyctl", 250 },
-	{ "kill", 62 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 94 },
-	{ "lgetxattr", 192 },
-	{ "link", 86 },
-	{ "linkat", 265 },
-	{ "listen", 50 },
-	{ "listmount", 458 },
-	{ "listxattr", 194 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 195 },
-	{ "lookup_dcookie", 212 },
-	{ "lremovexattr", 198 },
-	{ "lseek", 8 },
-	{ "lsetxattr", 189 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 6 },
-	{ "madvise", 28 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 237 },
-	{ "membarrier", 324 },
-	{ "memfd_create", 319 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 256 },
-	{ "mincore", 27 },
-	{ "mkdir", 83 },
-	{ "mkdirat", 258 },
-	{ "mknod", 133 },
-	{ "mknodat", 259 },
-	{ "mlock", 149 },
-	{ "mlock2", 325 },
-	{ "mlockall", 151 },
-	{ "mmap", 9 },
-	{ "modify_ldt", 154 },
-	{ "mount", 165 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 533 },
-	{ "mprotect", 10 },
-	{ "mq_getsetattr", 245 },
-	{ "mq_notify", 527 },
-	{ "mq_open", 240 },
-	{ "mq_timedreceive", 243 },
-	{ "mq_timedsend", 242 },
-	{ "mq_unlink", 241 },
-	{ "mremap", 25 },
-	{ "mseal", 462 },
-	{ "msgctl", 71 },
-	{ "msgget", 68 },
-	{ "msgrcv", 70 },
-	{ "msgsnd", 69 },
-	{ "msync", 26 },
-	{ "munlock", 150 },
-	{ "munlockall", 152 },
-	{ "munmap", 11 },
-	{ "name_to_handle_at", 303 },
-	{ "nanosleep", 35 },
-	{ "newfstatat", 262 },
-	{ "open", 2 },
-	{ "open_by_handle_at", 304 },
-	{ "open_tree", 428 },
-	{ "openat", 257 },
-	{ "openat2", 437 },
-	{ "pause", 34 },
-	{ "perf_event_open", 298 },
-	{ "personality", 135 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 22 },
-	{ "pipe2", 293 },
-	{ "pivot_root", 155 },
-	{ "pkey_alloc", 330 },
-	{ "pkey_free", 331 },
-	{ "pkey_mprotect", 329 },
-	{ "poll", 7 },
-	{ "ppoll", 271 },
-	{ "prctl", 157 },
-	{ "pread64", 17 },
-	{ "preadv", 534 },
-	{ "preadv2", 546 },
-	{ "prlimit64", 302 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 539 },
-	{ "process_vm_writev", 540 },
-	{ "pselect6", 270 },
-	{ "ptrace", 521 },
-	{ "putpmsg", 182 },
-	{ "pwrite64", 18 },
-	{ "pwritev", 535 },
-	{ "pwritev2", 547 },
-	{ "quotactl", 179 },
-	{ "quotactl_fd", 443 },
-	{ "read", 0 },
-	{ "readahead", 187 },
-	{ "readlink", 89 },
-	{ "readlinkat", 267 },
-	{ "readv", 515 },
-	{ "reboot", 169 },
-	{ "recvfrom", 517 },
-	{ "recvmmsg", 537 },
-	{ "recvmsg", 519 },
-	{ "remap_file_pages", 216 },
-	{ "removexattr", 197 },
-	{ "removexattrat", 466 },
-	{ "rename", 82 },
-	{ "renameat", 264 },
-	{ "renameat2", 316 },
-	{ "request_key", 249 },
-	{ "restart_syscall", 219 },
-	{ "rmdir", 84 },
-	{ "rseq", 334 },
-	{ "rt_sigaction", 512 },
-	{ "rt_sigpending", 522 },
-	{ "rt_sigprocmask", 14 },
-	{ "rt_sigqueueinfo", 524 },
-	{ "rt_sigreturn", 513 },
-	{ "rt_sigsuspend", 130 },
-	{ "rt_sigtimedwait", 523 },
-	{ "rt_tgsigqueueinfo", 536 },
-	{ "sched_get_priority_max", 146 },
-	{ "sched_get_priority_min", 147 },
-	{ "sched_getaffinity", 204 },
-	{ "sched_getattr", 315 },
-	{ "sched_getparam", 143 },
-	{ "sched_getscheduler", 145 },
-	{ "sched_rr_get_interval", 148 },
-	{ "sched_setaffinity", 203 },
-	{ "sched_setattr", 314 },
-	{ "sched_setparam", 142 },
-	{ "sched_setscheduler", 144 },
-	{ "sched_yield", 24 },
-	{ "seccomp", 317 },
-	{ "security", 185 },
-	{ "select", 23 },
-	{ "semctl", 66 },
-	{ "semget", 64 },
-	{ "semop", 65 },
-	{ "semtimedop", 220 },
-	{ "sendfile", 40 },
-	{ "sendmmsg", 538 },
-	{ "sendmsg", 518 },
-	{ "sendto", 44 },
-	{ "set_mempolicy", 238 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 530 },
-	{ "set_tid_address", 218 },
-	{ "setdomainname", 171 },
-	{ "setfsgid", 123 },
-	{ "setfsuid", 122 },
-	{ "setgid", 106 },
-	{ "setgroups", 116 },
-	{ "sethostname", 170 },
-	{ "setitimer", 38 },
-	{ "setns", 308 },
-	{ "setpgid", 109 },
-	{ "setpriority", 141 },
-	{ "setregid", 114 },
-	{ "setresgid", 119 },
-	{ "setresuid", 117 },
-	{ "setreuid", 113 },
-	{ "setrlimit", 160 },
-	{ "setsid", 112 },
-	{ "setsockopt", 541 },
-	{ "settimeofday", 164 },
-	{ "setuid", 105 },
-	{ "setxattr", 188 },
-	{ "setxattrat", 463 },
-	{ "shmat", 30 },
-	{ "shmctl", 31 },
-	{ "shmdt", 67 },
-	{ "shmget", 29 },
-	{ "shutdown", 48 },
-	{ "sigaltstack", 525 },
-	{ "signalfd", 282 },
-	{ "signalfd4", 289 },
-	{ "socket", 41 },
-	{ "socketpair", 53 },
-	{ "splice", 275 },
-	{ "stat", 4 },
-	{ "statfs", 137 },
-	{ "statmount", 457 },
-	{ "statx", 332 },
-	{ "swapoff", 168 },
-	{ "swapon", 167 },
-	{ "symlink", 88 },
-	{ "symlinkat", 266 },
-	{ "sync", 162 },
-	{ "sync_file_range", 277 },
-	{ "syncfs", 306 },
-	{ "sysfs", 139 },
-	{ "sysinfo", 99 },
-	{ "syslog", 103 },
-	{ "tee", 276 },
-	{ "tgkill", 234 },
-	{ "time", 201 },
-	{ "timer_create", 526 },
-	{ "timer_delete", 226 },
-	{ "timer_getoverrun", 225 },
-	{ "timer_gettime", 224 },
-	{ "timer_settime", 223 },
-	{ "timerfd_create", 283 },
-	{ "timerfd_gettime", 287 },
-	{ "timerfd_settime", 286 },
-	{ "times", 100 },
-	{ "tkill", 200 },
-	{ "truncate", 76 },
-	{ "tuxcall", 184 },
-	{ "umask", 95 },
-	{ "umount2", 166 },
-	{ "uname", 63 },
-	{ "unlink", 87 },
-	{ "unlinkat", 263 },
-	{ "unshare", 272 },
-	{ "uretprobe", 335 },
-	{ "userfaultfd", 323 },
-	{ "ustat", 136 },
-	{ "utime", 132 },
-	{ "utimensat", 280 },
-	{ "utimes", 235 },
-	{ "vfork", 58 },
-	{ "vhangup", 153 },
-	{ "vmsplice", 532 },
-	{ "wait4", 61 },
-	{ "waitid", 529 },
-	{ "write", 1 },
-	{ "writev", 516 },
+	{ 28, 43 }, /* accept */
+	{ 35, 288 }, /* accept4 */
+	{ 43, 21 }, /* access */
+	{ 50, 163 }, /* acct */
+	{ 55, 248 }, /* add_key */
+	{ 63, 159 }, /* adjtimex */
+	{ 72, 183 }, /* afs_syscall */
+	{ 84, 37 }, /* alarm */
+	{ 90, 158 }, /* arch_prctl */
+	{ 179, 49 }, /* bind */
+	{ 184, 321 }, /* bpf */
+	{ 205, 12 }, /* brk */
+	{ 229, 451 }, /* cachestat */
+	{ 239, 125 }, /* capget */
+	{ 246, 126 }, /* capset */
+	{ 253, 80 }, /* chdir */
+	{ 259, 90 }, /* chmod */
+	{ 265, 92 }, /* chown */
+	{ 279, 161 }, /* chroot */
+	{ 286, 305 }, /* clock_adjtime */
+	{ 316, 229 }, /* clock_getres */
+	{ 349, 228 }, /* clock_gettime */
+	{ 379, 230 }, /* clock_nanosleep */
+	{ 418, 227 }, /* clock_settime */
+	{ 448, 56 }, /* clone */
+	{ 454, 435 }, /* clone3 */
+	{ 461, 3 }, /* close */
+	{ 467, 436 }, /* close_range */
+	{ 479, 42 }, /* connect */
+	{ 487, 326 }, /* copy_file_range */
+	{ 503, 85 }, /* creat */
+	{ 523, 176 }, /* delete_module */
+	{ 537, 32 }, /* dup */
+	{ 541, 33 }, /* dup2 */
+	{ 546, 292 }, /* dup3 */
+	{ 551, 213 }, /* epoll_create */
+	{ 564, 291 }, /* epoll_create1 */
+	{ 578, 233 }, /* epoll_ctl */
+	{ 602, 281 }, /* epoll_pwait */
+	{ 614, 441 }, /* epoll_pwait2 */
+	{ 627, 232 }, /* epoll_wait */
+	{ 653, 284 }, /* eventfd */
+	{ 661, 290 }, /* eventfd2 */
+	{ 670, 520 }, /* execve */
+	{ 677, 545 }, /* execveat */
+	{ 686, 60 }, /* exit */
+	{ 691, 231 }, /* exit_group */
+	{ 702, 269 }, /* faccessat */
+	{ 712, 439 }, /* faccessat2 */
+	{ 723, 221 }, /* fadvise64 */
+	{ 746, 285 }, /* fallocate */
+	{ 756, 300 }, /* fanotify_init */
+	{ 770, 301 }, /* fanotify_mark */
+	{ 784, 81 }, /* fchdir */
+	{ 791, 91 }, /* fchmod */
+	{ 798, 268 }, /* fchmodat */
+	{ 807, 452 }, /* fchmodat2 */
+	{ 817, 93 }, /* fchown */
+	{ 833, 260 }, /* fchownat */
+	{ 842, 72 }, /* fcntl */
+	{ 856, 75 }, /* fdatasync */
+	{ 866, 193 }, /* fgetxattr */
+	{ 876, 313 }, /* finit_module */
+	{ 889, 196 }, /* flistxattr */
+	{ 900, 73 }, /* flock */
+	{ 906, 57 }, /* fork */
+	{ 911, 199 }, /* fremovexattr */
+	{ 924, 431 }, /* fsconfig */
+	{ 933, 190 }, /* fsetxattr */
+	{ 943, 432 }, /* fsmount */
+	{ 951, 430 }, /* fsopen */
+	{ 958, 433 }, /* fspick */
+	{ 965, 5 }, /* fstat */
+	{ 989, 138 }, /* fstatfs */
+	{ 1007, 74 }, /* fsync */
+	{ 1019, 77 }, /* ftruncate */
+	{ 1041, 202 }, /* futex */
+	{ 1047, 456 }, /* futex_requeue */
+	{ 1074, 455 }, /* futex_wait */
+	{ 1085, 449 }, /* futex_waitv */
+	{ 1097, 454 }, /* futex_wake */
+	{ 1108, 261 }, /* futimesat */
+	{ 1134, 239 }, /* get_mempolicy */
+	{ 1148, 531 }, /* get_robust_list */
+	{ 1188, 309 }, /* getcpu */
+	{ 1195, 79 }, /* getcwd */
+	{ 1202, 78 }, /* getdents */
+	{ 1211, 217 }, /* getdents64 */
+	{ 1222, 108 }, /* getegid */
+	{ 1240, 107 }, /* geteuid */
+	{ 1258, 104 }, /* getgid */
+	{ 1274, 115 }, /* getgroups */
+	{ 1296, 36 }, /* getitimer */
+	{ 1318, 52 }, /* getpeername */
+	{ 1330, 121 }, /* getpgid */
+	{ 1338, 111 }, /* getpgrp */
+	{ 1346, 39 }, /* getpid */
+	{ 1353, 181 }, /* getpmsg */
+	{ 1361, 110 }, /* getppid */
+	{ 1369, 140 }, /* getpriority */
+	{ 1381, 318 }, /* getrandom */
+	{ 1391, 120 }, /* getresgid */
+	{ 1413, 118 }, /* getresuid */
+	{ 1435, 97 }, /* getrlimit */
+	{ 1445, 98 }, /* getrusage */
+	{ 1455, 124 }, /* getsid */
+	{ 1462, 51 }, /* getsockname */
+	{ 1474, 542 }, /* getsockopt */
+	{ 1485, 186 }, /* gettid */
+	{ 1492, 96 }, /* gettimeofday */
+	{ 1505, 102 }, /* getuid */
+	{ 1521, 191 }, /* getxattr */
+	{ 1530, 464 }, /* getxattrat */
+	{ 1551, 175 }, /* init_module */
+	{ 1563, 254 }, /* inotify_add_watch */
+	{ 1581, 253 }, /* inotify_init */
+	{ 1594, 294 }, /* inotify_init1 */
+	{ 1608, 255 }, /* inotify_rm_watch */
+	{ 1625, 210 }, /* io_cancel */
+	{ 1635, 207 }, /* io_destroy */
+	{ 1646, 208 }, /* io_getevents */
+	{ 1659, 333 }, /* io_pgetevents */
+	{ 1694, 543 }, /* io_setup */
+	{ 1703, 544 }, /* io_submit */
+	{ 1713, 426 }, /* io_uring_enter */
+	{ 1728, 427 }, /* io_uring_register */
+	{ 1746, 425 }, /* io_uring_setup */
+	{ 1761, 514 }, /* ioctl */
+	{ 1767, 173 }, /* ioperm */
+	{ 1774, 172 }, /* iopl */
+	{ 1779, 252 }, /* ioprio_get */
+	{ 1790, 251 }, /* ioprio_set */
+	{ 1805, 312 }, /* kcmp */
+	{ 1810, 320 }, /* kexec_file_load */
+	{ 1826, 528 }, /* kexec_load */
+	{ 1837, 250 }, /* keyctl */
+	{ 1844, 62 }, /* kill */
+	{ 1849, 445 }, /* landlock_add_rule */
+	{ 1867, 444 }, /* landlock_create_ruleset */
+	{ 1891, 446 }, /* landlock_restrict_self */
+	{ 1914, 94 }, /* lchown */
+	{ 1930, 192 }, /* lgetxattr */
+	{ 1940, 86 }, /* link */
+	{ 1945, 265 }, /* linkat */
+	{ 1952, 50 }, /* listen */
+	{ 1959, 458 }, /* listmount */
+	{ 1969, 194 }, /* listxattr */
+	{ 1979, 465 }, /* listxattrat */
+	{ 1991, 195 }, /* llistxattr */
+	{ 2007, 212 }, /* lookup_dcookie */
+	{ 2022, 198 }, /* lremovexattr */
+	{ 2035, 8 }, /* lseek */
+	{ 2041, 189 }, /* lsetxattr */
+	{ 2051, 459 }, /* lsm_get_self_attr */
+	{ 2069, 461 }, /* lsm_list_modules */
+	{ 2086, 460 }, /* lsm_set_self_attr */
+	{ 2104, 6 }, /* lstat */
+	{ 2118, 28 }, /* madvise */
+	{ 2126, 453 }, /* map_shadow_stack */
+	{ 2143, 237 }, /* mbind */
+	{ 2149, 324 }, /* membarrier */
+	{ 2160, 319 }, /* memfd_create */
+	{ 2173, 447 }, /* memfd_secret */
+	{ 2186, 256 }, /* migrate_pages */
+	{ 2200, 27 }, /* mincore */
+	{ 2208, 83 }, /* mkdir */
+	{ 2214, 258 }, /* mkdirat */
+	{ 2222, 133 }, /* mknod */
+	{ 2228, 259 }, /* mknodat */
+	{ 2236, 149 }, /* mlock */
+	{ 2242, 325 }, /* mlock2 */
+	{ 2249, 151 }, /* mlockall */
+	{ 2258, 9 }, /* mmap */
+	{ 2269, 154 }, /* modify_ldt */
+	{ 2280, 165 }, /* mount */
+	{ 2286, 442 }, /* mount_setattr */
+	{ 2300, 429 }, /* move_mount */
+	{ 2311, 533 }, /* move_pages */
+	{ 2322, 10 }, /* mprotect */
+	{ 2335, 245 }, /* mq_getsetattr */
+	{ 2349, 527 }, /* mq_notify */
+	{ 2359, 240 }, /* mq_open */
+	{ 2367, 243 }, /* mq_timedreceive */
+	{ 2406, 242 }, /* mq_timedsend */
+	{ 2439, 241 }, /* mq_unlink */
+	{ 2449, 25 }, /* mremap */
+	{ 2456, 462 }, /* mseal */
+	{ 2462, 71 }, /* msgctl */
+	{ 2469, 68 }, /* msgget */
+	{ 2476, 70 }, /* msgrcv */
+	{ 2483, 69 }, /* msgsnd */
+	{ 2490, 26 }, /* msync */
+	{ 2508, 150 }, /* munlock */
+	{ 2516, 152 }, /* munlockall */
+	{ 2527, 11 }, /* munmap */
+	{ 2534, 303 }, /* name_to_handle_at */
+	{ 2552, 35 }, /* nanosleep */
+	{ 2562, 262 }, /* newfstatat */
+	{ 2636, 2 }, /* open */
+	{ 2641, 304 }, /* open_by_handle_at */
+	{ 2659, 428 }, /* open_tree */
+	{ 2669, 257 }, /* openat */
+	{ 2676, 437 }, /* openat2 */
+	{ 2684, 34 }, /* pause */
+	{ 2738, 298 }, /* perf_event_open */
+	{ 2754, 135 }, /* personality */
+	{ 2766, 438 }, /* pidfd_getfd */
+	{ 2778, 434 }, /* pidfd_open */
+	{ 2789, 424 }, /* pidfd_send_signal */
+	{ 2807, 22 }, /* pipe */
+	{ 2812, 293 }, /* pipe2 */
+	{ 2818, 155 }, /* pivot_root */
+	{ 2829, 330 }, /* pkey_alloc */
+	{ 2840, 331 }, /* pkey_free */
+	{ 2850, 329 }, /* pkey_mprotect */
+	{ 2864, 7 }, /* poll */
+	{ 2869, 271 }, /* ppoll */
+	{ 2888, 157 }, /* prctl */
+	{ 2894, 17 }, /* pread64 */
+	{ 2902, 534 }, /* preadv */
+	{ 2909, 546 }, /* preadv2 */
+	{ 2917, 302 }, /* prlimit64 */
+	{ 2927, 440 }, /* process_madvise */
+	{ 2943, 448 }, /* process_mrelease */
+	{ 2960, 539 }, /* process_vm_readv */
+	{ 2977, 540 }, /* process_vm_writev */
+	{ 3007, 270 }, /* pselect6 */
+	{ 3032, 521 }, /* ptrace */
+	{ 3039, 182 }, /* putpmsg */
+	{ 3047, 18 }, /* pwrite64 */
+	{ 3056, 535 }, /* pwritev */
+	{ 3064, 547 }, /* pwritev2 */
+	{ 3086, 179 }, /* quotactl */
+	{ 3095, 443 }, /* quotactl_fd */
+	{ 3107, 0 }, /* read */
+	{ 3112, 187 }, /* readahead */
+	{ 3130, 89 }, /* readlink */
+	{ 3139, 267 }, /* readlinkat */
+	{ 3150, 515 }, /* readv */
+	{ 3156, 169 }, /* reboot */
+	{ 3168, 517 }, /* recvfrom */
+	{ 3177, 537 }, /* recvmmsg */
+	{ 3202, 519 }, /* recvmsg */
+	{ 3210, 216 }, /* remap_file_pages */
+	{ 3227, 197 }, /* removexattr */
+	{ 3239, 466 }, /* removexattrat */
+	{ 3253, 82 }, /* rename */
+	{ 3260, 264 }, /* renameat */
+	{ 3269, 316 }, /* renameat2 */
+	{ 3279, 249 }, /* request_key */
+	{ 3291, 219 }, /* restart_syscall */
+	{ 3340, 84 }, /* rmdir */
+	{ 3346, 334 }, /* rseq */
+	{ 3351, 512 }, /* rt_sigaction */
+	{ 3364, 522 }, /* rt_sigpending */
+	{ 3378, 14 }, /* rt_sigprocmask */
+	{ 3393, 524 }, /* rt_sigqueueinfo */
+	{ 3409, 513 }, /* rt_sigreturn */
+	{ 3422, 130 }, /* rt_sigsuspend */
+	{ 3436, 523 }, /* rt_sigtimedwait */
+	{ 3475, 536 }, /* rt_tgsigqueueinfo */
+	{ 3588, 146 }, /* sched_get_priority_max */
+	{ 3611, 147 }, /* sched_get_priority_min */
+	{ 3634, 204 }, /* sched_getaffinity */
+	{ 3652, 315 }, /* sched_getattr */
+	{ 3666, 143 }, /* sched_getparam */
+	{ 3681, 145 }, /* sched_getscheduler */
+	{ 3700, 148 }, /* sched_rr_get_interval */
+	{ 3751, 203 }, /* sched_setaffinity */
+	{ 3769, 314 }, /* sched_setattr */
+	{ 3783, 142 }, /* sched_setparam */
+	{ 3798, 144 }, /* sched_setscheduler */
+	{ 3817, 24 }, /* sched_yield */
+	{ 3829, 317 }, /* seccomp */
+	{ 3837, 185 }, /* security */
+	{ 3846, 23 }, /* select */
+	{ 3853, 66 }, /* semctl */
+	{ 3860, 64 }, /* semget */
+	{ 3867, 65 }, /* semop */
+	{ 3873, 220 }, /* semtimedop */
+	{ 3907, 40 }, /* sendfile */
+	{ 3927, 538 }, /* sendmmsg */
+	{ 3936, 518 }, /* sendmsg */
+	{ 3944, 44 }, /* sendto */
+	{ 3951, 238 }, /* set_mempolicy */
+	{ 3965, 450 }, /* set_mempolicy_home_node */
+	{ 3989, 530 }, /* set_robust_list */
+	{ 4021, 218 }, /* set_tid_address */
+	{ 4045, 171 }, /* setdomainname */
+	{ 4059, 123 }, /* setfsgid */
+	{ 4079, 122 }, /* setfsuid */
+	{ 4099, 106 }, /* setgid */
+	{ 4115, 116 }, /* setgroups */
+	{ 4137, 170 }, /* sethostname */
+	{ 4149, 38 }, /* setitimer */
+	{ 4159, 308 }, /* setns */
+	{ 4165, 109 }, /* setpgid */
+	{ 4173, 141 }, /* setpriority */
+	{ 4185, 114 }, /* setregid */
+	{ 4205, 119 }, /* setresgid */
+	{ 4227, 117 }, /* setresuid */
+	{ 4249, 113 }, /* setreuid */
+	{ 4269, 160 }, /* setrlimit */
+	{ 4279, 112 }, /* setsid */
+	{ 4286, 541 }, /* setsockopt */
+	{ 4297, 164 }, /* settimeofday */
+	{ 4310, 105 }, /* setuid */
+	{ 4326, 188 }, /* setxattr */
+	{ 4335, 463 }, /* setxattrat */
+	{ 4355, 30 }, /* shmat */
+	{ 4361, 31 }, /* shmctl */
+	{ 4368, 67 }, /* shmdt */
+	{ 4374, 29 }, /* shmget */
+	{ 4381, 48 }, /* shutdown */
+	{ 4400, 525 }, /* sigaltstack */
+	{ 4419, 282 }, /* signalfd */
+	{ 4428, 289 }, /* signalfd4 */
+	{ 4482, 41 }, /* socket */
+	{ 4500, 53 }, /* socketpair */
+	{ 4511, 275 }, /* splice */
+	{ 4546, 4 }, /* stat */
+	{ 4558, 137 }, /* statfs */
+	{ 4574, 457 }, /* statmount */
+	{ 4584, 332 }, /* statx */
+	{ 4626, 168 }, /* swapoff */
+	{ 4634, 167 }, /* swapon */
+	{ 4655, 88 }, /* symlink */
+	{ 4663, 266 }, /* symlinkat */
+	{ 4673, 162 }, /* sync */
+	{ 4678, 277 }, /* sync_file_range */
+	{ 4711, 306 }, /* syncfs */
+	{ 4747, 139 }, /* sysfs */
+	{ 4753, 99 }, /* sysinfo */
+	{ 4761, 103 }, /* syslog */
+	{ 4776, 276 }, /* tee */
+	{ 4780, 234 }, /* tgkill */
+	{ 4787, 201 }, /* time */
+	{ 4792, 526 }, /* timer_create */
+	{ 4805, 226 }, /* timer_delete */
+	{ 4818, 225 }, /* timer_getoverrun */
+	{ 4835, 224 }, /* timer_gettime */
+	{ 4865, 223 }, /* timer_settime */
+	{ 4903, 283 }, /* timerfd_create */
+	{ 4918, 287 }, /* timerfd_gettime */
+	{ 4952, 286 }, /* timerfd_settime */
+	{ 4986, 100 }, /* times */
+	{ 4992, 200 }, /* tkill */
+	{ 4998, 76 }, /* truncate */
+	{ 5018, 184 }, /* tuxcall */
+	{ 5044, 95 }, /* umask */
+	{ 5057, 166 }, /* umount2 */
+	{ 5065, 63 }, /* uname */
+	{ 5071, 87 }, /* unlink */
+	{ 5078, 263 }, /* unlinkat */
+	{ 5087, 272 }, /* unshare */
+	{ 5095, 335 }, /* uretprobe */
+	{ 5112, 323 }, /* userfaultfd */
+	{ 5136, 136 }, /* ustat */
+	{ 5142, 132 }, /* utime */
+	{ 5148, 280 }, /* utimensat */
+	{ 5175, 235 }, /* utimes */
+	{ 5182, 58 }, /* vfork */
+	{ 5188, 153 }, /* vhangup */
+	{ 5209, 532 }, /* vmsplice */
+	{ 5226, 61 }, /* wait4 */
+	{ 5232, 529 }, /* waitid */
+	{ 5247, 1 }, /* write */
+	{ 5253, 516 }, /* writev */
 };
 
 const struct systable_arch systable_arches[CG_ARCH_MAX] = {
@@ -2485,503 +2992,503 @@ const struct systable_arch systable_arches[CG_ARCH_MAX] = {
  * ppc, ppc64, riscv64, s390, s390x, sh), whether or not x86 has them too;
  * strcmp order.
  */
-const char *const systable_elsewhere[496] = {
-	"_llseek",
-	"_newselect",
-	"_sysctl",
-	"accept",
-	"accept4",
-	"access",
-	"acct",
-	"add_key",
-	"adjtimex",
-	"afs_syscall",
-	"alarm",
-	"arm_fadvise64_64",
-	"arm_sync_file_range",
-	"atomic_barrier",
-	"atomic_cmpxchg_32",
-	"bdflush",
-	"bind",
-	"bpf",
-	"break",
-	"breakpoint",
-	"brk",
-	"cachectl",
-	"cacheflush",
-	"cachestat",
-	"capget",
-	"capset",
-	"chdir",
-	"chmod",
-	"chown",
-	"chown32",
-	"chroot",
-	"clock_adjtime",
-	"clock_adjtime64",
-	"clock_getres",
-	"clock_getres_time64",
-	"clock_gettime",
-	"clock_gettime64",
-	"clock_nanosleep",
-	"clock_nanosleep_time64",
-	"clock_settime",
-	"clock_settime64",
-	"clone",
-	"clone3",
-	"close",
-	"close_range",
-	"connect",
-	"copy_file_range",
-	"creat",
-	"create_module",
-	"delete_module",
-	"dup",
-	"dup2",
-	"dup3",
-	"epoll_create",
-	"epoll_create1",
-	"epoll_ctl",
-	"epoll_pwait",
-	"epoll_pwait2",
-	"epoll_wait",
-	"eventfd",
-	"eventfd2",
-	"execve",
-	"execveat",
-	"exit",
-	"exit_group",
-	"faccessat",
-	"faccessat2",
-	"fadvise64",
-	"fadvise64_64",
-	"fallocate",
-	"fanotify_init",
-	"fanotify_mark",
-	"fchdir",
-	"fchmod",
-	"fchmodat",
-	"fchmodat2",
-	"fchown",
-	"fchown32",
-	"fchownat",
-	"fcntl",
-	"fcntl64",
-	"fdatasync",
-	"fgetxattr",
-	"finit_module",
-	"flistxattr",
-	"flock",
-	"fork",
-	"fremovexattr",
-	"fsconfig",
-	"fsetxattr",
-	"fsmount",
-	"fsopen",
-	"fspick",
-	"fstat",
-	"fstat64",
-	"fstatat64",
-	"fstatfs",
-	"fstatfs64",
-	"fsync",
-	"ftime",
-	"ftruncate",
-	"ftruncate64",
-	"futex",
-	"futex_requeue",
-	"futex_time64",
-	"futex_wait",
-	"futex_waitv",
-	"futex_wake",
-	"futimesat",
-	"get_kernel_syms",
-	"get_mempolicy",
-	"get_robust_list",
-	"get_thread_area",
-	"get_tls",
-	"getcpu",
-	"getcwd",
-	"getdents",
-	"getdents64",
-	"getegid",
-	"getegid32",
-	"geteuid",
-	"geteuid32",
-	"getgid",
-	"getgid32",
-	"getgroups",
-	"getgroups32",
-	"getitimer",
-	"getpagesize",
-	"getpeername",
-	"getpgid",
-	"getpgrp",
-	"getpid",
-	"getpmsg",
-	"getppid",
-	"getpriority",
-	"getrandom",
-	"getresgid",
-	"getresgid32",
-	"getresuid",
-	"getresuid32",
-	"getrlimit",
-	"getrusage",
-	"getsid",
-	"getsockname",
-	"getsockopt",
-	"gettid",
-	"gettimeofday",
-	"getuid",
-	"getuid32",
-	"getxattr",
-	"getxattrat",
-	"gtty",
-	"idle",
-	"init_module",
-	"inotify_add_watch",
-	"inotify_init",
-	"inotify_init1",
-	"inotify_rm_watch",
-	"io_cancel",
-	"io_destroy",
-	"io_getevents",
-	"io_pgetevents",
-	"io_pgetevents_time64",
-	"io_setup",
-	"io_submit",
-	"io_uring_enter",
-	"io_uring_register",
-	"io_uring_setup",
-	"ioctl",
-	"ioperm",
-	"iopl",
-	"ioprio_get",
-	"ioprio_set",
-	"ipc",
-	"kcmp",
-	"kexec_file_load",
-	"kexec_load",
-	"keyctl",
-	"kill",
-	"landlock_add_rule",
-	"landlock_create_ruleset",
-	"landlock_restrict_self",
-	"lchown",
-	"lchown32",
-	"lgetxattr",
-	"link",
-	"linkat",
-	"listen",
-	"listmount",
-	"listxattr",
-	"listxattrat",
-	"llistxattr",
-	"lock",
-	"lookup_dcookie",
-	"lremovexattr",
-	"lseek",
-	"lsetxattr",
-	"lsm_get_self_attr",
-	"lsm_list_modules",
-	"lsm_set_self_attr",
-	"lstat",
-	"lstat64",
-	"madvise",
-	"map_shadow_stack",
-	"mbind",
-	"membarrier",
-	"memfd_create",
-	"memfd_secret",
-	"migrate_pages",
-	"mincore",
-	"mkdir",
-	"mkdirat",
-	"mknod",
-	"mknodat",
-	"mlock",
-	"mlock2",
-	"mlockall",
-	"mmap",
-	"mmap2",
-	"modify_ldt",
-	"mount",
-	"mount_setattr",
-	"move_mount",
-	"move_pages",
-	"mprotect",
-	"mpx",
-	"mq_getsetattr",
-	"mq_notify",
-	"mq_open",
-	"mq_timedreceive",
-	"mq_timedreceive_time64",
-	"mq_timedsend",
-	"mq_timedsend_time64",
-	"mq_unlink",
-	"mremap",
-	"mseal",
-	"msgctl",
-	"msgget",
-	"msgrcv",
-	"msgsnd",
-	"msync",
-	"multiplexer",
-	"munlock",
-	"munlockall",
-	"munmap",
-	"name_to_handle_at",
-	"nanosleep",
-	"newfstatat",
-	"nfsservctl",
-	"nice",
-	"oldfstat",
-	"oldlstat",
-	"oldolduname",
-	"oldstat",
-	"olduname",
-	"open",
-	"open_by_handle_at",
-	"open_tree",
-	"openat",
-	"openat2",
-	"pause",
-	"pciconfig_iobase",
-	"pciconfig_read",
-	"pciconfig_write",
-	"perf_event_open",
-	"personality",
-	"pidfd_getfd",
-	"pidfd_open",
-	"pidfd_send_signal",
-	"pipe",
-	"pipe2",
-	"pivot_root",
-	"pkey_alloc",
-	"pkey_free",
-	"pkey_mprotect",
-	"poll",
-	"ppoll",
-	"ppoll_time64",
-	"prctl",
-	"pread64",
-	"preadv",
-	"preadv2",
-	"prlimit64",
-	"process_madvise",
-	"process_mrelease",
-	"process_vm_readv",
-	"process_vm_writev",
-	"prof",
-	"profil",
-	"pselect6",
-	"pselect6_time64",
-	"ptrace",
-	"putpmsg",
-	"pwrite64",
-	"pwritev",
-	"pwritev2",
-	"query_module",
-	"quotactl",
-	"quotactl_fd",
-	"read",
-	"readahead",
-	"readdir",
-	"readlink",
-	"readlinkat",
-	"readv",
-	"reboot",
-	"recv",
-	"recvfrom",
-	"recvmmsg",
-	"recvmmsg_time64",
-	"recvmsg",
-	"remap_file_pages",
-	"removexattr",
-	"removexattrat",
-	"rename",
-	"renameat",
-	"renameat2",
-	"request_key",
-	"restart_syscall",
-	"riscv_flush_icache",
-	"riscv_hwprobe",
-	"rmdir",
-	"rseq",
-	"rt_sigaction",
-	"rt_sigpending",
-	"rt_sigprocmask",
-	"rt_sigqueueinfo",
-	"rt_sigreturn",
-	"rt_sigsuspend",
-	"rt_sigtimedwait",
-	"rt_sigtimedwait_time64",
-	"rt_tgsigqueueinfo",
-	"rtas",
-	"s390_guarded_storage",
-	"s390_pci_mmio_read",
-	"s390_pci_mmio_write",
-	"s390_runtime_instr",
-	"s390_sthyi",
-	"sched_get_priority_max",
-	"sched_get_priority_min",
-	"sched_getaffinity",
-	"sched_getattr",
-	"sched_getparam",
-	"sched_getscheduler",
-	"sched_rr_get_interval",
-	"sched_rr_get_interval_time64",
-	"sched_setaffinity",
-	"sched_setattr",
-	"sched_setparam",
-	"sched_setscheduler",
-	"sched_yield",
-	"seccomp",
-	"select",
-	"semctl",
-	"semget",
-	"semop",
-	"semtimedop",
-	"semtimedop_time64",
-	"send",
-	"sendfile",
-	"sendfile64",
-	"sendmmsg",
-	"sendmsg",
-	"sendto",
-	"set_mempolicy",
-	"set_mempolicy_home_node",
-	"set_robust_list",
-	"set_thread_area",
-	"set_tid_address",
-	"set_tls",
-	"setdomainname",
-	"setfsgid",
-	"setfsgid32",
-	"setfsuid",
-	"setfsuid32",
-	"setgid",
-	"setgid32",
-	"setgroups",
-	"setgroups32",
-	"sethostname",
-	"setitimer",
-	"setns",
-	"setpgid",
-	"setpriority",
-	"setregid",
-	"setregid32",
-	"setresgid",
-	"setresgid32",
-	"setresuid",
-	"setresuid32",
-	"setreuid",
-	"setreuid32",
-	"setrlimit",
-	"setsid",
-	"setsockopt",
-	"settimeofday",
-	"setuid",
-	"setuid32",
-	"setxattr",
-	"setxattrat",
-	"sgetmask",
-	"shmat",
-	"shmctl",
-	"shmdt",
-	"shmget",
-	"shutdown",
-	"sigaction",
-	"sigaltstack",
-	"signal",
-	"signalfd",
-	"signalfd4",
-	"sigpending",
-	"sigprocmask",
-	"sigreturn",
-	"sigsuspend",
-	"socket",
-	"socketcall",
-	"socketpair",
-	"splice",
-	"spu_create",
-	"spu_run",
-	"ssetmask",
-	"stat",
-	"stat64",
-	"statfs",
-	"statfs64",
-	"statmount",
-	"statx",
-	"stime",
-	"stty",
-	"subpage_prot",
-	"swapcontext",
-	"swapoff",
-	"swapon",
-	"switch_endian",
-	"symlink",
-	"symlinkat",
-	"sync",
-	"sync_file_range",
-	"sync_file_range2",
-	"syncfs",
-	"sys_debug_setcontext",
-	"syscall",
-	"sysfs",
-	"sysinfo",
-	"syslog",
-	"sysmips",
-	"tee",
-	"tgkill",
-	"time",
-	"timer_create",
-	"timer_delete",
-	"timer_getoverrun",
-	"timer_gettime",
-	"timer_gettime64",
-	"timer_settime",
-	"timer_settime64",
-	"timerfd",
-	"timerfd_create",
-	"timerfd_gettime",
-	"timerfd_gettime64",
-	"timerfd_settime",
-	"timerfd_settime64",
-	"times",
-	"tkill",
-	"truncate",
-	"truncate64",
-	"tuxcall",
-	"ugetrlimit",
-	"ulimit",
-	"umask",
-	"umount",
-	"umount2",
-	"uname",
-	"unlink",
-	"unlinkat",
-	"unshare",
-	"uselib",
-	"userfaultfd",
-	"usr26",
-	"usr32",
-	"ustat",
-	"utime",
-	"utimensat",
-	"utimensat_time64",
-	"utimes",
-	"vfork",
-	"vhangup",
-	"vm86",
-	"vmsplice",
-	"vserver",
-	"wait4",
-	"waitid",
-	"waitpid",
-	"write",
-	"writev",
+const unsigned short systable_elsewhere[496] = {
+	1, /* _llseek */
+	9, /* _newselect */
+	20, /* _sysctl */
+	28, /* accept */
+	35, /* accept4 */
+	43, /* access */
+	50, /* acct */
+	55, /* add_key */
+	63, /* adjtimex */
+	72, /* afs_syscall */
+	84, /* alarm */
+	101, /* arm_fadvise64_64 */
+	118, /* arm_sync_file_range */
+	138, /* atomic_barrier */
+	153, /* atomic_cmpxchg_32 */
+	171, /* bdflush */
+	179, /* bind */
+	184, /* bpf */
+	188, /* break */
+	194, /* breakpoint */
+	205, /* brk */
+	209, /* cachectl */
+	218, /* cacheflush */
+	229, /* cachestat */
+	239, /* capget */
+	246, /* capset */
+	253, /* chdir */
+	259, /* chmod */
+	265, /* chown */
+	271, /* chown32 */
+	279, /* chroot */
+	286, /* clock_adjtime */
+	300, /* clock_adjtime64 */
+	316, /* clock_getres */
+	329, /* clock_getres_time64 */
+	349, /* clock_gettime */
+	363, /* clock_gettime64 */
+	379, /* clock_nanosleep */
+	395, /* clock_nanosleep_time64 */
+	418, /* clock_settime */
+	432, /* clock_settime64 */
+	448, /* clone */
+	454, /* clone3 */
+	461, /* close */
+	467, /* close_range */
+	479, /* connect */
+	487, /* copy_file_range */
+	503, /* creat */
+	509, /* create_module */
+	523, /* delete_module */
+	537, /* dup */
+	541, /* dup2 */
+	546, /* dup3 */
+	551, /* epoll_create */
+	564, /* epoll_create1 */
+	578, /* epoll_ctl */
+	602, /* epoll_pwait */
+	614, /* epoll_pwait2 */
+	627, /* epoll_wait */
+	653, /* eventfd */
+	661, /* eventfd2 */
+	670, /* execve */
+	677, /* execveat */
+	686, /* exit */
+	691, /* exit_group */
+	702, /* faccessat */
+	712, /* faccessat2 */
+	723, /* fadvise64 */
+	733, /* fadvise64_64 */
+	746, /* fallocate */
+	756, /* fanotify_init */
+	770, /* fanotify_mark */
+	784, /* fchdir */
+	791, /* fchmod */
+	798, /* fchmodat */
+	807, /* fchmodat2 */
+	817, /* fchown */
+	824, /* fchown32 */
+	833, /* fchownat */
+	842, /* fcntl */
+	848, /* fcntl64 */
+	856, /* fdatasync */
+	866, /* fgetxattr */
+	876, /* finit_module */
+	889, /* flistxattr */
+	900, /* flock */
+	906, /* fork */
+	911, /* fremovexattr */
+	924, /* fsconfig */
+	933, /* fsetxattr */
+	943, /* fsmount */
+	951, /* fsopen */
+	958, /* fspick */
+	965, /* fstat */
+	971, /* fstat64 */
+	979, /* fstatat64 */
+	989, /* fstatfs */
+	997, /* fstatfs64 */
+	1007, /* fsync */
+	1013, /* ftime */
+	1019, /* ftruncate */
+	1029, /* ftruncate64 */
+	1041, /* futex */
+	1047, /* futex_requeue */
+	1061, /* futex_time64 */
+	1074, /* futex_wait */
+	1085, /* futex_waitv */
+	1097, /* futex_wake */
+	1108, /* futimesat */
+	1118, /* get_kernel_syms */
+	1134, /* get_mempolicy */
+	1148, /* get_robust_list */
+	1164, /* get_thread_area */
+	1180, /* get_tls */
+	1188, /* getcpu */
+	1195, /* getcwd */
+	1202, /* getdents */
+	1211, /* getdents64 */
+	1222, /* getegid */
+	1230, /* getegid32 */
+	1240, /* geteuid */
+	1248, /* geteuid32 */
+	1258, /* getgid */
+	1265, /* getgid32 */
+	1274, /* getgroups */
+	1284, /* getgroups32 */
+	1296, /* getitimer */
+	1306, /* getpagesize */
+	1318, /* getpeername */
+	1330, /* getpgid */
+	1338, /* getpgrp */
+	1346, /* getpid */
+	1353, /* getpmsg */
+	1361, /* getppid */
+	1369, /* getpriority */
+	1381, /* getrandom */
+	1391, /* getresgid */
+	1401, /* getresgid32 */
+	1413, /* getresuid */
+	1423, /* getresuid32 */
+	1435, /* getrlimit */
+	1445, /* getrusage */
+	1455, /* getsid */
+	1462, /* getsockname */
+	1474, /* getsockopt */
+	1485, /* gettid */
+	1492, /* gettimeofday */
+	1505, /* getuid */
+	1512, /* getuid32 */
+	1521, /* getxattr */
+	1530, /* getxattrat */
+	1541, /* gtty */
+	1546, /* idle */
+	1551, /* init_module */
+	1563, /* inotify_add_watch */
+	1581, /* inotify_init */
+	1594, /* inotify_init1 */
+	1608, /* inotify_rm_watch */
+	1625, /* io_cancel */
+	1635, /* io_destroy */
+	1646, /* io_getevents */
+	1659, /* io_pgetevents */
+	1673, /* io_pgetevents_time64 */
+	1694, /* io_setup */
+	1703, /* io_submit */
+	1713, /* io_uring_enter */
+	1728, /* io_uring_register */
+	1746, /* io_uring_setup */
+	1761, /* ioctl */
+	1767, /* ioperm */
+	1774, /* iopl */
+	1779, /* ioprio_get */
+	1790, /* ioprio_set */
+	1801, /* ipc */
+	1805, /* kcmp */
+	1810, /* kexec_file_load */
+	1826, /* kexec_load */
+	1837, /* keyctl */
+	1844, /* kill */
+	1849, /* landlock_add_rule */
+	1867, /* landlock_create_ruleset */
+	1891, /* landlock_restrict_self */
+	1914, /* lchown */
+	1921, /* lchown32 */
+	1930, /* lgetxattr */
+	1940, /* link */
+	1945, /* linkat */
+	1952, /* listen */
+	1959, /* listmount */
+	1969, /* listxattr */
+	1979, /* listxattrat */
+	1991, /* llistxattr */
+	2002, /* lock */
+	2007, /* lookup_dcookie */
+	2022, /* lremovexattr */
+	2035, /* lseek */
+	2041, /* lsetxattr */
+	2051, /* lsm_get_self_attr */
+	2069, /* lsm_list_modules */
+	2086, /* lsm_set_self_attr */
+	2104, /* lstat */
+	2110, /* lstat64 */
+	2118, /* madvise */
+	2126, /* map_shadow_stack */
+	2143, /* mbind */
+	2149, /* membarrier */
+	2160, /* memfd_create */
+	2173, /* memfd_secret */
+	2186, /* migrate_pages */
+	2200, /* mincore */
+	2208, /* mkdir */
+	2214, /* mkdirat */
+	2222, /* mknod */
+	2228, /* mknodat */
+	2236, /* mlock */
+	2242, /* mlock2 */
+	2249, /* mlockall */
+	2258, /* mmap */
+	2263, /* mmap2 */
+	2269, /* modify_ldt */
+	2280, /* mount */
+	2286, /* mount_setattr */
+	2300, /* move_mount */
+	2311, /* move_pages */
+	2322, /* mprotect */
+	2331, /* mpx */
+	2335, /* mq_getsetattr */
+	2349, /* mq_notify */
+	2359, /* mq_open */
+	2367, /* mq_timedreceive */
+	2383, /* mq_timedreceive_time64 */
+	2406, /* mq_timedsend */
+	2419, /* mq_timedsend_time64 */
+	2439, /* mq_unlink */
+	2449, /* mremap */
+	2456, /* mseal */
+	2462, /* msgctl */
+	2469, /* msgget */
+	2476, /* msgrcv */
+	2483, /* msgsnd */
+	2490, /* msync */
+	2496, /* multiplexer */
+	2508, /* munlock */
+	2516, /* munlockall */
+	2527, /* munmap */
+	2534, /* name_to_handle_at */
+	2552, /* nanosleep */
+	2562, /* newfstatat */
+	2573, /* nfsservctl */
+	2584, /* nice */
+	2589, /* oldfstat */
+	2598, /* oldlstat */
+	2607, /* oldolduname */
+	2619, /* oldstat */
+	2627, /* olduname */
+	2636, /* open */
+	2641, /* open_by_handle_at */
+	2659, /* open_tree */
+	2669, /* openat */
+	2676, /* openat2 */
+	2684, /* pause */
+	2690, /* pciconfig_iobase */
+	2707, /* pciconfig_read */
+	2722, /* pciconfig_write */
+	2738, /* perf_event_open */
+	2754, /* personality */
+	2766, /* pidfd_getfd */
+	2778, /* pidfd_open */
+	2789, /* pidfd_send_signal */
+	2807, /* pipe */
+	2812, /* pipe2 */
+	2818, /* pivot_root */
+	2829, /* pkey_alloc */
+	2840, /* pkey_free */
+	2850, /* pkey_mprotect */
+	2864, /* poll */
+	2869, /* ppoll */
+	2875, /* ppoll_time64 */
+	2888, /* prctl */
+	2894, /* pread64 */
+	2902, /* preadv */
+	2909, /* preadv2 */
+	2917, /* prlimit64 */
+	2927, /* process_madvise */
+	2943, /* process_mrelease */
+	2960, /* process_vm_readv */
+	2977, /* process_vm_writev */
+	2995, /* prof */
+	3000, /* profil */
+	3007, /* pselect6 */
+	3016, /* pselect6_time64 */
+	3032, /* ptrace */
+	3039, /* putpmsg */
+	3047, /* pwrite64 */
+	3056, /* pwritev */
+	3064, /* pwritev2 */
+	3073, /* query_module */
+	3086, /* quotactl */
+	3095, /* quotactl_fd */
+	3107, /* read */
+	3112, /* readahead */
+	3122, /* readdir */
+	3130, /* readlink */
+	3139, /* readlinkat */
+	3150, /* readv */
+	3156, /* reboot */
+	3163, /* recv */
+	3168, /* recvfrom */
+	3177, /* recvmmsg */
+	3186, /* recvmmsg_time64 */
+	3202, /* recvmsg */
+	3210, /* remap_file_pages */
+	3227, /* removexattr */
+	3239, /* removexattrat */
+	3253, /* rename */
+	3260, /* renameat */
+	3269, /* renameat2 */
+	3279, /* request_key */
+	3291, /* restart_syscall */
+	3307, /* riscv_flush_icache */
+	3326, /* riscv_hwprobe */
+	3340, /* rmdir */
+	3346, /* rseq */
+	3351, /* rt_sigaction */
+	3364, /* rt_sigpending */
+	3378, /* rt_sigprocmask */
+	3393, /* rt_sigqueueinfo */
+	3409, /* rt_sigreturn */
+	3422, /* rt_sigsuspend */
+	3436, /* rt_sigtimedwait */
+	3452, /* rt_sigtimedwait_time64 */
+	3475, /* rt_tgsigqueueinfo */
+	3493, /* rtas */
+	3498, /* s390_guarded_storage */
+	3519, /* s390_pci_mmio_read */
+	3538, /* s390_pci_mmio_write */
+	3558, /* s390_runtime_instr */
+	3577, /* s390_sthyi */
+	3588, /* sched_get_priority_max */
+	3611, /* sched_get_priority_min */
+	3634, /* sched_getaffinity */
+	3652, /* sched_getattr */
+	3666, /* sched_getparam */
+	3681, /* sched_getscheduler */
+	3700, /* sched_rr_get_interval */
+	3722, /* sched_rr_get_interval_time64 */
+	3751, /* sched_setaffinity */
+	3769, /* sched_setattr */
+	3783, /* sched_setparam */
+	3798, /* sched_setscheduler */
+	3817, /* sched_yield */
+	3829, /* seccomp */
+	3846, /* select */
+	3853, /* semctl */
+	3860, /* semget */
+	3867, /* semop */
+	3873, /* semtimedop */
+	3884, /* semtimedop_time64 */
+	3902, /* send */
+	3907, /* sendfile */
+	3916, /* sendfile64 */
+	3927, /* sendmmsg */
+	3936, /* sendmsg */
+	3944, /* sendto */
+	3951, /* set_mempolicy */
+	3965, /* set_mempolicy_home_node */
+	3989, /* set_robust_list */
+	4005, /* set_thread_area */
+	4021, /* set_tid_address */
+	4037, /* set_tls */
+	4045, /* setdomainname */
+	4059, /* setfsgid */
+	4068, /* setfsgid32 */
+	4079, /* setfsuid */
+	4088, /* setfsuid32 */
+	4099, /* setgid */
+	4106, /* setgid32 */
+	4115, /* setgroups */
+	4125, /* setgroups32 */
+	4137, /* sethostname */
+	4149, /* setitimer */
+	4159, /* setns */
+	4165, /* setpgid */
+	4173, /* setpriority */
+	4185, /* setregid */
+	4194, /* setregid32 */
+	4205, /* setresgid */
+	4215, /* setresgid32 */
+	4227, /* setresuid */
+	4237, /* setresuid32 */
+	4249, /* setreuid */
+	4258, /* setreuid32 */
+	4269, /* setrlimit */
+	4279, /* setsid */
+	4286, /* setsockopt */
+	4297, /* settimeofday */
+	4310, /* setuid */
+	4317, /* setuid32 */
+	4326, /* setxattr */
+	4335, /* setxattrat */
+	4346, /* sgetmask */
+	4355, /* shmat */
+	4361, /* shmctl */
+	4368, /* shmdt */
+	4374, /* shmget */
+	4381, /* shutdown */
+	4390, /* sigaction */
+	4400, /* sigaltstack */
+	4412, /* signal */
+	4419, /* signalfd */
+	4428, /* signalfd4 */
+	4438, /* sigpending */
+	4449, /* sigprocmask */
+	4461, /* sigreturn */
+	4471, /* sigsuspend */
+	4482, /* socket */
+	4489, /* socketcall */
+	4500, /* socketpair */
+	4511, /* splice */
+	4518, /* spu_create */
+	4529, /* spu_run */
+	4537, /* ssetmask */
+	4546, /* stat */
+	4551, /* stat64 */
+	4558, /* statfs */
+	4565, /* statfs64 */
+	4574, /* statmount */
+	4584, /* statx */
+	4590, /* stime */
+	4596, /* stty */
+	4601, /* subpage_prot */
+	4614, /* swapcontext */
+	4626, /* swapoff */
+	4634, /* swapon */
+	4641, /* switch_endian */
+	4655, /* symlink */
+	4663, /* symlinkat */
+	4673, /* sync */
+	4678, /* sync_file_range */
+	4694, /* sync_file_range2 */
+	4711, /* syncfs */
+	4718, /* sys_debug_setcontext */
+	4739, /* syscall */
+	4747, /* sysfs */
+	4753, /* sysinfo */
+	4761, /* syslog */
+	4768, /* sysmips */
+	4776, /* tee */
+	4780, /* tgkill */
+	4787, /* time */
+	4792, /* timer_create */
+	4805, /* timer_delete */
+	4818, /* timer_getoverrun */
+	4835, /* timer_gettime */
+	4849, /* timer_gettime64 */
+	4865, /* timer_settime */
+	4879, /* timer_settime64 */
+	4895, /* timerfd */
+	4903, /* timerfd_create */
+	4918, /* timerfd_gettime */
+	4934, /* timerfd_gettime64 */
+	4952, /* timerfd_settime */
+	4968, /* timerfd_settime64 */
+	4986, /* times */
+	4992, /* tkill */
+	4998, /* truncate */
+	5007, /* truncate64 */
+	5018, /* tuxcall */
+	5026, /* ugetrlimit */
+	5037, /* ulimit */
+	5044, /* umask */
+	5050, /* umount */
+	5057, /* umount2 */
+	5065, /* uname */
+	5071, /* unlink */
+	5078, /* unlinkat */
+	5087, /* unshare */
+	5105, /* uselib */
+	5112, /* userfaultfd */
+	5124, /* usr26 */
+	5130, /* usr32 */
+	5136, /* ustat */
+	5142, /* utime */
+	5148, /* utimensat */
+	5158, /* utimensat_time64 */
+	5175, /* utimes */
+	5182, /* vfork */
+	5188, /* vhangup */
+	5196, /* vm86 */
+	5209, /* vmsplice */
+	5218, /* vserver */
+	5226, /* wait4 */
+	5232, /* waitid */
+	5239, /* waitpid */
+	5247, /* write */
+	5253, /* writev */
 };
 
 const size_t systable_elsewhere_count =

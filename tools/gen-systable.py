@@ -102,20 +102,42 @@ def parse(data, path):
     return version, arches, table
 
 
-def emit_arch(out, stem, by_nr, limit):
-    out.append("static const char *const %s_by_nr[%d] = {" % (stem, limit))
+def emit_arch(out, stem, by_nr, limit, at):
+    out.append("static const unsigned short %s_by_nr[%d] = {" % (stem, limit))
     for nr in range(limit):
         if nr in by_nr:
-            out.append("\t[%d] = \"%s\"," % (nr, by_nr[nr]))
+            out.append("\t[%d] = %d, /* %s */" % (nr, at[by_nr[nr]], by_nr[nr]))
     out.append("};")
     out.append("")
     out.append("static const struct systable_entry %s_by_name[%d] = {" %
                (stem, len(by_nr)))
     for name, nr in sorted(((n, nr) for nr, n in by_nr.items()),
                            key=lambda e: e[0].encode()):
-        out.append("\t{ \"%s\", %d }," % (name, nr))
+        out.append("\t{ %d, %d }, /* %s */" % (at[name], nr, name))
     out.append("};")
     out.append("")
+
+
+def emit_names(out, names):
+    """All names in one string, each ending in NUL, after an empty one at
+    offset 0 (a hole in by_nr); returns {name: offset}.  Offsets, not
+    pointers: the tables need no relocation at start-up (a pointer each
+    costs the dynamic linker a write, and the pages written a fault)."""
+    at = {}
+    size = 1
+    for name in names:
+        at[name] = size
+        size += len(name) + 1
+    if size > 0xffff:
+        die("the names take %d bytes: more than an unsigned short reaches"
+            % size)
+    out.append("const char systable_names[%d] =" % size)
+    out.append("\t\"\"")
+    for name in names:
+        out.append("\t\"\\0%s\"" % name)
+    out.append("\t;")
+    out.append("")
+    return at
 
 
 def generate(path):
@@ -148,22 +170,31 @@ def generate(path):
     out.append("#include \"callgate/systable.h\"")
     out.append("")
     out.append("struct systable_entry {")
-    out.append("\tconst char *name;")
-    out.append("\tint nr;")
+    out.append("\tunsigned short name;")
+    out.append("\tunsigned short nr;")
     out.append("};")
     out.append("")
     out.append("struct systable_arch {")
-    out.append("\tconst char *const *by_nr;")
+    out.append("\tconst unsigned short *by_nr;")
     out.append("\tint nr_limit;")
     out.append("\tconst struct systable_entry *by_name;")
     out.append("\tsize_t count;")
     out.append("};")
     out.append("")
+    out.append("extern const char systable_names[];")
     out.append("extern const struct systable_arch "
                "systable_arches[CG_ARCH_MAX];")
-    out.append("extern const char *const systable_elsewhere[];")
+    out.append("extern const unsigned short systable_elsewhere[];")
     out.append("extern const size_t systable_elsewhere_count;")
     out.append("")
+
+    elsewhere = sorted((name for name, nrs in table.items()
+                        if any(a not in X86_COLS for a in nrs)),
+                       key=lambda n: n.encode())
+    x86 = [name for name, nrs in table.items()
+           if any(a in nrs for a in X86_COLS)]
+    names = sorted(set(elsewhere) | set(x86), key=lambda n: n.encode())
+    at = emit_names(out, names)
 
     limits = {}
     for col, stem, _ in X86_ARCHES:
@@ -181,7 +212,7 @@ def generate(path):
         limits[col] = max(by_nr) + 1
         out.append("/* %s: %d syscalls, numbers below %d. */" %
                    (stem, len(by_nr), limits[col]))
-        emit_arch(out, stem, by_nr, limits[col])
+        emit_arch(out, stem, by_nr, limits[col], at)
 
     out.append("const struct systable_arch systable_arches[CG_ARCH_MAX] = {")
     for col, stem, enum in X86_ARCHES:
@@ -195,18 +226,16 @@ def generate(path):
     out.append("};")
     out.append("")
 
-    elsewhere = sorted((name for name, nrs in table.items()
-                        if any(a not in X86_COLS for a in nrs)),
-                       key=lambda n: n.encode())
     text = ("Names that are a syscall on at least one architecture outside "
             "the x86 family (%s), whether or not x86 has them too; strcmp "
             "order." % ", ".join(a for a in arches if a not in X86_COLS))
     out.append("/*")
     out.extend(" * " + line for line in textwrap.wrap(text, 76))
     out.append(" */")
-    out.append("const char *const systable_elsewhere[%d] = {" % len(elsewhere))
+    out.append("const unsigned short systable_elsewhere[%d] = {" %
+               len(elsewhere))
     for name in elsewhere:
-        out.append("\t\"%s\"," % name)
+        out.append("\t%d, /* %s */" % (at[name], name))
     out.append("};")
     out.append("")
     out.append("const size_t systable_elsewhere_count =")
