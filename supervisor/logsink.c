@@ -61,9 +61,19 @@ int log_sink_open(struct log_sink *s, const char *path, enum log_format format)
 
 static void *flusher_main(void *arg);
 
-int log_sink_open_file(struct log_sink *s, const char *path, enum log_format format, bool append)
+void log_sink_batch(struct log_sink *s)
 {
 	struct stat st;
+
+	/* a file has no reader waiting for the next line: written in batches
+	 * by a thread of its own (a pipe or a terminal: at each answer) */
+	if (!s->batched && s->fd >= 0 && fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    pthread_create(&s->flusher, NULL, flusher_main, s) == 0)
+		s->batched = true;
+}
+
+int log_sink_open_file(struct log_sink *s, const char *path, enum log_format format, bool append)
+{
 	int r;
 
 	*s = (struct log_sink){ .fd = -1, .format = format };
@@ -93,11 +103,6 @@ int log_sink_open_file(struct log_sink *s, const char *path, enum log_format for
 		}
 		s->own_fd = 1;
 	}
-	/* a file has no reader waiting for the next line: written in batches
-	 * by a thread of its own (a pipe or a terminal: at each answer) */
-	if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    pthread_create(&s->flusher, NULL, flusher_main, s) == 0)
-		s->batched = true;
 	return 0;
 on_error:
 	if (s->own_fd && s->fd >= 0)

@@ -77,6 +77,17 @@ int log_sink_open(struct log_sink *s, const char *path, enum log_format format);
 /* log_sink_open(), with @path emptied first unless @append. */
 int log_sink_open_file(struct log_sink *s, const char *path, enum log_format format, bool append);
 
+/*
+ * log_sink_batch() - a log that is a regular file is written from now on
+ * by a thread of its own (the flusher); other logs, and a sink where the
+ * thread cannot be made, stay as they were (written at each kick and
+ * flush).  The flusher shares the fd table its creator has at this call,
+ * for as long as it runs: call it once that table is final (run: after
+ * the terminal's table is taken back from the command, which would
+ * otherwise keep the pseudo-terminal and the listener open in it).
+ */
+void log_sink_batch(struct log_sink *s);
+
 /* What the log shows (@v copied); before the first record. */
 void log_sink_set_view(struct log_sink *s, const struct log_view *v);
 

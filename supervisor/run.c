@@ -696,6 +696,10 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 	}
+	/* our fd table is final now: the flusher shares it (not the one the
+	 * command was started with) */
+	if (r == 0)
+		log_sink_batch(&st.log);
 	if (r < 0) {
 		term_stop(&st.term);
 		if (stage == LAUNCH_STAGE_EXEC) {

@@ -543,6 +543,7 @@ int cmd_serve(int argc, char **argv)
 		return 125;
 	}
 	log_sink_set_view(&sv.log, &o.view);
+	log_sink_batch(&sv.log);
 	write_features(&sv, &host);
 	/* every policy looked at once: those that do not load are said now,
 	 * and a reload can tell what changed */

@@ -65,6 +65,7 @@ static void one_run(bool append, enum record_decision *d, size_t n_d, char run[R
 	struct record_end e = { .status = 3 };
 
 	ck_assert_int_eq(log_sink_open_file(&s, path, LOG_FORMAT_JSON, append), 0);
+	log_sink_batch(&s);
 	ck_assert_int_eq((int)strlen(s.run), RECORD_RUN_LEN);
 	ck_assert_int_eq((int)strspn(s.run, "0123456789abcdef"), RECORD_RUN_LEN);
 	strcpy(run, s.run);
@@ -133,6 +134,7 @@ START_TEST(text_has_decisions_only)
 	FILE *f;
 
 	ck_assert_int_eq(log_sink_open_file(&s, path, LOG_FORMAT_TEXT, false), 0);
+	log_sink_batch(&s);
 	log_sink_process(&s, &p);
 	log_sink_record(&s, &r);
 	log_sink_end(&s, &e);
@@ -207,6 +209,8 @@ START_TEST(every_record_in_order_at_close)
 	int ends = 0;
 
 	ck_assert_int_eq(log_sink_open_file(&shared_sink, path, LOG_FORMAT_JSON, false), 0);
+	log_sink_batch(&shared_sink);
+	ck_assert(shared_sink.batched);
 	for (int t = 0; t < WRITERS; t++)
 		ck_assert_int_eq(pthread_create(&th[t], NULL, writer, (void *)(intptr_t)t), 0);
 	for (int t = 0; t < WRITERS; t++)
@@ -254,6 +258,8 @@ START_TEST(file_written_without_flush)
 	struct stat st = { 0 };
 
 	ck_assert_int_eq(log_sink_open_file(&s, path, LOG_FORMAT_JSON, false), 0);
+	ck_assert(!s.batched);
+	log_sink_batch(&s);
 	ck_assert(s.batched);
 	ck_assert_int_eq(log_sink_record(&s, &r), 0);
 	log_sink_kick(&s);
@@ -280,6 +286,7 @@ START_TEST(pipe_written_at_kick)
 	ck_assert_int_ge(saved, 0);
 	dup2(p[1], STDOUT_FILENO);
 	ck_assert_int_eq(log_sink_open_file(&s, "-", LOG_FORMAT_JSON, true), 0);
+	log_sink_batch(&s);
 	ck_assert(!s.batched);
 	ck_assert_int_eq(log_sink_record(&s, &r), 0);
 	log_sink_kick(&s);
