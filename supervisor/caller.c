@@ -22,15 +22,6 @@ static int caps_get(struct __user_cap_data_struct data[2])
 	return syscall(SYS_capget, &hdr, data) < 0 ? -errno : 0;
 }
 
-static uint64_t caps_effective(void)
-{
-	struct __user_cap_data_struct data[2] = { 0 };
-
-	if (caps_get(data) < 0)
-		return 0;
-	return (uint64_t)data[1].effective << 32 | data[0].effective;
-}
-
 /* The calling thread's effective set made @want, as far as its permitted
  * set goes (setfsuid() may have dropped some that the caller has). */
 static int caps_set_effective(uint64_t want)
@@ -89,6 +80,10 @@ struct self_id {
 	mode_t umask;
 	bool umask_ok;
 	int procfd;
+	/* its capability sets as capget(2) gives them: what a switch into a
+	 * caller's identity and back passes to capset(2) */
+	struct __user_cap_data_struct capdata[2];
+	bool capdata_ok;
 	/* its root: a caller whose root is this very directory on this very
 	 * mount (so in our mount namespace too: a mount is in one) resolves
 	 * paths as we do */
@@ -164,7 +159,10 @@ static struct self_id *self_id(void)
 		abort();
 	id->euid = geteuid();
 	id->egid = getegid();
-	id->caps = caps_effective();
+	id->capdata_ok = caps_get(id->capdata) == 0;
+	id->caps = id->capdata_ok
+			   ? (uint64_t)id->capdata[1].effective << 32 | id->capdata[0].effective
+			   : 0;
 	id->n_groups = getgroups(CALLER_GROUPS_MAX, id->groups);
 	id->umask = read_own_umask(&id->umask_ok);
 	id->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -400,19 +398,113 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* Our effective capabilities made @want (as far as our permitted set
+ * goes), from the sets read once: one capset(2), which is per thread. */
+static int caps_to(const struct self_id *self, uint64_t want)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { self->capdata[0], self->capdata[1] };
+
+	data[0].effective = data[0].permitted & (uint32_t)want;
+	data[1].effective = data[1].permitted & (uint32_t)(want >> 32);
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+/*
+ * Whether @c can be taken in the calling thread itself, for the time of
+ * one call (switch_in() ... switch_out()), rather than in a new thread:
+ * its root is ours (a chroot would be the whole process's: our struct fs
+ * is shared), the umask is ours where it counts, and we are root with our
+ * sets known.  The functions run so never change the cwd (those that do
+ * ask for a thread of their own).
+ */
+static bool switchable(const struct self_id *self, const struct caller *c, bool creates)
+{
+	if (c->chrooted || self->euid != 0 || !self->capdata_ok || self->n_groups < 0)
+		return false;
+	if (self->procfd < 0)
+		return false;
+	return !creates || (self->umask_ok && self->umask == c->umask);
+}
+
+static bool groups_same(const gid_t *a, int na, const gid_t *b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/*
+ * Our own identity back, before anything else runs in this thread: the
+ * capabilities first (the calls after them need CAP_SETUID, CAP_SETGID),
+ * then fsuid (which gives the file capabilities back), fsgid and groups.
+ * A thread that cannot be made ours again must not go on serving: abort.
+ */
+static void switch_out(const struct self_id *self, bool groups)
+{
+	if (caps_to(self, self->caps) < 0)
+		abort();
+	syscall(SYS_setfsuid, self->euid);
+	syscall(SYS_setfsgid, self->egid);
+	if ((uid_t)syscall(SYS_setfsuid, -1) != self->euid ||
+	    (gid_t)syscall(SYS_setfsgid, -1) != self->egid)
+		abort();
+	if (groups && syscall(SYS_setgroups, self->n_groups, self->groups) < 0)
+		abort();
+}
+
+/* @c's fs credentials and capabilities into the calling thread, with the
+ * raw calls: glibc's setfsuid() and setgroups() would change every thread.
+ * Returns 0, or -errno with our own identity back. */
+static int switch_in(const struct self_id *self, const struct caller *c, bool *groups)
+{
+	int err;
+
+	*groups = !groups_same(self->groups, self->n_groups, c->groups, c->n_groups);
+	if (*groups && syscall(SYS_setgroups, c->n_groups, c->groups) < 0) {
+		err = -errno;
+		*groups = false;
+		return err;
+	}
+	syscall(SYS_setfsgid, c->fsgid);
+	syscall(SYS_setfsuid, c->fsuid);
+	if ((gid_t)syscall(SYS_setfsgid, -1) != c->fsgid ||
+	    (uid_t)syscall(SYS_setfsuid, -1) != c->fsuid) {
+		switch_out(self, *groups);
+		return -EPERM;
+	}
+	/* last: the calls above need capabilities the caller may lack */
+	err = caps_to(self, caps_of(c));
+	if (err < 0)
+		switch_out(self, *groups);
+	return err;
+}
+
 int caller_run(const struct caller *c, bool creates, bool own_thread,
 	       void (*fn)(void *arg, int procfd), void *arg)
 {
 	struct job j = { .c = c, .fn = fn, .arg = arg };
+	const struct self_id *self = self_id();
 	pthread_t t;
+	bool groups;
 	int r;
 
 	if (!own_thread && caller_is_us(c, creates)) {
-		int procfd = self_id()->procfd;
-
-		if (procfd < 0)
+		if (self->procfd < 0)
 			return -EACCES;
-		fn(arg, procfd);
+		fn(arg, self->procfd);
+		return 0;
+	}
+	if (!own_thread && switchable(self, c, creates)) {
+		/* in this thread, for the call only: no thread made per call */
+		r = switch_in(self, c, &groups);
+		if (r < 0)
+			return r;
+		fn(arg, self->procfd);
+		switch_out(self, groups);
 		return 0;
 	}
 	r = pthread_create(&t, NULL, thread_main, &j);
