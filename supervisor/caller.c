@@ -538,18 +538,15 @@ static int getfd_by_pid(pid_t tgid, int fd)
 
 int caller_getfd(pid_t tid, int fd)
 {
-	char path[64], buf[512];
+	char buf[512];
 	const char *p;
 	pid_t tgid = -1;
-	int sfd;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	sfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (sfd < 0)
-		return gone_or(errno);
-	n = read(sfd, buf, sizeof(buf) - 1);
-	close(sfd);
+	/* the status fd kept open (status_read()): its Tgid line is near the top */
+	n = status_read(tid, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return gone_or((int)-n);
 	if (n > 0) {
 		buf[n] = '\0';
 		if ((p = strstr(buf, "\nTgid:")))
