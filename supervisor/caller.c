@@ -48,15 +48,13 @@ static void read_our_userns(void)
 	our_userns_ok = stat("/proc/self/ns/user", &our_userns) == 0;
 }
 
-/* Whether @tid is in our user namespace. */
-static bool same_userns(pid_t tid)
+/* Whether the task of @dirfd (its /proc/TID) is in our user namespace. */
+static bool same_userns(int dirfd)
 {
-	char path[64];
 	struct stat theirs;
 
 	pthread_once(&our_userns_once, read_our_userns);
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
-	if (!our_userns_ok || stat(path, &theirs) < 0)
+	if (!our_userns_ok || fstatat(dirfd, "ns/user", &theirs, 0) < 0)
 		return false;
 	return theirs.st_dev == our_userns.st_dev && theirs.st_ino == our_userns.st_ino;
 }
@@ -89,10 +87,10 @@ struct self_id {
 	 * paths as we do */
 	struct statx root;
 	bool root_ok;
-	/* the callers' /proc/TID/status, kept open: read again with pread */
+	/* the callers' /proc/TID and its status, kept open: read again */
 	struct status_fd {
 		pid_t tid; /* 0: empty */
-		int fd;
+		int dir, fd;
 	} status[STATUS_FDS];
 };
 
@@ -106,8 +104,10 @@ static void self_free(void *p)
 	if (id->procfd >= 0)
 		close(id->procfd);
 	for (int i = 0; i < STATUS_FDS; i++)
-		if (id->status[i].tid)
+		if (id->status[i].tid) {
 			close(id->status[i].fd);
+			close(id->status[i].dir);
+		}
 	free(id);
 }
 
@@ -183,56 +183,75 @@ static long last_number(const char *p, long fallback)
 	return v;
 }
 
+static void slot_drop(struct status_fd *slot)
+{
+	if (!slot->tid)
+		return;
+	close(slot->fd);
+	close(slot->dir);
+	slot->tid = 0;
+}
+
 /*
- * /proc/@tid/status into @buf.  Its fd is kept open (a few per thread) and
- * read again with pread: an fd of /proc/TID names the task it was opened
- * on, never one that got the number after it (reads then fail, ESRCH), so
- * a read that succeeds is of the task that holds the number now, which is
- * the one that made the call (it held the number when the notification
- * came, and a number is not given again while its task lives).  A failed
- * read drops the fd and opens the number again.
+ * /proc/@tid/status into @buf; its /proc/@tid directory into *@dir (ours:
+ * not to be closed), and whether both were open already into *@kept.
+ * Both fds are kept open (a few per thread) and read again: an fd of
+ * /proc/TID names the task it was opened on, never one that got the
+ * number after it (reads then fail, ESRCH), so a read that succeeds is of
+ * the task that holds the number now.  For one kept from an earlier call,
+ * that is the one that made this call: it held the number when the
+ * notification came, the kept task held it before and holds it now, and
+ * two tasks do not hold a number at once.  A failed read drops the fds
+ * and opens the number again (*@kept false: whose it is, is then for the
+ * notification's check to say).
  */
-static ssize_t status_read(pid_t tid, char *buf, size_t size)
+static ssize_t status_read(pid_t tid, char *buf, size_t size, int *dir, bool *kept)
 {
 	struct status_fd *slot = &self_id()->status[(unsigned)tid % STATUS_FDS];
 	char path[64];
 	ssize_t n;
 
+	*kept = false;
 	if (slot->tid == tid) {
 		n = pread(slot->fd, buf, size, 0);
-		if (n > 0)
+		if (n > 0) {
+			*dir = slot->dir;
+			*kept = true;
 			return n;
-		close(slot->fd);
-		slot->tid = 0;
+		}
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (slot->tid) {
-		close(slot->fd);
-		slot->tid = 0;
-	}
-	slot->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (slot->fd < 0)
+	slot_drop(slot);
+	snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	slot->dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (slot->dir < 0)
 		return -errno;
+	slot->fd = openat(slot->dir, "status", O_RDONLY | O_CLOEXEC);
+	if (slot->fd < 0) {
+		int err = -errno;
+
+		close(slot->dir);
+		return err;
+	}
 	slot->tid = tid;
 	n = pread(slot->fd, buf, size, 0);
 	if (n <= 0) {
 		int err = n < 0 ? -errno : -ESRCH;
 
-		close(slot->fd);
-		slot->tid = 0;
+		slot_drop(slot);
 		return err;
 	}
+	*dir = slot->dir;
 	return n;
 }
 
-static int read_status(pid_t tid, struct caller *c)
+static int read_status(pid_t tid, struct caller *c, int *dir)
 {
 	char buf[4096];
 	const char *p;
 	unsigned long v[4];
 	ssize_t n;
 
-	n = status_read(tid, buf, sizeof(buf) - 1);
+	n = status_read(tid, buf, sizeof(buf) - 1, dir, &c->pinned);
 	if (n < 0)
 		return (int)n;
 	buf[n] = '\0';
@@ -279,20 +298,20 @@ static int read_status(pid_t tid, struct caller *c)
 int caller_read(pid_t tid, struct caller *c)
 {
 	const struct self_id *self = self_id();
-	char link[64];
 	struct statx root;
-	int r;
+	int r, dir = -1;
 
 	c->tid = tid;
 	c->rootfd = -1;
-	r = read_status(tid, c);
+	c->pinned = false;
+	r = read_status(tid, c, &dir);
 	if (r < 0)
 		return r;
+	/* all that follows through the task's own /proc/TID (status_read()) */
 	/* Capabilities count in our user namespace only; with none, where
 	 * it is does not matter (caps_of() is 0 either way). */
-	c->foreign_userns = c->cap_eff != 0 && !same_userns(tid);
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
-	if (statx(AT_FDCWD, link, 0, ROOT_MASK, &root) < 0)
+	c->foreign_userns = c->cap_eff != 0 && !same_userns(dir);
+	if (statx(dir, "root", 0, ROOT_MASK, &root) < 0)
 		return -errno;
 	/* A caller whose root is ours (the same directory of the same
 	 * mount, hence our mount namespace) sees the files as we do; any
@@ -305,7 +324,7 @@ int caller_read(pid_t tid, struct caller *c)
 		      root.stx_dev_minor != self->root.stx_dev_minor;
 	if (!c->chrooted)
 		return 0; /* no root to take: ours */
-	c->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->rootfd = openat(dir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->rootfd < 0 ? -errno : 0;
 }
 
@@ -541,10 +560,12 @@ int caller_getfd(pid_t tid, int fd)
 	char buf[512];
 	const char *p;
 	pid_t tgid = -1;
+	int dir;
+	bool kept;
 	ssize_t n;
 
 	/* the status fd kept open (status_read()): its Tgid line is near the top */
-	n = status_read(tid, buf, sizeof(buf) - 1);
+	n = status_read(tid, buf, sizeof(buf) - 1, &dir, &kept);
 	if (n < 0)
 		return gone_or((int)-n);
 	if (n > 0) {

@@ -33,12 +33,17 @@ struct caller {
 	bool foreign_userns; /* in a user namespace other than ours */
 	int rootfd;	     /* O_PATH: its root directory */
 	bool chrooted;	     /* its root (or mount namespace) is not ours */
+	/* all of the above was read through fds of @tid's /proc entry kept
+	 * from an earlier call, and so is the caller's, pid reuse or not
+	 * (caller_read()); else the notification must be checked after */
+	bool pinned;
 };
 
 /*
  * caller_read() - the identity of thread @tid, from /proc/TID.  Returns 0
  * or -errno (-ENOENT, -ESRCH: it is gone).  The caller checks the
- * notification afterwards (pids are reused) and releases @c with
+ * notification afterwards (pids are reused) unless @c->pinned and nothing
+ * else was read of /proc/TID by number, and releases @c with
  * caller_done().
  */
 int caller_read(pid_t tid, struct caller *c);

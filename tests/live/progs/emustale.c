@@ -263,6 +263,69 @@ static void userns_user(void)
 	show("usernsu_secret", "secret");
 }
 
+/*
+ * A pid used again: a process of one identity opens (callgate keeps its
+ * /proc entry open), exits and is reaped; a process of another identity
+ * is made to get the same pid (ns_last_pid) and opens.  Its answer must be
+ * its own, never the first one's.
+ */
+static void prime_as(uid_t uid)
+{
+	if (uid && (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0))
+		_exit(1);
+	show(uid ? "pidreuse_prime_nobody" : "pidreuse_prime_root", "pub");
+	_exit(0);
+}
+
+static void reuse(const char *name, uid_t first, uid_t second)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		pid_t a = fork(), b;
+		char buf[32];
+		int fd, len;
+
+		if (a == 0)
+			prime_as(first);
+		waitpid(a, NULL, 0);
+		fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			printf("%s errno=%d\n", name, errno);
+			return;
+		}
+		len = snprintf(buf, sizeof(buf), "%d", (int)a - 1);
+		if (write(fd, buf, (size_t)len) != len) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		b = fork();
+		if (b == 0) {
+			if (getpid() != a)
+				_exit(3);
+			if (second && (setresgid(second, second, second) < 0 ||
+				       setresuid(second, second, second) < 0))
+				_exit(1);
+			show(name, "secret");
+			_exit(0);
+		}
+		{
+			int st;
+
+			waitpid(b, &st, 0);
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 3)
+				return; /* it had the pid: its line is out */
+		}
+	}
+	printf("%s the pid was not had again\n", name);
+}
+
+static void pidreuse(void)
+{
+	/* stdout is a file: the children's lines, each flushed, in order */
+	reuse("pidreuse_nobody_after_root", 0, 65534);
+	reuse("pidreuse_root_after_nobody", 65534, 0);
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t t;
@@ -285,6 +348,7 @@ int main(int argc, char **argv)
 	in_child(alternate);
 	in_child(regroup);
 	in_child(userns_user);
+	in_child(pidreuse);
 	show("last_secret", "secret");
 	return 0;
 }
