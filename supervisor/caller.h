@@ -55,8 +55,12 @@ bool caller_is_us(const struct caller *c, bool creates);
 
 /*
  * caller_run() - run @fn(@arg, procfd) as @c: in the supervisor's own
- * thread when caller_is_us(@c, @creates) and not @own_thread, else in a
- * thread that took @c's identity first (its root, fs credentials, umask and
+ * thread when caller_is_us(@c, @creates) and not @own_thread; else, when
+ * @c has our root (and our umask, where @creates), not @own_thread, in the
+ * calling thread itself, which takes @c's fs credentials, groups and
+ * capabilities (raw per-thread calls) for @fn only and gives them back
+ * before it returns (@fn must not change the cwd); else in a thread that
+ * took @c's identity first (its root, fs credentials, umask and
  * capabilities; and a cwd of its own, which @fn may change).  procfd is
  * the running thread's /proc/thread-self/fd, opened before any chroot.
  * Returns 0 once @fn has returned, or -errno when it could not run (the
