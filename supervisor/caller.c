@@ -22,15 +22,6 @@ static int caps_get(struct __user_cap_data_struct data[2])
 	return syscall(SYS_capget, &hdr, data) < 0 ? -errno : 0;
 }
 
-static uint64_t caps_effective(void)
-{
-	struct __user_cap_data_struct data[2] = { 0 };
-
-	if (caps_get(data) < 0)
-		return 0;
-	return (uint64_t)data[1].effective << 32 | data[0].effective;
-}
-
 /* The calling thread's effective set made @want, as far as its permitted
  * set goes (setfsuid() may have dropped some that the caller has). */
 static int caps_set_effective(uint64_t want)
@@ -57,15 +48,13 @@ static void read_our_userns(void)
 	our_userns_ok = stat("/proc/self/ns/user", &our_userns) == 0;
 }
 
-/* Whether @tid is in our user namespace. */
-static bool same_userns(pid_t tid)
+/* Whether the task of @dirfd (its /proc/TID) is in our user namespace. */
+static bool same_userns(int dirfd)
 {
-	char path[64];
 	struct stat theirs;
 
 	pthread_once(&our_userns_once, read_our_userns);
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
-	if (!our_userns_ok || stat(path, &theirs) < 0)
+	if (!our_userns_ok || fstatat(dirfd, "ns/user", &theirs, 0) < 0)
 		return false;
 	return theirs.st_dev == our_userns.st_dev && theirs.st_ino == our_userns.st_ino;
 }
@@ -89,15 +78,19 @@ struct self_id {
 	mode_t umask;
 	bool umask_ok;
 	int procfd;
+	/* its capability sets as capget(2) gives them: what a switch into a
+	 * caller's identity and back passes to capset(2) */
+	struct __user_cap_data_struct capdata[2];
+	bool capdata_ok;
 	/* its root: a caller whose root is this very directory on this very
 	 * mount (so in our mount namespace too: a mount is in one) resolves
 	 * paths as we do */
 	struct statx root;
 	bool root_ok;
-	/* the callers' /proc/TID/status, kept open: read again with pread */
+	/* the callers' /proc/TID and its status, kept open: read again */
 	struct status_fd {
 		pid_t tid; /* 0: empty */
-		int fd;
+		int dir, fd;
 	} status[STATUS_FDS];
 };
 
@@ -111,8 +104,10 @@ static void self_free(void *p)
 	if (id->procfd >= 0)
 		close(id->procfd);
 	for (int i = 0; i < STATUS_FDS; i++)
-		if (id->status[i].tid)
+		if (id->status[i].tid) {
 			close(id->status[i].fd);
+			close(id->status[i].dir);
+		}
 	free(id);
 }
 
@@ -164,7 +159,10 @@ static struct self_id *self_id(void)
 		abort();
 	id->euid = geteuid();
 	id->egid = getegid();
-	id->caps = caps_effective();
+	id->capdata_ok = caps_get(id->capdata) == 0;
+	id->caps = id->capdata_ok
+			   ? (uint64_t)id->capdata[1].effective << 32 | id->capdata[0].effective
+			   : 0;
 	id->n_groups = getgroups(CALLER_GROUPS_MAX, id->groups);
 	id->umask = read_own_umask(&id->umask_ok);
 	id->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -185,56 +183,75 @@ static long last_number(const char *p, long fallback)
 	return v;
 }
 
+static void slot_drop(struct status_fd *slot)
+{
+	if (!slot->tid)
+		return;
+	close(slot->fd);
+	close(slot->dir);
+	slot->tid = 0;
+}
+
 /*
- * /proc/@tid/status into @buf.  Its fd is kept open (a few per thread) and
- * read again with pread: an fd of /proc/TID names the task it was opened
- * on, never one that got the number after it (reads then fail, ESRCH), so
- * a read that succeeds is of the task that holds the number now, which is
- * the one that made the call (it held the number when the notification
- * came, and a number is not given again while its task lives).  A failed
- * read drops the fd and opens the number again.
+ * /proc/@tid/status into @buf; its /proc/@tid directory into *@dir (ours:
+ * not to be closed), and whether both were open already into *@kept.
+ * Both fds are kept open (a few per thread) and read again: an fd of
+ * /proc/TID names the task it was opened on, never one that got the
+ * number after it (reads then fail, ESRCH), so a read that succeeds is of
+ * the task that holds the number now.  For one kept from an earlier call,
+ * that is the one that made this call: it held the number when the
+ * notification came, the kept task held it before and holds it now, and
+ * two tasks do not hold a number at once.  A failed read drops the fds
+ * and opens the number again (*@kept false: whose it is, is then for the
+ * notification's check to say).
  */
-static ssize_t status_read(pid_t tid, char *buf, size_t size)
+static ssize_t status_read(pid_t tid, char *buf, size_t size, int *dir, bool *kept)
 {
 	struct status_fd *slot = &self_id()->status[(unsigned)tid % STATUS_FDS];
 	char path[64];
 	ssize_t n;
 
+	*kept = false;
 	if (slot->tid == tid) {
 		n = pread(slot->fd, buf, size, 0);
-		if (n > 0)
+		if (n > 0) {
+			*dir = slot->dir;
+			*kept = true;
 			return n;
-		close(slot->fd);
-		slot->tid = 0;
+		}
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (slot->tid) {
-		close(slot->fd);
-		slot->tid = 0;
-	}
-	slot->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (slot->fd < 0)
+	slot_drop(slot);
+	snprintf(path, sizeof(path), "/proc/%d", (int)tid);
+	slot->dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (slot->dir < 0)
 		return -errno;
+	slot->fd = openat(slot->dir, "status", O_RDONLY | O_CLOEXEC);
+	if (slot->fd < 0) {
+		int err = -errno;
+
+		close(slot->dir);
+		return err;
+	}
 	slot->tid = tid;
 	n = pread(slot->fd, buf, size, 0);
 	if (n <= 0) {
 		int err = n < 0 ? -errno : -ESRCH;
 
-		close(slot->fd);
-		slot->tid = 0;
+		slot_drop(slot);
 		return err;
 	}
+	*dir = slot->dir;
 	return n;
 }
 
-static int read_status(pid_t tid, struct caller *c)
+static int read_status(pid_t tid, struct caller *c, int *dir)
 {
 	char buf[4096];
 	const char *p;
 	unsigned long v[4];
 	ssize_t n;
 
-	n = status_read(tid, buf, sizeof(buf) - 1);
+	n = status_read(tid, buf, sizeof(buf) - 1, dir, &c->pinned);
 	if (n < 0)
 		return (int)n;
 	buf[n] = '\0';
@@ -281,20 +298,20 @@ static int read_status(pid_t tid, struct caller *c)
 int caller_read(pid_t tid, struct caller *c)
 {
 	const struct self_id *self = self_id();
-	char link[64];
 	struct statx root;
-	int r;
+	int r, dir = -1;
 
 	c->tid = tid;
 	c->rootfd = -1;
-	r = read_status(tid, c);
+	c->pinned = false;
+	r = read_status(tid, c, &dir);
 	if (r < 0)
 		return r;
+	/* all that follows through the task's own /proc/TID (status_read()) */
 	/* Capabilities count in our user namespace only; with none, where
 	 * it is does not matter (caps_of() is 0 either way). */
-	c->foreign_userns = c->cap_eff != 0 && !same_userns(tid);
-	snprintf(link, sizeof(link), "/proc/%d/root", (int)tid);
-	if (statx(AT_FDCWD, link, 0, ROOT_MASK, &root) < 0)
+	c->foreign_userns = c->cap_eff != 0 && !same_userns(dir);
+	if (statx(dir, "root", 0, ROOT_MASK, &root) < 0)
 		return -errno;
 	/* A caller whose root is ours (the same directory of the same
 	 * mount, hence our mount namespace) sees the files as we do; any
@@ -307,7 +324,7 @@ int caller_read(pid_t tid, struct caller *c)
 		      root.stx_dev_minor != self->root.stx_dev_minor;
 	if (!c->chrooted)
 		return 0; /* no root to take: ours */
-	c->rootfd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->rootfd = openat(dir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->rootfd < 0 ? -errno : 0;
 }
 
@@ -400,19 +417,113 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* Our effective capabilities made @want (as far as our permitted set
+ * goes), from the sets read once: one capset(2), which is per thread. */
+static int caps_to(const struct self_id *self, uint64_t want)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { self->capdata[0], self->capdata[1] };
+
+	data[0].effective = data[0].permitted & (uint32_t)want;
+	data[1].effective = data[1].permitted & (uint32_t)(want >> 32);
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+/*
+ * Whether @c can be taken in the calling thread itself, for the time of
+ * one call (switch_in() ... switch_out()), rather than in a new thread:
+ * its root is ours (a chroot would be the whole process's: our struct fs
+ * is shared), the umask is ours where it counts, and we are root with our
+ * sets known.  The functions run so never change the cwd (those that do
+ * ask for a thread of their own).
+ */
+static bool switchable(const struct self_id *self, const struct caller *c, bool creates)
+{
+	if (c->chrooted || self->euid != 0 || !self->capdata_ok || self->n_groups < 0)
+		return false;
+	if (self->procfd < 0)
+		return false;
+	return !creates || (self->umask_ok && self->umask == c->umask);
+}
+
+static bool groups_same(const gid_t *a, int na, const gid_t *b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/*
+ * Our own identity back, before anything else runs in this thread: the
+ * capabilities first (the calls after them need CAP_SETUID, CAP_SETGID),
+ * then fsuid (which gives the file capabilities back), fsgid and groups.
+ * A thread that cannot be made ours again must not go on serving: abort.
+ */
+static void switch_out(const struct self_id *self, bool groups)
+{
+	if (caps_to(self, self->caps) < 0)
+		abort();
+	syscall(SYS_setfsuid, self->euid);
+	syscall(SYS_setfsgid, self->egid);
+	if ((uid_t)syscall(SYS_setfsuid, -1) != self->euid ||
+	    (gid_t)syscall(SYS_setfsgid, -1) != self->egid)
+		abort();
+	if (groups && syscall(SYS_setgroups, self->n_groups, self->groups) < 0)
+		abort();
+}
+
+/* @c's fs credentials and capabilities into the calling thread, with the
+ * raw calls: glibc's setfsuid() and setgroups() would change every thread.
+ * Returns 0, or -errno with our own identity back. */
+static int switch_in(const struct self_id *self, const struct caller *c, bool *groups)
+{
+	int err;
+
+	*groups = !groups_same(self->groups, self->n_groups, c->groups, c->n_groups);
+	if (*groups && syscall(SYS_setgroups, c->n_groups, c->groups) < 0) {
+		err = -errno;
+		*groups = false;
+		return err;
+	}
+	syscall(SYS_setfsgid, c->fsgid);
+	syscall(SYS_setfsuid, c->fsuid);
+	if ((gid_t)syscall(SYS_setfsgid, -1) != c->fsgid ||
+	    (uid_t)syscall(SYS_setfsuid, -1) != c->fsuid) {
+		switch_out(self, *groups);
+		return -EPERM;
+	}
+	/* last: the calls above need capabilities the caller may lack */
+	err = caps_to(self, caps_of(c));
+	if (err < 0)
+		switch_out(self, *groups);
+	return err;
+}
+
 int caller_run(const struct caller *c, bool creates, bool own_thread,
 	       void (*fn)(void *arg, int procfd), void *arg)
 {
 	struct job j = { .c = c, .fn = fn, .arg = arg };
+	const struct self_id *self = self_id();
 	pthread_t t;
+	bool groups;
 	int r;
 
 	if (!own_thread && caller_is_us(c, creates)) {
-		int procfd = self_id()->procfd;
-
-		if (procfd < 0)
+		if (self->procfd < 0)
 			return -EACCES;
-		fn(arg, procfd);
+		fn(arg, self->procfd);
+		return 0;
+	}
+	if (!own_thread && switchable(self, c, creates)) {
+		/* in this thread, for the call only: no thread made per call */
+		r = switch_in(self, c, &groups);
+		if (r < 0)
+			return r;
+		fn(arg, self->procfd);
+		switch_out(self, groups);
 		return 0;
 	}
 	r = pthread_create(&t, NULL, thread_main, &j);
@@ -446,18 +557,17 @@ static int getfd_by_pid(pid_t tgid, int fd)
 
 int caller_getfd(pid_t tid, int fd)
 {
-	char path[64], buf[512];
+	char buf[512];
 	const char *p;
 	pid_t tgid = -1;
-	int sfd;
+	int dir;
+	bool kept;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	sfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (sfd < 0)
-		return gone_or(errno);
-	n = read(sfd, buf, sizeof(buf) - 1);
-	close(sfd);
+	/* the status fd kept open (status_read()): its Tgid line is near the top */
+	n = status_read(tid, buf, sizeof(buf) - 1, &dir, &kept);
+	if (n < 0)
+		return gone_or((int)-n);
 	if (n > 0) {
 		buf[n] = '\0';
 		if ((p = strstr(buf, "\nTgid:")))

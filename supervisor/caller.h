@@ -33,12 +33,17 @@ struct caller {
 	bool foreign_userns; /* in a user namespace other than ours */
 	int rootfd;	     /* O_PATH: its root directory */
 	bool chrooted;	     /* its root (or mount namespace) is not ours */
+	/* all of the above was read through fds of @tid's /proc entry kept
+	 * from an earlier call, and so is the caller's, pid reuse or not
+	 * (caller_read()); else the notification must be checked after */
+	bool pinned;
 };
 
 /*
  * caller_read() - the identity of thread @tid, from /proc/TID.  Returns 0
  * or -errno (-ENOENT, -ESRCH: it is gone).  The caller checks the
- * notification afterwards (pids are reused) and releases @c with
+ * notification afterwards (pids are reused) unless @c->pinned and nothing
+ * else was read of /proc/TID by number, and releases @c with
  * caller_done().
  */
 int caller_read(pid_t tid, struct caller *c);
@@ -50,8 +55,12 @@ bool caller_is_us(const struct caller *c, bool creates);
 
 /*
  * caller_run() - run @fn(@arg, procfd) as @c: in the supervisor's own
- * thread when caller_is_us(@c, @creates) and not @own_thread, else in a
- * thread that took @c's identity first (its root, fs credentials, umask and
+ * thread when caller_is_us(@c, @creates) and not @own_thread; else, when
+ * @c has our root (and our umask, where @creates), not @own_thread, in the
+ * calling thread itself, which takes @c's fs credentials, groups and
+ * capabilities (raw per-thread calls) for @fn only and gives them back
+ * before it returns (@fn must not change the cwd); else in a thread that
+ * took @c's identity first (its root, fs credentials, umask and
  * capabilities; and a cwd of its own, which @fn may change).  procfd is
  * the running thread's /proc/thread-self/fd, opened before any chroot.
  * Returns 0 once @fn has returned, or -errno when it could not run (the

@@ -428,8 +428,11 @@ static int emulate_open(const struct emulate_call *call, int listener,
 			goto out;
 		}
 	}
-	/* All of the above must be the caller's: pids are reused. */
-	if (notif_id_valid(listener, req->id) < 0) {
+	/* All of the above must be the caller's: pids are reused.  Read
+	 * only through the caller's kept /proc entry (no open_how read from
+	 * its memory by number, no cwd or dirfd opened), it is (caller.h). */
+	if (!(e->caller.pinned && e->basefd < 0 && !e->is_openat2) &&
+	    notif_id_valid(listener, req->id) < 0) {
 		r = ESRCH;
 		goto out;
 	}

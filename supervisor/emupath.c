@@ -564,6 +564,19 @@ static int check_args(struct job *j)
 
 /* What the op needs of the caller's memory besides the paths, read once
  * here: 0 or -errno. */
+/* Whether read_more() reads the caller's memory (by its pid). */
+static bool reads_memory(const struct job *j)
+{
+	switch (j->s->op) {
+	case OP_UTIMENS:
+	case OP_UTIMES: return !j->c->decide_only && j->args[j->s->a];
+	case OP_SETXATTR:
+	case OP_GETXATTR:
+	case OP_REMOVEXATTR: return !j->c->decide_only;
+	default: return false;
+	}
+}
+
 static int read_more(struct job *j)
 {
 	const struct spec *s = j->s;
@@ -746,7 +759,12 @@ int emupath_call(const struct emulate_call *c, struct emulate_result *res)
 			goto out;
 		}
 	}
-	if (notif_id_valid(c->listener, c->req->id) < 0) {
+	/* all of the above the caller's (pids are reused); read only
+	 * through its kept /proc entry (no cwd or dirfd opened, nothing read
+	 * of its memory by number), it is (caller.h) */
+	if (!(j->caller.pinned && j->base[0] == AT_FDCWD && j->base[1] == AT_FDCWD &&
+	      !reads_memory(j)) &&
+	    notif_id_valid(c->listener, c->req->id) < 0) {
 		res->outcome = EMULATE_GONE;
 		goto out;
 	}

@@ -369,6 +369,30 @@ static int split(const char *path, char *dir, size_t dsize, char *last, size_t l
 	return 0;
 }
 
+/*
+ * Whether @dir is an absolute path in canonical form: no "." or ".."
+ * component, no empty one ("//"), no trailing '/' (but "/" itself).  Such a
+ * directory reached from the thread's root (the caller's) with no symlink
+ * and no magic link is named by that very text, as d_path() would name it.
+ */
+static bool clean_dir(const char *dir)
+{
+	const char *p = dir;
+
+	if (*p != '/')
+		return false;
+	if (!p[1])
+		return true;
+	while (*p == '/') {
+		size_t n = strcspn(++p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+	}
+	return *p == '\0';
+}
+
 /* The caller's own fd N, named as @dir/@last by its /proc entry. */
 static int own_fd(const struct resolve_ctx *x, const char *dir, const char *last)
 {
@@ -451,6 +475,17 @@ int resolve_at(const struct resolve_ctx *x, int base, const char *path, unsigned
 		if (r < 0)
 			return fail(out, -r);
 		closep(&out->parent);
+		if (base == AT_FDCWD && !resolve && clean_dir(dir)) {
+			/* no symlink on the way: the name is the directory's
+			 * own (no readlink of our fd of it); else resolved
+			 * again as any path is */
+			out->parent = (int)openat2_(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
+						    RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+			if (out->parent >= 0) {
+				snprintf(dir_real, sizeof(dir_real), "%s", dir);
+				goto named;
+			}
+		}
 		out->parent = (int)openat2_(base, dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
 					    resolve | RESOLVE_NO_MAGICLINKS);
 		if (out->parent < 0 && errno == ELOOP &&
@@ -468,6 +503,7 @@ int resolve_at(const struct resolve_ctx *x, int base, const char *path, unsigned
 			return fail(out, errno);
 		if (resolve_fd_name(x->procfd, out->parent, dir_real, sizeof(dir_real)) < 0)
 			return refuse(out, "the directory has no name of its own");
+named:
 		if (names_ours(x, base, cur, dir_real))
 			return refuse(out, "callgate's own /proc entry");
 		if (!(resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) &&

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -142,6 +143,189 @@ static void setuid_all(void)
 	show("setuid_pub", "pub");
 }
 
+/*
+ * Callers of other identities, one after another (callgate may take a
+ * caller's identity in its own thread for the call only, and must give it
+ * back in full each time): A (uid 1000, groups 50) and B (nobody, no
+ * groups) open the same files in turns, each waiting for the other
+ * (pipes), with root's opens in between.
+ */
+static const char *const turn_files[] = { "u1000", "g50", "n", "secret", "pub" };
+#define TURNS 3
+
+static void become(gid_t gid, const gid_t *groups, int n, uid_t uid)
+{
+	if (setgroups((size_t)n, groups) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0) {
+		printf("become errno=%d\n", errno);
+		fflush(stdout);
+		_exit(1);
+	}
+}
+
+static void turns(const char *who, int in, int out)
+{
+	char name[64], c = 0;
+
+	for (int r = 0; r < TURNS; r++)
+		for (size_t i = 0; i < sizeof(turn_files) / sizeof(turn_files[0]); i++) {
+			if (read(in, &c, 1) != 1)
+				_exit(1);
+			snprintf(name, sizeof(name), "turn_%s_%s_%d", who, turn_files[i], r);
+			show(name, turn_files[i]);
+			if (write(out, &c, 1) != 1)
+				_exit(1);
+		}
+}
+
+static void alternate(void)
+{
+	int ab[2], ba[2];
+	const gid_t g50 = 50;
+	pid_t a, b;
+	char c = 0;
+
+	if (pipe(ab) < 0 || pipe(ba) < 0)
+		return;
+	a = fork();
+	if (a == 0) {
+		become(1000, &g50, 1, 1000);
+		turns("a", ba[0], ab[1]);
+		_exit(0);
+	}
+	b = fork();
+	if (b == 0) {
+		become(65534, NULL, 0, 65534);
+		turns("b", ab[0], ba[1]);
+		_exit(0);
+	}
+	/* A first; root's own open after each of B's turns goes the same way */
+	if (write(ba[1], &c, 1) != 1)
+		return;
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	show("turn_root_n", "n");
+}
+
+/*
+ * One process whose groups and uid change between its calls (seteuid
+ * back to root in between: its saved uid stays 0).
+ */
+static void regroup(void)
+{
+	const gid_t g50 = 50;
+
+	if (setgroups(1, &g50) < 0 || setresgid(1000, 1000, 0) < 0 || setresuid(1000, 1000, 0) < 0) {
+		printf("regroup errno=%d\n", errno);
+		return;
+	}
+	show("regroup_g50", "g50");
+	show("regroup_u1000", "u1000");
+	if (seteuid(0) < 0 || setgroups(0, NULL) < 0 || seteuid(1000) < 0) {
+		printf("regroup_drop errno=%d\n", errno);
+		return;
+	}
+	show("regroup_nogroup_g50", "g50");
+	if (seteuid(0) < 0 || setgroups(1, &g50) < 0 || seteuid(1000) < 0) {
+		printf("regroup_add errno=%d\n", errno);
+		return;
+	}
+	show("regroup_again_g50", "g50");
+	if (seteuid(0) < 0 || seteuid(65534) < 0) {
+		printf("regroup_uid errno=%d\n", errno);
+		return;
+	}
+	show("regroup_uid_n", "n");
+	show("regroup_uid_u1000", "u1000");
+	show("regroup_uid_g50", "g50");
+	if (seteuid(0) < 0) {
+		printf("regroup_root errno=%d\n", errno);
+		return;
+	}
+	show("regroup_root_n", "n");
+}
+
+/* A caller that is not root, in a user namespace of its own: root there,
+ * with every capability over that namespace only. */
+static void userns_user(void)
+{
+	const gid_t g50 = 50;
+
+	become(1000, &g50, 1, 1000);
+	show("usernsu_prime", "u1000");
+	if (unshare(CLONE_NEWUSER) < 0) {
+		printf("usernsu_unshare errno=%d\n", errno);
+		return;
+	}
+	show("usernsu_u1000", "u1000");
+	show("usernsu_g50", "g50");
+	show("usernsu_n", "n");
+	show("usernsu_secret", "secret");
+}
+
+/*
+ * A pid used again: a process of one identity opens (callgate keeps its
+ * /proc entry open), exits and is reaped; a process of another identity
+ * is made to get the same pid (ns_last_pid) and opens.  Its answer must be
+ * its own, never the first one's.
+ */
+static void prime_as(uid_t uid)
+{
+	if (uid && (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0))
+		_exit(1);
+	show(uid ? "pidreuse_prime_nobody" : "pidreuse_prime_root", "pub");
+	_exit(0);
+}
+
+static void reuse(const char *name, uid_t first, uid_t second)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		pid_t a = fork(), b;
+		char buf[32];
+		int fd, len;
+
+		if (a == 0)
+			prime_as(first);
+		waitpid(a, NULL, 0);
+		fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			printf("%s errno=%d\n", name, errno);
+			return;
+		}
+		len = snprintf(buf, sizeof(buf), "%d", (int)a - 1);
+		if (write(fd, buf, (size_t)len) != len) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		b = fork();
+		if (b == 0) {
+			if (getpid() != a)
+				_exit(3);
+			if (second && (setresgid(second, second, second) < 0 ||
+				       setresuid(second, second, second) < 0))
+				_exit(1);
+			show(name, "secret");
+			_exit(0);
+		}
+		{
+			int st;
+
+			waitpid(b, &st, 0);
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 3)
+				return; /* it had the pid: its line is out */
+		}
+	}
+	printf("%s the pid was not had again\n", name);
+}
+
+static void pidreuse(void)
+{
+	/* stdout is a file: the children's lines, each flushed, in order */
+	reuse("pidreuse_nobody_after_root", 0, 65534);
+	reuse("pidreuse_root_after_nobody", 65534, 0);
+}
+
 int main(int argc, char **argv)
 {
 	pthread_t t;
@@ -161,6 +345,10 @@ int main(int argc, char **argv)
 	in_child(mountns);
 	in_child(cwd);
 	in_child(setuid_all);
+	in_child(alternate);
+	in_child(regroup);
+	in_child(userns_user);
+	in_child(pidreuse);
 	show("last_secret", "secret");
 	return 0;
 }
