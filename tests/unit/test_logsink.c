@@ -305,6 +305,9 @@ int main(void)
 {
 	Suite *s = suite_create("logsink");
 	TCase *tc = tcase_create("logsink");
+	/* a liveness bound: 80,000 records parsed back take seconds under
+	 * the sanitizers on a loaded 2-core machine (Check's default is 4) */
+	tcase_set_timeout(tc, 120);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, truncate_append_and_count);
