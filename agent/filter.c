@@ -226,7 +226,7 @@ static void emit_to_main(struct prog *p, int arch)
  * the conditional rules.  Syscalls libseccomp does not know cannot be left
  * to it: their conditions are evaluated by the supervisor.
  */
-static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t nr, uint32_t *value)
+static bool plan_decides(const struct plan *plan, enum cg_arch arch, int64_t nr, uint32_t *value)
 {
 	const struct plan_arch *a = &plan->arch[arch];
 	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
@@ -272,6 +272,55 @@ static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t n
 	}
 	name = syscall_name(arch, (int)nr | (int)bit);
 	return !name || filter_libseccomp_lacks(arch, name, (int)nr | (int)bit);
+}
+
+/*
+ * The calls that change who a caller is, as its records name it (its exe,
+ * its comm): execve and execveat, and prctl (PR_SET_MM can set the exe
+ * link, PR_SET_NAME the comm).  filter_build_watching() notifies those the
+ * prefix allows, for the supervisor to see them and continue them.
+ */
+static const char *const watched_names[] = { "execve", "execveat", "prctl" };
+
+/* While filter_build_watching() builds (one thread's: run's). */
+static _Thread_local bool watching;
+
+static bool is_watched(enum cg_arch arch, int64_t nr)
+{
+	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
+
+	for (size_t i = 0; i < sizeof(watched_names) / sizeof(watched_names[0]); i++) {
+		int v = syscall_lookup(arch, watched_names[i]);
+
+		if (v >= 0 && nr == (v & ~(int)bit))
+			return true;
+	}
+	return false;
+}
+
+/* 0, or (watching) one above the highest number of a call watched on
+ * @arch (x32: without its bit). */
+static int64_t watched_limit(enum cg_arch arch)
+{
+	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
+	int64_t limit = 0;
+
+	for (size_t i = 0; watching && i < sizeof(watched_names) / sizeof(watched_names[0]); i++) {
+		int v = syscall_lookup(arch, watched_names[i]);
+
+		if (v >= 0 && (int64_t)(v & ~(int)bit) + 1 > limit)
+			limit = (int64_t)(v & ~(int)bit) + 1;
+	}
+	return limit;
+}
+
+static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t nr, uint32_t *value)
+{
+	bool decided = plan_decides(plan, arch, nr, value);
+
+	if (watching && decided && *value == SECCOMP_RET_ALLOW && nr >= 0 && is_watched(arch, nr))
+		*value = SECCOMP_RET_USER_NOTIF;
+	return decided;
 }
 
 /* Consecutive syscall numbers with one outcome. */
@@ -345,21 +394,25 @@ static int emit_arch_body(struct prog *p, const struct plan *plan, enum cg_arch 
 	uint32_t value;
 	bool decided;
 
-	v = calloc((size_t)a->nr_limit + 8, sizeof(*v));
+	/* one by one up to the plan's last entry, and (watching) up to the
+	 * last call watched: above, every number is decided alike */
+	int64_t limit = a->nr_limit > watched_limit(arch) ? a->nr_limit : watched_limit(arch);
+
+	v = calloc((size_t)limit + 8, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	if (bit)
 		add_span(v, &n, 0, true, default_filter_value(plan)); /* unreachable */
-	for (int64_t nr = 0; nr < a->nr_limit; nr++) {
+	for (int64_t nr = 0; nr < limit; nr++) {
 		decided = prefix_decides(plan, arch, nr, &value);
 		add_span(v, &n, (uint32_t)nr + bit, decided, value);
 	}
-	if ((int64_t)a->nr_limit <= (int64_t)a->last_nr) {
-		decided = prefix_decides(plan, arch, a->nr_limit, &value);
-		add_span(v, &n, (uint32_t)a->nr_limit + bit, decided, value);
+	if (limit <= (int64_t)a->last_nr) {
+		decided = prefix_decides(plan, arch, limit, &value);
+		add_span(v, &n, (uint32_t)limit + bit, decided, value);
 	}
 	{
-		int64_t above = a->last_nr + 1 > a->nr_limit ? a->last_nr + 1 : a->nr_limit;
+		int64_t above = a->last_nr + 1 > limit ? a->last_nr + 1 : limit;
 
 		if (above <= (int64_t)top) {
 			decided = prefix_decides(plan, arch, above, &value);
@@ -631,4 +684,39 @@ int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, ch
 		return rc;
 	*ret = (struct filter_prog){ .insns = insns, .len = len };
 	return 0;
+}
+
+int filter_build_watching(const struct plan *plan, struct filter_prog *ret, bool *watched,
+			  char *err, size_t err_size)
+{
+	int rc;
+
+	watching = true;
+	*watched = true;
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		uint32_t bit = a == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
+
+		if (!plan->arch[a].enabled)
+			continue;
+		for (size_t i = 0; i < sizeof(watched_names) / sizeof(watched_names[0]); i++) {
+			int nr = syscall_lookup((enum cg_arch)a, watched_names[i]);
+			uint32_t value, act;
+
+			if (nr < 0)
+				continue;
+			/* decided by a rule with conditions (libseccomp's) */
+			if (!prefix_decides(plan, (enum cg_arch)a, nr & ~(int)bit, &value)) {
+				*watched = false;
+				continue;
+			}
+			/* notified, or refused: seen, or never run */
+			act = value & SECCOMP_RET_ACTION_FULL;
+			if (act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG ||
+			    act == SECCOMP_RET_TRACE)
+				*watched = false;
+		}
+	}
+	rc = filter_build(plan, ret, err, err_size);
+	watching = false;
+	return rc;
 }

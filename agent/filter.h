@@ -44,6 +44,18 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 void filter_prog_done(struct filter_prog *prog);
 
 /*
+ * filter_build_watching() - filter_build(), with the execve, execveat and
+ * prctl calls it would allow notified instead: the supervisor continues
+ * them, and so sees every change of a caller's exe or comm (who.h).
+ * *@watched: whether every such call of the plan's ABIs is either notified
+ * or refused by the kernel (false when a rule with argument conditions,
+ * LOG or TRACE decides one: the supervisor must then read a caller's exe
+ * at every call).
+ */
+int filter_build_watching(const struct plan *plan, struct filter_prog *ret, bool *watched,
+			  char *err, size_t err_size);
+
+/*
  * filter_build_notify_all() - a program that notifies every call of the
  * plan's ABIs (other ABIs: killed, as by filter_build()), so that the
  * supervisor sees and decides everything (callgate run --record).

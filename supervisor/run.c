@@ -614,8 +614,10 @@ int cmd_run(int argc, char **argv)
 		st.recording_on = true;
 	}
 	/* --record sees every call: all are notified and decided here */
+	/* every exec is seen: a caller's exe is not read at each call */
+	st.session.exec_seen = true;
 	r = o.record ? filter_build_notify_all(plan, &prog, err, sizeof(err))
-		     : filter_build(plan, &prog, err, sizeof(err));
+		     : filter_build_watching(plan, &prog, &st.session.exec_seen, err, sizeof(err));
 	if (r < 0) {
 		log_error("Failed to build the filter for '%s': %s", o.policy, err);
 		goto out;

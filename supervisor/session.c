@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,7 +142,7 @@ static void describe(struct session *s, struct call *c)
 	rec->mode = plan_mode_to_string(s->plan->mode);
 	rec->container = s->container;
 	rec->container_pid = s->container_pid;
-	who_describe(&s->who, (pid_t)c->req->pid, rec);
+	who_describe(&s->who, (pid_t)c->req->pid, c->req->id, rec);
 	if (s->log && who_new_process(&s->who)) {
 		/* before the first record that names it */
 		struct record_process p = *who_new_process(&s->who);
@@ -980,6 +981,26 @@ static void record(struct session *s, struct call *c)
 		summary_count(s->summary, c->arch, c->req->data.nr, &c->d);
 }
 
+/* The calls run notifies even where the policy allows them, to see those
+ * that change who their caller is (filter_build_watching()). */
+static bool watched_name(const char *name)
+{
+	return name && (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0 ||
+			strcmp(name, "prctl") == 0);
+}
+
+/* Whether @c changes who its caller is, as records name it: an exec, or a
+ * prctl that sets the exe link (PR_SET_MM) or the comm (PR_SET_NAME); the
+ * kernel reads prctl's option as an int, its high bits ignored. */
+static bool changes_caller(const struct call *c)
+{
+	uint32_t option = (uint32_t)c->req->data.args[0];
+
+	if (!watched_name(c->name))
+		return false;
+	return strcmp(c->name, "prctl") != 0 || option == PR_SET_MM || option == PR_SET_NAME;
+}
+
 /* The pipeline: every notification received ends in exactly one answer. */
 static void handle(struct session *s)
 {
@@ -990,9 +1011,13 @@ static void handle(struct session *s)
 		.valid = true,
 	};
 
-	atomic_fetch_add(&s->notifications, 1);
+	bool seen_only = false;
+
 	if (classify(s, &c)) {
 		decide(s, &c);
+		seen_only = s->exec_seen && !c.v.notify && watched_name(c.name);
+		if (s->who.exec_seen && changes_caller(&c)) /* before it runs */
+			who_changing(&s->who, (pid_t)c.req->pid, c.req->id);
 		act(s, &c);
 	}
 	/* the record shows the arguments and the caller: read before the
@@ -1003,6 +1028,11 @@ static void handle(struct session *s)
 	if (!c.gone && !c.answered && c.d.log && !c.described)
 		describe(s, &c);
 	answer(s, &c);
+	/* a call notified only to be seen is not the policy's: neither
+	 * counted nor logged, as when the kernel allowed it */
+	if (seen_only && !s->recording)
+		return;
+	atomic_fetch_add(&s->notifications, 1);
 	record(s, &c);
 }
 
@@ -1126,6 +1156,7 @@ int session_start(struct session *s, struct ev_loop *loop, int listener, const s
 	atomic_store(&s->stop, false);
 	s->poll_first = !session_recv_tells_dead();
 	who_cache_init(&s->who);
+	s->who.exec_seen = s->exec_seen;
 	r = pending_wake_signal_install();
 	if (r < 0)
 		goto fail;

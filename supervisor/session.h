@@ -65,6 +65,7 @@ struct session {
 	struct summary *summary;     /* NULL: none; the thread's while it runs */
 	session_end_cb on_end;	     /* on the loop, once, when no task is left */
 	bool no_emulate;	     /* diagnostics: decide on the copy and continue */
+	bool exec_seen;		     /* every exec is notified (filter_build_watching()) */
 	struct interact *interact;   /* interactive mode, else NULL (shared) */
 	bool ask_denials;	     /* ask about denials too, not just NOTIFY rules */
 	struct recording *recording; /* --record, else NULL (shared) */

@@ -21,7 +21,7 @@ tally() {
 }
 
 out=$(mktemp)
-for part in check run_cmd paths interactive terminal record serve install reliability isolation fdlimit emulation emustale adversary decode jsonl; do
+for part in check run_cmd paths interactive terminal record serve install reliability isolation fdlimit emulation emustale callers adversary decode jsonl; do
 	bash "$here/$part.sh" | tee "$out" || status=1
 	tally "$out"
 done

@@ -537,6 +537,100 @@ START_TEST(notify_default_notifies_everything)
 }
 END_TEST
 
+/* ---- run's filter: execve, execveat and prctl notified to be seen ------- */
+
+static bool is_watched(enum cg_arch arch, int nr)
+{
+	static const char *const names[] = { "execve", "execveat", "prctl" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (syscall_lookup(arch, names[i]) == nr)
+			return true;
+	return false;
+}
+
+/* Every number of every ABI (x32: with its bit) decided as filter_build()
+ * does, but for the three calls, notified where its prefix allows them:
+ * @want_changed of them. */
+static void watching_agrees(const char *json, bool want_watched, unsigned want_changed)
+{
+	struct policy *p = tu_parse(json);
+	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	struct filter_prog plain = { 0 }, watching = { 0 };
+	char err[256] = "";
+	bool watched = !want_watched;
+	unsigned changed = 0;
+
+	tu_filter(plan, &plain);
+	ck_assert_msg(filter_build_watching(plan, &watching, &watched, err, sizeof(err)) == 0,
+		      "filter_build_watching: %s", err);
+	ck_assert_msg(watched == want_watched, "%s: watched %d", json, watched);
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		int base = a == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0;
+
+		for (int nr = base; nr < base + 600; nr++) {
+			uint32_t was = tu_bpf(&plain, (enum cg_arch)a, nr, NULL);
+			uint32_t is = tu_bpf(&watching, (enum cg_arch)a, nr, NULL);
+
+			if (is != was) {
+				ck_assert_msg(is_watched((enum cg_arch)a, nr) && was == RET_ALLOW &&
+						      is == RET_NOTIFY,
+					      "arch %d nr %d: 0x%x, not 0x%x", a, nr, is, was);
+				changed++;
+			}
+		}
+	}
+	ck_assert_uint_eq(changed, want_changed);
+	filter_prog_done(&plain);
+	filter_prog_done(&watching);
+	plan_free(plan);
+	policy_free(p);
+}
+
+START_TEST(watching_notifies_exec_and_prctl_only)
+{
+	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
+			"\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
+			"\"SCMP_ARCH_X32\"]}",
+			true, 9); /* three calls, three ABIs */
+	/* refused by the kernel: nothing to see */
+	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
+			"[\"read\",\"write\",\"exit_group\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+			true, 0);
+	/* a condition on prctl: libseccomp decides it, unseen */
+	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+			"[\"prctl\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
+			"\"value\":35,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+			false, 2); /* execve, execveat */
+	/* logged by the kernel: unseen */
+	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+			"[\"execve\"],\"action\":\"SCMP_ACT_LOG\"}]}",
+			false, 2); /* execveat, prctl */
+}
+END_TEST
+
+START_TEST(watching_the_default_policy)
+{
+	struct policy *p = tu_load("policies/default.json");
+	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
+	struct filter_prog prog = { 0 };
+	char err[256] = "";
+	bool watched = false;
+
+	ck_assert_int_eq(filter_build_watching(plan, &prog, &watched, err, sizeof(err)), 0);
+	ck_assert(watched);
+	ck_assert_uint_eq(
+		tu_bpf(&prog, CG_ARCH_X86_64, syscall_lookup(CG_ARCH_X86_64, "execve"), NULL),
+		RET_NOTIFY);
+	ck_assert_uint_eq(
+		tu_bpf(&prog, CG_ARCH_X86_64, syscall_lookup(CG_ARCH_X86_64, "prctl"), NULL),
+		RET_NOTIFY);
+	filter_prog_done(&prog);
+	plan_free(plan);
+	policy_free(p);
+}
+END_TEST
+
 static Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -556,6 +650,8 @@ static Suite *filter_suite(void)
 	tcase_add_test(tc, prefix_searches_every_number);
 	tcase_add_test(tc, audit_mode_notifies_every_denial_and_nothing_else);
 	tcase_add_test(tc, notify_default_notifies_everything);
+	tcase_add_test(tc, watching_notifies_exec_and_prctl_only);
+	tcase_add_test(tc, watching_the_default_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }
