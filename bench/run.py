@@ -109,8 +109,40 @@ def floor():
         out[name] = {k: median([r[k] for r in runs]) for k in ("median_ns", "p99_ns", "cpu_ns_per_call")}
         say("  %-22s median %7.0f ns  p99 %7.0f ns  supervisor CPU %6.0f ns/call" %
             (name, out[name]["median_ns"], out[name]["p99_ns"], out[name]["cpu_ns_per_call"]))
+    # what one system call costs here: the floor is two of them (RECV,
+    # SEND) and two context switches; every call callgate adds to a round
+    # trip costs about this much more
+    runs = [last_json(sh([os.path.join(BIN, "target"), "getppid", str(N)]).stdout.replace("\n}", "}"))
+            for _ in range(REPEAT)]
+    out["syscall"] = {"median_ns": median([r["stats"]["median_ns"] for r in runs])}
+    say("  %-22s median %7.0f ns  (getppid, bare: the cost of one system call here)" %
+        ("syscall", out["syscall"]["median_ns"]))
     results["floor"] = out
     return out
+
+
+def strace_count(cmd):
+    """System calls made by @cmd and its threads (strace -f -c)."""
+    out = os.path.join(TMP, "strace.txt")
+    subprocess.run(["strace", "-f", "-c", "-o", out] + cmd, check=True, capture_output=True)
+    with open(out) as f:
+        for line in f:
+            m = re.match(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?total", line)
+            if m:
+                return int(m.group(1))
+    raise SystemExit("strace -c gave no total")
+
+
+def syscalls_per_call(pol, args):
+    """The system calls callgate makes per notified call: those of a run
+    of 2000 calls less those of a run of 1000, less what the target itself
+    makes for the 1000 more (counted bare), over 1000."""
+    log = os.path.join(TMP, "sc.jsonl")
+    tgt = [os.path.join(BIN, "target")] + args
+    under = [strace_count([CALLGATE, "run", "-p", pol, "-o", log, "--"] + tgt + [str(n)])
+             for n in (1000, 2000)]
+    bare = [strace_count(tgt + [str(n)]) for n in (1000, 2000)]
+    return ((under[1] - under[0]) - (bare[1] - bare[0])) / 1000.0
 
 
 def target_run(pol, args, n, log):
@@ -163,9 +195,12 @@ def round_trips(fl):
         base = fl["floor_errno_sync_wake_up" if name == "errno" else "floor_sync_wake_up"]
         out[name]["ratio_to_floor"] = out[name]["median_ns"] / base["median_ns"]
         out[name]["cpu_ratio_to_floor"] = out[name]["cpu_ns_per_call"] / base["cpu_ns_per_call"]
-        say("  %-22s median %7.0f ns  p99 %7.0f ns  (%.2fx floor)  supervisor CPU %6.0f ns (%.2fx floor)" %
+        if shutil.which("strace"):
+            out[name]["syscalls_per_call"] = syscalls_per_call(pol, args)
+        say("  %-22s median %7.0f ns  p99 %7.0f ns  (%.2fx floor)  supervisor CPU %6.0f ns (%.2fx floor)%s" %
             (name, out[name]["median_ns"], out[name]["p99_ns"], out[name]["ratio_to_floor"],
-             out[name]["cpu_ns_per_call"], out[name]["cpu_ratio_to_floor"]))
+             out[name]["cpu_ns_per_call"], out[name]["cpu_ratio_to_floor"],
+             "  %.1f syscalls" % out[name]["syscalls_per_call"] if "syscalls_per_call" in out[name] else ""))
     results["round_trips"] = out
 
 

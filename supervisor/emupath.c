@@ -246,6 +246,14 @@ static long do_stat(struct job *j, const struct resolved *r)
 {
 	if (r->fd >= 0)
 		return res(fstatat(r->fd, "", &j->out.st, AT_EMPTY_PATH));
+	/* the resolution's own look at the name answers it: the same call,
+	 * made just now in the caller's identity, but for a trailing slash
+	 * (it looks at the name without) and AT_NO_AUTOMOUNT (not passed) */
+	if (r->exists && !(j->flags & AT_NO_AUTOMOUNT) && r->last[0] &&
+	    r->last[strlen(r->last) - 1] != '/') {
+		j->out.st = r->st;
+		return 0;
+	}
 	return res(fstatat(r->parent, r->last, &j->out.st,
 			   AT_SYMLINK_NOFOLLOW | (j->flags & AT_NO_AUTOMOUNT)));
 }
