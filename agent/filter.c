@@ -277,10 +277,13 @@ static bool plan_decides(const struct plan *plan, enum cg_arch arch, int64_t nr,
 /*
  * The calls that change who a caller is, as its records name it (its exe,
  * its comm): execve and execveat, and prctl (PR_SET_MM can set the exe
- * link, PR_SET_NAME the comm).  filter_build_watching() notifies those the
- * prefix allows, for the supervisor to see them and continue them.
+ * link, PR_SET_NAME the comm); and where it is, as an emulated call takes
+ * it (its root, its user namespace): chroot, pivot_root, setns, unshare.
+ * filter_build_watching() notifies those the prefix allows, for the
+ * supervisor to see them and continue them.
  */
-static const char *const watched_names[] = { "execve", "execveat", "prctl" };
+static const char *const watched_names[] = { "execve",	   "execveat", "prctl",	 "chroot",
+					     "pivot_root", "setns",    "unshare" };
 
 /* While filter_build_watching() builds (one thread's: run's). */
 static _Thread_local bool watching;

@@ -44,9 +44,11 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 void filter_prog_done(struct filter_prog *prog);
 
 /*
- * filter_build_watching() - filter_build(), with the execve, execveat and
- * prctl calls it would allow notified instead: the supervisor continues
- * them, and so sees every change of a caller's exe or comm (who.h).
+ * filter_build_watching() - filter_build(), with the execve, execveat,
+ * prctl, chroot, pivot_root, setns and unshare calls it would allow
+ * notified instead: the supervisor continues them, and so sees every
+ * change of a caller's exe or comm (who.h), root or user namespace
+ * (caller.h).
  * *@watched: whether every such call of the plan's ABIs is either notified
  * or refused by the kernel (false when a rule with argument conditions,
  * LOG or TRACE decides one: the supervisor must then read a caller's exe

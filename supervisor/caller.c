@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,8 @@ static bool same_userns(int dirfd)
  * other threads).  Its /proc/thread-self/fd stays open.  Freed with the
  * thread.
  */
-#define STATUS_FDS 8
+#define STATUS_FDS  8
+#define PLACE_MARKS 16
 
 struct self_id {
 	uid_t euid;
@@ -91,7 +93,25 @@ struct self_id {
 	struct status_fd {
 		pid_t tid; /* 0: empty */
 		int dir, fd;
+		/* where its task is, as read in generation place_gen of
+		 * this thread (0: nothing kept): its root is ours, and
+		 * whether its user namespace is (-1: not read) */
+		uint64_t place_gen;
+		int8_t userns_same;
 	} status[STATUS_FDS];
+	/*
+	 * caller_place_watch(): every call that can change a caller's root or
+	 * user namespace is notified to this thread (run's filter), so what
+	 * was read of them is kept until one is (caller_place_changing()),
+	 * and not while one is in flight (place_marks).
+	 */
+	bool place_watched;
+	uint64_t place_gen;
+	struct place_mark {
+		pid_t tid; /* 0: free */
+		uint64_t id;
+	} place_marks[PLACE_MARKS];
+	int n_place_marks;
 };
 
 static pthread_key_t self_key;
@@ -167,6 +187,7 @@ static struct self_id *self_id(void)
 	id->umask = read_own_umask(&id->umask_ok);
 	id->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	id->root_ok = statx(AT_FDCWD, "/", 0, ROOT_MASK, &id->root) == 0 && root_known(&id->root);
+	id->place_gen = 1;
 	if (pthread_setspecific(self_key, id) != 0)
 		abort();
 	return id;
@@ -185,6 +206,7 @@ static long last_number(const char *p, long fallback)
 
 static void slot_drop(struct status_fd *slot)
 {
+	slot->place_gen = 0;
 	if (!slot->tid)
 		return;
 	close(slot->fd);
@@ -297,8 +319,10 @@ static int read_status(pid_t tid, struct caller *c, int *dir)
 
 int caller_read(pid_t tid, struct caller *c)
 {
-	const struct self_id *self = self_id();
+	struct self_id *self = self_id();
+	struct status_fd *slot;
 	struct statx root;
+	bool keep;
 	int r, dir = -1;
 
 	c->tid = tid;
@@ -308,6 +332,17 @@ int caller_read(pid_t tid, struct caller *c)
 	if (r < 0)
 		return r;
 	/* all that follows through the task's own /proc/TID (status_read()) */
+	slot = &self->status[(unsigned)tid % STATUS_FDS];
+	keep = self->place_watched && self->n_place_marks == 0;
+	if (keep && slot->place_gen == self->place_gen) {
+		/* its root is ours, as it was; its user namespace read once
+		 * it mattered */
+		if (c->cap_eff != 0 && slot->userns_same < 0)
+			slot->userns_same = same_userns(dir);
+		c->foreign_userns = c->cap_eff != 0 && !slot->userns_same;
+		c->chrooted = false;
+		return 0;
+	}
 	/* Capabilities count in our user namespace only; with none, where
 	 * it is does not matter (caps_of() is 0 either way). */
 	c->foreign_userns = c->cap_eff != 0 && !same_userns(dir);
@@ -322,10 +357,77 @@ int caller_read(pid_t tid, struct caller *c)
 		      root.stx_ino != self->root.stx_ino ||
 		      root.stx_dev_major != self->root.stx_dev_major ||
 		      root.stx_dev_minor != self->root.stx_dev_minor;
-	if (!c->chrooted)
+	if (!c->chrooted) {
+		if (keep) {
+			slot->place_gen = self->place_gen;
+			slot->userns_same = c->cap_eff != 0 ? !c->foreign_userns : -1;
+		}
 		return 0; /* no root to take: ours */
+	}
 	c->rootfd = openat(dir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->rootfd < 0 ? -errno : 0;
+}
+
+/*
+ * Where a caller is: what was read of its root and user namespace is kept
+ * (with the status fds of its thread, so of that very task) while no call
+ * that changes them has been seen.  Those calls are chroot, pivot_root,
+ * setns and unshare; a root is a struct fs that threads and processes
+ * made with CLONE_FS share, and pivot_root moves every root of a mount
+ * namespace, so one such call, by any caller, forgets what was kept of
+ * all (a new generation).  It runs once continued, and is over when its
+ * caller calls again, or is gone: until then nothing read is kept (what
+ * was, was of the generation before).  The calls are made by the tasks under
+ * the filter (a task that shares a struct fs with one was made by it);
+ * a pivot_root outside, in our own mount namespace, needs the host's
+ * CAP_SYS_ADMIN and moves our own root too.
+ */
+void caller_place_watch(void)
+{
+	self_id()->place_watched = true;
+}
+
+static void place_new_generation(struct self_id *self)
+{
+	self->place_gen++;
+}
+
+void caller_place_changing(pid_t tid, uint64_t id)
+{
+	struct self_id *self = self_id();
+
+	if (!self->place_watched)
+		return;
+	place_new_generation(self);
+	for (int i = 0; i < PLACE_MARKS; i++) {
+		if (!self->place_marks[i].tid) {
+			self->place_marks[i] = (struct place_mark){ .tid = tid, .id = id };
+			self->n_place_marks++;
+			return;
+		}
+	}
+	/* more in flight at once than marks: read at every call, for good */
+	self->place_watched = false;
+}
+
+void caller_place_notified(pid_t tid, uint64_t id)
+{
+	struct self_id *self = self_id();
+
+	if (self->n_place_marks == 0)
+		return;
+	for (int i = 0; i < PLACE_MARKS; i++) {
+		struct place_mark *m = &self->place_marks[i];
+
+		if (!m->tid)
+			continue;
+		/* its caller calls again (or its number is another's by
+		 * now), or is gone: the call is over */
+		if ((m->tid == tid && m->id != id) || (kill(m->tid, 0) < 0 && errno == ESRCH)) {
+			*m = (struct place_mark){ 0 };
+			self->n_place_marks--;
+		}
+	}
 }
 
 void caller_done(struct caller *c)

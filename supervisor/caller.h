@@ -49,6 +49,19 @@ struct caller {
 int caller_read(pid_t tid, struct caller *c);
 void caller_done(struct caller *c);
 
+/*
+ * Where a caller is (its root, its user namespace), kept between calls by
+ * the thread that reads it (caller.c): caller_place_watch() - every
+ * chroot, pivot_root, setns and unshare of this thread's callers is
+ * notified to it (run's filter, filter_build_watching()).
+ * caller_place_changing() - thread @tid makes such a call, notification
+ * @id, about to be continued.  caller_place_notified() - at each
+ * notification, before its caller is read: ends what has returned.
+ */
+void caller_place_watch(void);
+void caller_place_changing(pid_t tid, uint64_t id);
+void caller_place_notified(pid_t tid, uint64_t id);
+
 /* Whether a call made by the supervisor itself would be checked exactly as
  * @c's (@creates: the umask matters too). */
 bool caller_is_us(const struct caller *c, bool creates);

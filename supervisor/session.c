@@ -14,6 +14,7 @@
 
 #include "callgate/host.h"
 #include "callgate/macro.h"
+#include "caller.h"
 #include "log.h"
 #include "procmem.h"
 #include "session.h"
@@ -981,12 +982,20 @@ static void record(struct session *s, struct call *c)
 		summary_count(s->summary, c->arch, c->req->data.nr, &c->d);
 }
 
+/* The calls that change where their caller is: its root or its user
+ * namespace (caller.h). */
+static bool changes_place(const char *name)
+{
+	return strcmp(name, "chroot") == 0 || strcmp(name, "pivot_root") == 0 ||
+	       strcmp(name, "setns") == 0 || strcmp(name, "unshare") == 0;
+}
+
 /* The calls run notifies even where the policy allows them, to see those
- * that change who their caller is (filter_build_watching()). */
+ * that change who their caller is or where (filter_build_watching()). */
 static bool watched_name(const char *name)
 {
 	return name && (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0 ||
-			strcmp(name, "prctl") == 0);
+			strcmp(name, "prctl") == 0 || changes_place(name));
 }
 
 /* Whether @c changes who its caller is, as records name it: an exec, or a
@@ -996,7 +1005,7 @@ static bool changes_caller(const struct call *c)
 {
 	uint32_t option = (uint32_t)c->req->data.args[0];
 
-	if (!watched_name(c->name))
+	if (!watched_name(c->name) || changes_place(c->name))
 		return false;
 	return strcmp(c->name, "prctl") != 0 || option == PR_SET_MM || option == PR_SET_NAME;
 }
@@ -1013,11 +1022,16 @@ static void handle(struct session *s)
 
 	bool seen_only = false;
 
+	if (s->exec_seen) /* before its caller is read */
+		caller_place_notified((pid_t)c.req->pid, c.req->id);
 	if (classify(s, &c)) {
 		decide(s, &c);
 		seen_only = s->exec_seen && !c.v.notify && watched_name(c.name);
-		if (s->who.exec_seen && changes_caller(&c)) /* before it runs */
+		/* before they run */
+		if (s->who.exec_seen && changes_caller(&c))
 			who_changing(&s->who, (pid_t)c.req->pid, c.req->id);
+		if (s->exec_seen && c.name && changes_place(c.name))
+			caller_place_changing((pid_t)c.req->pid, c.req->id);
 		act(s, &c);
 	}
 	/* the record shows the arguments and the caller: read before the
@@ -1056,6 +1070,9 @@ static void *session_main(void *arg)
 	struct session *s = arg;
 	unsigned errors = 0;
 
+	/* where the callers are: kept between calls (caller.h) */
+	if (s->exec_seen)
+		caller_place_watch();
 	while (!atomic_load(&s->stop)) {
 		int r;
 

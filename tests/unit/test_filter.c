@@ -537,11 +537,12 @@ START_TEST(notify_default_notifies_everything)
 }
 END_TEST
 
-/* ---- run's filter: execve, execveat and prctl notified to be seen ------- */
+/* ---- run's filter: the calls that change a caller, notified to be seen -- */
 
 static bool is_watched(enum cg_arch arch, int nr)
 {
-	static const char *const names[] = { "execve", "execveat", "prctl" };
+	static const char *const names[] = { "execve",	   "execveat", "prctl",	 "chroot",
+					     "pivot_root", "setns",    "unshare" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (syscall_lookup(arch, names[i]) == nr)
@@ -550,7 +551,7 @@ static bool is_watched(enum cg_arch arch, int nr)
 }
 
 /* Every number of every ABI (x32: with its bit) decided as filter_build()
- * does, but for the three calls, notified where its prefix allows them:
+ * does, but for the seven calls, notified where its prefix allows them:
  * @want_changed of them. */
 static void watching_agrees(const char *json, bool want_watched, unsigned want_changed)
 {
@@ -587,12 +588,12 @@ static void watching_agrees(const char *json, bool want_watched, unsigned want_c
 	policy_free(p);
 }
 
-START_TEST(watching_notifies_exec_and_prctl_only)
+START_TEST(watching_notifies_the_seven_only)
 {
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
 			"\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
 			"\"SCMP_ARCH_X32\"]}",
-			true, 9); /* three calls, three ABIs */
+			true, 21); /* seven calls, three ABIs */
 	/* refused by the kernel: nothing to see */
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
 			"[\"read\",\"write\",\"exit_group\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
@@ -601,11 +602,11 @@ START_TEST(watching_notifies_exec_and_prctl_only)
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
 			"[\"prctl\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
 			"\"value\":35,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-			false, 2); /* execve, execveat */
+			false, 6); /* the six others */
 	/* logged by the kernel: unseen */
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
 			"[\"execve\"],\"action\":\"SCMP_ACT_LOG\"}]}",
-			false, 2); /* execveat, prctl */
+			false, 6); /* the six others */
 }
 END_TEST
 
@@ -650,7 +651,7 @@ static Suite *filter_suite(void)
 	tcase_add_test(tc, prefix_searches_every_number);
 	tcase_add_test(tc, audit_mode_notifies_every_denial_and_nothing_else);
 	tcase_add_test(tc, notify_default_notifies_everything);
-	tcase_add_test(tc, watching_notifies_exec_and_prctl_only);
+	tcase_add_test(tc, watching_notifies_the_seven_only);
 	tcase_add_test(tc, watching_the_default_policy);
 	suite_add_tcase(s, tc);
 	return s;

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +104,77 @@ static void chrooted(void)
 		return;
 	}
 	show("chroot_jf", "/jf");
+}
+
+/*
+ * A chroot while another thread opens without pause: an open made after
+ * the chroot returned must find the jail's /jf, even when callgate read
+ * the thread's root while the chroot was on its way (and kept it).  Twenty
+ * rounds, each in a process of its own (a chroot is the whole process's).
+ */
+static atomic_int race_opens, race_after, race_stale;
+
+static int open_jf(void)
+{
+	int fd = open("/jf", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+static void *race_opener(void *arg)
+{
+	(void)arg;
+	for (int after = 0; after < 200;) {
+		bool late = atomic_load(&race_after);
+		int found = open_jf();
+
+		atomic_fetch_add(&race_opens, 1);
+		if (late) {
+			after++;
+			if (!found)
+				atomic_fetch_add(&race_stale, 1);
+		}
+	}
+	return NULL;
+}
+
+static void chroot_race_round(void)
+{
+	char jail[4096];
+	pthread_t t;
+
+	snprintf(jail, sizeof(jail), "%s/jail", dir);
+	if (pthread_create(&t, NULL, race_opener, NULL) != 0)
+		_exit(2);
+	while (atomic_load(&race_opens) < 20)
+		;
+	if (chroot(jail) < 0)
+		_exit(3);
+	atomic_store(&race_after, 1);
+	pthread_join(t, NULL);
+	_exit(atomic_load(&race_stale) ? 1 : 0);
+}
+
+static void chroot_race(void)
+{
+	int stale = 0, status;
+
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			chroot_race_round();
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) > 1) {
+			printf("chroot_race failed\n");
+			return;
+		}
+		stale += WEXITSTATUS(status);
+	}
+	printf("chroot_race %s\n", stale ? "stale" : "ok");
+	fflush(stdout);
 }
 
 static void mountns(void)
@@ -342,6 +415,7 @@ int main(int argc, char **argv)
 	show("main_secret", "secret");
 	in_child(userns);
 	in_child(chrooted);
+	in_child(chroot_race);
 	in_child(mountns);
 	in_child(cwd);
 	in_child(setuid_all);
