@@ -414,7 +414,8 @@ void caller_place_notified(pid_t tid, uint64_t id)
 {
 	struct self_id *self = self_id();
 
-	if (self->n_place_marks == 0)
+	/* (once not watched, marks no longer matter) */
+	if (self->n_place_marks == 0 || !self->place_watched)
 		return;
 	for (int i = 0; i < PLACE_MARKS; i++) {
 		struct place_mark *m = &self->place_marks[i];

@@ -5,8 +5,11 @@
 # give a decision other than the kernel's: emustale opens files, changes
 # (one thread's credentials, its user namespace, root, mount namespace,
 # cwd, every thread's credentials, its groups and uid), and opens again,
-# callers of other uids and groups open in turns, and a pid is had again
-# by a process of another identity (ns_last_pid); its lines bare and
+# callers of other uids and groups open in turns, a pid is had again by
+# a process of another identity (ns_last_pid), a chroot lands while
+# another thread opens without pause (callgate keeps a caller's root
+# between calls while no chroot, pivot_root, setns or unshare runs), and
+# more such calls are in flight at once than it tracks; its lines bare and
 # under a policy whose path rule makes callgate carry the opens out must
 # be the same, one PASS/FAIL per line.
 . "$(dirname "$0")/lib.sh"

@@ -177,6 +177,48 @@ static void chroot_race(void)
 	fflush(stdout);
 }
 
+/*
+ * More calls that change where a caller is in flight at once than callgate
+ * keeps track of (20 threads each stay after an unshare(0)): it must then
+ * read every caller's root again at each call, and a chroot still counts.
+ */
+static atomic_int flood_in;
+static atomic_bool flood_go;
+
+static void *flood_thread(void *arg)
+{
+	(void)arg;
+	if (unshare(0) < 0)
+		printf("flood_unshare errno=%d\n", errno);
+	atomic_fetch_add(&flood_in, 1);
+	while (!atomic_load(&flood_go))
+		;
+	return NULL;
+}
+
+static void place_flood(void)
+{
+	pthread_t t[20];
+	char jail[4096];
+
+	snprintf(jail, sizeof(jail), "%s/jail", dir);
+	show("flood_prime", "pub");
+	for (int i = 0; i < 20; i++)
+		pthread_create(&t[i], NULL, flood_thread, NULL);
+	while (atomic_load(&flood_in) < 20)
+		;
+	show("flood_pub", "pub");
+	if (chroot(jail) < 0) {
+		printf("flood_chroot errno=%d\n", errno);
+		return;
+	}
+	show("flood_jf", "/jf");
+	atomic_store(&flood_go, true);
+	for (int i = 0; i < 20; i++)
+		pthread_join(t[i], NULL);
+	show("flood_jf_after", "/jf");
+}
+
 static void mountns(void)
 {
 	char alt[4096], mnt[4096];
@@ -416,6 +458,7 @@ int main(int argc, char **argv)
 	in_child(userns);
 	in_child(chrooted);
 	in_child(chroot_race);
+	in_child(place_flood);
 	in_child(mountns);
 	in_child(cwd);
 	in_child(setuid_all);
