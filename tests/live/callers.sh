@@ -153,7 +153,7 @@ if want reuse; then
 		reused=0
 		for i in 1 2 3 4 5; do
 			"$CALLGATE" run -p "$T/p.json" -o "$T/log" -- "$A" reuse "$B" >"$T/out" 2>"$T/err" &&
-				grep -q '^reused' "$T/out" && grep -q '"0x6"' "$T/log" && reused=1 && break
+				grep -q '^reused' "$T/out" && grep -q '"args":\["0x6"' "$T/log" && reused=1 && break
 			rm -f "$T/log"
 		done
 		if [ "$reused" -eq 1 ] && verify "$T/log" "5=1,6=1"; then
