@@ -275,15 +275,55 @@ static bool plan_decides(const struct plan *plan, enum cg_arch arch, int64_t nr,
 }
 
 /*
- * The calls that change who a caller is, as its records name it (its exe,
- * its comm): execve and execveat, and prctl (PR_SET_MM can set the exe
- * link, PR_SET_NAME the comm); and where it is, as an emulated call takes
- * it (its root, its user namespace): chroot, pivot_root, setns, unshare.
- * filter_build_watching() notifies those the prefix allows, for the
- * supervisor to see them and continue them.
+ * The calls that change a caller as the supervisor knows it, by what they
+ * change (filter.h): who it is, as its records name it (execve and
+ * execveat; prctl: PR_SET_MM can set the exe link, PR_SET_NAME the comm);
+ * where it is, as an emulated call takes it (its root, its user
+ * namespace: chroot, pivot_root, setns, unshare); and its credentials and
+ * umask (an exec of a set-user-ID or file-capability program, the setuid
+ * and capset families, umask).  filter_build_watching() notifies those
+ * the prefix allows, for the supervisor to see them and continue them.
  */
-static const char *const watched_names[] = { "execve",	   "execveat", "prctl",	 "chroot",
-					     "pivot_root", "setns",    "unshare" };
+static const struct {
+	const char *name;
+	unsigned kind;
+} watched_calls[] = {
+	{ "execve", FILTER_WATCH_WHO | FILTER_WATCH_CREDS },
+	{ "execveat", FILTER_WATCH_WHO | FILTER_WATCH_CREDS },
+	{ "prctl", FILTER_WATCH_WHO },
+	{ "chroot", FILTER_WATCH_PLACE },
+	{ "pivot_root", FILTER_WATCH_PLACE },
+	{ "setns", FILTER_WATCH_PLACE },
+	{ "unshare", FILTER_WATCH_PLACE },
+	{ "setuid", FILTER_WATCH_CREDS },
+	{ "setgid", FILTER_WATCH_CREDS },
+	{ "setreuid", FILTER_WATCH_CREDS },
+	{ "setregid", FILTER_WATCH_CREDS },
+	{ "setresuid", FILTER_WATCH_CREDS },
+	{ "setresgid", FILTER_WATCH_CREDS },
+	{ "setfsuid", FILTER_WATCH_CREDS },
+	{ "setfsgid", FILTER_WATCH_CREDS },
+	{ "setgroups", FILTER_WATCH_CREDS },
+	{ "setuid32", FILTER_WATCH_CREDS },
+	{ "setgid32", FILTER_WATCH_CREDS },
+	{ "setreuid32", FILTER_WATCH_CREDS },
+	{ "setregid32", FILTER_WATCH_CREDS },
+	{ "setresuid32", FILTER_WATCH_CREDS },
+	{ "setresgid32", FILTER_WATCH_CREDS },
+	{ "setfsuid32", FILTER_WATCH_CREDS },
+	{ "setfsgid32", FILTER_WATCH_CREDS },
+	{ "setgroups32", FILTER_WATCH_CREDS },
+	{ "capset", FILTER_WATCH_CREDS },
+	{ "umask", FILTER_WATCH_CREDS },
+};
+
+unsigned filter_watched(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(watched_calls); i++)
+		if (strcmp(watched_calls[i].name, name) == 0)
+			return watched_calls[i].kind;
+	return 0;
+}
 
 /* While filter_build_watching() builds (one thread's: run's). */
 static _Thread_local bool watching;
@@ -292,8 +332,8 @@ static bool is_watched(enum cg_arch arch, int64_t nr)
 {
 	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
 
-	for (size_t i = 0; i < sizeof(watched_names) / sizeof(watched_names[0]); i++) {
-		int v = syscall_lookup(arch, watched_names[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(watched_calls); i++) {
+		int v = syscall_lookup(arch, watched_calls[i].name);
 
 		if (v >= 0 && nr == (v & ~(int)bit))
 			return true;
@@ -308,8 +348,8 @@ static int64_t watched_limit(enum cg_arch arch)
 	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
 	int64_t limit = 0;
 
-	for (size_t i = 0; watching && i < sizeof(watched_names) / sizeof(watched_names[0]); i++) {
-		int v = syscall_lookup(arch, watched_names[i]);
+	for (size_t i = 0; watching && i < ARRAY_SIZE(watched_calls); i++) {
+		int v = syscall_lookup(arch, watched_calls[i].name);
 
 		if (v >= 0 && (int64_t)(v & ~(int)bit) + 1 > limit)
 			limit = (int64_t)(v & ~(int)bit) + 1;
@@ -689,34 +729,34 @@ int filter_build_notify_all(const struct plan *plan, struct filter_prog *ret, ch
 	return 0;
 }
 
-int filter_build_watching(const struct plan *plan, struct filter_prog *ret, bool *watched,
+int filter_build_watching(const struct plan *plan, struct filter_prog *ret, unsigned *watched,
 			  char *err, size_t err_size)
 {
 	int rc;
 
 	watching = true;
-	*watched = true;
+	*watched = FILTER_WATCH_WHO | FILTER_WATCH_PLACE | FILTER_WATCH_CREDS;
 	for (int a = 0; a < CG_ARCH_MAX; a++) {
 		uint32_t bit = a == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
 
 		if (!plan->arch[a].enabled)
 			continue;
-		for (size_t i = 0; i < sizeof(watched_names) / sizeof(watched_names[0]); i++) {
-			int nr = syscall_lookup((enum cg_arch)a, watched_names[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(watched_calls); i++) {
+			int nr = syscall_lookup((enum cg_arch)a, watched_calls[i].name);
 			uint32_t value, act;
 
 			if (nr < 0)
 				continue;
 			/* decided by a rule with conditions (libseccomp's) */
 			if (!prefix_decides(plan, (enum cg_arch)a, nr & ~(int)bit, &value)) {
-				*watched = false;
+				*watched &= ~watched_calls[i].kind;
 				continue;
 			}
 			/* notified, or refused: seen, or never run */
 			act = value & SECCOMP_RET_ACTION_FULL;
 			if (act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG ||
 			    act == SECCOMP_RET_TRACE)
-				*watched = false;
+				*watched &= ~watched_calls[i].kind;
 		}
 	}
 	rc = filter_build(plan, ret, err, err_size);

@@ -44,17 +44,31 @@ int filter_build(const struct plan *plan, struct filter_prog *ret, char *err, si
 void filter_prog_done(struct filter_prog *prog);
 
 /*
- * filter_build_watching() - filter_build(), with the execve, execveat,
- * prctl, chroot, pivot_root, setns and unshare calls it would allow
- * notified instead: the supervisor continues them, and so sees every
- * change of a caller's exe or comm (who.h), root or user namespace
- * (caller.h).
- * *@watched: whether every such call of the plan's ABIs is either notified
- * or refused by the kernel (false when a rule with argument conditions,
- * LOG or TRACE decides one: the supervisor must then read a caller's exe
- * at every call).
+ * What a call that filter_build_watching() notifies changes of its caller,
+ * as the supervisor keeps it: who it is, as records name it (its exe, its
+ * comm: who.h); where it is (its root, its user namespace: caller.h); its
+ * credentials and umask (caller.h).
  */
-int filter_build_watching(const struct plan *plan, struct filter_prog *ret, bool *watched,
+#define FILTER_WATCH_WHO   1u
+#define FILTER_WATCH_PLACE 2u
+#define FILTER_WATCH_CREDS 4u
+
+/* The FILTER_WATCH_* kinds of the call @name (0: not watched). */
+unsigned filter_watched(const char *name);
+
+/*
+ * filter_build_watching() - filter_build(), with the calls of
+ * filter_watched() it would allow notified instead (execve, execveat,
+ * prctl, chroot, pivot_root, setns, unshare, the setuid and capset
+ * families, umask): the supervisor continues them, and so sees every
+ * change of a caller's exe or comm, root or user namespace, credentials
+ * or umask.
+ * *@watched: the kinds whose every call of the plan's ABIs is either
+ * notified or refused by the kernel (a kind is left out when a rule with
+ * argument conditions, LOG or TRACE decides one of its calls: the
+ * supervisor must then read what it changes at every call).
+ */
+int filter_build_watching(const struct plan *plan, struct filter_prog *ret, unsigned *watched,
 			  char *err, size_t err_size);
 
 /*

@@ -98,6 +98,15 @@ struct self_id {
 		 * whether its user namespace is (-1: not read) */
 		uint64_t place_gen;
 		int8_t userns_same;
+		/* what its status said in that generation, where every call
+		 * that changes it is seen too (creds_watched); and its
+		 * /proc/TID/comm, kept open to check that very task lives (a
+		 * read of it, far cheaper than one of status, fails once it
+		 * is gone: status_read()) */
+		bool creds_kept;
+		uint64_t creds_seq; /* the notification that kept them */
+		int comm;	    /* -1: not open */
+		struct caller creds;
 	} status[STATUS_FDS];
 	/*
 	 * caller_place_watch(): every call that can change a caller's root or
@@ -106,6 +115,11 @@ struct self_id {
 	 * and not while one is in flight (place_marks).
 	 */
 	bool place_watched;
+	bool creds_watched;
+	/* the thread whose kept task was found alive for the notification
+	 * in hand (caller_lives()), 0: none */
+	pid_t lives;
+	uint64_t seq; /* notifications so far (caller_place_notified()) */
 	uint64_t place_gen;
 	struct place_mark {
 		pid_t tid; /* 0: free */
@@ -127,6 +141,8 @@ static void self_free(void *p)
 		if (id->status[i].tid) {
 			close(id->status[i].fd);
 			close(id->status[i].dir);
+			if (id->status[i].comm >= 0)
+				close(id->status[i].comm);
 		}
 	free(id);
 }
@@ -188,6 +204,8 @@ static struct self_id *self_id(void)
 	id->procfd = open("/proc/thread-self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	id->root_ok = statx(AT_FDCWD, "/", 0, ROOT_MASK, &id->root) == 0 && root_known(&id->root);
 	id->place_gen = 1;
+	for (int i = 0; i < STATUS_FDS; i++)
+		id->status[i].comm = -1;
 	if (pthread_setspecific(self_key, id) != 0)
 		abort();
 	return id;
@@ -207,6 +225,10 @@ static long last_number(const char *p, long fallback)
 static void slot_drop(struct status_fd *slot)
 {
 	slot->place_gen = 0;
+	slot->creds_kept = false;
+	if (slot->comm >= 0)
+		close(slot->comm);
+	slot->comm = -1;
 	if (!slot->tid)
 		return;
 	close(slot->fd);
@@ -317,6 +339,58 @@ static int read_status(pid_t tid, struct caller *c, int *dir)
 	return 0;
 }
 
+/*
+ * A caller's credentials and umask, kept (with where it is) from the call
+ * of this generation that read them: @c, when they are kept for the task
+ * of @slot, by a notification before this one, and that task, the one
+ * whose number is @tid, lives (a read of its comm fd: it held the number
+ * before this notification came and holds it now, so the call is its
+ * own).
+ */
+static bool creds_kept(struct self_id *self, struct status_fd *slot, pid_t tid, struct caller *c)
+{
+	char buf[64];
+
+	/* kept by an earlier notification: its task held the number before
+	 * this one came */
+	if (slot->tid != tid || !slot->creds_kept || slot->place_gen != self->place_gen ||
+	    slot->creds_seq == self->seq)
+		return false;
+	if (self->lives != tid && pread(slot->comm, buf, sizeof(buf), 0) <= 0) {
+		slot_drop(slot);
+		return false;
+	}
+	*c = slot->creds;
+	c->pinned = true;
+	self->lives = tid;
+	return true;
+}
+
+bool caller_lives(pid_t tid)
+{
+	struct self_id *self = self_id();
+	struct caller c;
+
+	return self->place_watched && self->n_place_marks == 0 &&
+	       creds_kept(self, &self->status[(unsigned)tid % STATUS_FDS], tid, &c);
+}
+
+/* @c, read through the fds of @slot in this generation (not chrooted:
+ * it has no root fd), kept where changes of credentials are seen. */
+static void creds_keep(struct self_id *self, struct status_fd *slot, const struct caller *c)
+{
+	if (!self->creds_watched || slot->tid != c->tid)
+		return;
+	if (slot->comm < 0)
+		slot->comm = openat(slot->dir, "comm", O_RDONLY | O_CLOEXEC);
+	if (slot->comm < 0)
+		return;
+	slot->creds = *c;
+	slot->creds.rootfd = -1;
+	slot->creds_kept = true;
+	slot->creds_seq = self->seq;
+}
+
 int caller_read(pid_t tid, struct caller *c)
 {
 	struct self_id *self = self_id();
@@ -328,12 +402,14 @@ int caller_read(pid_t tid, struct caller *c)
 	c->tid = tid;
 	c->rootfd = -1;
 	c->pinned = false;
+	slot = &self->status[(unsigned)tid % STATUS_FDS];
+	keep = self->place_watched && self->n_place_marks == 0;
+	if (keep && creds_kept(self, slot, tid, c))
+		return 0;
 	r = read_status(tid, c, &dir);
 	if (r < 0)
 		return r;
 	/* all that follows through the task's own /proc/TID (status_read()) */
-	slot = &self->status[(unsigned)tid % STATUS_FDS];
-	keep = self->place_watched && self->n_place_marks == 0;
 	if (keep && slot->place_gen == self->place_gen) {
 		/* its root is ours, as it was; its user namespace read once
 		 * it mattered */
@@ -341,6 +417,7 @@ int caller_read(pid_t tid, struct caller *c)
 			slot->userns_same = same_userns(dir);
 		c->foreign_userns = c->cap_eff != 0 && !slot->userns_same;
 		c->chrooted = false;
+		creds_keep(self, slot, c);
 		return 0;
 	}
 	/* Capabilities count in our user namespace only; with none, where
@@ -361,6 +438,7 @@ int caller_read(pid_t tid, struct caller *c)
 		if (keep) {
 			slot->place_gen = self->place_gen;
 			slot->userns_same = c->cap_eff != 0 ? !c->foreign_userns : -1;
+			creds_keep(self, slot, c);
 		}
 		return 0; /* no root to take: ours */
 	}
@@ -381,10 +459,25 @@ int caller_read(pid_t tid, struct caller *c)
  * the filter (a task that shares a struct fs with one was made by it);
  * a pivot_root outside, in our own mount namespace, needs the host's
  * CAP_SYS_ADMIN and moves our own root too.
+ *
+ * Who a caller is to the kernel, its credentials and umask, is kept alike
+ * (creds_watched) while no exec, setuid or capset family call or umask
+ * has been seen: a task's credentials change only by its own calls (an
+ * exec of a set-user-ID or file-capability program, a change of user
+ * namespace, the setuid and capset families), its umask by a umask of a
+ * task that shares its struct fs.  A call kept is checked to be its
+ * thread's by a read of the thread's kept comm fd (creds_kept()), in
+ * place of one of its status.  No call of a task under the filter escapes
+ * being seen: a filter that the task adds returns USER_NOTIF, if at all,
+ * to a listener of its own, and the kernel gives a task none while one of
+ * its filters has ours (EBUSY; emustale.sh own_listener).
  */
-void caller_place_watch(void)
+void caller_place_watch(bool creds)
 {
-	self_id()->place_watched = true;
+	struct self_id *self = self_id();
+
+	self->place_watched = true;
+	self->creds_watched = creds;
 }
 
 static void place_new_generation(struct self_id *self)
@@ -414,6 +507,8 @@ void caller_place_notified(pid_t tid, uint64_t id)
 {
 	struct self_id *self = self_id();
 
+	self->lives = 0; /* a new notification */
+	self->seq++;
 	/* (once not watched, marks no longer matter) */
 	if (self->n_place_marks == 0 || !self->place_watched)
 		return;

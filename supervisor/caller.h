@@ -50,17 +50,29 @@ int caller_read(pid_t tid, struct caller *c);
 void caller_done(struct caller *c);
 
 /*
- * Where a caller is (its root, its user namespace), kept between calls by
- * the thread that reads it (caller.c): caller_place_watch() - every
- * chroot, pivot_root, setns and unshare of this thread's callers is
- * notified to it (run's filter, filter_build_watching()).
- * caller_place_changing() - thread @tid makes such a call, notification
- * @id, about to be continued.  caller_place_notified() - at each
- * notification, before its caller is read: ends what has returned.
+ * Where a caller is (its root, its user namespace), and with @creds its
+ * credentials and umask, kept between calls by the thread that reads them
+ * (caller.c): caller_place_watch() - every chroot, pivot_root, setns and
+ * unshare of this thread's callers is notified to it (run's filter,
+ * filter_build_watching()), and with @creds every exec, setuid and capset
+ * family call and umask too.  caller_place_changing() - thread @tid makes
+ * such a call, notification @id, about to be continued.
+ * caller_place_notified() - at each notification, before its caller is
+ * read: ends what has returned.
  */
-void caller_place_watch(void);
+void caller_place_watch(bool creds);
 void caller_place_changing(pid_t tid, uint64_t id);
 void caller_place_notified(pid_t tid, uint64_t id);
+
+/*
+ * caller_lives() - whether thread @tid, the caller of the notification in
+ * hand (since caller_place_notified()), is a task whose identity is kept
+ * and that still lives: it then held its number from before the
+ * notification until now, and what was read of it by number before this
+ * was its own, as a check of the notification would say (pids are
+ * reused).  Its caller_read() then checks nothing again.
+ */
+bool caller_lives(pid_t tid);
 
 /* Whether a call made by the supervisor itself would be checked exactly as
  * @c's (@creates: the umask matters too). */

@@ -564,6 +564,7 @@ int cmd_run(int argc, char **argv)
 	const struct plan *plan;     /* in pl */
 	struct plan_host host;
 	struct filter_prog prog = { 0 };
+	unsigned watched;
 	struct summary summary = { 0 };
 	char policy_path[PATH_MAX], exe[PATH_MAX], err[512];
 	enum launch_stage stage = LAUNCH_STAGE_START;
@@ -615,9 +616,12 @@ int cmd_run(int argc, char **argv)
 	}
 	/* --record sees every call: all are notified and decided here */
 	/* every exec is seen: a caller's exe is not read at each call */
-	st.session.exec_seen = true;
+	watched = FILTER_WATCH_WHO | FILTER_WATCH_PLACE | FILTER_WATCH_CREDS;
 	r = o.record ? filter_build_notify_all(plan, &prog, err, sizeof(err))
-		     : filter_build_watching(plan, &prog, &st.session.exec_seen, err, sizeof(err));
+		     : filter_build_watching(plan, &prog, &watched, err, sizeof(err));
+	st.session.exec_seen = (watched & (FILTER_WATCH_WHO | FILTER_WATCH_PLACE)) ==
+			       (FILTER_WATCH_WHO | FILTER_WATCH_PLACE);
+	st.session.creds_seen = st.session.exec_seen && (watched & FILTER_WATCH_CREDS);
 	if (r < 0) {
 		log_error("Failed to build the filter for '%s': %s", o.policy, err);
 		goto out;

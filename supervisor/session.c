@@ -14,6 +14,7 @@
 
 #include "callgate/host.h"
 #include "callgate/macro.h"
+#include "../agent/filter.h"
 #include "caller.h"
 #include "log.h"
 #include "procmem.h"
@@ -167,9 +168,11 @@ static int read_args(struct session *s, struct call *c)
 		return 0;
 	c->decoded = true;
 	r = decode_args(c->req, c->name, &s->args, &c->ptrs, &c->rec);
-	/* pids are reused: what was read must be the caller's */
+	/* pids are reused: what was read must be the caller's (a caller
+	 * kept and alive, else the notification checked) */
 	if (c->rec.n_paths || c->rec.addr || r < 0)
-		c->valid = c->valid && notif_id_valid(s->listener, c->req->id) == 0;
+		c->valid = c->valid && (caller_lives((pid_t)c->req->pid) ||
+					notif_id_valid(s->listener, c->req->id) == 0);
 	return r;
 }
 
@@ -982,30 +985,14 @@ static void record(struct session *s, struct call *c)
 		summary_count(s->summary, c->arch, c->req->data.nr, &c->d);
 }
 
-/* The calls that change where their caller is: its root or its user
- * namespace (caller.h). */
-static bool changes_place(const char *name)
-{
-	return strcmp(name, "chroot") == 0 || strcmp(name, "pivot_root") == 0 ||
-	       strcmp(name, "setns") == 0 || strcmp(name, "unshare") == 0;
-}
-
-/* The calls run notifies even where the policy allows them, to see those
- * that change who their caller is or where (filter_build_watching()). */
-static bool watched_name(const char *name)
-{
-	return name && (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0 ||
-			strcmp(name, "prctl") == 0 || changes_place(name));
-}
-
 /* Whether @c changes who its caller is, as records name it: an exec, or a
  * prctl that sets the exe link (PR_SET_MM) or the comm (PR_SET_NAME); the
  * kernel reads prctl's option as an int, its high bits ignored. */
-static bool changes_caller(const struct call *c)
+static bool changes_caller(const struct call *c, unsigned kind)
 {
 	uint32_t option = (uint32_t)c->req->data.args[0];
 
-	if (!watched_name(c->name) || changes_place(c->name))
+	if (!(kind & FILTER_WATCH_WHO))
 		return false;
 	return strcmp(c->name, "prctl") != 0 || option == PR_SET_MM || option == PR_SET_NAME;
 }
@@ -1025,12 +1012,15 @@ static void handle(struct session *s)
 	if (s->exec_seen) /* before its caller is read */
 		caller_place_notified((pid_t)c.req->pid, c.req->id);
 	if (classify(s, &c)) {
+		/* run's filter notifies these to be seen (filter_watched()) */
+		unsigned kind = s->exec_seen ? filter_watched(c.name) : 0;
+
 		decide(s, &c);
-		seen_only = s->exec_seen && !c.v.notify && watched_name(c.name);
+		seen_only = kind && !c.v.notify;
 		/* before they run */
-		if (s->who.exec_seen && changes_caller(&c))
+		if (s->who.exec_seen && changes_caller(&c, kind))
 			who_changing(&s->who, (pid_t)c.req->pid, c.req->id);
-		if (s->exec_seen && c.name && changes_place(c.name))
+		if (kind & (FILTER_WATCH_PLACE | FILTER_WATCH_CREDS))
 			caller_place_changing((pid_t)c.req->pid, c.req->id);
 		act(s, &c);
 	}
@@ -1072,7 +1062,7 @@ static void *session_main(void *arg)
 
 	/* where the callers are: kept between calls (caller.h) */
 	if (s->exec_seen)
-		caller_place_watch();
+		caller_place_watch(s->creds_seen);
 	while (!atomic_load(&s->stop)) {
 		int r;
 

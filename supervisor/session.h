@@ -66,6 +66,7 @@ struct session {
 	session_end_cb on_end;	     /* on the loop, once, when no task is left */
 	bool no_emulate;	     /* diagnostics: decide on the copy and continue */
 	bool exec_seen;		     /* every exec is notified (filter_build_watching()) */
+	bool creds_seen;	     /* ...and every change of credentials or umask */
 	struct interact *interact;   /* interactive mode, else NULL (shared) */
 	bool ask_denials;	     /* ask about denials too, not just NOTIFY rules */
 	struct recording *recording; /* --record, else NULL (shared) */

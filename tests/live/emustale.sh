@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # What callgate remembers of a caller between emulated calls (its
-# /proc/TID/status kept open, its root and user namespace compared rather
-# than read again, the supervisor's own identity read once) must never
-# give a decision other than the kernel's: emustale opens files, changes
-# (one thread's credentials, its user namespace, root, mount namespace,
-# cwd, every thread's credentials, its groups and uid), and opens again,
-# callers of other uids and groups open in turns, a pid is had again by
-# a process of another identity (ns_last_pid), a chroot lands while
-# another thread opens without pause (callgate keeps a caller's root
-# between calls while no chroot, pivot_root, setns or unshare runs), and
-# more such calls are in flight at once than it tracks; its lines bare and
-# under a policy whose path rule makes callgate carry the opens out must
-# be the same, one PASS/FAIL per line.
+# /proc/TID/status kept open; under run, its credentials, umask, root and
+# user namespace kept while no call that changes them is seen; the
+# supervisor's own identity read once) must never give a decision other
+# than the kernel's: emustale opens files, changes (one thread's
+# credentials, its fs uid, its capabilities, its umask, its user
+# namespace, root, mount namespace, cwd, every thread's credentials, its
+# groups and uid, its credentials by an exec of a set-user-ID program),
+# and opens again, callers of other uids and groups open in turns, a pid
+# is had again by a process of another identity (ns_last_pid), a chroot
+# lands while another thread opens without pause, and more such calls are
+# in flight at once than callgate tracks; its lines bare and under a
+# policy whose path rule makes callgate carry the opens out must be the
+# same, one PASS/FAIL per line.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -47,7 +48,9 @@ EOP
 
 if want stale; then
 	cp "$PROGS/emustale" "$T/emustale"
+	cp "$PROGS/emustale" "$T/emustale_suid"
 	chmod 0755 "$T/emustale"
+	chmod 4755 "$T/emustale_suid"
 	"$T/emustale" "$D" >"$T/bare" 2>"$T/bare.err"
 	"$CALLGATE" run -p "$T/p.json" -o "$T/log" -- "$T/emustale" "$D" >"$T/cg" 2>"$T/cg.err"
 	if [ "$(wc -l <"$T/bare")" -lt 60 ]; then

@@ -541,8 +541,14 @@ END_TEST
 
 static bool is_watched(enum cg_arch arch, int nr)
 {
-	static const char *const names[] = { "execve",	   "execveat", "prctl",	 "chroot",
-					     "pivot_root", "setns",    "unshare" };
+	static const char *const names[] = {
+		"execve",     "execveat",    "prctl",	    "chroot",	   "pivot_root",
+		"setns",      "unshare",     "setuid",	    "setgid",	   "setreuid",
+		"setregid",   "setresuid",   "setresgid",   "setfsuid",	   "setfsgid",
+		"setgroups",  "capset",	     "umask",	    "setuid32",	   "setgid32",
+		"setreuid32", "setregid32",  "setresuid32", "setresgid32", "setfsuid32",
+		"setfsgid32", "setgroups32",
+	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (syscall_lookup(arch, names[i]) == nr)
@@ -551,21 +557,21 @@ static bool is_watched(enum cg_arch arch, int nr)
 }
 
 /* Every number of every ABI (x32: with its bit) decided as filter_build()
- * does, but for the seven calls, notified where its prefix allows them:
- * @want_changed of them. */
-static void watching_agrees(const char *json, bool want_watched, unsigned want_changed)
+ * does, but for the watched calls, notified where its prefix allows them:
+ * @want_changed of them; *watched as @want_watched. */
+static void watching_agrees(const char *json, unsigned want_watched, unsigned want_changed)
 {
 	struct policy *p = tu_parse(json);
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct filter_prog plain = { 0 }, watching = { 0 };
 	char err[256] = "";
-	bool watched = !want_watched;
+	unsigned watched = ~want_watched;
 	unsigned changed = 0;
 
 	tu_filter(plan, &plain);
 	ck_assert_msg(filter_build_watching(plan, &watching, &watched, err, sizeof(err)) == 0,
 		      "filter_build_watching: %s", err);
-	ck_assert_msg(watched == want_watched, "%s: watched %d", json, watched);
+	ck_assert_msg(watched == want_watched, "%s: watched %u", json, watched);
 	for (int a = 0; a < CG_ARCH_MAX; a++) {
 		int base = a == CG_ARCH_X32 ? (int)CG_X32_SYSCALL_BIT : 0;
 
@@ -588,25 +594,37 @@ static void watching_agrees(const char *json, bool want_watched, unsigned want_c
 	policy_free(p);
 }
 
-START_TEST(watching_notifies_the_seven_only)
+#define ALL_KINDS (FILTER_WATCH_WHO | FILTER_WATCH_PLACE | FILTER_WATCH_CREDS)
+
+START_TEST(watching_notifies_the_watched_only)
 {
+	/* x86_64 and x32: 18 calls each; i386 9 more (setuid32...) */
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\","
 			"\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\","
 			"\"SCMP_ARCH_X32\"]}",
-			true, 21); /* seven calls, three ABIs */
+			ALL_KINDS, 63);
 	/* refused by the kernel: nothing to see */
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":"
 			"[\"read\",\"write\",\"exit_group\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
-			true, 0);
-	/* a condition on prctl: libseccomp decides it, unseen */
+			ALL_KINDS, 0);
+	/* a condition on prctl: libseccomp decides it, unseen (who) */
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
 			"[\"prctl\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
 			"\"value\":35,\"op\":\"SCMP_CMP_EQ\"}]}]}",
-			false, 6); /* the six others */
-	/* logged by the kernel: unseen */
+			FILTER_WATCH_PLACE | FILTER_WATCH_CREDS, 17); /* the others */
+	/* logged by the kernel: unseen (who and credentials) */
 	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
 			"[\"execve\"],\"action\":\"SCMP_ACT_LOG\"}]}",
-			false, 6); /* the six others */
+			FILTER_WATCH_PLACE, 17);
+	/* a condition on umask: credentials unseen, the rest seen */
+	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+			"[\"umask\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
+			"\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+			FILTER_WATCH_WHO | FILTER_WATCH_PLACE, 17);
+	/* refused setuid family: never runs, still seen as a kind */
+	watching_agrees("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+			"[\"setuid\",\"setresuid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+			ALL_KINDS, 16);
 }
 END_TEST
 
@@ -616,10 +634,10 @@ START_TEST(watching_the_default_policy)
 	struct plan *plan = tu_compile(p, 0, 6, 18, PLAN_MODE_ENFORCE);
 	struct filter_prog prog = { 0 };
 	char err[256] = "";
-	bool watched = false;
+	unsigned watched = 0;
 
 	ck_assert_int_eq(filter_build_watching(plan, &prog, &watched, err, sizeof(err)), 0);
-	ck_assert(watched);
+	ck_assert_uint_eq(watched, ALL_KINDS);
 	ck_assert_uint_eq(
 		tu_bpf(&prog, CG_ARCH_X86_64, syscall_lookup(CG_ARCH_X86_64, "execve"), NULL),
 		RET_NOTIFY);
@@ -651,7 +669,7 @@ static Suite *filter_suite(void)
 	tcase_add_test(tc, prefix_searches_every_number);
 	tcase_add_test(tc, audit_mode_notifies_every_denial_and_nothing_else);
 	tcase_add_test(tc, notify_default_notifies_everything);
-	tcase_add_test(tc, watching_notifies_the_seven_only);
+	tcase_add_test(tc, watching_notifies_the_watched_only);
 	tcase_add_test(tc, watching_the_default_policy);
 	suite_add_tcase(s, tc);
 	return s;

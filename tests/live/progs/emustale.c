@@ -3,9 +3,10 @@
  * emustale DIR: what the caches of emulated calls must not get wrong.
  * Each case first opens a file (so whatever callgate remembers of the
  * caller is filled), then changes the caller (its credentials in one
- * thread only, its user namespace, its root, its mount namespace, its
- * cwd), then opens again, and prints one line "NAME RESULT" (the content
- * read, or errno=N).  Run bare and under callgate: the lines must be the
+ * thread only, its fs uid, its capabilities, its umask, its credentials
+ * by an exec of a set-user-ID program, its user namespace, its root, its
+ * mount namespace, its cwd), then opens again, and prints one line "NAME
+ * RESULT" (the content read, the mode of a file created, or errno=N).  Run bare and under callgate: the lines must be the
  * same (emustale.sh).  Needs root; DIR holds the fixtures emustale.sh
  * made.
  */
@@ -15,11 +16,18 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,6 +186,69 @@ static void chroot_race(void)
 }
 
 /*
+ * The same for the umask (a struct fs's too, so another thread's): files
+ * created after umask(077) returned must be 0600, whatever callgate read
+ * while it was on its way.
+ */
+static atomic_int umask_creates, umask_after, umask_stale;
+
+static void *umask_creator(void *arg)
+{
+	char path[4096];
+	struct stat st;
+
+	(void)arg;
+	snprintf(path, sizeof(path), "%s/sub/race%d", dir, (int)getpid());
+	for (int after = 0; after < 200;) {
+		bool late = atomic_load(&umask_after);
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+
+		if (fd < 0 || fstat(fd, &st) < 0)
+			_exit(2);
+		close(fd);
+		unlink(path);
+		atomic_fetch_add(&umask_creates, 1);
+		if (late) {
+			after++;
+			if ((st.st_mode & 0777) != 0600)
+				atomic_fetch_add(&umask_stale, 1);
+		}
+	}
+	return NULL;
+}
+
+static void umask_race(void)
+{
+	int stale = 0, status;
+
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			pthread_t t;
+
+			umask(022);
+			if (pthread_create(&t, NULL, umask_creator, NULL) != 0)
+				_exit(2);
+			while (atomic_load(&umask_creates) < 20)
+				;
+			umask(077);
+			atomic_store(&umask_after, 1);
+			pthread_join(t, NULL);
+			_exit(atomic_load(&umask_stale) ? 1 : 0);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) > 1) {
+			printf("umask_race failed\n");
+			return;
+		}
+		stale += WEXITSTATUS(status);
+	}
+	printf("umask_race %s\n", stale ? "stale" : "ok");
+	fflush(stdout);
+}
+
+/*
  * More calls that change where a caller is in flight at once than callgate
  * keeps track of (20 threads each stay after an unshare(0)): it must then
  * read every caller's root again at each call, and a chroot still counts.
@@ -245,6 +316,144 @@ static void cwd(void)
 	if (chdir(sub) < 0)
 		return;
 	show("cwd_f", "cwd:f");
+}
+
+/* One thread's fs uid (raw setfsuid: its fs capabilities go with it),
+ * and back. */
+static void fsuid(void)
+{
+	show("fsuid_prime", "secret");
+	syscall(SYS_setfsuid, 65534);
+	show("fsuid_secret", "secret");
+	show("fsuid_n", "n");
+	syscall(SYS_setfsuid, 0);
+	show("fsuid_back", "secret");
+}
+
+/* Root without the capabilities that pass file modes, and with them
+ * again (still permitted). */
+static void caps(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	const uint32_t dac = 1u << CAP_DAC_OVERRIDE | 1u << CAP_DAC_READ_SEARCH;
+
+	show("caps_prime", "other");
+	if (syscall(SYS_capget, &h, d) < 0) {
+		printf("capget errno=%d\n", errno);
+		return;
+	}
+	d[0].effective &= ~dac;
+	if (syscall(SYS_capset, &h, d) < 0) {
+		printf("capset errno=%d\n", errno);
+		return;
+	}
+	show("caps_other", "other");
+	show("caps_pub", "pub");
+	d[0].effective |= dac;
+	if (syscall(SYS_capset, &h, d) < 0) {
+		printf("capset errno=%d\n", errno);
+		return;
+	}
+	show("caps_back", "other");
+}
+
+/* Create @file in DIR/sub and print its mode: the umask's work. */
+static void create(const char *name, const char *file)
+{
+	char path[4096];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/sub/%s", dir, file);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		printf("%s errno=%d\n", name, errno);
+	} else {
+		printf("%s mode=%04o\n", name, (unsigned)(st.st_mode & 07777));
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	fflush(stdout);
+}
+
+static void umasks(void)
+{
+	umask(022);
+	create("umask_022", "m1");
+	umask(077);
+	create("umask_077", "m2");
+	umask(0);
+	create("umask_000", "m3");
+}
+
+/*
+ * nobody runs a set-user-ID root copy of this program (emustale.sh makes
+ * it, DIR/../emustale_suid): root's reads after the exec, nobody's
+ * before.
+ */
+static void suid_exec(void)
+{
+	char prog[4096];
+
+	snprintf(prog, sizeof(prog), "%s/../emustale_suid", dir);
+	if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0) {
+		printf("suid_setuid errno=%d\n", errno);
+		return;
+	}
+	show("suid_prime", "secret");
+	fflush(stdout);
+	execl(prog, prog, dir, "suid", (char *)NULL);
+	printf("suid_exec errno=%d\n", errno);
+}
+
+/*
+ * A listener of the target's own for setresuid, its thread continuing each
+ * call: where it got the calls, callgate would not see the change of
+ * credentials.  The kernel refuses a second listener in a filter chain
+ * (EBUSY) and so the call still reaches callgate; bare, the listener
+ * continues it.  Either way nobody must not read the secret after.
+ */
+static void *continue_all(void *arg)
+{
+	int fd = *(int *)arg;
+
+	for (;;) {
+		struct seccomp_notif req = { 0 };
+		struct seccomp_notif_resp resp = { 0 };
+
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			return NULL;
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+static void own_listener(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setresuid, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+	pthread_t t;
+	int fd;
+
+	show("listener_prime", "secret");
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &prog);
+	if (fd >= 0)
+		pthread_create(&t, NULL, continue_all, &fd);
+	if (setresgid(65534, 65534, 65534) < 0 || syscall(SYS_setresuid, 65534, 65534, 65534) < 0) {
+		printf("listener_setuid errno=%d\n", errno);
+		return;
+	}
+	show("listener_secret", "secret");
 }
 
 static void setuid_all(void)
@@ -445,11 +654,15 @@ int main(int argc, char **argv)
 {
 	pthread_t t;
 
-	if (argc != 2) {
+	if (argc != 2 && argc != 3) {
 		fprintf(stderr, "usage: emustale DIR\n");
 		return 2;
 	}
 	dir = argv[1];
+	if (argc == 3 && strcmp(argv[2], "suid") == 0) {
+		show("suid_secret", "secret");
+		return 0;
+	}
 	show("prime", "pub");
 	/* one thread's credentials change, not the others' */
 	pthread_create(&t, NULL, as_nobody, NULL);
@@ -458,7 +671,6 @@ int main(int argc, char **argv)
 	in_child(userns);
 	in_child(chrooted);
 	in_child(chroot_race);
-	in_child(place_flood);
 	in_child(mountns);
 	in_child(cwd);
 	in_child(setuid_all);
@@ -466,6 +678,14 @@ int main(int argc, char **argv)
 	in_child(regroup);
 	in_child(userns_user);
 	in_child(pidreuse);
+	in_child(fsuid);
+	in_child(caps);
+	in_child(umasks);
+	in_child(umask_race);
+	in_child(suid_exec);
+	in_child(own_listener);
+	/* last: more in flight than callgate marks, it keeps nothing after */
+	in_child(place_flood);
 	show("last_secret", "secret");
 	return 0;
 }
