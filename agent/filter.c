@@ -325,19 +325,43 @@ unsigned filter_watched(const char *name)
 	return 0;
 }
 
-/* While filter_build_watching() builds (one thread's: run's). */
+/*
+ * While filter_build_watching() builds (one thread's: run's): the numbers
+ * of the calls watched on each ABI (x32: without its bit), looked up once
+ * (prefix_decides() asks for every number).
+ */
 static _Thread_local bool watching;
+static _Thread_local struct {
+	int n;
+	int64_t nr[ARRAY_SIZE(watched_calls)];
+	int64_t limit; /* one above the highest */
+} watched_nrs[CG_ARCH_MAX];
+
+static void watched_nrs_fill(void)
+{
+	for (int a = 0; a < CG_ARCH_MAX; a++) {
+		uint32_t bit = a == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
+
+		watched_nrs[a].n = 0;
+		watched_nrs[a].limit = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(watched_calls); i++) {
+			int v = syscall_lookup((enum cg_arch)a, watched_calls[i].name);
+			int64_t nr = (int64_t)(v & ~(int)bit);
+
+			if (v < 0)
+				continue;
+			watched_nrs[a].nr[watched_nrs[a].n++] = nr;
+			if (nr + 1 > watched_nrs[a].limit)
+				watched_nrs[a].limit = nr + 1;
+		}
+	}
+}
 
 static bool is_watched(enum cg_arch arch, int64_t nr)
 {
-	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(watched_calls); i++) {
-		int v = syscall_lookup(arch, watched_calls[i].name);
-
-		if (v >= 0 && nr == (v & ~(int)bit))
+	for (int i = 0; i < watched_nrs[arch].n; i++)
+		if (watched_nrs[arch].nr[i] == nr)
 			return true;
-	}
 	return false;
 }
 
@@ -345,16 +369,7 @@ static bool is_watched(enum cg_arch arch, int64_t nr)
  * @arch (x32: without its bit). */
 static int64_t watched_limit(enum cg_arch arch)
 {
-	uint32_t bit = arch == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
-	int64_t limit = 0;
-
-	for (size_t i = 0; watching && i < ARRAY_SIZE(watched_calls); i++) {
-		int v = syscall_lookup(arch, watched_calls[i].name);
-
-		if (v >= 0 && (int64_t)(v & ~(int)bit) + 1 > limit)
-			limit = (int64_t)(v & ~(int)bit) + 1;
-	}
-	return limit;
+	return watching ? watched_nrs[arch].limit : 0;
 }
 
 static bool prefix_decides(const struct plan *plan, enum cg_arch arch, int64_t nr, uint32_t *value)
@@ -735,6 +750,7 @@ int filter_build_watching(const struct plan *plan, struct filter_prog *ret, unsi
 	int rc;
 
 	watching = true;
+	watched_nrs_fill();
 	*watched = FILTER_WATCH_WHO | FILTER_WATCH_PLACE | FILTER_WATCH_CREDS;
 	for (int a = 0; a < CG_ARCH_MAX; a++) {
 		uint32_t bit = a == CG_ARCH_X32 ? CG_X32_SYSCALL_BIT : 0;
